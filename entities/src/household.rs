@@ -1,0 +1,80 @@
+//! `households`: A household in follow-up housing looking for a flat.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A household in follow-up housing looking for a flat.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "households")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub municipality_id: i64,
+    pub reference: String,
+    pub status: String,
+    pub residence_status: String,
+    pub residence_obligation: bool,
+    pub residence_obligation_until: Option<Date>,
+    pub benefit_type: Option<String>,
+    pub work_situation: Option<String>,
+    pub wheelchair: bool,
+    pub max_floor_without_lift: Option<i32>,
+    pub rooms_wanted: Option<f64>,
+    pub pets: bool,
+    pub max_distance_km: Option<f64>,
+    pub latest_move_date: Option<Date>,
+    pub follow_up_site: Option<String>,
+    pub in_follow_up_since: Option<Date>,
+    pub urgency: i32,
+    pub urgency_reason: Option<String>,
+    pub languages: String,
+    pub preferred_language: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub caseworker_user_id: Option<i64>,
+    pub caseworker_name: Option<String>,
+    pub caseworker_email: Option<String>,
+    pub caseworker_phone: Option<String>,
+    pub landlord_text: Option<String>,
+    pub consent_at: Option<DateTimeUtc>,
+    pub consent_scope: Option<String>,
+    pub consent_recorded_by_user_id: Option<i64>,
+    pub consent_withdrawn_at: Option<DateTimeUtc>,
+    pub notes: Option<String>,
+    pub closed_at: Option<DateTimeUtc>,
+    pub close_reason: Option<String>,
+    pub anonymized_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// Rows this table refers to.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::municipality::Entity",
+        from = "Column::MunicipalityId",
+        to = "super::municipality::Column::Id"
+    )]
+    Municipality,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::CaseworkerUserId",
+        to = "super::user::Column::Id"
+    )]
+    Caseworker,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::ConsentRecordedByUserId",
+        to = "super::user::Column::Id"
+    )]
+    ConsentRecordedBy,
+}
+
+impl Related<super::municipality::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Municipality.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

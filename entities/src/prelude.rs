@@ -1,0 +1,36 @@
+//! Every entity under a short name: `use entities::prelude::*;`.
+
+pub use super::action_token::Entity as ActionToken;
+pub use super::api_token::Entity as ApiToken;
+pub use super::area_norm::Entity as AreaNorm;
+pub use super::audit_entry::Entity as AuditEntry;
+pub use super::follow_up::Entity as FollowUp;
+pub use super::household::Entity as Household;
+pub use super::household_allowed_municipality::Entity as HouseholdAllowedMunicipality;
+pub use super::household_anchor::Entity as HouseholdAnchor;
+pub use super::household_member::Entity as HouseholdMember;
+pub use super::import::Entity as Import;
+pub use super::incentive_programme::Entity as IncentiveProgramme;
+pub use super::job_lock::Entity as JobLock;
+pub use super::job_run::Entity as JobRun;
+pub use super::landlord::Entity as Landlord;
+pub use super::match_candidate::Entity as MatchCandidate;
+pub use super::match_run::Entity as MatchRun;
+pub use super::match_run_rule_set::Entity as MatchRunRuleSet;
+pub use super::municipality::Entity as Municipality;
+pub use super::outbox_message::Entity as OutboxMessage;
+pub use super::placement::Entity as Placement;
+pub use super::proposal::Entity as Proposal;
+pub use super::proposal_event::Entity as ProposalEvent;
+pub use super::rate_limit::Entity as RateLimit;
+pub use super::rent_cap::Entity as RentCap;
+pub use super::review_flag::Entity as ReviewFlag;
+pub use super::rule_set::Entity as RuleSet;
+pub use super::session::Entity as Session;
+pub use super::unit::Entity as Unit;
+pub use super::unit_draft::Entity as UnitDraft;
+pub use super::unit_incentive::Entity as UnitIncentive;
+pub use super::unit_photo::Entity as UnitPhoto;
+pub use super::user::Entity as User;
+pub use super::user_municipality::Entity as UserMunicipality;
+pub use super::viewing::Entity as Viewing;

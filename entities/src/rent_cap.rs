@@ -1,0 +1,34 @@
+//! `rent_caps`: A KdU cap (Angemessenheitsgrenze) on gross cold rent for one household size.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A KdU cap (Angemessenheitsgrenze) on gross cold rent for one household size.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "rent_caps")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub rule_set_id: i64,
+    pub persons: i32,
+    pub max_gross_cold_rent_cents: i64,
+}
+
+/// Rows this table refers to.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::rule_set::Entity",
+        from = "Column::RuleSetId",
+        to = "super::rule_set::Column::Id"
+    )]
+    RuleSet,
+}
+
+impl Related<super::rule_set::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::RuleSet.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,31 @@
+//! Bleibe's database migrations.
+//!
+//! One file per change, named `mYYYYMMDD_NNNNNN_what.rs`. A migration that has landed on
+//! `main` is never edited; a change to the schema is a new file. Every migration has a
+//! `down` that undoes it exactly, and both directions are tested on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod common;
+mod m20261121_000001_people_and_places;
+mod m20261121_000002_units;
+mod m20261121_000003_households;
+mod m20261121_000004_matching_and_pipeline;
+mod m20261121_000005_operations;
+
+/// The ordered list of all migrations.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_people_and_places::Migration),
+            Box::new(m20261121_000002_units::Migration),
+            Box::new(m20261121_000003_households::Migration),
+            Box::new(m20261121_000004_matching_and_pipeline::Migration),
+            Box::new(m20261121_000005_operations::Migration),
+        ]
+    }
+}

@@ -1,0 +1,88 @@
+//! The `bleibe` command line: one binary, one subcommand per task.
+
+mod demo;
+mod migrate;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, LoadedSettings};
+
+/// Bleibe: private flats for households in municipal follow-up housing.
+#[derive(Debug, Parser)]
+#[command(name = "bleibe", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web service (applies pending migrations first unless told not to).
+    Serve(serve::ServeArgs),
+    /// Apply, roll back or list database migrations.
+    Migrate(migrate::MigrateArgs),
+    /// Fill an empty database with realistic demo data and print the logins.
+    Demo(demo::DemoArgs),
+    /// Print the effective settings (secrets masked) and where each value comes from.
+    CheckConfig,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::CheckConfig => check_config(),
+        Command::Serve(args) => with_settings(|loaded| serve::run(loaded, args)),
+        Command::Migrate(args) => with_settings(|loaded| migrate::run(loaded, args)),
+        Command::Demo(args) => with_settings(|loaded| demo::run(loaded, args)),
+    }
+}
+
+fn check_config() -> ExitCode {
+    match config::load() {
+        Ok(loaded) => {
+            print!("{}", loaded.render());
+            ExitCode::SUCCESS
+        }
+        Err(err) => config_failure(&err),
+    }
+}
+
+fn config_failure(err: &config::ConfigError) -> ExitCode {
+    eprintln!("bleibe: configuration error: {err}");
+    ExitCode::from(1)
+}
+
+/// Loads the settings, starts logging and a runtime, and runs `body`.
+fn with_settings<F, Fut>(body: F) -> ExitCode
+where
+    F: FnOnce(LoadedSettings) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let loaded = match config::load() {
+        Ok(loaded) => loaded,
+        Err(err) => return config_failure(&err),
+    };
+    crate::telemetry::init(&loaded.settings.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("bleibe: cannot start the async runtime: {err}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(body(loaded)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("bleibe: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,853 @@
+//! Settings, layered: built-in defaults (`config/default.toml`, compiled in) →
+//! `config/default.toml` on disk → `config/<BLEIBE_ENV>.toml` → environment variables
+//! `BLEIBE_<SECTION>__<KEY>`.
+//!
+//! Every setting exists in the defaults, so a key that is not there is a typo and stops
+//! start-up with one sentence naming it. Environment values are read as the type of the
+//! default they replace, so `BLEIBE_SERVER__PORT=9000` is a number and
+//! `BLEIBE_DATABASE__URL=postgres://...` a text.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The built-in defaults; the same file as `config/default.toml`.
+pub const DEFAULTS: &str = include_str!("../config/default.toml");
+
+/// Environment variables that configure the loader itself rather than a setting.
+const ENV_NAME: &str = "BLEIBE_ENV";
+const ENV_CONFIG_DIR: &str = "BLEIBE_CONFIG_DIR";
+const ENV_PREFIX: &str = "BLEIBE_";
+
+/// Which set of overrides applies: `config/<name>.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Test,
+    Production,
+}
+
+impl Environment {
+    /// The name used in `BLEIBE_ENV` and in the file name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Development => "development",
+            Self::Test => "test",
+            Self::Production => "production",
+        }
+    }
+
+    fn parse(value: &str) -> Option<Self> {
+        match value.trim() {
+            "development" | "dev" => Some(Self::Development),
+            "test" => Some(Self::Test),
+            "production" | "prod" => Some(Self::Production),
+            _ => None,
+        }
+    }
+}
+
+/// All settings of the service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub data: DataSettings,
+    pub mail: MailSettings,
+    pub log: LogSettings,
+    pub matching: MatchingSettings,
+}
+
+/// `[server]`: where and how the HTTP server listens.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub base_url: String,
+    pub request_timeout_secs: u64,
+    pub shutdown_grace_secs: u64,
+}
+
+/// `[database]`: SQLite or PostgreSQL connection.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: SecretString,
+    pub max_connections: u32,
+    pub min_connections: u32,
+    pub connect_timeout_secs: u64,
+    pub auto_migrate: bool,
+}
+
+/// `[data]`: the folder for files the service writes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSettings {
+    pub dir: PathBuf,
+}
+
+/// How e-mails leave the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransportKind {
+    /// One `.eml` file per message under `mail.file_dir`.
+    File,
+    /// Through the SMTP server of `[mail.smtp]`.
+    Smtp,
+}
+
+/// Transport security towards the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a test server on this machine.
+    None,
+}
+
+/// `[mail]`: sender, reply-to and transport.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    pub transport: MailTransportKind,
+    pub file_dir: String,
+    pub from: String,
+    pub reply_to: String,
+    pub smtp: SmtpSettings,
+}
+
+impl MailSettings {
+    /// Folder of the file transport: `mail.file_dir`, or `<data.dir>/mail` when empty.
+    pub fn file_dir(&self, data: &DataSettings) -> PathBuf {
+        if self.file_dir.trim().is_empty() {
+            data.dir.join("mail")
+        } else {
+            PathBuf::from(&self.file_dir)
+        }
+    }
+}
+
+/// `[mail.smtp]`: the SMTP server used when `mail.transport = "smtp"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: String,
+    pub password: SecretString,
+    pub timeout_secs: u64,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// `[log]`: what is logged and how.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub level: String,
+    pub format: LogFormat,
+}
+
+/// `[matching]`: engine settings that are not per municipality.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchingSettings {
+    pub top_k: usize,
+}
+
+/// A setting that is wrong or missing, said in one sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The setting, e.g. `server.port`, when the problem is about one.
+    pub key: Option<String>,
+    /// Where the value came from, e.g. "environment variable BLEIBE_SERVER__PORT".
+    pub origin: Option<String>,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(key: &str, origin: Option<&str>, message: impl Into<String>) -> Self {
+        Self {
+            key: Some(key.to_owned()),
+            origin: origin.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
+    fn general(message: impl Into<String>) -> Self {
+        Self {
+            key: None,
+            origin: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.key, &self.origin) {
+            (Some(key), Some(origin)) => {
+                write!(f, "setting `{key}` (from {origin}): {}", self.message)
+            }
+            (Some(key), None) => write!(f, "setting `{key}`: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The effective settings together with where each value came from.
+#[derive(Debug, Clone)]
+pub struct LoadedSettings {
+    pub environment: Environment,
+    pub settings: Settings,
+    /// The merged settings as a table, for display.
+    pub table: toml::Table,
+    /// Dotted key → origin of its value ("built-in defaults", a file, an environment variable).
+    pub origins: BTreeMap<String, String>,
+    /// The configuration files that were read, in order.
+    pub files: Vec<PathBuf>,
+}
+
+/// Loads the settings from the process environment and the `config/` folder.
+pub fn load() -> Result<LoadedSettings, ConfigError> {
+    let vars: Vec<(String, String)> = std::env::vars().collect();
+    let config_dir = vars
+        .iter()
+        .find(|(k, _)| k == ENV_CONFIG_DIR)
+        .map(|(_, v)| PathBuf::from(v))
+        .unwrap_or_else(|| PathBuf::from("config"));
+    load_from(&vars, &config_dir)
+}
+
+/// Loads the settings from the given environment variables and configuration folder.
+pub fn load_from(
+    vars: &[(String, String)],
+    config_dir: &Path,
+) -> Result<LoadedSettings, ConfigError> {
+    let environment = match vars.iter().find(|(k, _)| k == ENV_NAME) {
+        None => Environment::Development,
+        Some((_, value)) => Environment::parse(value).ok_or_else(|| {
+            ConfigError::general(format!(
+                "BLEIBE_ENV must be development, test or production, not \"{value}\""
+            ))
+        })?,
+    };
+
+    let mut merged = parse_toml(DEFAULTS, "built-in defaults")?;
+    let mut origins = BTreeMap::new();
+    record_origins(&merged, "", "built-in defaults", &mut origins);
+    let defaults = merged.clone();
+    let mut files = Vec::new();
+
+    for name in [
+        "default.toml".to_owned(),
+        format!("{}.toml", environment.as_str()),
+    ] {
+        let path = config_dir.join(&name);
+        if !path.is_file() {
+            continue;
+        }
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| ConfigError::general(format!("cannot read {origin}: {e}")))?;
+        let layer = parse_toml(&text, &origin)?;
+        merge(&mut merged, &defaults, layer, "", &origin, &mut origins)?;
+        files.push(path);
+    }
+
+    let mut env_settings: Vec<&(String, String)> = vars
+        .iter()
+        .filter(|(k, _)| k.starts_with(ENV_PREFIX) && k.contains("__"))
+        .collect();
+    env_settings.sort();
+    for (name, value) in env_settings {
+        apply_env(&mut merged, &defaults, name, value, &mut origins)?;
+    }
+
+    let settings = deserialize(&merged, &origins)?;
+    validate(&settings, &origins)?;
+    Ok(LoadedSettings {
+        environment,
+        settings,
+        table: merged,
+        origins,
+        files,
+    })
+}
+
+fn parse_toml(text: &str, origin: &str) -> Result<toml::Table, ConfigError> {
+    text.parse::<toml::Table>().map_err(|e| {
+        let detail = e.message().replace('\n', " ");
+        ConfigError::general(format!("{origin} is not valid TOML: {detail}"))
+    })
+}
+
+fn record_origins(
+    table: &toml::Table,
+    prefix: &str,
+    origin: &str,
+    out: &mut BTreeMap<String, String>,
+) {
+    for (key, value) in table {
+        let path = join(prefix, key);
+        match value {
+            toml::Value::Table(inner) => record_origins(inner, &path, origin, out),
+            _ => {
+                out.insert(path, origin.to_owned());
+            }
+        }
+    }
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// Merges one file's table into the settings, refusing keys the defaults do not know.
+fn merge(
+    target: &mut toml::Table,
+    defaults: &toml::Table,
+    layer: toml::Table,
+    prefix: &str,
+    origin: &str,
+    origins: &mut BTreeMap<String, String>,
+) -> Result<(), ConfigError> {
+    for (key, value) in layer {
+        let path = join(prefix, &key);
+        let Some(default) = defaults.get(&key) else {
+            return Err(ConfigError::new(
+                &path,
+                Some(origin),
+                "is not a setting Bleibe knows (check the spelling; `bleibe check-config` lists them all)",
+            ));
+        };
+        match (default, value) {
+            (toml::Value::Table(default_inner), toml::Value::Table(layer_inner)) => {
+                let Some(toml::Value::Table(target_inner)) = target.get_mut(&key) else {
+                    return Err(ConfigError::new(&path, Some(origin), "must be a section"));
+                };
+                merge(
+                    target_inner,
+                    default_inner,
+                    layer_inner,
+                    &path,
+                    origin,
+                    origins,
+                )?;
+            }
+            (toml::Value::Table(_), _) => {
+                return Err(ConfigError::new(
+                    &path,
+                    Some(origin),
+                    "is a section ([...]) and cannot be set to a single value",
+                ));
+            }
+            (_, value) => {
+                target.insert(key, value);
+                origins.insert(path, origin.to_owned());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies `BLEIBE_SECTION__KEY=value`, reading the value as the type of the default.
+fn apply_env(
+    merged: &mut toml::Table,
+    defaults: &toml::Table,
+    name: &str,
+    raw: &str,
+    origins: &mut BTreeMap<String, String>,
+) -> Result<(), ConfigError> {
+    let origin = format!("environment variable {name}");
+    let parts: Vec<String> = name[ENV_PREFIX.len()..]
+        .split("__")
+        .map(str::to_lowercase)
+        .collect();
+    let path = parts.join(".");
+    if parts.iter().any(String::is_empty) {
+        return Err(ConfigError::new(
+            &path,
+            Some(&origin),
+            "has an empty part in its name",
+        ));
+    }
+
+    let mut default_table = defaults;
+    let mut target = merged;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let Some(default) = default_table.get(part) else {
+            return Err(ConfigError::new(
+                &path,
+                Some(&origin),
+                "is not a setting Bleibe knows (check the spelling; `bleibe check-config` lists them all)",
+            ));
+        };
+        match (default, last) {
+            (toml::Value::Table(inner), false) => {
+                default_table = inner;
+                let Some(toml::Value::Table(next)) = target.get_mut(part) else {
+                    return Err(ConfigError::new(&path, Some(&origin), "must be a section"));
+                };
+                target = next;
+            }
+            (toml::Value::Table(_), true) => {
+                return Err(ConfigError::new(
+                    &path,
+                    Some(&origin),
+                    "is a section; set one of its keys instead, e.g. BLEIBE_MAIL__SMTP__HOST",
+                ));
+            }
+            (_, false) => {
+                return Err(ConfigError::new(
+                    &path,
+                    Some(&origin),
+                    "is not a setting Bleibe knows (check the spelling; `bleibe check-config` lists them all)",
+                ));
+            }
+            (default, true) => {
+                let value =
+                    coerce(default, raw).map_err(|m| ConfigError::new(&path, Some(&origin), m))?;
+                target.insert(part.clone(), value);
+                origins.insert(path.clone(), origin.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn coerce(default: &toml::Value, raw: &str) -> Result<toml::Value, String> {
+    let trimmed = raw.trim();
+    match default {
+        toml::Value::String(_) => Ok(toml::Value::String(raw.to_owned())),
+        toml::Value::Integer(_) => trimmed
+            .parse::<i64>()
+            .map(toml::Value::Integer)
+            .map_err(|_| format!("must be a whole number, not \"{raw}\"")),
+        toml::Value::Float(_) => trimmed
+            .parse::<f64>()
+            .map(toml::Value::Float)
+            .map_err(|_| format!("must be a number, not \"{raw}\"")),
+        toml::Value::Boolean(_) => match trimmed.to_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(toml::Value::Boolean(true)),
+            "false" | "0" | "no" | "off" => Ok(toml::Value::Boolean(false)),
+            _ => Err(format!("must be true or false, not \"{raw}\"")),
+        },
+        _ => Err("cannot be set from an environment variable".to_owned()),
+    }
+}
+
+fn deserialize(
+    merged: &toml::Table,
+    origins: &BTreeMap<String, String>,
+) -> Result<Settings, ConfigError> {
+    serde_path_to_error::deserialize(merged.clone()).map_err(|err| {
+        let key = err.path().to_string();
+        let origin = origins.get(&key).map(String::as_str);
+        ConfigError::new(&key, origin, humanize(&err.inner().to_string()))
+    })
+}
+
+/// Turns serde's wording ("invalid value: integer `70000`, expected u16") into plain words.
+fn humanize(message: &str) -> String {
+    let message = message.lines().next().unwrap_or(message).trim();
+    let expectation = [
+        ("expected u16", "must be a whole number from 0 to 65535"),
+        (
+            "expected u32",
+            "must be a whole number from 0 to 4294967295",
+        ),
+        ("expected u64", "must be a whole number, 0 or more"),
+        ("expected usize", "must be a whole number, 0 or more"),
+        ("expected a boolean", "must be true or false"),
+        ("expected a string", "must be a text in quotes"),
+    ];
+    for (needle, plain) in expectation {
+        if message.contains(needle) {
+            return format!("{plain} ({message})");
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return format!("has an unknown value: {rest}");
+    }
+    message.to_owned()
+}
+
+fn validate(settings: &Settings, origins: &BTreeMap<String, String>) -> Result<(), ConfigError> {
+    let fail = |key: &str, message: String| {
+        Err(ConfigError::new(
+            key,
+            origins.get(key).map(String::as_str),
+            message,
+        ))
+    };
+    let s = settings;
+    if s.server.host.trim().is_empty() {
+        return fail("server.host", "must not be empty".into());
+    }
+    if !(s.server.base_url.starts_with("http://") || s.server.base_url.starts_with("https://")) {
+        return fail(
+            "server.base_url",
+            format!(
+                "must start with http:// or https://, not \"{}\"",
+                s.server.base_url
+            ),
+        );
+    }
+    if s.server.request_timeout_secs == 0 {
+        return fail("server.request_timeout_secs", "must be at least 1".into());
+    }
+    let url = s.database.url.expose_secret();
+    if !(url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://"))
+    {
+        return fail(
+            "database.url",
+            format!(
+                "must start with sqlite: or postgres://, not \"{}\"",
+                mask_url(url)
+            ),
+        );
+    }
+    if s.database.max_connections == 0 {
+        return fail("database.max_connections", "must be at least 1".into());
+    }
+    if s.database.min_connections > s.database.max_connections {
+        return fail(
+            "database.min_connections",
+            format!(
+                "must not be larger than database.max_connections ({})",
+                s.database.max_connections
+            ),
+        );
+    }
+    if s.data.dir.as_os_str().is_empty() {
+        return fail("data.dir", "must not be empty".into());
+    }
+    if !looks_like_mailbox(&s.mail.from) {
+        return fail(
+            "mail.from",
+            format!(
+                "must be an e-mail address such as \"Bleibe <noreply@example.org>\", not \"{}\"",
+                s.mail.from
+            ),
+        );
+    }
+    if !s.mail.reply_to.trim().is_empty() && !looks_like_mailbox(&s.mail.reply_to) {
+        return fail(
+            "mail.reply_to",
+            format!(
+                "must be an e-mail address or empty, not \"{}\"",
+                s.mail.reply_to
+            ),
+        );
+    }
+    if s.mail.transport == MailTransportKind::Smtp && s.mail.smtp.host.trim().is_empty() {
+        return fail(
+            "mail.smtp.host",
+            "is required when mail.transport is \"smtp\"".into(),
+        );
+    }
+    if let Err(e) = tracing_subscriber::EnvFilter::try_new(&s.log.level) {
+        return fail("log.level", format!("is not a valid log filter: {e}"));
+    }
+    if s.matching.top_k > 50 {
+        return fail("matching.top_k", "must be 50 or less".into());
+    }
+    Ok(())
+}
+
+fn looks_like_mailbox(value: &str) -> bool {
+    let address = match (value.rfind('<'), value.rfind('>')) {
+        (Some(open), Some(close)) if open < close => &value[open + 1..close],
+        _ => value.trim(),
+    };
+    let mut parts = address.split('@');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(local), Some(domain), None) if !local.is_empty() && domain.contains('.') && !address.contains(' ')
+    )
+}
+
+/// Hides the password in a database URL: `postgres://user:secret@host` → `postgres://user:****@host`.
+pub fn mask_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let Some(at) = rest.find('@') else {
+        return url.to_owned();
+    };
+    let userinfo = &rest[..at];
+    match userinfo.find(':') {
+        Some(colon) => format!(
+            "{}{}:****{}",
+            &url[..scheme_end + 3],
+            &userinfo[..colon],
+            &rest[at..]
+        ),
+        None => url.to_owned(),
+    }
+}
+
+fn is_secret_key(path: &str) -> bool {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    matches!(last, "password" | "secret" | "secret_key" | "token")
+}
+
+impl LoadedSettings {
+    /// The effective settings as TOML with every value's origin and secrets masked,
+    /// for `bleibe check-config`.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!(
+            "# Effective settings (BLEIBE_ENV={})\n",
+            self.environment.as_str()
+        ));
+        let files: Vec<String> = self.files.iter().map(|p| p.display().to_string()).collect();
+        out.push_str(&format!(
+            "# Layers: built-in defaults{}{}, environment variables BLEIBE_<SECTION>__<KEY>\n",
+            if files.is_empty() { "" } else { ", " },
+            files.join(", ")
+        ));
+        render_table(&self.table, "", &self.origins, &mut out);
+        out
+    }
+}
+
+fn render_table(
+    table: &toml::Table,
+    prefix: &str,
+    origins: &BTreeMap<String, String>,
+    out: &mut String,
+) {
+    let mut lines = Vec::new();
+    for (key, value) in table {
+        if value.is_table() {
+            continue;
+        }
+        let path = join(prefix, key);
+        let shown = match value {
+            toml::Value::String(s) if path == "database.url" => {
+                toml::Value::String(mask_url(s)).to_string()
+            }
+            toml::Value::String(s) if is_secret_key(&path) && !s.is_empty() => {
+                "\"****\"".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let origin = origins
+            .get(&path)
+            .map(String::as_str)
+            .unwrap_or("built-in defaults");
+        lines.push((format!("{key} = {shown}"), origin));
+    }
+    if !lines.is_empty() {
+        if !prefix.is_empty() {
+            out.push_str(&format!("\n[{prefix}]\n"));
+        }
+        let width = lines
+            .iter()
+            .map(|(l, _)| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (line, origin) in lines {
+            let pad = width - line.chars().count();
+            out.push_str(&format!("{line}{}  # {origin}\n", " ".repeat(pad)));
+        }
+    }
+    for (key, value) in table {
+        if let toml::Value::Table(inner) = value {
+            render_table(inner, &join(prefix, key), origins, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn no_dir() -> PathBuf {
+        PathBuf::from("/nonexistent-bleibe-config")
+    }
+
+    #[test]
+    fn defaults_alone_give_the_embedded_setup() {
+        let loaded = load_from(&[], &no_dir()).expect("defaults are valid");
+        let s = loaded.settings;
+        assert_eq!(s.server.host, "127.0.0.1");
+        assert_eq!(s.server.port, 8080);
+        assert_eq!(
+            s.database.url.expose_secret(),
+            "sqlite://data/bleibe.db?mode=rwc"
+        );
+        assert_eq!(s.mail.transport, MailTransportKind::File);
+        assert_eq!(s.mail.file_dir(&s.data), PathBuf::from("data/mail"));
+        assert_eq!(loaded.environment, Environment::Development);
+    }
+
+    #[test]
+    fn environment_variables_override_with_the_type_of_the_default() {
+        let loaded = load_from(
+            &vars(&[
+                ("BLEIBE_SERVER__PORT", "9000"),
+                ("BLEIBE_DATABASE__URL", "postgres://u:pw@db/bleibe"),
+                ("BLEIBE_DATABASE__AUTO_MIGRATE", "false"),
+                ("BLEIBE_MAIL__SMTP__HOST", "smtp.example.org"),
+                ("BLEIBE_DATA__DIR", "/tmp/x"),
+            ]),
+            &no_dir(),
+        )
+        .expect("valid");
+        assert_eq!(loaded.settings.server.port, 9000);
+        assert_eq!(
+            loaded.settings.database.url.expose_secret(),
+            "postgres://u:pw@db/bleibe"
+        );
+        assert!(!loaded.settings.database.auto_migrate);
+        assert_eq!(loaded.settings.mail.smtp.host, "smtp.example.org");
+        assert_eq!(
+            loaded.origins["server.port"],
+            "environment variable BLEIBE_SERVER__PORT"
+        );
+    }
+
+    #[test]
+    fn variables_without_a_double_underscore_are_not_settings() {
+        let loaded = load_from(
+            &vars(&[
+                ("BLEIBE_TEST_POSTGRES_URL", "postgres://x"),
+                ("BLEIBE_ENV", "test"),
+            ]),
+            &no_dir(),
+        );
+        assert!(loaded.is_ok());
+    }
+
+    #[test]
+    fn a_wrong_number_names_the_key_and_the_variable() {
+        let err = load_from(&vars(&[("BLEIBE_SERVER__PORT", "eighty")]), &no_dir()).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("server.port"));
+        let line = err.to_string();
+        assert!(
+            line.contains("server.port") && line.contains("BLEIBE_SERVER__PORT"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'));
+    }
+
+    #[test]
+    fn an_out_of_range_port_is_refused_in_plain_words() {
+        let err = load_from(&vars(&[("BLEIBE_SERVER__PORT", "70000")]), &no_dir()).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("server.port"));
+        assert!(err.message.contains("0 to 65535"), "{}", err.message);
+    }
+
+    #[test]
+    fn an_unknown_variable_is_a_typo() {
+        let err = load_from(&vars(&[("BLEIBE_SERVER__PROT", "1")]), &no_dir()).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("server.prot"));
+    }
+
+    #[test]
+    fn a_bad_database_url_is_refused() {
+        let err =
+            load_from(&vars(&[("BLEIBE_DATABASE__URL", "mysql://x")]), &no_dir()).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("database.url"));
+    }
+
+    #[test]
+    fn smtp_needs_a_host() {
+        let err = load_from(&vars(&[("BLEIBE_MAIL__TRANSPORT", "smtp")]), &no_dir()).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("mail.smtp.host"));
+    }
+
+    #[test]
+    fn an_unknown_transport_names_the_key() {
+        let err = load_from(&vars(&[("BLEIBE_MAIL__TRANSPORT", "pigeon")]), &no_dir()).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("mail.transport"));
+    }
+
+    #[test]
+    fn an_unknown_environment_is_refused() {
+        let err = load_from(&vars(&[("BLEIBE_ENV", "staging")]), &no_dir()).unwrap_err();
+        assert!(err.to_string().contains("BLEIBE_ENV"));
+    }
+
+    #[test]
+    fn files_override_defaults_and_typos_in_files_are_caught() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("test.toml"), "[server]\nport = 1234\n").expect("write");
+        let loaded = load_from(&vars(&[("BLEIBE_ENV", "test")]), dir.path()).expect("valid");
+        assert_eq!(loaded.settings.server.port, 1234);
+
+        std::fs::write(dir.path().join("test.toml"), "[server]\nprot = 1234\n").expect("write");
+        let err = load_from(&vars(&[("BLEIBE_ENV", "test")]), dir.path()).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("server.prot"));
+    }
+
+    #[test]
+    fn secrets_are_masked_when_rendered() {
+        let loaded = load_from(
+            &vars(&[
+                (
+                    "BLEIBE_DATABASE__URL",
+                    "postgres://bleibe:hunter2@db/bleibe",
+                ),
+                ("BLEIBE_MAIL__SMTP__PASSWORD", "s3cret"),
+            ]),
+            &no_dir(),
+        )
+        .expect("valid");
+        let text = loaded.render();
+        assert!(
+            !text.contains("hunter2") && !text.contains("s3cret"),
+            "{text}"
+        );
+        assert!(text.contains("postgres://bleibe:****@db/bleibe"));
+    }
+
+    #[test]
+    fn the_shipped_files_are_valid() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        for env in ["development", "test"] {
+            load_from(&vars(&[("BLEIBE_ENV", env)]), &dir).expect("shipped config is valid");
+        }
+        let example = std::fs::read_to_string(dir.join("production.example.toml")).expect("read");
+        let tmp = tempfile::tempdir().expect("tempdir");
+        std::fs::write(tmp.path().join("production.toml"), example).expect("write");
+        load_from(&vars(&[("BLEIBE_ENV", "production")]), tmp.path())
+            .expect("production example is valid");
+    }
+}

@@ -1,0 +1,19 @@
+//! Bleibe: a housing-matching service for German municipalities.
+//!
+//! Layers, arrows pointing down only:
+//! `web` / `cli` → `services` → `store` / `mail` / `engine` → `domain`.
+//! The matching `engine` is pure: it imports nothing but `domain`.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod i18n;
+pub mod server;
+pub mod services;
+pub mod store;
+pub mod telemetry;
+pub mod util;
+pub mod web;

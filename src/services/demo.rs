@@ -1,0 +1,1154 @@
+//! Demo data: five real municipalities of Baden-Württemberg with their real official keys
+//! and centres, example rule tables (clearly marked as examples), incentive programmes,
+//! about 200 households and 80 units, landlords, one admin, one coordinator per
+//! municipality and a volunteer. Generated from a fixed seed, so every demo looks the same
+//! apart from dates, which follow today.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use sea_orm::TransactionTrait;
+
+use crate::app::App;
+use crate::domain::criteria::Weights;
+use crate::domain::geo::GeoPoint;
+use crate::domain::household::{
+    Anchor, AnchorKind, BenefitType, HouseholdProfile, HouseholdStatus, Member, MemberRole,
+    ResidenceStatus, WorkSituation,
+};
+use crate::domain::incentive::IncentiveKind;
+use crate::domain::norms::{AreaNorms, RentCapTable, RuleSet};
+use crate::domain::roles::Role;
+use crate::domain::unit::{Address, LandlordPreference, LeaseType, UnitDetails, UnitStatus};
+use crate::domain::{Cents, Locale};
+use crate::services::auth::hash_password;
+use crate::store::households::Consent;
+use crate::store::incentives::NewProgramme;
+use crate::store::landlords::NewLandlord;
+use crate::store::municipalities::NewMunicipality;
+use crate::store::users::NewUser;
+use crate::store::{households, incentives, landlords, municipalities, units, users};
+use crate::util::SplitMix64;
+
+/// A login the demo created, printed for the person trying Bleibe.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub role: Role,
+    pub email: String,
+    pub password: String,
+    pub scope: String,
+}
+
+/// A demo municipality: real key, name, district and centre (from `assets/geo`), example
+/// rent caps for 1–5 persons plus the amount per further person, in euros.
+struct Town {
+    ags: &'static str,
+    name: &'static str,
+    short: &'static str,
+    district: &'static str,
+    lat: f64,
+    lon: f64,
+    postal_codes: &'static [&'static str],
+    caps: [i64; 5],
+    extra: i64,
+    rent_per_m2: f64,
+    households: usize,
+    units: usize,
+    coordinator: (&'static str, &'static str),
+}
+
+const TOWNS: &[Town] = &[
+    Town {
+        ags: "08116019",
+        name: "Esslingen am Neckar",
+        short: "ES",
+        district: "Landkreis Esslingen",
+        lat: 48.73961,
+        lon: 9.30473,
+        postal_codes: &["73728", "73730", "73732", "73733", "73734"],
+        caps: [560, 680, 810, 940, 1070],
+        extra: 130,
+        rent_per_m2: 9.6,
+        households: 60,
+        units: 24,
+        coordinator: ("Murat Demir", "koordination.esslingen@bleibe.example"),
+    },
+    Town {
+        ags: "08117026",
+        name: "Göppingen",
+        short: "GP",
+        district: "Landkreis Göppingen",
+        lat: 48.70354,
+        lon: 9.65209,
+        postal_codes: &["73033", "73035", "73037"],
+        caps: [480, 590, 700, 815, 930],
+        extra: 115,
+        rent_per_m2: 8.2,
+        households: 50,
+        units: 20,
+        coordinator: ("Julia Brenner", "koordination.goeppingen@bleibe.example"),
+    },
+    Town {
+        ags: "08116033",
+        name: "Kirchheim unter Teck",
+        short: "KI",
+        district: "Landkreis Esslingen",
+        lat: 48.64683,
+        lon: 9.45378,
+        postal_codes: &["73230"],
+        caps: [530, 640, 760, 885, 1005],
+        extra: 120,
+        rent_per_m2: 8.9,
+        households: 35,
+        units: 13,
+        coordinator: ("Anna Vogt", "koordination.kirchheim@bleibe.example"),
+    },
+    Town {
+        ags: "08119085",
+        name: "Winnenden",
+        short: "WN",
+        district: "Rems-Murr-Kreis",
+        lat: 48.87563,
+        lon: 9.39819,
+        postal_codes: &["71364"],
+        caps: [520, 630, 750, 870, 990],
+        extra: 120,
+        rent_per_m2: 9.0,
+        households: 30,
+        units: 12,
+        coordinator: ("Sven Kohler", "koordination.winnenden@bleibe.example"),
+    },
+    Town {
+        ags: "08116056",
+        name: "Plochingen",
+        short: "PL",
+        district: "Landkreis Esslingen",
+        lat: 48.71067,
+        lon: 9.41949,
+        postal_codes: &["73207"],
+        caps: [540, 650, 775, 900, 1025],
+        extra: 125,
+        rent_per_m2: 9.2,
+        households: 25,
+        units: 11,
+        coordinator: ("Lea Hartmann", "koordination.plochingen@bleibe.example"),
+    },
+];
+
+const ADMIN_PASSWORD: &str = "Bleibe-Admin-2026";
+const COORDINATOR_PASSWORD: &str = "Bleibe-Koordination-2026";
+const LANDLORD_PASSWORD: &str = "Bleibe-Vermietung-2026";
+const VOLUNTEER_PASSWORD: &str = "Bleibe-Lotse-2026";
+
+/// Landlords: name, kind, e-mail, whether they have an account.
+const LANDLORDS: &[(&str, &str, &str, bool)] = &[
+    ("Renate Maier", "private", "renate.maier@example.org", true),
+    (
+        "Wohnbau Neckar eG",
+        "cooperative",
+        "vermietung@wohnbau-neckar.example",
+        true,
+    ),
+    (
+        "Klaus Schäfer",
+        "private",
+        "klaus.schaefer@example.org",
+        true,
+    ),
+    (
+        "Hausverwaltung Fischer GmbH",
+        "company",
+        "info@hv-fischer.example",
+        true,
+    ),
+    (
+        "Hatice Yılmaz",
+        "private",
+        "hatice.yilmaz@example.org",
+        false,
+    ),
+    (
+        "Ev. Kirchengemeinde Plochingen",
+        "public",
+        "pfarramt@kirche-plochingen.example",
+        false,
+    ),
+    (
+        "Gerhard und Ute Wolf",
+        "private",
+        "familie.wolf@example.org",
+        false,
+    ),
+    (
+        "Baugenossenschaft Filstal eG",
+        "cooperative",
+        "wohnen@bg-filstal.example",
+        false,
+    ),
+    ("Ingrid Bauer", "private", "ingrid.bauer@example.org", false),
+    ("Thomas Keller", "private", "t.keller@example.org", false),
+    (
+        "Sabine Hoffmann",
+        "private",
+        "sabine.hoffmann@example.org",
+        false,
+    ),
+    ("Jürgen Weber", "private", "j.weber@example.org", false),
+];
+
+const STREETS: &[&str] = &[
+    "Hauptstraße",
+    "Bahnhofstraße",
+    "Schulstraße",
+    "Gartenstraße",
+    "Kirchstraße",
+    "Lindenstraße",
+    "Goethestraße",
+    "Schillerstraße",
+    "Wilhelmstraße",
+    "Uhlandstraße",
+    "Mörikestraße",
+    "Neckarstraße",
+    "Ringstraße",
+    "Talstraße",
+    "Bergstraße",
+    "Mühlstraße",
+    "Rosenstraße",
+    "Karlstraße",
+    "Hölderlinweg",
+    "Eichendorffstraße",
+];
+
+/// Origins: weight, first names (f/m), last names, languages.
+struct Origin {
+    weight: f64,
+    female: &'static [&'static str],
+    male: &'static [&'static str],
+    last: &'static [&'static str],
+    languages: &'static [&'static str],
+    ukrainian: bool,
+}
+
+const ORIGINS: &[Origin] = &[
+    Origin {
+        weight: 0.30,
+        female: &[
+            "Fatima", "Aisha", "Layla", "Rania", "Noor", "Huda", "Mariam", "Salma",
+        ],
+        male: &[
+            "Ahmad", "Mohammad", "Omar", "Yusuf", "Khaled", "Samir", "Bilal", "Hassan",
+        ],
+        last: &[
+            "Al-Hassan",
+            "Haddad",
+            "Khalil",
+            "Mansour",
+            "Darwish",
+            "Sabbagh",
+            "Nasser",
+        ],
+        languages: &["ar"],
+        ukrainian: false,
+    },
+    Origin {
+        weight: 0.22,
+        female: &[
+            "Zahra", "Mariam", "Hasina", "Shabnam", "Parwana", "Nilofar", "Sima",
+        ],
+        male: &[
+            "Hamid", "Farid", "Ali", "Karim", "Rahim", "Jawad", "Mustafa", "Naweed",
+        ],
+        last: &[
+            "Ahmadi", "Rahimi", "Hakimi", "Sultani", "Noori", "Karimi", "Haidari",
+        ],
+        languages: &["fa"],
+        ukrainian: false,
+    },
+    Origin {
+        weight: 0.18,
+        female: &[
+            "Olena", "Oksana", "Iryna", "Natalia", "Yulia", "Tetiana", "Kateryna",
+        ],
+        male: &[
+            "Andriy",
+            "Dmytro",
+            "Serhiy",
+            "Oleksandr",
+            "Mykola",
+            "Vitalii",
+            "Yurii",
+        ],
+        last: &[
+            "Kovalenko",
+            "Shevchenko",
+            "Bondarenko",
+            "Tkachenko",
+            "Melnyk",
+            "Kravets",
+        ],
+        languages: &["uk", "ru"],
+        ukrainian: true,
+    },
+    Origin {
+        weight: 0.08,
+        female: &["Shirin", "Nesrin", "Dilan", "Leyla", "Rojin"],
+        male: &["Ahmed", "Kawa", "Dilshad", "Haval", "Sardar"],
+        last: &["Hussein", "Qasim", "Barzani", "Rashid", "Jaf"],
+        languages: &["ar", "ku"],
+        ukrainian: false,
+    },
+    Origin {
+        weight: 0.07,
+        female: &["Senait", "Helen", "Selam", "Saba", "Winta"],
+        male: &["Tesfay", "Yonas", "Mehari", "Dawit", "Filmon"],
+        last: &["Tesfamariam", "Habte", "Ghebremedhin", "Kidane", "Berhane"],
+        languages: &["ti"],
+        ukrainian: false,
+    },
+    Origin {
+        weight: 0.06,
+        female: &["Zeynep", "Ayşe", "Rojda", "Elif", "Berfin"],
+        male: &["Mehmet", "Emre", "Baran", "Serhat", "Deniz"],
+        last: &["Yıldız", "Demir", "Kaya", "Aydın", "Çelik"],
+        languages: &["tr", "ku"],
+        ukrainian: false,
+    },
+    Origin {
+        weight: 0.05,
+        female: &["Nino", "Tamar", "Mariam", "Ketevan"],
+        male: &["Giorgi", "Levan", "Davit", "Nikoloz"],
+        last: &["Beridze", "Kapanadze", "Gelashvili", "Lomidze"],
+        languages: &["ka", "ru"],
+        ukrainian: false,
+    },
+    Origin {
+        weight: 0.04,
+        female: &["Ngozi", "Blessing", "Chioma", "Adaeze"],
+        male: &["Chinedu", "Emeka", "Tunde", "Ifeanyi"],
+        last: &["Okafor", "Adeyemi", "Eze", "Nwosu"],
+        languages: &["en"],
+        ukrainian: false,
+    },
+];
+
+const URGENCY_REASONS: &[&str] = &[
+    "Die Unterkunft wird zum Jahresende geschlossen.",
+    "Zu wenig Platz: fünf Personen in zwei Zimmern.",
+    "Gesundheitliche Gründe (ärztliches Attest liegt vor).",
+    "Familiennachzug ist genehmigt; die Familie kommt bald.",
+    "Konflikte in der Gemeinschaftsunterkunft.",
+];
+
+/// Fills the database with the demo data in one transaction and returns the logins.
+pub async fn seed(app: &App) -> anyhow::Result<Vec<DemoLogin>> {
+    let now = app.clock.now();
+    let today = app.clock.today();
+    let mut rng = SplitMix64::new(20_261_121);
+
+    // Hashing is deliberately slow, so it happens before the transaction opens.
+    let admin_hash = hash_password(ADMIN_PASSWORD)?;
+    let coordinator_hash = hash_password(COORDINATOR_PASSWORD)?;
+    let landlord_hash = hash_password(LANDLORD_PASSWORD)?;
+    let volunteer_hash = hash_password(VOLUNTEER_PASSWORD)?;
+
+    let txn = app.db.begin().await?;
+    let mut logins = Vec::new();
+
+    let admin_id = users::insert(
+        &txn,
+        &NewUser {
+            email: "admin@bleibe.example".into(),
+            display_name: "Bleibe Administration".into(),
+            role: Role::Admin,
+            locale: Locale::De,
+            password_hash: Some(admin_hash),
+            email_confirmed: true,
+        },
+        now,
+    )
+    .await?;
+    logins.push(DemoLogin {
+        role: Role::Admin,
+        email: "admin@bleibe.example".into(),
+        password: ADMIN_PASSWORD.into(),
+        scope: "alle Kommunen / all municipalities".into(),
+    });
+
+    let mut town_ids = Vec::new();
+    let mut coordinator_ids = Vec::new();
+    for town in TOWNS {
+        let center = GeoPoint::new(town.lat, town.lon)
+            .ok_or_else(|| anyhow::anyhow!("bad demo coordinates for {}", town.name))?;
+        let id = municipalities::insert(
+            &txn,
+            &NewMunicipality {
+                ags: town.ags.into(),
+                name: town.name.into(),
+                district: town.district.into(),
+                state: "Baden-Württemberg".into(),
+                center,
+            },
+            now,
+        )
+        .await?;
+        municipalities::insert_rule_set(&txn, id, &demo_rules(town)?, Some(admin_id), None, now)
+            .await?;
+        for programme in programmes(town) {
+            incentives::insert_programme(&txn, id, &programme, now).await?;
+        }
+        let coordinator_id = users::insert(
+            &txn,
+            &NewUser {
+                email: town.coordinator.1.into(),
+                display_name: town.coordinator.0.into(),
+                role: Role::Coordinator,
+                locale: Locale::De,
+                password_hash: Some(coordinator_hash.clone()),
+                email_confirmed: true,
+            },
+            now,
+        )
+        .await?;
+        users::grant_municipality(&txn, coordinator_id, id, now).await?;
+        logins.push(DemoLogin {
+            role: Role::Coordinator,
+            email: town.coordinator.1.into(),
+            password: COORDINATOR_PASSWORD.into(),
+            scope: town.name.into(),
+        });
+        town_ids.push(id);
+        coordinator_ids.push(coordinator_id);
+    }
+
+    let volunteer_id = users::insert(
+        &txn,
+        &NewUser {
+            email: "lotsin@bleibe.example".into(),
+            display_name: "Helga Sommer (Wohnungslotsin)".into(),
+            role: Role::Volunteer,
+            locale: Locale::De,
+            password_hash: Some(volunteer_hash),
+            email_confirmed: true,
+        },
+        now,
+    )
+    .await?;
+    for (town, id) in TOWNS.iter().zip(&town_ids) {
+        if town.district == "Landkreis Esslingen" {
+            users::grant_municipality(&txn, volunteer_id, *id, now).await?;
+        }
+    }
+    logins.push(DemoLogin {
+        role: Role::Volunteer,
+        email: "lotsin@bleibe.example".into(),
+        password: VOLUNTEER_PASSWORD.into(),
+        scope: "Landkreis Esslingen".into(),
+    });
+
+    let mut landlord_ids = Vec::new();
+    for (name, kind, email, has_account) in LANDLORDS {
+        let user_id = if *has_account {
+            let id = users::insert(
+                &txn,
+                &NewUser {
+                    email: (*email).into(),
+                    display_name: (*name).into(),
+                    role: Role::Landlord,
+                    locale: Locale::De,
+                    password_hash: Some(landlord_hash.clone()),
+                    email_confirmed: true,
+                },
+                now,
+            )
+            .await?;
+            logins.push(DemoLogin {
+                role: Role::Landlord,
+                email: (*email).into(),
+                password: LANDLORD_PASSWORD.into(),
+                scope: (*name).into(),
+            });
+            Some(id)
+        } else {
+            None
+        };
+        let id = landlords::insert(
+            &txn,
+            &NewLandlord {
+                user_id,
+                kind: (*kind).into(),
+                display_name: (*name).into(),
+                contact_email: Some((*email).into()),
+                phone: None,
+                locale: Locale::De,
+                created_by: Some(admin_id),
+            },
+            now,
+        )
+        .await?;
+        landlord_ids.push(id);
+    }
+
+    for (t, town) in TOWNS.iter().enumerate() {
+        let town_id = town_ids[t];
+        let district_ids: Vec<i64> = TOWNS
+            .iter()
+            .zip(&town_ids)
+            .filter(|(other, _)| other.district == town.district)
+            .map(|(_, id)| *id)
+            .collect();
+        for i in 0..town.households {
+            let generated = demo_household(&mut rng, town, i, today);
+            let allowed = match generated.obligation {
+                Obligation::None => Vec::new(),
+                Obligation::Town => vec![town_id],
+                Obligation::District => district_ids.clone(),
+            };
+            let consent = generated.consent_days.map(|days| Consent {
+                at: at_noon(today - Duration::days(days)),
+                scope: "matching,email,share_profile".into(),
+                recorded_by: Some(coordinator_ids[t]),
+            });
+            households::insert(
+                &txn,
+                town_id,
+                generated.status,
+                &generated.profile,
+                &allowed,
+                consent.as_ref(),
+                Some(coordinator_ids[t]),
+                now,
+            )
+            .await?;
+        }
+        let programme_ids: Vec<i64> = {
+            use entities::incentive_programme;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+            incentive_programme::Entity::find()
+                .filter(incentive_programme::Column::MunicipalityId.eq(town_id))
+                .order_by_asc(incentive_programme::Column::Id)
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|p| p.id)
+                .collect()
+        };
+        for _ in 0..town.units {
+            let landlord = landlord_ids[rng.weighted(&landlord_weights(t))];
+            let (status, details) = demo_unit(&mut rng, town, today);
+            let unit_id =
+                units::insert(&txn, landlord, town_id, status, &details, None, now).await?;
+            if rng.chance(0.5) && !programme_ids.is_empty() {
+                let first = rng.range_i64(0, programme_ids.len() as i64 - 1) as usize;
+                incentives::request(&txn, unit_id, programme_ids[first], None, now).await?;
+                let second = (first + 1 + rng.range_i64(0, 2) as usize) % programme_ids.len();
+                if rng.chance(0.4) && second != first {
+                    incentives::request(&txn, unit_id, programme_ids[second], None, now).await?;
+                }
+            }
+        }
+    }
+
+    txn.commit().await?;
+    tracing::info!(
+        municipalities = TOWNS.len(),
+        households = TOWNS.iter().map(|t| t.households).sum::<usize>(),
+        units = TOWNS.iter().map(|t| t.units).sum::<usize>(),
+        "demo data added"
+    );
+    Ok(logins)
+}
+
+/// The logins as a short text for the terminal, German first.
+pub fn describe_logins(logins: &[DemoLogin]) -> String {
+    let mut out = String::from(
+        "Demo-Daten angelegt / demo data created.\n\
+         Anmeldungen / logins (nur für die Demo / demo only):\n",
+    );
+    for login in logins {
+        out.push_str(&format!(
+            "  {:<12} {:<44} {:<26} {}\n",
+            login.role.as_str(),
+            login.email,
+            login.password,
+            login.scope
+        ));
+    }
+    out.push_str(
+        "Mietobergrenzen und Förderbeträge sind Beispielwerte. / Rent caps and incentive amounts are examples.\n",
+    );
+    out
+}
+
+fn demo_rules(town: &Town) -> anyhow::Result<RuleSet> {
+    let rows = town
+        .caps
+        .iter()
+        .enumerate()
+        .map(|(i, euros)| (i as u32 + 1, Cents::euros(*euros)))
+        .collect();
+    Ok(RuleSet {
+        rent_caps: RentCapTable::new(rows, Cents::euros(town.extra)).map_err(anyhow::Error::msg)?,
+        area_norms: AreaNorms::default(),
+        weights: Weights::default(),
+        answer_days: 14,
+        reminder_days: 5,
+        auto_approve: false,
+        source_note: Some(format!(
+            "Beispielwerte für die Demo, nicht die amtlichen Angemessenheitsgrenzen von {} / example values, not the official caps",
+            town.name
+        )),
+    })
+}
+
+fn programmes(town: &Town) -> Vec<NewProgramme> {
+    vec![
+        NewProgramme {
+            kind: IncentiveKind::RentDefaultGuarantee,
+            name_de: "Mietausfallgarantie".into(),
+            name_en: "Rent-default guarantee".into(),
+            conditions_de: format!(
+                "{} übernimmt bis zu 3 Jahre lang ausgefallene Mieten und Schäden, die über die Kaution hinausgehen, bis zu 5.000 € (Beispielwert).",
+                town.name
+            ),
+            conditions_en: format!(
+                "{} covers unpaid rent and damage beyond the deposit for up to 3 years, up to €5,000 (example value).",
+                town.name
+            ),
+            amount: Some(Cents::euros(5_000)),
+            duration_months: Some(36),
+            occupancy_years: None,
+            budget: Some(Cents::euros(60_000)),
+        },
+        NewProgramme {
+            kind: IncentiveKind::RenovationGrant,
+            name_de: "Sanierungszuschuss gegen Belegungsrecht".into(),
+            name_en: "Renovation grant for occupancy rights".into(),
+            conditions_de: "Bis zu 10.000 € für die Renovierung einer leerstehenden Wohnung. Dafür schlägt die Stadt 5 Jahre lang die Mieterinnen und Mieter vor (Beispielwert).".into(),
+            conditions_en: "Up to €10,000 to renovate an empty flat. In return the town names the tenants for 5 years (example value).".into(),
+            amount: Some(Cents::euros(10_000)),
+            duration_months: None,
+            occupancy_years: Some(5),
+            budget: Some(Cents::euros(100_000)),
+        },
+        NewProgramme {
+            kind: IncentiveKind::HeadLease,
+            name_de: "Anmietung durch die Stadt (Zwischenanmietung)".into(),
+            name_en: "Head lease by the town".into(),
+            conditions_de: "Die Stadt mietet die Wohnung bis zu 3 Jahre selbst an und vermietet sie an den Haushalt weiter. Danach kann der Haushalt den Mietvertrag übernehmen.".into(),
+            conditions_en: "The town rents the flat itself for up to 3 years and sublets it to the household, which can then take over the lease.".into(),
+            amount: None,
+            duration_months: Some(36),
+            occupancy_years: None,
+            budget: None,
+        },
+        NewProgramme {
+            kind: IncentiveKind::PlacementBonus,
+            name_de: "Vermittlungsprämie".into(),
+            name_en: "Placement bonus".into(),
+            conditions_de: "1.000 € bei Abschluss eines unbefristeten Mietvertrags (Beispielwert).".into(),
+            conditions_en: "€1,000 when an open-ended lease is signed (example value).".into(),
+            amount: Some(Cents::euros(1_000)),
+            duration_months: None,
+            occupancy_years: None,
+            budget: Some(Cents::euros(20_000)),
+        },
+        NewProgramme {
+            kind: IncentiveKind::Advice,
+            name_de: "Beratung und Begleitung".into(),
+            name_en: "Advice and support".into(),
+            conditions_de: "Kostenlose Hilfe beim Mietvertrag, bei der Mietbescheinigung für das Jobcenter und eine feste Ansprechperson, auch nach dem Einzug.".into(),
+            conditions_en: "Free help with the lease and the Jobcenter's rent certificate, and one contact person, also after the move.".into(),
+            amount: None,
+            duration_months: None,
+            occupancy_years: None,
+            budget: None,
+        },
+    ]
+}
+
+/// Landlords are not spread evenly: cooperatives and companies own more flats, and
+/// some landlords are local to one town.
+fn landlord_weights(town_index: usize) -> Vec<f64> {
+    LANDLORDS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, kind, _, _))| {
+            let base = match *kind {
+                "cooperative" => 4.0,
+                "company" => 3.0,
+                "public" => 1.5,
+                _ => 1.0,
+            };
+            let local = if i % TOWNS.len() == town_index {
+                2.0
+            } else {
+                1.0
+            };
+            base * local
+        })
+        .collect()
+}
+
+enum Obligation {
+    None,
+    Town,
+    District,
+}
+
+struct GeneratedHousehold {
+    profile: HouseholdProfile,
+    status: HouseholdStatus,
+    obligation: Obligation,
+    consent_days: Option<i64>,
+}
+
+fn at_noon(date: NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(12, 0, 0)
+        .map_or_else(Utc::now, |dt| dt.and_utc())
+}
+
+fn near(rng: &mut SplitMix64, lat: f64, lon: f64, min_km: f64, max_km: f64) -> GeoPoint {
+    let distance = rng.range_f64(min_km, max_km);
+    let bearing = rng.range_f64(0.0, std::f64::consts::TAU);
+    let dlat = distance * bearing.cos() / 111.2;
+    let dlon = distance * bearing.sin() / (111.2 * lat.to_radians().cos());
+    GeoPoint::new(lat + dlat, lon + dlon).unwrap_or(GeoPoint { lat, lon })
+}
+
+fn demo_household(
+    rng: &mut SplitMix64,
+    town: &Town,
+    index: usize,
+    today: NaiveDate,
+) -> GeneratedHousehold {
+    let origin = &ORIGINS[rng.weighted(&ORIGINS.iter().map(|o| o.weight).collect::<Vec<_>>())];
+    let size = 1 + rng.weighted(&[0.32, 0.14, 0.16, 0.16, 0.12, 0.06, 0.03, 0.01]);
+    let last_name = (*rng.pick(origin.last)).to_owned();
+    let year = today.year();
+    let mut members = Vec::new();
+    let two_adults = match size {
+        1 => false,
+        2 => rng.chance(0.55),
+        _ => rng.chance(0.85),
+    };
+    let first_female = rng.chance(if size == 2 && !two_adults { 0.8 } else { 0.4 });
+    let age1 = rng.range_i64(
+        if size == 1 { 19 } else { 24 },
+        if size == 1 { 62 } else { 48 },
+    ) as i32;
+    members.push(Member {
+        first_name: (*rng.pick(if first_female {
+            origin.female
+        } else {
+            origin.male
+        }))
+        .to_owned(),
+        last_name: Some(last_name.clone()),
+        birth_year: year - age1,
+        role: MemberRole::Applicant,
+    });
+    if two_adults {
+        members.push(Member {
+            first_name: (*rng.pick(if first_female {
+                origin.male
+            } else {
+                origin.female
+            }))
+            .to_owned(),
+            last_name: Some(last_name.clone()),
+            birth_year: year - (age1 + rng.range_i64(-5, 5) as i32).max(19),
+            role: MemberRole::Partner,
+        });
+    }
+    while members.len() < size {
+        let relative = size >= 5 && members.len() == size - 1 && rng.chance(0.2);
+        let (age, role) = if relative {
+            (rng.range_i64(55, 75) as i32, MemberRole::Relative)
+        } else {
+            (
+                rng.range_i64(0, (age1 - 18).clamp(1, 21) as i64) as i32,
+                MemberRole::Child,
+            )
+        };
+        let names = if rng.chance(0.5) {
+            origin.female
+        } else {
+            origin.male
+        };
+        members.push(Member {
+            first_name: (*rng.pick(names)).to_owned(),
+            last_name: Some(last_name.clone()),
+            birth_year: year - age,
+            role,
+        });
+    }
+    let child_ages: Vec<i32> = members
+        .iter()
+        .filter(|m| m.role == MemberRole::Child)
+        .map(|m| year - m.birth_year)
+        .collect();
+
+    let residence_status = if origin.ukrainian {
+        ResidenceStatus::Other
+    } else {
+        match rng.weighted(&[0.7, 0.2, 0.1]) {
+            0 => ResidenceStatus::Anerkannt,
+            1 => ResidenceStatus::Gestattet,
+            _ => ResidenceStatus::Geduldet,
+        }
+    };
+    let days_in_follow_up = rng.range_i64(60, 1500);
+    let in_follow_up_since = today - Duration::days(days_in_follow_up);
+    let obligation_end = in_follow_up_since + Duration::days(3 * 365);
+    let obligation =
+        if obligation_end > today && rng.chance(if origin.ukrainian { 0.3 } else { 0.55 }) {
+            if rng.chance(0.6) {
+                Obligation::Town
+            } else {
+                Obligation::District
+            }
+        } else {
+            Obligation::None
+        };
+    let work_situation = match rng.weighted(&[0.30, 0.10, 0.35, 0.15, 0.10]) {
+        0 => WorkSituation::Employed,
+        1 => WorkSituation::InTraining,
+        2 => WorkSituation::LanguageCourse,
+        3 => WorkSituation::Seeking,
+        _ => WorkSituation::NotAbleToWork,
+    };
+    let benefit_type = match work_situation {
+        WorkSituation::Employed if rng.chance(0.5) => BenefitType::None,
+        _ if residence_status == ResidenceStatus::Gestattet => BenefitType::Asylblg,
+        WorkSituation::NotAbleToWork if rng.chance(0.4) => BenefitType::Sgb12,
+        _ => BenefitType::Sgb2,
+    };
+    let mut languages: Vec<String> = origin.languages.iter().map(|l| (*l).to_owned()).collect();
+    if rng.chance(0.45) {
+        languages.push("de".into());
+    }
+    if !languages.iter().any(|l| l == "en") && rng.chance(0.25) {
+        languages.push("en".into());
+    }
+    let preferred_language =
+        if languages.iter().any(|l| l == "en") && !languages.iter().any(|l| l == "de") {
+            Locale::En
+        } else {
+            Locale::De
+        };
+
+    let mut anchors = Vec::new();
+    if matches!(
+        work_situation,
+        WorkSituation::Employed | WorkSituation::InTraining
+    ) {
+        let (label, importance) = if work_situation == WorkSituation::Employed {
+            (
+                *rng.pick(&[
+                    "Arbeit: Logistikzentrum",
+                    "Arbeit: Pflegeheim",
+                    "Arbeit: Bäckerei",
+                    "Arbeit: Metallbau",
+                    "Arbeit: Reinigungsfirma",
+                    "Arbeit: Supermarkt",
+                ]),
+                0.9,
+            )
+        } else {
+            (
+                *rng.pick(&[
+                    "Ausbildung: Kfz-Werkstatt",
+                    "Ausbildung: Pflegeschule",
+                    "Ausbildung: Elektrobetrieb",
+                ]),
+                0.85,
+            )
+        };
+        anchors.push(Anchor {
+            kind: AnchorKind::Work,
+            label: label.into(),
+            street: None,
+            postal_code: None,
+            town: None,
+            location: near(rng, town.lat, town.lon, 0.5, 9.0),
+            importance,
+        });
+    }
+    if child_ages.iter().any(|a| (6..18).contains(a)) {
+        anchors.push(Anchor {
+            kind: AnchorKind::School,
+            label: (*rng.pick(&[
+                "Grundschule",
+                "Gemeinschaftsschule",
+                "Realschule",
+                "Gymnasium",
+            ]))
+            .into(),
+            street: None,
+            postal_code: None,
+            town: Some(town.name.into()),
+            location: near(rng, town.lat, town.lon, 0.2, 2.5),
+            importance: 0.8,
+        });
+    }
+    if child_ages.iter().any(|a| (1..6).contains(a)) {
+        anchors.push(Anchor {
+            kind: AnchorKind::Kindergarten,
+            label: "Kindergarten".into(),
+            street: None,
+            postal_code: None,
+            town: Some(town.name.into()),
+            location: near(rng, town.lat, town.lon, 0.2, 2.0),
+            importance: 0.7,
+        });
+    }
+    if work_situation == WorkSituation::LanguageCourse {
+        anchors.push(Anchor {
+            kind: AnchorKind::Course,
+            label: "Integrationskurs (Volkshochschule)".into(),
+            street: None,
+            postal_code: None,
+            town: Some(town.name.into()),
+            location: near(rng, town.lat, town.lon, 0.1, 1.5),
+            importance: 0.6,
+        });
+    }
+    if rng.chance(0.2) {
+        anchors.push(Anchor {
+            kind: AnchorKind::Doctor,
+            label: "Hausarztpraxis".into(),
+            street: None,
+            postal_code: None,
+            town: Some(town.name.into()),
+            location: near(rng, town.lat, town.lon, 0.1, 3.0),
+            importance: 0.4,
+        });
+    }
+
+    let urgency = rng.weighted(&[0.5, 0.25, 0.15, 0.10]) as u8;
+    let email = rng.chance(0.45).then(|| {
+        format!(
+            "{}.{}@example.org",
+            ascii(&members[0].first_name),
+            ascii(&last_name)
+        )
+    });
+    let status = match rng.weighted(&[0.92, 0.05, 0.03]) {
+        0 => HouseholdStatus::Active,
+        1 => HouseholdStatus::Paused,
+        _ => HouseholdStatus::Closed,
+    };
+    let landlord_text = landlord_text(size, &child_ages, work_situation, &languages);
+    let profile = HouseholdProfile {
+        reference: format!(
+            "{}-{}-{:03}",
+            town.short,
+            in_follow_up_since.year(),
+            index + 1
+        ),
+        members,
+        residence_status,
+        residence_obligation: !matches!(obligation, Obligation::None),
+        residence_obligation_until: (!matches!(obligation, Obligation::None))
+            .then_some(obligation_end),
+        benefit_type: Some(benefit_type),
+        work_situation: Some(work_situation),
+        wheelchair: rng.chance(0.02),
+        max_floor_without_lift: rng.chance(0.06).then(|| rng.range_i64(0, 1) as i32),
+        rooms_wanted: None,
+        pets: rng.chance(0.05),
+        max_distance_km: rng.chance(0.25).then(|| rng.range_i64(8, 25) as f64),
+        latest_move_date: rng
+            .chance(0.35)
+            .then(|| today + Duration::days(rng.range_i64(30, 365))),
+        follow_up_site: Some(format!(
+            "Anschlussunterbringung {} {}",
+            rng.pick(STREETS),
+            rng.range_i64(1, 60)
+        )),
+        in_follow_up_since: Some(in_follow_up_since),
+        urgency,
+        urgency_reason: (urgency > 0).then(|| (*rng.pick(URGENCY_REASONS)).to_owned()),
+        languages,
+        preferred_language,
+        email,
+        phone: None,
+        caseworker_name: Some(town.coordinator.0.into()),
+        caseworker_email: Some(town.coordinator.1.into()),
+        caseworker_phone: None,
+        landlord_text: Some(landlord_text),
+        anchors,
+        notes: None,
+    };
+    let consent_days = rng.chance(0.92).then(|| (days_in_follow_up - 20).max(1));
+    GeneratedHousehold {
+        profile,
+        status,
+        obligation,
+        consent_days,
+    }
+}
+
+fn ascii(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'ä' => 'a',
+            'ö' | 'ø' => 'o',
+            'ü' => 'u',
+            'ş' => 's',
+            'ç' => 'c',
+            'ı' => 'i',
+            'é' => 'e',
+            _ => c,
+        })
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_lowercase()
+}
+
+fn landlord_text(
+    size: usize,
+    child_ages: &[i32],
+    work: WorkSituation,
+    languages: &[String],
+) -> String {
+    let who = match (size, child_ages.len()) {
+        (1, _) => "Eine Person".to_owned(),
+        (2, 0) => "Ein Paar".to_owned(),
+        (_, 0) => format!("Ein Haushalt mit {size} Erwachsenen"),
+        (_, 1) => format!("Eine Familie mit einem Kind ({} Jahre)", child_ages[0]),
+        (_, n) => {
+            let ages: Vec<String> = child_ages.iter().map(|a| a.to_string()).collect();
+            format!("Eine Familie mit {n} Kindern ({} Jahre)", ages.join(", "))
+        }
+    };
+    let work_text = match work {
+        WorkSituation::Employed => "Im Haushalt arbeitet jemand in einer festen Stelle.",
+        WorkSituation::InTraining => "Im Haushalt macht jemand eine Ausbildung.",
+        WorkSituation::LanguageCourse => "Zurzeit wird ein Deutschkurs besucht.",
+        WorkSituation::Seeking => "Es wird eine Arbeit gesucht.",
+        WorkSituation::NotAbleToWork => {
+            "Aus gesundheitlichen Gründen ist Arbeit zurzeit nicht möglich."
+        }
+    };
+    let german = if languages.iter().any(|l| l == "de") {
+        " Verständigung auf Deutsch ist möglich."
+    } else {
+        " Bei Gesprächen hilft die Integrationsmanagerin."
+    };
+    format!("{who}, ruhig und zuverlässig, sucht ein dauerhaftes Zuhause. {work_text}{german}")
+}
+
+fn demo_unit(rng: &mut SplitMix64, town: &Town, today: NaiveDate) -> (UnitStatus, UnitDetails) {
+    let rooms = 1 + rng.weighted(&[0.12, 0.30, 0.32, 0.18, 0.08]);
+    let base_area = [32.0, 55.0, 72.0, 92.0, 110.0][rooms - 1];
+    let area_m2 = (base_area * rng.range_f64(0.88, 1.12) * 2.0_f64).round() / 2.0;
+    let rooms_f = if rooms >= 2 && rng.chance(0.15) {
+        rooms as f64 + 0.5
+    } else {
+        rooms as f64
+    };
+    let floor = rng.weighted(&[0.22, 0.28, 0.25, 0.15, 0.10]) as i32;
+    let has_lift = if floor >= 3 {
+        rng.chance(0.6)
+    } else {
+        rng.chance(0.12)
+    };
+    let step_free = (floor == 0 || has_lift) && rng.chance(0.55);
+    let wheelchair_accessible = step_free && rng.chance(0.25);
+    let per_m2 = town.rent_per_m2 * rng.range_f64(0.88, 1.12);
+    let cold_rent = Cents((area_m2 * per_m2 * 100.0).round() as i64 / 500 * 500);
+    let service_charges = Cents((area_m2 * 2.2 * 100.0).round() as i64 / 100 * 100);
+    let heating_costs = Cents((area_m2 * 1.3 * 100.0).round() as i64 / 100 * 100);
+    let max_occupants = ((area_m2 / 16.0).round() as u32 + u32::from(rooms >= 3)).clamp(1, 9);
+    let lease_type = if rng.chance(0.85) {
+        LeaseType::OpenEnded
+    } else {
+        LeaseType::FixedTerm
+    };
+    let available_from = today + Duration::days(rng.range_i64(-30, 120));
+    let lease_end = (lease_type == LeaseType::FixedTerm)
+        .then(|| available_from + Duration::days(rng.range_i64(2, 5) * 365));
+    let mut preferences = Vec::new();
+    if rng.chance(0.4) {
+        let options = [
+            LandlordPreference::Families,
+            LandlordPreference::Couples,
+            LandlordPreference::Singles,
+            LandlordPreference::Employed,
+            LandlordPreference::SpeaksGerman,
+        ];
+        preferences.push(*rng.pick(&options));
+        if rng.chance(0.3) {
+            let second = *rng.pick(&[
+                LandlordPreference::Employed,
+                LandlordPreference::SpeaksGerman,
+            ]);
+            if !preferences.contains(&second) {
+                preferences.push(second);
+            }
+        }
+    }
+    let status = match rng.weighted(&[0.75, 0.08, 0.12, 0.05]) {
+        0 => UnitStatus::Available,
+        1 => UnitStatus::Checked,
+        2 => UnitStatus::Submitted,
+        _ => UnitStatus::Let,
+    };
+    let floor_text = if floor == 0 {
+        "im Erdgeschoss".to_owned()
+    } else {
+        format!("im {floor}. Obergeschoss")
+    };
+    let extras = [
+        "mit Balkon",
+        "mit Einbauküche",
+        "mit Kellerabteil",
+        "frisch renoviert",
+        "mit Gartenanteil",
+        "nahe am Bahnhof",
+    ];
+    let description = format!(
+        "Helle {}-Zimmer-Wohnung {floor_text}, {}, {}. Ruhige Lage, Einkauf und Bus in der Nähe.",
+        rooms_f.to_string().replace('.', ","),
+        rng.pick(&extras),
+        rng.pick(&extras)
+    );
+    let details = UnitDetails {
+        address: Address {
+            street: (*rng.pick(STREETS)).into(),
+            house_number: rng.range_i64(1, 120).to_string(),
+            postal_code: (*rng.pick(town.postal_codes)).into(),
+            town: town.name.into(),
+            extra: None,
+        },
+        location: near(rng, town.lat, town.lon, 0.1, 2.5),
+        area_m2,
+        rooms: rooms_f,
+        floor,
+        has_lift,
+        step_free,
+        wheelchair_accessible,
+        furnished: rng.chance(0.1),
+        pets_allowed: rng.chance(0.35),
+        max_occupants,
+        cold_rent,
+        service_charges,
+        heating_costs,
+        deposit: Cents(cold_rent.0 * 3),
+        municipal_top_up: if rng.chance(0.1) {
+            Cents::euros(rng.range_i64(3, 8) * 10)
+        } else {
+            Cents::ZERO
+        },
+        available_from,
+        lease_type,
+        lease_end,
+        pref_min_household_size: None,
+        pref_max_household_size: rng
+            .chance(0.2)
+            .then(|| max_occupants.saturating_sub(1).max(1)),
+        preferences,
+        pref_notes: None,
+        description: Some(description),
+    };
+    (status, details)
+}

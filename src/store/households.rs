@@ -1,0 +1,308 @@
+//! Households with their members, anchors and residence-obligation area.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use entities::{household, household_allowed_municipality, household_anchor, household_member};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::{corrupt, to_json_text};
+use crate::domain::Locale;
+use crate::domain::geo::GeoPoint;
+use crate::domain::household::{Anchor, HouseholdProfile, HouseholdStatus, Member};
+
+/// Consent as recorded (DSGVO): when, for what, by whom.
+#[derive(Debug, Clone)]
+pub struct Consent {
+    pub at: DateTime<Utc>,
+    /// Comma-separated purposes, e.g. "matching,email,share_profile".
+    pub scope: String,
+    pub recorded_by: Option<i64>,
+}
+
+/// A household as stored.
+#[derive(Debug, Clone)]
+pub struct StoredHousehold {
+    pub id: i64,
+    pub municipality_id: i64,
+    pub status: HouseholdStatus,
+    pub profile: HouseholdProfile,
+    /// The Wohnsitzauflage area; empty when there is no obligation.
+    pub allowed_municipalities: Vec<i64>,
+    pub consent: Option<Consent>,
+    pub caseworker_user_id: Option<i64>,
+}
+
+impl StoredHousehold {
+    /// Whether the household may be matched: consent given for matching and not withdrawn.
+    pub fn consents_to_matching(&self) -> bool {
+        self.consent
+            .as_ref()
+            .is_some_and(|c| c.scope.split(',').any(|s| s.trim() == "matching"))
+    }
+}
+
+/// Inserts a household with its members, anchors and allowed municipalities.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+    status: HouseholdStatus,
+    profile: &HouseholdProfile,
+    allowed_municipalities: &[i64],
+    consent: Option<&Consent>,
+    caseworker_user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    let p = profile;
+    let row = household::ActiveModel {
+        municipality_id: Set(municipality_id),
+        reference: Set(p.reference.clone()),
+        status: Set(status.as_str().to_owned()),
+        residence_status: Set(p.residence_status.as_str().to_owned()),
+        residence_obligation: Set(p.residence_obligation),
+        residence_obligation_until: Set(p.residence_obligation_until),
+        benefit_type: Set(p.benefit_type.map(|b| b.as_str().to_owned())),
+        work_situation: Set(p.work_situation.map(|w| w.as_str().to_owned())),
+        wheelchair: Set(p.wheelchair),
+        max_floor_without_lift: Set(p.max_floor_without_lift),
+        rooms_wanted: Set(p.rooms_wanted),
+        pets: Set(p.pets),
+        max_distance_km: Set(p.max_distance_km),
+        latest_move_date: Set(p.latest_move_date),
+        follow_up_site: Set(p.follow_up_site.clone()),
+        in_follow_up_since: Set(p.in_follow_up_since),
+        urgency: Set(i32::from(p.urgency)),
+        urgency_reason: Set(p.urgency_reason.clone()),
+        languages: Set(to_json_text(&p.languages)?),
+        preferred_language: Set(p.preferred_language.code().to_owned()),
+        email: Set(p.email.clone()),
+        phone: Set(p.phone.clone()),
+        caseworker_user_id: Set(caseworker_user_id),
+        caseworker_name: Set(p.caseworker_name.clone()),
+        caseworker_email: Set(p.caseworker_email.clone()),
+        caseworker_phone: Set(p.caseworker_phone.clone()),
+        landlord_text: Set(p.landlord_text.clone()),
+        consent_at: Set(consent.map(|c| c.at)),
+        consent_scope: Set(consent.map(|c| c.scope.clone())),
+        consent_recorded_by_user_id: Set(consent.and_then(|c| c.recorded_by)),
+        consent_withdrawn_at: Set(None),
+        notes: Set(p.notes.clone()),
+        closed_at: Set(None),
+        close_reason: Set(None),
+        anonymized_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for (position, member) in p.members.iter().enumerate() {
+        household_member::ActiveModel {
+            household_id: Set(row.id),
+            first_name: Set(member.first_name.clone()),
+            last_name: Set(member.last_name.clone()),
+            birth_year: Set(member.birth_year),
+            role: Set(member.role.as_str().to_owned()),
+            position: Set(position as i32),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    for (position, anchor) in p.anchors.iter().enumerate() {
+        household_anchor::ActiveModel {
+            household_id: Set(row.id),
+            kind: Set(anchor.kind.as_str().to_owned()),
+            label: Set(anchor.label.clone()),
+            street: Set(anchor.street.clone()),
+            postal_code: Set(anchor.postal_code.clone()),
+            town: Set(anchor.town.clone()),
+            lat: Set(anchor.location.lat),
+            lon: Set(anchor.location.lon),
+            importance: Set(anchor.importance),
+            position: Set(position as i32),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    for municipality in allowed_municipalities {
+        household_allowed_municipality::ActiveModel {
+            household_id: Set(row.id),
+            municipality_id: Set(*municipality),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(row.id)
+}
+
+/// Households in the given statuses, optionally of one municipality, with everything
+/// matching needs, by id. Child rows are loaded with sub-queries, so the number of
+/// households is not limited by the database's parameter limit.
+pub async fn list_by_status<C: ConnectionTrait>(
+    db: &C,
+    statuses: &[HouseholdStatus],
+    municipality_id: Option<i64>,
+) -> Result<Vec<StoredHousehold>, sea_orm::DbErr> {
+    let status_names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    let mut rows_query =
+        household::Entity::find().filter(household::Column::Status.is_in(status_names.clone()));
+    let mut ids = Query::select();
+    ids.column(household::Column::Id)
+        .from(household::Entity)
+        .and_where(household::Column::Status.is_in(status_names));
+    if let Some(id) = municipality_id {
+        rows_query = rows_query.filter(household::Column::MunicipalityId.eq(id));
+        ids.and_where(household::Column::MunicipalityId.eq(id));
+    }
+    let rows = rows_query
+        .order_by_asc(household::Column::Id)
+        .all(db)
+        .await?;
+    let members = household_member::Entity::find()
+        .filter(household_member::Column::HouseholdId.in_subquery(ids.clone()))
+        .order_by_asc(household_member::Column::HouseholdId)
+        .order_by_asc(household_member::Column::Position)
+        .all(db)
+        .await?;
+    let anchors = household_anchor::Entity::find()
+        .filter(household_anchor::Column::HouseholdId.in_subquery(ids.clone()))
+        .order_by_asc(household_anchor::Column::HouseholdId)
+        .order_by_asc(household_anchor::Column::Position)
+        .all(db)
+        .await?;
+    let allowed = household_allowed_municipality::Entity::find()
+        .filter(household_allowed_municipality::Column::HouseholdId.in_subquery(ids))
+        .order_by_asc(household_allowed_municipality::Column::HouseholdId)
+        .order_by_asc(household_allowed_municipality::Column::MunicipalityId)
+        .all(db)
+        .await?;
+
+    let mut members_by: BTreeMap<i64, Vec<household_member::Model>> = BTreeMap::new();
+    for m in members {
+        members_by.entry(m.household_id).or_default().push(m);
+    }
+    let mut anchors_by: BTreeMap<i64, Vec<household_anchor::Model>> = BTreeMap::new();
+    for a in anchors {
+        anchors_by.entry(a.household_id).or_default().push(a);
+    }
+    let mut allowed_by: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for a in allowed {
+        allowed_by
+            .entry(a.household_id)
+            .or_default()
+            .push(a.municipality_id);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let id = row.id;
+            from_rows(
+                row,
+                members_by.remove(&id).unwrap_or_default(),
+                anchors_by.remove(&id).unwrap_or_default(),
+                allowed_by.remove(&id).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Converts rows into the domain type.
+pub fn from_rows(
+    row: household::Model,
+    members: Vec<household_member::Model>,
+    anchors: Vec<household_anchor::Model>,
+    allowed: Vec<i64>,
+) -> Result<StoredHousehold, sea_orm::DbErr> {
+    let id = row.id;
+    let bad = |e: String| corrupt("households", id, e);
+    let members = members
+        .into_iter()
+        .map(|m| {
+            Ok(Member {
+                first_name: m.first_name,
+                last_name: m.last_name,
+                birth_year: m.birth_year,
+                role: m.role.parse().map_err(bad)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+    let anchors = anchors
+        .into_iter()
+        .map(|a| {
+            Ok(Anchor {
+                kind: a.kind.parse().map_err(bad)?,
+                label: a.label,
+                street: a.street,
+                postal_code: a.postal_code,
+                town: a.town,
+                location: GeoPoint::new(a.lat, a.lon)
+                    .ok_or_else(|| bad("anchor coordinates out of range".into()))?,
+                importance: a.importance,
+            })
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+    let languages: Vec<String> =
+        serde_json::from_str(&row.languages).map_err(|e| bad(format!("languages: {e}")))?;
+    let consent = match (row.consent_at, row.consent_withdrawn_at) {
+        (Some(at), None) => Some(Consent {
+            at,
+            scope: row.consent_scope.clone().unwrap_or_default(),
+            recorded_by: row.consent_recorded_by_user_id,
+        }),
+        _ => None,
+    };
+    Ok(StoredHousehold {
+        id,
+        municipality_id: row.municipality_id,
+        status: row.status.parse().map_err(bad)?,
+        allowed_municipalities: if row.residence_obligation {
+            allowed
+        } else {
+            Vec::new()
+        },
+        consent,
+        caseworker_user_id: row.caseworker_user_id,
+        profile: HouseholdProfile {
+            reference: row.reference,
+            members,
+            residence_status: row.residence_status.parse().map_err(bad)?,
+            residence_obligation: row.residence_obligation,
+            residence_obligation_until: row.residence_obligation_until,
+            benefit_type: row
+                .benefit_type
+                .map(|b| b.parse())
+                .transpose()
+                .map_err(bad)?,
+            work_situation: row
+                .work_situation
+                .map(|w| w.parse())
+                .transpose()
+                .map_err(bad)?,
+            wheelchair: row.wheelchair,
+            max_floor_without_lift: row.max_floor_without_lift,
+            rooms_wanted: row.rooms_wanted,
+            pets: row.pets,
+            max_distance_km: row.max_distance_km,
+            latest_move_date: row.latest_move_date,
+            follow_up_site: row.follow_up_site,
+            in_follow_up_since: row.in_follow_up_since,
+            urgency: row.urgency.clamp(0, 3) as u8,
+            urgency_reason: row.urgency_reason,
+            languages,
+            preferred_language: row.preferred_language.parse::<Locale>().unwrap_or_default(),
+            email: row.email,
+            phone: row.phone,
+            caseworker_name: row.caseworker_name,
+            caseworker_email: row.caseworker_email,
+            caseworker_phone: row.caseworker_phone,
+            landlord_text: row.landlord_text,
+            anchors,
+            notes: row.notes,
+        },
+    })
+}

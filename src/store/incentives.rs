@@ -1,0 +1,81 @@
+//! Incentive programmes and landlords' requests.
+
+use chrono::{DateTime, Utc};
+use entities::{incentive_programme, unit_incentive};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+
+use crate::domain::Cents;
+use crate::domain::incentive::{IncentiveKind, IncentiveStatus};
+
+/// An incentive programme to create.
+#[derive(Debug, Clone)]
+pub struct NewProgramme {
+    pub kind: IncentiveKind,
+    pub name_de: String,
+    pub name_en: String,
+    pub conditions_de: String,
+    pub conditions_en: String,
+    pub amount: Option<Cents>,
+    pub duration_months: Option<i32>,
+    pub occupancy_years: Option<i32>,
+    pub budget: Option<Cents>,
+}
+
+/// Inserts a programme and returns its id.
+pub async fn insert_programme<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+    new: &NewProgramme,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    let row = incentive_programme::ActiveModel {
+        municipality_id: Set(municipality_id),
+        kind: Set(new.kind.as_str().to_owned()),
+        name_de: Set(new.name_de.clone()),
+        name_en: Set(new.name_en.clone()),
+        conditions_de: Set(new.conditions_de.clone()),
+        conditions_en: Set(new.conditions_en.clone()),
+        amount_cents: Set(new.amount.map(|c| c.0)),
+        duration_months: Set(new.duration_months),
+        occupancy_years: Set(new.occupancy_years),
+        budget_cents: Set(new.budget.map(|c| c.0)),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// Records a landlord's request for an incentive on a unit.
+pub async fn request<C: ConnectionTrait>(
+    db: &C,
+    unit_id: i64,
+    programme_id: i64,
+    landlord_note: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    let row = unit_incentive::ActiveModel {
+        unit_id: Set(unit_id),
+        programme_id: Set(programme_id),
+        status: Set(IncentiveStatus::Requested.as_str().to_owned()),
+        landlord_note: Set(landlord_note),
+        requested_at: Set(now),
+        decided_at: Set(None),
+        decided_by_user_id: Set(None),
+        decision_note: Set(None),
+        granted_amount_cents: Set(None),
+        granted_from: Set(None),
+        granted_until: Set(None),
+        paid_amount_cents: Set(None),
+        paid_on: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}

@@ -1,0 +1,48 @@
+//! Landlords.
+
+use chrono::{DateTime, Utc};
+use entities::landlord;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+
+use crate::domain::Locale;
+
+/// A landlord to create.
+#[derive(Debug, Clone)]
+pub struct NewLandlord {
+    pub user_id: Option<i64>,
+    /// "private", "company", "cooperative" or "public".
+    pub kind: String,
+    pub display_name: String,
+    pub contact_email: Option<String>,
+    pub phone: Option<String>,
+    pub locale: Locale,
+    pub created_by: Option<i64>,
+}
+
+/// Inserts a landlord and returns its id.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    new: &NewLandlord,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    let row = landlord::ActiveModel {
+        user_id: Set(new.user_id),
+        kind: Set(new.kind.clone()),
+        display_name: Set(new.display_name.clone()),
+        contact_email: Set(new.contact_email.as_ref().map(|e| e.trim().to_lowercase())),
+        phone: Set(new.phone.clone()),
+        street: Set(None),
+        postal_code: Set(None),
+        town: Set(None),
+        preferred_locale: Set(new.locale.code().to_owned()),
+        notes: Set(None),
+        created_by_user_id: Set(new.created_by),
+        anonymized_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}

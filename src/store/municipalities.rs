@@ -1,0 +1,190 @@
+//! Municipalities and their versioned rule tables.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use entities::{area_norm, municipality, rent_cap, rule_set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::{corrupt, to_json_text};
+use crate::domain::Cents;
+use crate::domain::criteria::Weights;
+use crate::domain::geo::GeoPoint;
+use crate::domain::norms::{AreaNorms, RentCapTable, RuleSet};
+
+/// A municipality to create.
+#[derive(Debug, Clone)]
+pub struct NewMunicipality {
+    pub ags: String,
+    pub name: String,
+    pub district: String,
+    pub state: String,
+    pub center: GeoPoint,
+}
+
+/// Inserts a municipality and returns its id.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    new: &NewMunicipality,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    let row = municipality::ActiveModel {
+        ags: Set(new.ags.clone()),
+        name: Set(new.name.clone()),
+        district: Set(new.district.clone()),
+        state: Set(new.state.clone()),
+        center_lat: Set(new.center.lat),
+        center_lon: Set(new.center.lon),
+        contact_email: Set(None),
+        contact_phone: Set(None),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// All municipalities, by name.
+pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<municipality::Model>, sea_orm::DbErr> {
+    municipality::Entity::find()
+        .order_by_asc(municipality::Column::Name)
+        .order_by_asc(municipality::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Stores a new version of a municipality's rule tables and returns (id, version).
+pub async fn insert_rule_set<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+    rules: &RuleSet,
+    created_by: Option<i64>,
+    change_note: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(i64, i32), sea_orm::DbErr> {
+    let latest = rule_set::Entity::find()
+        .filter(rule_set::Column::MunicipalityId.eq(municipality_id))
+        .order_by_desc(rule_set::Column::Version)
+        .one(db)
+        .await?;
+    let version = latest.map_or(1, |r| r.version + 1);
+    let row = rule_set::ActiveModel {
+        municipality_id: Set(municipality_id),
+        version: Set(version),
+        extra_person_cap_cents: Set(rules.rent_caps.extra_person().0),
+        extra_person_area_m2: Set(rules.area_norms.extra_person_m2()),
+        weights: Set(to_json_text(&rules.weights.to_map())?),
+        answer_days: Set(rules.answer_days as i32),
+        reminder_days: Set(rules.reminder_days as i32),
+        auto_approve: Set(rules.auto_approve),
+        source_note: Set(rules.source_note.clone()),
+        change_note: Set(change_note),
+        created_by_user_id: Set(created_by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for (persons, cap) in rules.rent_caps.rows() {
+        rent_cap::ActiveModel {
+            rule_set_id: Set(row.id),
+            persons: Set(*persons as i32),
+            max_gross_cold_rent_cents: Set(cap.0),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    for (persons, area) in rules.area_norms.rows() {
+        area_norm::ActiveModel {
+            rule_set_id: Set(row.id),
+            persons: Set(*persons as i32),
+            area_m2: Set(*area),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok((row.id, version))
+}
+
+/// A stored rule-set version.
+#[derive(Debug, Clone)]
+pub struct StoredRuleSet {
+    pub id: i64,
+    pub municipality_id: i64,
+    pub version: i32,
+    pub rules: RuleSet,
+}
+
+/// The newest rule-set version of every municipality, by municipality id.
+pub async fn current_rule_sets<C: ConnectionTrait>(
+    db: &C,
+) -> Result<BTreeMap<i64, StoredRuleSet>, sea_orm::DbErr> {
+    let sets = rule_set::Entity::find()
+        .order_by_asc(rule_set::Column::MunicipalityId)
+        .order_by_desc(rule_set::Column::Version)
+        .all(db)
+        .await?;
+    let mut newest: BTreeMap<i64, rule_set::Model> = BTreeMap::new();
+    for set in sets {
+        newest.entry(set.municipality_id).or_insert(set);
+    }
+    let ids: Vec<i64> = newest.values().map(|s| s.id).collect();
+    let caps = rent_cap::Entity::find()
+        .filter(rent_cap::Column::RuleSetId.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    let norms = area_norm::Entity::find()
+        .filter(area_norm::Column::RuleSetId.is_in(ids))
+        .all(db)
+        .await?;
+    let mut out = BTreeMap::new();
+    for (municipality_id, set) in newest {
+        let cap_rows: Vec<(u32, Cents)> = caps
+            .iter()
+            .filter(|c| c.rule_set_id == set.id)
+            .map(|c| (c.persons.max(0) as u32, Cents(c.max_gross_cold_rent_cents)))
+            .collect();
+        let norm_rows: Vec<(u32, f64)> = norms
+            .iter()
+            .filter(|n| n.rule_set_id == set.id)
+            .map(|n| (n.persons.max(0) as u32, n.area_m2))
+            .collect();
+        let rent_caps = RentCapTable::new(cap_rows, Cents(set.extra_person_cap_cents))
+            .map_err(|e| corrupt("rule_sets", set.id, e))?;
+        let area_norms = if norm_rows.is_empty() {
+            AreaNorms::default()
+        } else {
+            AreaNorms::new(norm_rows, set.extra_person_area_m2)
+                .map_err(|e| corrupt("rule_sets", set.id, e))?
+        };
+        let weight_map: BTreeMap<String, f64> = serde_json::from_str(&set.weights)
+            .map_err(|e| corrupt("rule_sets", set.id, format!("weights: {e}")))?;
+        let weights = Weights::from_overrides(weight_map.iter().map(|(k, v)| (k.as_str(), *v)))
+            .map_err(|e| corrupt("rule_sets", set.id, e))?;
+        out.insert(
+            municipality_id,
+            StoredRuleSet {
+                id: set.id,
+                municipality_id,
+                version: set.version,
+                rules: RuleSet {
+                    rent_caps,
+                    area_norms,
+                    weights,
+                    answer_days: set.answer_days.max(0) as u32,
+                    reminder_days: set.reminder_days.max(0) as u32,
+                    auto_approve: set.auto_approve,
+                    source_note: set.source_note.clone(),
+                },
+            },
+        );
+    }
+    Ok(out)
+}

@@ -1,0 +1,161 @@
+//! Units (flats).
+
+use chrono::{DateTime, Utc};
+use entities::unit;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::{corrupt, to_json_text};
+use crate::domain::Cents;
+use crate::domain::geo::GeoPoint;
+use crate::domain::unit::{Address, LandlordPreference, UnitDetails, UnitStatus};
+
+/// A unit as stored, with its owner and place.
+#[derive(Debug, Clone)]
+pub struct StoredUnit {
+    pub id: i64,
+    pub landlord_id: i64,
+    pub municipality_id: i64,
+    pub status: UnitStatus,
+    pub details: UnitDetails,
+}
+
+/// Inserts a unit and returns its id.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    landlord_id: i64,
+    municipality_id: i64,
+    status: UnitStatus,
+    details: &UnitDetails,
+    entered_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    let d = details;
+    let tags: Vec<&str> = d.preferences.iter().map(|p| p.as_str()).collect();
+    let row = unit::ActiveModel {
+        landlord_id: Set(landlord_id),
+        municipality_id: Set(municipality_id),
+        status: Set(status.as_str().to_owned()),
+        street: Set(d.address.street.clone()),
+        house_number: Set(d.address.house_number.clone()),
+        postal_code: Set(d.address.postal_code.clone()),
+        town: Set(d.address.town.clone()),
+        address_extra: Set(d.address.extra.clone()),
+        lat: Set(d.location.lat),
+        lon: Set(d.location.lon),
+        area_m2: Set(d.area_m2),
+        rooms: Set(d.rooms),
+        floor: Set(d.floor),
+        has_lift: Set(d.has_lift),
+        step_free: Set(d.step_free),
+        wheelchair_accessible: Set(d.wheelchair_accessible),
+        furnished: Set(d.furnished),
+        pets_allowed: Set(d.pets_allowed),
+        max_occupants: Set(d.max_occupants as i32),
+        cold_rent_cents: Set(d.cold_rent.0),
+        service_charges_cents: Set(d.service_charges.0),
+        heating_costs_cents: Set(d.heating_costs.0),
+        deposit_cents: Set(d.deposit.0),
+        municipal_top_up_cents: Set(d.municipal_top_up.0),
+        available_from: Set(d.available_from),
+        lease_type: Set(d.lease_type.as_str().to_owned()),
+        lease_end: Set(d.lease_end),
+        pref_min_household_size: Set(d.pref_min_household_size.map(|v| v as i32)),
+        pref_max_household_size: Set(d.pref_max_household_size.map(|v| v as i32)),
+        pref_tags: Set(to_json_text(&tags)?),
+        pref_notes: Set(d.pref_notes.clone()),
+        description: Set(d.description.clone()),
+        submitted_at: Set(Some(now)),
+        checked_at: Set(None),
+        checked_by_user_id: Set(None),
+        withdrawn_at: Set(None),
+        withdrawn_reason: Set(None),
+        entered_by_user_id: Set(entered_by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// Units in the given statuses, optionally of one municipality, by id.
+pub async fn list_by_status<C: ConnectionTrait>(
+    db: &C,
+    statuses: &[UnitStatus],
+    municipality_id: Option<i64>,
+) -> Result<Vec<StoredUnit>, sea_orm::DbErr> {
+    let mut query = unit::Entity::find()
+        .filter(unit::Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
+    if let Some(id) = municipality_id {
+        query = query.filter(unit::Column::MunicipalityId.eq(id));
+    }
+    query
+        .order_by_asc(unit::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect()
+}
+
+/// Converts a row into the domain type.
+pub fn from_row(row: unit::Model) -> Result<StoredUnit, sea_orm::DbErr> {
+    let status = row
+        .status
+        .parse::<UnitStatus>()
+        .map_err(|e| corrupt("units", row.id, e))?;
+    let lease_type = row
+        .lease_type
+        .parse()
+        .map_err(|e| corrupt("units", row.id, e))?;
+    let tags: Vec<String> = serde_json::from_str(&row.pref_tags)
+        .map_err(|e| corrupt("units", row.id, format!("pref_tags: {e}")))?;
+    let preferences = tags
+        .iter()
+        .map(|t| t.parse::<LandlordPreference>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| corrupt("units", row.id, e))?;
+    let location = GeoPoint::new(row.lat, row.lon)
+        .ok_or_else(|| corrupt("units", row.id, "coordinates out of range"))?;
+    Ok(StoredUnit {
+        id: row.id,
+        landlord_id: row.landlord_id,
+        municipality_id: row.municipality_id,
+        status,
+        details: UnitDetails {
+            address: Address {
+                street: row.street,
+                house_number: row.house_number,
+                postal_code: row.postal_code,
+                town: row.town,
+                extra: row.address_extra,
+            },
+            location,
+            area_m2: row.area_m2,
+            rooms: row.rooms,
+            floor: row.floor,
+            has_lift: row.has_lift,
+            step_free: row.step_free,
+            wheelchair_accessible: row.wheelchair_accessible,
+            furnished: row.furnished,
+            pets_allowed: row.pets_allowed,
+            max_occupants: row.max_occupants.max(0) as u32,
+            cold_rent: Cents(row.cold_rent_cents),
+            service_charges: Cents(row.service_charges_cents),
+            heating_costs: Cents(row.heating_costs_cents),
+            deposit: Cents(row.deposit_cents),
+            municipal_top_up: Cents(row.municipal_top_up_cents),
+            available_from: row.available_from,
+            lease_type,
+            lease_end: row.lease_end,
+            pref_min_household_size: row.pref_min_household_size.map(|v| v.max(0) as u32),
+            pref_max_household_size: row.pref_max_household_size.map(|v| v.max(0) as u32),
+            preferences,
+            pref_notes: row.pref_notes,
+            description: row.description,
+        },
+    })
+}

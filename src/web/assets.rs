@@ -1,0 +1,30 @@
+//! Static files, compiled into the binary so a deployment is one file.
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use super::error::PageError;
+
+/// Every static file: path under `/static/`, content type, bytes.
+const ASSETS: &[(&str, &str, &[u8])] = &[(
+    "bleibe.css",
+    "text/css; charset=utf-8",
+    include_bytes!("static/bleibe.css"),
+)];
+
+/// `GET /static/{path}`.
+pub async fn serve_asset(Path(path): Path<String>) -> Result<Response, PageError> {
+    let (_, content_type, bytes) = ASSETS
+        .iter()
+        .find(|(name, _, _)| *name == path)
+        .ok_or(PageError::NotFound)?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    Ok(response)
+}

@@ -1,0 +1,52 @@
+//! Request extractors: the reader's language, cookies.
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+
+use crate::domain::Locale;
+use crate::i18n::Texts;
+
+/// The name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "bleibe_lang";
+
+/// The reader's language: the remembered choice, else the browser's `Accept-Language`,
+/// else German.
+#[derive(Debug, Clone, Copy)]
+pub struct Lang(pub Locale);
+
+impl Lang {
+    /// Interface texts in this language.
+    pub fn texts(self) -> Texts {
+        Texts::new(self.0)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(locale) = cookie(parts, LANG_COOKIE).and_then(|v| v.parse::<Locale>().ok()) {
+            return Ok(Lang(locale));
+        }
+        let header = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Ok(Lang(Locale::from_accept_language(header)))
+    }
+}
+
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}

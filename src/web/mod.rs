@@ -1,0 +1,96 @@
+//! The HTTP interface: server-rendered pages, health endpoints and static files.
+//! Handlers are thin: extract, call one service function, render.
+
+pub mod assets;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod pages;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::App;
+
+/// The header that carries a request's id, set by us or by a proxy in front.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Builds the whole router with its middleware.
+pub fn router(app: App) -> Router {
+    let timeout = Duration::from_secs(app.settings.server.request_timeout_secs);
+    let routes = Router::new()
+        .route("/", get(pages::home::show_home))
+        .route("/lang/{code}", get(pages::language::switch_language))
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .route("/static/{*path}", get(assets::serve_asset))
+        .fallback(error::not_found);
+
+    let middleware = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .extensions()
+                    .get::<RequestId>()
+                    .and_then(|id| id.header_value().to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!(
+                    "request",
+                    request.id = %id,
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                )
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                 frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+            ),
+        ));
+
+    routes.layer(middleware).with_state(app)
+}
+
+/// Request ids: 16 hex digits from a per-process random start and a counter, so ids are
+/// unique without a shared generator.
+#[derive(Clone, Copy, Debug, Default)]
+struct RequestIds;
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let id = format!("{:016x}", crate::util::next_request_number());
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
+}

@@ -1,0 +1,20 @@
+//! The start page: what Bleibe is, for landlords and for municipal staff.
+
+use askama::Template;
+use askama_web::WebTemplate;
+
+use super::Chrome;
+use crate::web::extract::Lang;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    chrome: Chrome,
+}
+
+/// `GET /`.
+pub async fn show_home(Lang(locale): Lang) -> HomePage {
+    HomePage {
+        chrome: Chrome::new(locale, "/"),
+    }
+}
