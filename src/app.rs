@@ -7,22 +7,30 @@ use sea_orm::DatabaseConnection;
 
 use crate::clock::SharedClock;
 use crate::config::Settings;
+use crate::mail::{MailError, Mailer};
 
-/// Database, settings and clock of one running Bleibe.
+/// Database, settings, clock and mailer of one running Bleibe.
 #[derive(Clone, Debug)]
 pub struct App {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub clock: SharedClock,
+    pub mailer: Mailer,
 }
 
 impl App {
-    /// Bundles the parts.
-    pub fn new(db: DatabaseConnection, settings: Settings, clock: SharedClock) -> Self {
-        Self {
+    /// Bundles the parts; the mailer comes from the `[mail]` settings.
+    pub fn new(
+        db: DatabaseConnection,
+        settings: Settings,
+        clock: SharedClock,
+    ) -> Result<Self, MailError> {
+        let mailer = Mailer::from_settings(&settings.mail, &settings.data)?;
+        Ok(Self {
             db,
             settings: Arc::new(settings),
             clock,
-        }
+            mailer,
+        })
     }
 }

@@ -50,7 +50,7 @@ fn flatten(table: &toml::Table, prefix: &str, out: &mut Catalog) {
 }
 
 /// The text for `key` in `locale`, falling back to German, then to the key itself.
-pub fn text<'a>(locale: Locale, key: &'a str) -> &'a str {
+pub fn text(locale: Locale, key: &str) -> &str {
     let all = catalogs();
     all.get(&locale)
         .and_then(|c| c.get(key))

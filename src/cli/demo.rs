@@ -29,7 +29,7 @@ pub async fn run(loaded: LoadedSettings, args: DemoArgs) -> anyhow::Result<()> {
             "the database already has data; run `bleibe demo --reset` to replace it with demo data (this deletes everything)"
         );
     }
-    let app = App::new(db, settings, Arc::new(SystemClock));
+    let app = App::new(db, settings, Arc::new(SystemClock))?;
     let logins = demo::seed(&app).await?;
     println!("{}", demo::describe_logins(&logins));
     Ok(())

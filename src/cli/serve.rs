@@ -33,7 +33,7 @@ pub async fn run(loaded: LoadedSettings, args: ServeArgs) -> anyhow::Result<()> 
     if settings.database.auto_migrate && !args.no_migrate {
         db::migrate_up(&db).await?;
     }
-    let app = App::new(db, settings, Arc::new(SystemClock));
+    let app = App::new(db, settings, Arc::new(SystemClock))?;
     if args.demo {
         if db::is_empty(&app.db).await? {
             let logins = demo::seed(&app).await?;

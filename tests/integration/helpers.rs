@@ -1,0 +1,299 @@
+//! The test harness: `TestApp::spawn` starts Bleibe on 127.0.0.1:0 against a fresh
+//! database (a new SQLite file, or a new PostgreSQL database per test) with a manual clock
+//! and e-mails captured as files, so a test is a few lines of arrange, act, assert.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use bleibe::app::App;
+use bleibe::clock::ManualClock;
+use bleibe::config;
+use bleibe::db;
+use chrono::{DateTime, TimeZone, Utc};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+
+/// The database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The time every test starts at, unless it moves the clock.
+pub fn test_start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+/// A running Bleibe for one test.
+pub struct TestApp {
+    pub backend: Backend,
+    pub address: String,
+    pub app: App,
+    pub clock: ManualClock,
+    pub client: reqwest::Client,
+    pub mail_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    _temp: tempfile::TempDir,
+    postgres_name: Option<String>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// The admin URL of the PostgreSQL server for tests, or `None` to skip PostgreSQL.
+/// Under `CI=true` a missing URL is a failure, not a skip.
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var("BLEIBE_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but BLEIBE_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI"
+            );
+            None
+        }
+    }
+}
+
+static PG_COUNTER: AtomicU64 = AtomicU64::new(0);
+static SWEEP: Once = Once::new();
+
+/// Creates a fresh PostgreSQL database and returns (url, name). Databases are named
+/// `bleibe_t_<pid>_<n>`; leftovers of test processes that no longer run are dropped first.
+pub async fn create_postgres_database(admin_url: &str) -> (String, String) {
+    let admin = Database::connect(admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is not reachable: {e}"));
+    let mut sweep = false;
+    SWEEP.call_once(|| sweep = true);
+    if sweep {
+        drop_stale_databases(&admin).await;
+    }
+    let name = format!(
+        "bleibe_t_{}_{}",
+        std::process::id(),
+        PG_COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
+    let _ = admin.close().await;
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url, |(base, _)| base);
+    (format!("{base}/{name}"), name)
+}
+
+async fn drop_stale_databases(admin: &DatabaseConnection) {
+    let rows = admin
+        .query_all_raw(Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'bleibe_t_%'".to_owned(),
+        ))
+        .await
+        .unwrap_or_default();
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
+        let pid: Option<u32> = name.split('_').nth(2).and_then(|p| p.parse().ok());
+        let alive = pid.is_some_and(|p| PathBuf::from(format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+async fn drop_postgres_database(admin_url: &str, name: &str) {
+    if let Ok(admin) = Database::connect(admin_url).await {
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await;
+        let _ = admin.close().await;
+    }
+}
+
+/// Settings for a test: the test environment's files, then per-test overrides.
+pub fn test_settings(database_url: &str, data_dir: &std::path::Path) -> config::Settings {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
+    let vars = vec![
+        ("BLEIBE_ENV".to_owned(), "test".to_owned()),
+        ("BLEIBE_DATABASE__URL".to_owned(), database_url.to_owned()),
+        (
+            "BLEIBE_DATA__DIR".to_owned(),
+            data_dir.display().to_string(),
+        ),
+        ("BLEIBE_SERVER__PORT".to_owned(), "0".to_owned()),
+    ];
+    config::load_from(&vars, &dir)
+        .expect("test settings are valid")
+        .settings
+}
+
+impl TestApp {
+    /// Starts Bleibe on `backend`; `None` when PostgreSQL is not configured (skip).
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let temp = tempfile::tempdir().expect("tempdir");
+        let data_dir = temp.path().join("data");
+        let (database_url, postgres_name) = match backend {
+            Backend::Sqlite => (
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    temp.path().join("bleibe.db").display()
+                ),
+                None,
+            ),
+            Backend::Postgres => {
+                let admin = postgres_admin_url()?;
+                let (url, name) = create_postgres_database(&admin).await;
+                (url, Some(name))
+            }
+        };
+        let settings = test_settings(&database_url, &data_dir);
+        let mail_dir = settings.mail.file_dir(&settings.data);
+        let db = db::connect(&settings.database)
+            .await
+            .expect("connect to the test database");
+        db::migrate_up(&db).await.expect("migrations apply");
+        let clock = ManualClock::new(test_start());
+        let app = App::new(db, settings, Arc::new(clock.clone())).expect("app");
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server_app = app.clone();
+        let server = tokio::spawn(async move {
+            let _ = bleibe::server::serve_until(server_app, listener, async move {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
+        Some(TestApp {
+            backend,
+            address,
+            app,
+            clock,
+            client,
+            mail_dir,
+            data_dir,
+            database_url,
+            _temp: temp,
+            postgres_name,
+            shutdown: Some(tx),
+            server: Some(server),
+        })
+    }
+
+    /// The full URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The database.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.app.db
+    }
+
+    /// Every e-mail written by the file transport so far: (file name, raw message).
+    pub fn sent_mails(&self) -> Vec<(String, String)> {
+        let Ok(entries) = std::fs::read_dir(&self.mail_dir) else {
+            return Vec::new();
+        };
+        let mut mails: Vec<(String, String)> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                (name, text)
+            })
+            .collect();
+        mails.sort();
+        mails
+    }
+
+    /// Stops the server and removes the test database.
+    pub async fn finish(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
+        }
+        let _ = self.app.db.clone().close().await;
+        if let (Some(name), Some(admin)) = (self.postgres_name.take(), postgres_admin_url()) {
+            drop_postgres_database(&admin, &name).await;
+        }
+    }
+}
+
+/// A test body that borrows the app.
+pub type Body = for<'a> fn(&'a TestApp) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+/// Runs `body` against a fresh app on `backend` and cleans up after it.
+pub async fn run(backend: Backend, body: Body) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        eprintln!("skipped on PostgreSQL: BLEIBE_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    body(&app).await;
+    app.finish().await;
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL:
+///
+/// ```ignore
+/// db_test!(async fn health_answers(app) { assert!(app.get("/health").await.status().is_success()); });
+/// ```
+#[macro_export]
+macro_rules! db_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(unused_imports)]
+            use $crate::helpers::*;
+
+            fn body<'a>($app: &'a TestApp) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
+                Box::pin(async move $body)
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run(Backend::Sqlite, body).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run(Backend::Postgres, body).await;
+            }
+        }
+    };
+}

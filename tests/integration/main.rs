@@ -1,0 +1,12 @@
+//! Integration tests: the real application on a random port against a fresh database.
+//! Every database test runs on SQLite and, where `BLEIBE_TEST_POSTGRES_URL` is set, on
+//! PostgreSQL too (see `helpers`).
+
+mod helpers;
+
+mod cli;
+mod demo;
+mod harness;
+mod health;
+mod migrations;
+mod pages;

@@ -1,0 +1,80 @@
+//! The start page, the language switcher, error pages.
+
+use crate::db_test;
+
+db_test!(
+    async fn the_start_page_explains_bleibe_in_german_by_default(app) {
+        let response = app.get("/").await;
+        assert_eq!(response.status(), 200);
+        let html = response.text().await.expect("text");
+        assert!(html.contains("<html lang=\"de\">"));
+        assert!(html.contains("Anschlussunterbringung"));
+        assert!(html.contains("href=\"/login\""));
+    }
+);
+
+db_test!(
+    async fn the_start_page_follows_the_browser_language(app) {
+        let html = app
+            .client
+            .get(app.url("/"))
+            .header("accept-language", "en-GB,en;q=0.9")
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("text");
+        assert!(html.contains("<html lang=\"en\">"));
+        assert!(html.contains("follow-up housing"));
+    }
+);
+
+db_test!(
+    async fn the_chosen_language_is_remembered(app) {
+        let response = app.get("/lang/en?next=/").await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(response.headers()["location"], "/");
+        let html = app.get("/").await.text().await.expect("text");
+        assert!(html.contains("<html lang=\"en\">"), "cookie not honoured");
+
+        app.get("/lang/de?next=/").await;
+        let html = app
+            .client
+            .get(app.url("/"))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("text");
+        assert!(html.contains("<html lang=\"de\">"), "the choice beats the browser");
+    }
+);
+
+db_test!(
+    async fn the_language_switch_never_leaves_the_site(app) {
+        let response = app.get("/lang/en?next=//evil.example/").await;
+        assert_eq!(response.headers()["location"], "/");
+        assert_eq!(app.get("/lang/xx").await.status(), 404);
+    }
+);
+
+db_test!(
+    async fn an_unknown_page_is_a_friendly_404_in_both_languages(app) {
+        let response = app.get("/gibt-es-nicht").await;
+        assert_eq!(response.status(), 404);
+        let html = response.text().await.expect("text");
+        assert!(html.contains("Seite nicht gefunden") && html.contains("Page not found"));
+    }
+);
+
+db_test!(
+    async fn the_stylesheet_is_served(app) {
+        let response = app.get("/static/bleibe.css").await;
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"].to_str().expect("ascii").starts_with("text/css"));
+        assert_eq!(app.get("/static/../Cargo.toml").await.status(), 404);
+    }
+);
