@@ -1,7 +1,10 @@
 //! The `bleibe` command line: one binary, one subcommand per task.
 
+mod bench;
 mod demo;
+mod matching;
 mod migrate;
+mod scenario;
 mod serve;
 
 use std::process::ExitCode;
@@ -29,6 +32,12 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Print the effective settings (secrets masked) and where each value comes from.
     CheckConfig,
+    /// Run the matching engine on a scenario file (prints JSON), or on the service's data (--run).
+    Match(matching::MatchArgs),
+    /// Generate a synthetic scenario, or export the service's data as one.
+    Scenario(scenario::ScenarioArgs),
+    /// Time the matching engine on generated scenarios (and compare with scipy).
+    Bench(bench::BenchArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -39,7 +48,43 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => with_settings(|loaded| serve::run(loaded, args)),
         Command::Migrate(args) => with_settings(|loaded| migrate::run(loaded, args)),
         Command::Demo(args) => with_settings(|loaded| demo::run(loaded, args)),
+        Command::Match(args) if args.is_offline() => matching::run_scenario(&args),
+        Command::Match(args) => with_settings(|loaded| matching::run_live(loaded, args)),
+        Command::Bench(args) => report(bench::run(&args)),
+        Command::Scenario(args) => match args.command {
+            scenario::ScenarioCommand::Generate(generate) => report(scenario::generate(&generate)),
+            scenario::ScenarioCommand::Export(export) => {
+                with_settings(|loaded| scenario::export(loaded, export))
+            }
+        },
     }
+}
+
+fn report(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("bleibe: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Connects to the configured database and applies pending migrations (unless
+/// `database.auto_migrate` is off), for commands that work on the service's data.
+async fn open_app(loaded: LoadedSettings) -> anyhow::Result<crate::app::App> {
+    let settings = loaded.settings;
+    let db = crate::db::connect(&settings.database).await?;
+    if settings.database.auto_migrate {
+        crate::db::migrate_up(&db).await?;
+    } else if let Err(reason) = crate::db::readiness(&db).await {
+        anyhow::bail!("{reason}");
+    }
+    Ok(crate::app::App::new(
+        db,
+        settings,
+        std::sync::Arc::new(crate::clock::SystemClock),
+    )?)
 }
 
 fn check_config() -> ExitCode {

@@ -47,6 +47,14 @@ impl RentCapTable {
         Ok(Self { rows, extra_person })
     }
 
+    /// A table with one cap for every household size (used as a neutral fallback).
+    pub fn uniform(cap: Cents) -> Self {
+        Self {
+            rows: vec![(1, Cents(cap.0.max(0)))],
+            extra_person: Cents::ZERO,
+        }
+    }
+
     /// The cap for a household of `persons`. Above the largest row: that row's amount plus
     /// the amount per further person. Below the smallest row: the smallest row's amount.
     pub fn cap_for(&self, persons: u32) -> Cents {

@@ -2,5 +2,78 @@
 //! scope, runs in one transaction, and calls `store`, `engine`, the outbox and the audit
 //! log. Pages, the API, jobs and the CLI all come through here.
 
+pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod matching;
+
+use sea_orm::DbErr;
+
+use crate::domain::roles::Role;
+
+/// A logged-in person as the services see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub display_name: String,
+    pub role: Role,
+    /// Municipalities a coordinator or volunteer works for (empty for admins and landlords).
+    pub municipalities: Vec<i64>,
+}
+
+impl CurrentUser {
+    /// Whether the user may manage the municipality's households, units and runs.
+    pub fn can_manage(&self, municipality_id: i64) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Coordinator => self.municipalities.contains(&municipality_id),
+            Role::Volunteer | Role::Landlord => false,
+        }
+    }
+}
+
+/// Who does something: a person, or the system itself (CLI, scheduled jobs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    System,
+    User(CurrentUser),
+}
+
+impl Actor {
+    /// The acting user's id, if a person acts.
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Actor::System => None,
+            Actor::User(u) => Some(u.id),
+        }
+    }
+
+    /// How the audit log names the actor.
+    pub fn label(&self) -> String {
+        match self {
+            Actor::System => "system".to_owned(),
+            Actor::User(u) => format!("{} ({})", u.display_name, u.role),
+        }
+    }
+}
+
+/// Why a use case did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The thing does not exist (or the actor may not know it exists).
+    #[error("{0}")]
+    NotFound(String),
+    /// The actor may not do this.
+    #[error("not allowed")]
+    Forbidden,
+    /// The request contradicts the current state.
+    #[error("{0}")]
+    Conflict(String),
+    /// The input is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}

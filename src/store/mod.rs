@@ -2,9 +2,11 @@
 //! and convert between rows and `domain` types. Every function takes a connection or a
 //! transaction, so the caller decides the transaction's extent.
 
+pub mod audit;
 pub mod households;
 pub mod incentives;
 pub mod landlords;
+pub mod matching;
 pub mod municipalities;
 pub mod units;
 pub mod users;

@@ -8,5 +8,6 @@ mod cli;
 mod demo;
 mod harness;
 mod health;
+mod matching;
 mod migrations;
 mod pages;

@@ -1,0 +1,1206 @@
+//! Exact maximum-weight bipartite matching on large sparse graphs.
+//!
+//! # Problem
+//!
+//! Given a bipartite graph between `n_rows` rows and `n_cols` columns with
+//! integer arc weights `0 <= w <= 10^9`, find a matching (every row and every
+//! column used at most once, not necessarily perfect) of maximal total
+//! weight. Only arcs present in the graph are ever matched.
+//!
+//! # Reduction
+//!
+//! Internally the smaller side is called "rows" and the larger "columns"
+//! (the graph is transposed if needed), so `n <= m`, and the search always
+//! starts from the side that has to be fully decided. Every row `r` gets a
+//! private *dummy* column `d(r)` of weight 0 that only `r` can use; matching
+//! `r` to `d(r)` means "leave `r` unmatched". A maximum-weight matching of
+//! the original graph is then the same thing as a maximum-weight
+//! *row-perfect* matching of the extended graph (equivalently a minimum-cost
+//! one with cost `M - w` on real arcs and `M` on dummies). The dummies are
+//! never stored: the solver just knows that each row owns one free column of
+//! weight 0.
+//!
+//! # Algorithm
+//!
+//! A sparse successive-shortest-augmenting-path method (Hungarian /
+//! Jonker–Volgenant family) that works on the linear-programming dual
+//!
+//! ```text
+//! minimise  sum_r pi_r + sum_j p_j
+//! s.t.      pi_r + p_j >= w_rj   for every arc,
+//!           pi_r >= 0, p_j >= 0  (pi_r >= 0 is the dummy arc's constraint)
+//! ```
+//!
+//! with a column *price* `p_j` and a row *profit* `pi_r`. Only prices are
+//! stored; the profit of a matched row is implied by its arc,
+//! `pi_r = w_{r,mate(r)} - p_{mate(r)}`. Three invariants hold at all times:
+//!
+//! 1. dual feasibility: `pi_r + p_j >= w_rj` on every arc of every matched row;
+//! 2. complementary slackness: `pi_r + p_j = w_rj` on matched arcs (by the
+//!    definition of `pi_r` above);
+//! 3. prices are `>= 0`, and every *unmatched* column has price exactly 0.
+//!
+//! Invariant 3 is what makes the method exact on rectangular problems; it is
+//! why the usual JV column-reduction start (which gives free columns
+//! non-zero prices) is not used.
+//!
+//! Phase 1, **augmenting row reduction** (an auction with `epsilon = 0`, as
+//! in Jonker–Volgenant): a free row finds its best and second-best profit
+//! `b1 >= b2` (the dummy offers profit 0), takes the best column and raises
+//! its price by `b1 - b2`, evicting the previous owner, who is queued again.
+//! The bidder's profit stays maximal (1, 2), and prices only rise on columns
+//! that become matched and stay matched (3). Rows facing an exact tie between
+//! two taken columns would bid nothing and could swap forever; they, and
+//! everything left once a work budget proportional to the number of arcs is
+//! spent, are deferred to phase 2. The budget rules out long price wars.
+//!
+//! Phase 2, **shortest augmenting paths**: for each deferred row, Dijkstra's
+//! algorithm over the reduced costs `pi_r + p_j - w_rj >= 0` of alternating
+//! paths (row -> column by an arc, column -> its owner at cost 0) finds the
+//! cheapest path to *any* free column, real or dummy. Free columns never
+//! enter the heap: the cheapest one seen is kept as the current sink, the
+//! search stops as soon as the heap minimum is not below it (early exit),
+//! and arcs that cannot beat it are not pushed. Every row reached offers its
+//! own free dummy, so a search is bounded by the cost of simply leaving a
+//! row unmatched. Afterwards the price of each settled column rises by
+//! `L - d_j` (`L` the sink's distance, `d_j` the column's), which keeps 1 and
+//! makes the path tight; the path is flipped, and only the touched entries
+//! of the scratch arrays are reset. A row that ends on its own dummy can
+//! never be reached again (only it can reach its dummy), so "unmatched" is
+//! final.
+//!
+//! Both phases scan a row looking for arcs that beat a bound, and since
+//! prices are never negative, an arc lighter than the bound can be skipped
+//! without reading its price. The internal copy therefore keeps each row's
+//! 64 heaviest arcs sorted by weight at the front (cheap to build with a
+//! selection), and sorts the rest of a row only the first time a scan gets
+//! that far, so every scan stops at the first arc that is too light.
+//!
+//! # Why the result is exact
+//!
+//! At the end every row is matched (to a real column or to its dummy), and
+//! the prices and implied profits satisfy 1–3: a feasible dual solution in
+//! complementary slackness with the matching (a dummy match forces
+//! `pi_r = 0`, unmatched columns have price 0). By linear-programming duality
+//! the matching is optimal, whatever the phase-1 budget. All arithmetic is on
+//! `i64` integers without rounding; distances and prices stay below
+//! `2 * 10^9`.
+//!
+//! # Complexity, memory and determinism
+//!
+//! With `n <= m` the side sizes and `E` the number of arcs: building the
+//! internal copy is `O(E)` plus the sorting, phase 1 is bounded by its budget
+//! (`16 E + 16 n` arc scans), and phase 2 is `O(E log m)` per deferred row in
+//! the worst case, so `O(n E log m)` overall. In practice phase 1 matches
+//! almost every row and each search only explores the region where rows
+//! actually compete, so the total is a small multiple of `E`. Memory is
+//! 8 bytes per arc for the internal copy (32-bit column and weight, packed)
+//! plus `O(n + m)` words, on top of the caller's graph.
+//! Everything is sequential and every tie is broken by index, so the same
+//! input always yields the same matching.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+/// Largest arc weight accepted by [`SparseGraph::validate`].
+pub const MAX_WEIGHT: i64 = 1_000_000_000;
+
+/// Largest number of rows or columns; two `u32` values are reserved as
+/// sentinels internally.
+pub const MAX_SIDE: usize = (u32::MAX - 2) as usize;
+
+/// Sentinel: row or column not matched (yet).
+const NONE: u32 = u32::MAX;
+/// Sentinel: row matched to its private dummy column (i.e. left unmatched).
+const DUMMY: u32 = u32::MAX - 1;
+/// Distance of a column not reached by the current search.
+const UNREACHED: i64 = i64::MAX;
+
+/// Sparse bipartite graph in CSR form: row `r`'s arcs are
+/// `cols[row_start[r]..row_start[r + 1]]` with `weights[..]` aligned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SparseGraph {
+    /// Number of rows.
+    pub n_rows: usize,
+    /// Number of columns.
+    pub n_cols: usize,
+    /// Offsets into `cols` / `weights`; length `n_rows + 1`, starts at 0,
+    /// non-decreasing, ends at the number of arcs.
+    pub row_start: Vec<usize>,
+    /// Column index of each arc; within a row, columns are strictly
+    /// increasing (no duplicates).
+    pub cols: Vec<u32>,
+    /// Weight of each arc, `0 <= w <= MAX_WEIGHT`.
+    pub weights: Vec<i64>,
+}
+
+/// Result of [`max_weight_matching`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Matching {
+    /// Column matched to each row, if any; length `n_rows`.
+    pub row_to_col: Vec<Option<u32>>,
+    /// Row matched to each column, if any; length `n_cols`.
+    pub col_to_row: Vec<Option<u32>>,
+    /// Sum of the weights of the matched arcs.
+    pub total_weight: i64,
+}
+
+impl SparseGraph {
+    /// Number of arcs.
+    pub fn n_arcs(&self) -> usize {
+        self.cols.len()
+    }
+
+    /// Checks every structural promise the solver relies on: array lengths,
+    /// offsets, column bounds, strictly increasing columns within each row,
+    /// weights in `0..=MAX_WEIGHT` and side sizes up to [`MAX_SIDE`].
+    pub fn validate(&self) -> Result<(), String> {
+        if self.n_rows > MAX_SIDE || self.n_cols > MAX_SIDE {
+            return Err(format!(
+                "too many rows or columns ({} x {}), at most {MAX_SIDE} each",
+                self.n_rows, self.n_cols
+            ));
+        }
+        if self.row_start.len() != self.n_rows + 1 {
+            return Err(format!(
+                "row_start has length {}, expected n_rows + 1 = {}",
+                self.row_start.len(),
+                self.n_rows + 1
+            ));
+        }
+        if self.cols.len() != self.weights.len() {
+            return Err(format!(
+                "cols has length {} but weights has length {}",
+                self.cols.len(),
+                self.weights.len()
+            ));
+        }
+        if self.row_start[0] != 0 {
+            return Err(format!("row_start[0] is {}, expected 0", self.row_start[0]));
+        }
+        if self.row_start[self.n_rows] != self.cols.len() {
+            return Err(format!(
+                "row_start[n_rows] is {}, expected the number of arcs {}",
+                self.row_start[self.n_rows],
+                self.cols.len()
+            ));
+        }
+        for r in 0..self.n_rows {
+            let (lo, hi) = (self.row_start[r], self.row_start[r + 1]);
+            if lo > hi {
+                return Err(format!("row_start decreases at row {r}"));
+            }
+            let mut prev: Option<u32> = None;
+            for k in lo..hi {
+                let c = self.cols[k];
+                if c as usize >= self.n_cols {
+                    return Err(format!(
+                        "arc {k} (row {r}) has column {c}, but n_cols is {}",
+                        self.n_cols
+                    ));
+                }
+                if prev.is_some_and(|p| p >= c) {
+                    return Err(format!(
+                        "row {r}: columns not strictly increasing at arc {k} (column {c})"
+                    ));
+                }
+                prev = Some(c);
+                let w = self.weights[k];
+                if !(0..=MAX_WEIGHT).contains(&w) {
+                    return Err(format!(
+                        "arc {k} (row {r}, column {c}) has weight {w}, outside 0..={MAX_WEIGHT}"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds a graph from `(row, col, weight)` triples, in any order. The
+    /// slice is sorted in place. Duplicate `(row, col)` pairs, out-of-range
+    /// indices and out-of-range weights are rejected.
+    pub fn from_arcs(
+        n_rows: usize,
+        n_cols: usize,
+        arcs: &mut [(u32, u32, i64)],
+    ) -> Result<SparseGraph, String> {
+        if n_rows > MAX_SIDE || n_cols > MAX_SIDE {
+            return Err(format!(
+                "too many rows or columns ({n_rows} x {n_cols}), at most {MAX_SIDE} each"
+            ));
+        }
+        arcs.sort_unstable();
+        let mut row_start = vec![0usize; n_rows + 1];
+        let mut cols = Vec::with_capacity(arcs.len());
+        let mut weights = Vec::with_capacity(arcs.len());
+        for (k, &(r, c, w)) in arcs.iter().enumerate() {
+            if r as usize >= n_rows || c as usize >= n_cols {
+                return Err(format!(
+                    "arc ({r}, {c}) out of range for a {n_rows} x {n_cols} graph"
+                ));
+            }
+            if !(0..=MAX_WEIGHT).contains(&w) {
+                return Err(format!(
+                    "arc ({r}, {c}) has weight {w}, outside 0..={MAX_WEIGHT}"
+                ));
+            }
+            if k > 0 && arcs[k - 1].0 == r && arcs[k - 1].1 == c {
+                return Err(format!("duplicate arc ({r}, {c})"));
+            }
+            row_start[r as usize + 1] += 1;
+            cols.push(c);
+            weights.push(w);
+        }
+        for r in 0..n_rows {
+            row_start[r + 1] += row_start[r];
+        }
+        Ok(SparseGraph {
+            n_rows,
+            n_cols,
+            row_start,
+            cols,
+            weights,
+        })
+    }
+}
+
+/// Packs an arc so that sorting packed values orders a row by weight
+/// descending, then column ascending: `(u32::MAX - w) << 32 | col`.
+fn pack(col: u32, w: i64) -> u64 {
+    // Validated weights are at most 10^9, so they fit in u32.
+    (u64::from(u32::MAX - w as u32) << 32) | u64::from(col)
+}
+
+fn unpack_w(arc: u64) -> i64 {
+    i64::from(u32::MAX - (arc >> 32) as u32)
+}
+
+fn unpack_col(arc: u64) -> u32 {
+    arc as u32
+}
+
+/// The graph as the solver sees it: the smaller side first, each row's
+/// heaviest arcs sorted at the front (see [`order_row`]; the solver sorts the
+/// rest of a row when a scan first needs it). Prices are never negative, so a
+/// scan can stop at the first arc whose weight alone cannot beat its bound.
+struct Internal {
+    n: usize,
+    m: usize,
+    start: Vec<usize>,
+    arcs: Vec<u64>,
+    wmax: i64,
+}
+
+impl Internal {
+    /// Copies `g` (transposed if `transpose`) into packed 8-byte arcs, each
+    /// row ordered by [`order_row`].
+    fn build(g: &SparseGraph, transpose: bool) -> Internal {
+        let wmax = g.weights.iter().copied().max().unwrap_or(0);
+        if transpose {
+            let (start, arcs) = transpose_ordered(g);
+            return Internal {
+                n: g.n_cols,
+                m: g.n_rows,
+                start,
+                arcs,
+                wmax,
+            };
+        }
+        let mut arcs = Vec::with_capacity(g.n_arcs());
+        for r in 0..g.n_rows {
+            let (lo, hi) = (g.row_start[r], g.row_start[r + 1]);
+            arcs.extend(
+                g.cols[lo..hi]
+                    .iter()
+                    .zip(&g.weights[lo..hi])
+                    .map(|(&c, &w)| pack(c, w)),
+            );
+            // Ordering right away, while the row is still in cache.
+            order_row(&mut arcs[lo..hi]);
+        }
+        Internal {
+            n: g.n_rows,
+            m: g.n_cols,
+            start: g.row_start.clone(),
+            arcs,
+            wmax,
+        }
+    }
+
+    /// Row owning arc index `k`.
+    fn row_of_arc(&self, k: usize) -> usize {
+        self.start.partition_point(|&s| s <= k) - 1
+    }
+}
+
+/// Number of heaviest arcs kept sorted at the front of each row. Scans
+/// rarely need more (their bound is reached early); the rest of the row only
+/// has to be lighter than all of them, which is much cheaper than sorting.
+const HEAD: usize = 64;
+
+/// Orders a row of packed arcs: the `HEAD` heaviest first, sorted by weight
+/// descending (then column), followed by the others, all no heavier than the
+/// last head arc. Their order does not matter: the solver sorts them before
+/// any scan reads them.
+fn order_row(row: &mut [u64]) {
+    if row.len() > HEAD {
+        row.select_nth_unstable(HEAD - 1);
+        row[..HEAD].sort_unstable();
+    } else {
+        row.sort_unstable();
+    }
+}
+
+/// Column-major copy of `g` as packed arcs, each new row ordered by
+/// [`order_row`]: a counting sort by column. (A two-pass scatter through
+/// coarse column buckets, meant to be kinder to caches, measured no faster
+/// here, so the plain one is kept.)
+fn transpose_ordered(g: &SparseGraph) -> (Vec<usize>, Vec<u64>) {
+    let n_cols = g.n_cols;
+    let mut start = vec![0usize; n_cols + 1];
+    for &c in &g.cols {
+        start[c as usize + 1] += 1;
+    }
+    for c in 0..n_cols {
+        start[c + 1] += start[c];
+    }
+    let mut arcs = vec![0u64; g.n_arcs()];
+    let mut fill = start[..n_cols].to_vec();
+    for r in 0..g.n_rows {
+        for k in g.row_start[r]..g.row_start[r + 1] {
+            let c = g.cols[k] as usize;
+            arcs[fill[c]] = pack(r as u32, g.weights[k]);
+            fill[c] += 1;
+        }
+    }
+    for c in 0..n_cols {
+        order_row(&mut arcs[start[c]..start[c + 1]]);
+    }
+    (start, arcs)
+}
+
+/// Cheapest free column found so far by the current search.
+#[derive(Clone, Copy)]
+struct Sink {
+    dist: i64,
+    /// Arc index reaching the sink (a real column), or the row whose dummy
+    /// is the sink.
+    arc_or_row: usize,
+    /// Whether the sink is the dummy of row `arc_or_row`.
+    dummy: bool,
+}
+
+/// Best and second-best profit seen by a row scan of the auction phase.
+struct Top2 {
+    b1: i64,
+    j1: u32,
+    w1: i64,
+    b2: i64,
+    j2: u32,
+}
+
+/// Solver state: the graph, prices, the matching, and reusable Dijkstra
+/// scratch space.
+struct Solver {
+    g: Internal,
+    /// Whether row `r`'s tail has been sorted too (done on first need).
+    sorted: Vec<bool>,
+    price: Vec<i64>,
+    owner: Vec<u32>,
+    mate: Vec<u32>,
+    mate_w: Vec<i64>,
+    dist: Vec<i64>,
+    pred_arc: Vec<usize>,
+    touched: Vec<u32>,
+    settled: Vec<u32>,
+    heap: BinaryHeap<Reverse<u64>>,
+}
+
+impl Solver {
+    fn new(g: Internal) -> Self {
+        let (n, m) = (g.n, g.m);
+        Solver {
+            g,
+            sorted: vec![false; n],
+            price: vec![0; m],
+            owner: vec![NONE; m],
+            mate: vec![NONE; n],
+            mate_w: vec![0; n],
+            dist: vec![UNREACHED; m],
+            pred_arc: vec![0; m],
+            touched: Vec::new(),
+            settled: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    fn assign(&mut self, r: u32, j: u32, w: i64) {
+        self.mate[r as usize] = j;
+        self.mate_w[r as usize] = w;
+        if j != DUMMY {
+            self.owner[j as usize] = r;
+        }
+    }
+
+    /// Arc index range of row `r`, split where its unsorted tail begins.
+    /// A scan that gets that far sorts the tail first (once per row), so
+    /// every scan may stop at the first arc that is too light.
+    fn row_ranges(&self, r: usize) -> (usize, usize, usize) {
+        let (lo, hi) = (self.g.start[r], self.g.start[r + 1]);
+        (lo, (lo + HEAD).min(hi), hi)
+    }
+
+    fn sort_tail(&mut self, r: usize, mid: usize, hi: usize) {
+        if !self.sorted[r] {
+            self.g.arcs[mid..hi].sort_unstable();
+            self.sorted[r] = true;
+        }
+    }
+
+    /// Auction-phase scan of arcs `from..to` (sorted); returns whether it
+    /// stopped early, i.e. no later arc of the row can matter.
+    fn offer_arcs(&self, from: usize, to: usize, top: &mut Top2) -> bool {
+        for &arc in &self.g.arcs[from..to] {
+            let w = unpack_w(arc);
+            // A profit is w - price <= w; only profits above the second best
+            // and above the dummy's 0 matter, and later arcs are lighter.
+            if w <= top.b2.max(0) {
+                return true;
+            }
+            let j = unpack_col(arc);
+            let b = w - self.price[j as usize];
+            if b > top.b1 {
+                (top.b2, top.j2) = (top.b1, top.j1);
+                (top.b1, top.j1, top.w1) = (b, j, w);
+            } else if b > top.b2 {
+                (top.b2, top.j2) = (b, j);
+            }
+        }
+        false
+    }
+
+    /// Augmenting row reduction (auction with epsilon = 0), stopping once
+    /// about `budget` arcs have been scanned. Returns the rows that are still
+    /// free, in the (deterministic) order they were deferred.
+    fn row_reduction(&mut self, budget: usize) -> Vec<u32> {
+        let mut queue: VecDeque<u32> = (0..self.g.n as u32).collect();
+        let mut deferred = Vec::new();
+        let mut spent = 0usize;
+        while let Some(i) = queue.pop_front() {
+            if spent > budget {
+                deferred.push(i);
+                deferred.extend(queue.drain(..));
+                break;
+            }
+            let r = i as usize;
+            let (lo, mid, hi) = self.row_ranges(r);
+            let mut top = Top2 {
+                b1: i64::MIN,
+                j1: NONE,
+                w1: 0,
+                b2: i64::MIN,
+                j2: NONE,
+            };
+            spent += 1 + mid - lo;
+            if !self.offer_arcs(lo, mid, &mut top) && mid < hi {
+                self.sort_tail(r, mid, hi);
+                spent += hi - mid;
+                self.offer_arcs(mid, hi, &mut top);
+            }
+            if top.b1 <= 0 {
+                // The dummy (profit 0) is at least as good: leave the row
+                // unmatched for good.
+                self.assign(i, DUMMY, 0);
+                continue;
+            }
+            // The dummy is always available as a second choice of profit 0.
+            let second = top.b2.max(0);
+            if top.b1 > second {
+                let j = top.j1 as usize;
+                self.price[j] += top.b1 - second;
+                let prev = self.owner[j];
+                if prev != NONE {
+                    self.mate[prev as usize] = NONE;
+                    queue.push_back(prev);
+                }
+                self.assign(i, top.j1, top.w1);
+            } else if self.owner[top.j1 as usize] == NONE {
+                self.assign(i, top.j1, top.w1);
+            } else if top.b2 == top.b1 && self.owner[top.j2 as usize] == NONE {
+                let w2 = top.b2 + self.price[top.j2 as usize];
+                self.assign(i, top.j2, w2);
+            } else {
+                // A zero price rise would allow endless swapping; let the
+                // exact search handle this row.
+                deferred.push(i);
+            }
+        }
+        deferred
+    }
+
+    /// Relaxes arcs `from..to` (sorted) of a row reached at distance `dr`,
+    /// with `base` = `dr` plus its profit; returns whether it stopped early.
+    fn relax_arcs(&mut self, from: usize, to: usize, dr: i64, base: i64, sink: &mut Sink) -> bool {
+        for k in from..to {
+            let arc = self.g.arcs[k];
+            let reach = base - unpack_w(arc);
+            // Prices are >= 0, so this arc and every later (lighter) one
+            // ends at or beyond the current sink.
+            if reach >= sink.dist {
+                return true;
+            }
+            let j = unpack_col(arc) as usize;
+            let nd = reach + self.price[j];
+            debug_assert!(nd >= dr, "negative reduced cost on arc {k}");
+            if nd >= sink.dist {
+                continue;
+            }
+            if self.owner[j] == NONE {
+                *sink = Sink {
+                    dist: nd,
+                    arc_or_row: k,
+                    dummy: false,
+                };
+                continue;
+            }
+            if nd < self.dist[j] {
+                if self.dist[j] == UNREACHED {
+                    self.touched.push(j as u32);
+                }
+                self.dist[j] = nd;
+                self.pred_arc[j] = k;
+                // 0 <= nd < sink.dist <= wmax <= 10^9, so it fits in 32 bits;
+                // ties pop in column order, which keeps runs deterministic.
+                self.heap.push(Reverse(((nd as u64) << 32) | j as u64));
+            }
+        }
+        false
+    }
+
+    /// Scans row `r`, reached at distance `dr` with profit `pi`.
+    fn scan_row(&mut self, r: usize, dr: i64, pi: i64, sink: &mut Sink) {
+        let base = dr + pi;
+        // The row's own dummy: reduced cost pi - 0 - 0.
+        if base < sink.dist {
+            *sink = Sink {
+                dist: base,
+                arc_or_row: r,
+                dummy: true,
+            };
+        }
+        let (lo, mid, hi) = self.row_ranges(r);
+        if !self.relax_arcs(lo, mid, dr, base, sink) && mid < hi {
+            self.sort_tail(r, mid, hi);
+            self.relax_arcs(mid, hi, dr, base, sink);
+        }
+    }
+
+    /// Finds a shortest augmenting path from the free row `root` and flips it.
+    fn augment(&mut self, root: u32) {
+        // Any profit bound >= max(0, max_j w - p_j) works for the root; wmax
+        // is one because prices are non-negative.
+        let mut sink = Sink {
+            dist: i64::MAX,
+            arc_or_row: root as usize,
+            dummy: true,
+        };
+        self.scan_row(root as usize, 0, self.g.wmax, &mut sink);
+        while let Some(&Reverse(key)) = self.heap.peek() {
+            let d = (key >> 32) as i64;
+            if d >= sink.dist {
+                break;
+            }
+            self.heap.pop();
+            let j = (key & 0xffff_ffff) as usize;
+            if d != self.dist[j] {
+                continue; // stale entry
+            }
+            self.settled.push(j as u32);
+            let r = self.owner[j] as usize;
+            let pi = self.mate_w[r] - self.price[j];
+            self.scan_row(r, d, pi, &mut sink);
+        }
+        self.heap.clear();
+
+        // Dual update: keeps every reduced cost >= 0 and makes the path tight.
+        let l = sink.dist;
+        for &j in &self.settled {
+            let j = j as usize;
+            self.price[j] += l - self.dist[j];
+        }
+        self.settled.clear();
+        for &j in &self.touched {
+            self.dist[j as usize] = UNREACHED;
+        }
+        self.touched.clear();
+
+        // Flip the path, walking back from the sink to the root.
+        let (mut r, mut j, mut w) = if sink.dummy {
+            (sink.arc_or_row, DUMMY, 0)
+        } else {
+            let k = sink.arc_or_row;
+            let arc = self.g.arcs[k];
+            (self.g.row_of_arc(k), unpack_col(arc), unpack_w(arc))
+        };
+        loop {
+            let prev = self.mate[r];
+            self.assign(r as u32, j, w);
+            if r == root as usize {
+                break;
+            }
+            // `r` was reached through `prev`, the column it owned so far;
+            // `prev` now goes to the row whose arc reached it.
+            let k = self.pred_arc[prev as usize];
+            let arc = self.g.arcs[k];
+            (r, j, w) = (self.g.row_of_arc(k), prev, unpack_w(arc));
+        }
+    }
+}
+
+/// Maximum total weight matching; every row and column is matched at most
+/// once; leaving a row or column unmatched is allowed (weight 0).
+///
+/// The result is exactly optimal and depends only on the input. See the
+/// module documentation for the method.
+///
+/// # Panics
+///
+/// Panics with the message of [`SparseGraph::validate`] if the graph is not
+/// well formed.
+pub fn max_weight_matching(g: &SparseGraph) -> Matching {
+    // Generous, since auction scans stop early, yet it bounds a slow price
+    // war (tiny bid increments), which the exact search settles better.
+    let budget = AUCTION_BUDGET_PER_ARC
+        .saturating_mul(g.n_arcs())
+        .saturating_add(AUCTION_BUDGET_PER_ROW.saturating_mul(g.n_rows.min(g.n_cols)));
+    solve(g, budget)
+}
+
+/// Auction-phase work limit, in arcs scanned per arc of the graph...
+const AUCTION_BUDGET_PER_ARC: usize = 16;
+/// ...plus this many per row of the augmenting side.
+const AUCTION_BUDGET_PER_ROW: usize = 16;
+
+/// [`max_weight_matching`] with an explicit auction-phase budget (0 = pure
+/// shortest augmenting paths); the result is optimal for any budget.
+fn solve(g: &SparseGraph, auction_budget: usize) -> Matching {
+    if let Err(e) = g.validate() {
+        panic!("max_weight_matching: invalid graph: {e}");
+    }
+    let transpose = g.n_rows > g.n_cols;
+    let mut solver = Solver::new(Internal::build(g, transpose));
+    for root in solver.row_reduction(auction_budget) {
+        solver.augment(root);
+    }
+
+    let mut row_to_col = vec![None; g.n_rows];
+    let mut col_to_row = vec![None; g.n_cols];
+    let mut total_weight = 0i64;
+    for (r, (&j, &w)) in solver.mate.iter().zip(&solver.mate_w).enumerate() {
+        debug_assert!(j != NONE, "row left free");
+        if j == NONE || j == DUMMY {
+            continue;
+        }
+        total_weight += w;
+        let r = r as u32;
+        let (orig_r, orig_c) = if transpose { (j, r) } else { (r, j) };
+        row_to_col[orig_r as usize] = Some(orig_c);
+        col_to_row[orig_c as usize] = Some(orig_r);
+    }
+    Matching {
+        row_to_col,
+        col_to_row,
+        total_weight,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Tiny deterministic PRNG for the non-proptest tests.
+    struct SplitMix64(u64);
+
+    impl SplitMix64 {
+        fn next_u64(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next_u64() % n
+        }
+    }
+
+    /// Dense weight matrix view: `None` = no arc.
+    fn dense(g: &SparseGraph) -> Vec<Vec<Option<i64>>> {
+        let mut d = vec![vec![None; g.n_cols]; g.n_rows];
+        for (r, row) in d.iter_mut().enumerate() {
+            for k in g.row_start[r]..g.row_start[r + 1] {
+                row[g.cols[k] as usize] = Some(g.weights[k]);
+            }
+        }
+        d
+    }
+
+    fn graph_from_dense(n_rows: usize, n_cols: usize, cells: &[Option<i64>]) -> SparseGraph {
+        let mut arcs: Vec<(u32, u32, i64)> = cells
+            .iter()
+            .enumerate()
+            .filter_map(|(k, w)| w.map(|w| ((k / n_cols) as u32, (k % n_cols) as u32, w)))
+            .collect();
+        SparseGraph::from_arcs(n_rows, n_cols, &mut arcs).expect("valid arcs")
+    }
+
+    /// Enumerates every matching (each row: unmatched or any unused column).
+    fn brute_force(g: &SparseGraph) -> i64 {
+        fn rec(d: &[Vec<Option<i64>>], r: usize, used: u32) -> i64 {
+            if r == d.len() {
+                return 0;
+            }
+            let mut best = rec(d, r + 1, used);
+            for (c, w) in d[r].iter().enumerate() {
+                if let Some(w) = w
+                    && used & (1 << c) == 0
+                {
+                    best = best.max(w + rec(d, r + 1, used | (1 << c)));
+                }
+            }
+            best
+        }
+        rec(&dense(g), 0, 0)
+    }
+
+    /// Textbook O(n^3) Hungarian method (potentials + shortest augmenting
+    /// path on a dense square matrix), minimising cost. Returns, for each
+    /// row, its column.
+    fn hungarian_min(cost: &[Vec<i64>]) -> Vec<usize> {
+        let n = cost.len();
+        let inf = i64::MAX / 4;
+        // 1-based arrays; index 0 is the virtual start column.
+        let mut u = vec![0i64; n + 1];
+        let mut v = vec![0i64; n + 1];
+        let mut p = vec![0usize; n + 1];
+        let mut way = vec![0usize; n + 1];
+        for i in 1..=n {
+            p[0] = i;
+            let mut j0 = 0;
+            let mut minv = vec![inf; n + 1];
+            let mut used = vec![false; n + 1];
+            loop {
+                used[j0] = true;
+                let i0 = p[j0];
+                let mut delta = inf;
+                let mut j1 = 0;
+                for j in 1..=n {
+                    if !used[j] {
+                        let cur = cost[i0 - 1][j - 1] - u[i0] - v[j];
+                        if cur < minv[j] {
+                            minv[j] = cur;
+                            way[j] = j0;
+                        }
+                        if minv[j] < delta {
+                            delta = minv[j];
+                            j1 = j;
+                        }
+                    }
+                }
+                for j in 0..=n {
+                    if used[j] {
+                        u[p[j]] += delta;
+                        v[j] -= delta;
+                    } else {
+                        minv[j] -= delta;
+                    }
+                }
+                j0 = j1;
+                if p[j0] == 0 {
+                    break;
+                }
+            }
+            loop {
+                let j1 = way[j0];
+                p[j0] = p[j1];
+                j0 = j1;
+                if j0 == 0 {
+                    break;
+                }
+            }
+        }
+        let mut row_col = vec![0usize; n];
+        for j in 1..=n {
+            if p[j] > 0 {
+                row_col[p[j] - 1] = j - 1;
+            }
+        }
+        row_col
+    }
+
+    /// Maximum-weight matching via the dense Hungarian method: pad to a square
+    /// matrix with weight 0 for missing arcs, maximise, then drop the pairs
+    /// that are not arcs (they contribute 0 anyway).
+    fn hungarian_max_weight(g: &SparseGraph) -> i64 {
+        let n = g.n_rows.max(g.n_cols);
+        if n == 0 {
+            return 0;
+        }
+        let d = dense(g);
+        let weight = |r: usize, c: usize| -> Option<i64> {
+            if r < g.n_rows && c < g.n_cols {
+                d[r][c]
+            } else {
+                None
+            }
+        };
+        let cost: Vec<Vec<i64>> = (0..n)
+            .map(|r| {
+                (0..n)
+                    .map(|c| MAX_WEIGHT - weight(r, c).unwrap_or(0))
+                    .collect()
+            })
+            .collect();
+        hungarian_min(&cost)
+            .iter()
+            .enumerate()
+            .filter_map(|(r, &c)| weight(r, c))
+            .sum()
+    }
+
+    /// Checks that `m` is a matching of `g` using only its arcs and that the
+    /// reported total is the sum of the matched arcs' weights.
+    fn check_matching(g: &SparseGraph, m: &Matching) {
+        assert_eq!(m.row_to_col.len(), g.n_rows);
+        assert_eq!(m.col_to_row.len(), g.n_cols);
+        let mut total = 0;
+        let mut matched_rows = 0;
+        for (r, c) in m.row_to_col.iter().enumerate() {
+            if let Some(c) = *c {
+                matched_rows += 1;
+                assert_eq!(
+                    m.col_to_row[c as usize],
+                    Some(r as u32),
+                    "inconsistent pair"
+                );
+                let row = &g.cols[g.row_start[r]..g.row_start[r + 1]];
+                let k = row
+                    .binary_search(&c)
+                    .unwrap_or_else(|_| panic!("matched non-arc ({r}, {c})"));
+                total += g.weights[g.row_start[r] + k];
+            }
+        }
+        let matched_cols = m.col_to_row.iter().filter(|x| x.is_some()).count();
+        assert_eq!(matched_rows, matched_cols, "a column is used twice");
+        for (c, r) in m.col_to_row.iter().enumerate() {
+            if let Some(r) = *r {
+                assert_eq!(m.row_to_col[r as usize], Some(c as u32));
+            }
+        }
+        assert_eq!(total, m.total_weight);
+    }
+
+    fn solve_checked(g: &SparseGraph) -> Matching {
+        let m = max_weight_matching(g);
+        check_matching(g, &m);
+        m
+    }
+
+    fn random_graph(
+        rng: &mut SplitMix64,
+        n_rows: usize,
+        n_cols: usize,
+        density_pct: u64,
+        weight_levels: u64,
+    ) -> SparseGraph {
+        let cells: Vec<Option<i64>> = (0..n_rows * n_cols)
+            .map(|_| {
+                (rng.below(100) < density_pct).then(|| {
+                    let level = rng.below(weight_levels) as i64;
+                    level * (1000 / weight_levels as i64)
+                })
+            })
+            .collect();
+        graph_from_dense(n_rows, n_cols, &cells)
+    }
+
+    fn small_graph() -> impl Strategy<Value = SparseGraph> {
+        (0usize..=7, 0usize..=7, 0.0f64..=1.0).prop_flat_map(|(r, c, density)| {
+            let weight = prop_oneof![0i64..1000, (0i64..3).prop_map(|x| x * 500)];
+            proptest::collection::vec(proptest::option::weighted(density, weight), r * c)
+                .prop_map(move |cells| graph_from_dense(r, c, &cells))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn matches_brute_force(g in small_graph()) {
+            let best = brute_force(&g);
+            prop_assert_eq!(solve_checked(&g).total_weight, best);
+            // Each phase on its own must be exact too.
+            for budget in [0, usize::MAX] {
+                let m = solve(&g, budget);
+                check_matching(&g, &m);
+                prop_assert_eq!(m.total_weight, best);
+            }
+        }
+
+        #[test]
+        fn deterministic(g in small_graph()) {
+            prop_assert_eq!(max_weight_matching(&g), max_weight_matching(&g));
+        }
+
+        #[test]
+        fn zero_arc_never_changes_total(g in small_graph(), pick in any::<u64>()) {
+            let d = dense(&g);
+            let free: Vec<(usize, usize)> = (0..g.n_rows)
+                .flat_map(|r| (0..g.n_cols).map(move |c| (r, c)))
+                .filter(|&(r, c)| d[r][c].is_none())
+                .collect();
+            if free.is_empty() {
+                return Ok(()); // complete (or empty) graph: nothing to add
+            }
+            let (r0, c0) = free[(pick % free.len() as u64) as usize];
+            let mut cells: Vec<Option<i64>> = d.concat();
+            cells[r0 * g.n_cols + c0] = Some(0);
+            let g2 = graph_from_dense(g.n_rows, g.n_cols, &cells);
+            let before = max_weight_matching(&g).total_weight;
+            prop_assert_eq!(solve_checked(&g2).total_weight, before);
+        }
+
+        #[test]
+        fn removing_arc_never_increases_total(g in small_graph(), pick in any::<u64>()) {
+            if g.n_arcs() == 0 {
+                return Ok(());
+            }
+            let k = (pick % g.n_arcs() as u64) as usize;
+            let r = g.row_start.partition_point(|&s| s <= k) - 1;
+            let c = g.cols[k] as usize;
+            let mut cells: Vec<Option<i64>> = dense(&g).concat();
+            cells[r * g.n_cols + c] = None;
+            let g2 = graph_from_dense(g.n_rows, g.n_cols, &cells);
+            let before = max_weight_matching(&g).total_weight;
+            prop_assert!(solve_checked(&g2).total_weight <= before);
+        }
+    }
+
+    #[test]
+    fn hungarian_agrees_with_brute_force() {
+        let mut rng = SplitMix64(7);
+        for case in 0..300 {
+            let g = random_graph(&mut rng, 1 + case % 7, 1 + (case / 7) % 7, 60, 10);
+            assert_eq!(hungarian_max_weight(&g), brute_force(&g), "case {case}");
+        }
+    }
+
+    #[test]
+    fn agrees_with_dense_hungarian_on_medium_graphs() {
+        let mut rng = SplitMix64(42);
+        for &(n_rows, n_cols) in &[(60, 150), (150, 60), (100, 100), (1, 150), (150, 1)] {
+            for &density in &[5, 10, 25, 50, 100] {
+                for &levels in &[1000, 7, 1] {
+                    let g = random_graph(&mut rng, n_rows, n_cols, density, levels);
+                    let expected = hungarian_max_weight(&g);
+                    let what = format!("{n_rows}x{n_cols}, density {density}%, {levels} levels");
+                    assert_eq!(solve_checked(&g).total_weight, expected, "{what}");
+                    for budget in [0, usize::MAX] {
+                        let m = solve(&g, budget);
+                        check_matching(&g, &m);
+                        assert_eq!(m.total_weight, expected, "{what}, budget {budget}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Weights dominated by a per-column score that every row sees alike:
+    /// all rows compete for the same columns, the hard case for both phases.
+    fn correlated_graph(
+        rng: &mut SplitMix64,
+        n_rows: usize,
+        n_cols: usize,
+        density_pct: u64,
+    ) -> SparseGraph {
+        let score: Vec<i64> = (0..n_cols).map(|_| rng.below(900_000) as i64).collect();
+        let cells: Vec<Option<i64>> = (0..n_rows * n_cols)
+            .map(|k| {
+                (rng.below(100) < density_pct)
+                    .then(|| score[k % n_cols] + rng.below(100_000) as i64)
+            })
+            .collect();
+        graph_from_dense(n_rows, n_cols, &cells)
+    }
+
+    #[test]
+    fn agrees_with_dense_hungarian_on_competitive_graphs() {
+        let mut rng = SplitMix64(5);
+        for &(n_rows, n_cols) in &[(300, 120), (120, 300), (250, 250)] {
+            for &density in &[3, 30, 100] {
+                // Columns of the internal (smaller) side compete when the score
+                // sits on the larger side; build both orientations.
+                let g = correlated_graph(&mut rng, n_rows, n_cols, density);
+                let expected = hungarian_max_weight(&g);
+                assert_eq!(
+                    solve_checked(&g).total_weight,
+                    expected,
+                    "{n_rows}x{n_cols} {density}%"
+                );
+                assert_eq!(
+                    solve(&g, 0).total_weight,
+                    expected,
+                    "{n_rows}x{n_cols} {density}% SSP only"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn phases_agree_on_larger_graphs() {
+        // Too big for the O(n^3) reference, but pure shortest paths, a full
+        // auction phase and the default mix must find the same optimum.
+        let mut rng = SplitMix64(17);
+        for &(n_rows, n_cols, density) in &[(1500, 400, 10), (400, 1500, 10), (800, 800, 40)] {
+            let g = correlated_graph(&mut rng, n_rows, n_cols, density);
+            let best = solve_checked(&g).total_weight;
+            for budget in [0, usize::MAX] {
+                let m = solve(&g, budget);
+                check_matching(&g, &m);
+                assert_eq!(m.total_weight, best, "{n_rows}x{n_cols}, budget {budget}");
+            }
+        }
+    }
+
+    #[test]
+    fn deterministic_on_larger_graphs() {
+        let mut rng = SplitMix64(11);
+        for _ in 0..3 {
+            let g = correlated_graph(&mut rng, 400, 150, 20);
+            assert_eq!(max_weight_matching(&g), max_weight_matching(&g));
+            let g = random_graph(&mut rng, 150, 400, 20, 5);
+            assert_eq!(max_weight_matching(&g), max_weight_matching(&g));
+        }
+    }
+
+    #[test]
+    fn high_weight_competition_agrees_with_hungarian() {
+        // Many rows fighting over few columns with nearly equal, large
+        // weights: long price wars for the auction phase.
+        let mut rng = SplitMix64(3);
+        for &(n_rows, n_cols) in &[(200, 12), (12, 200), (120, 120)] {
+            let cells: Vec<Option<i64>> = (0..n_rows * n_cols)
+                .map(|_| Some(MAX_WEIGHT - rng.below(3) as i64))
+                .collect();
+            let g = graph_from_dense(n_rows, n_cols, &cells);
+            assert_eq!(solve_checked(&g).total_weight, hungarian_max_weight(&g));
+        }
+    }
+
+    #[test]
+    fn transposed_graph_has_same_total() {
+        let mut rng = SplitMix64(99);
+        for _ in 0..20 {
+            let g = random_graph(&mut rng, 40, 90, 15, 50);
+            let d = dense(&g);
+            let mut cells = Vec::new();
+            for c in 0..g.n_cols {
+                for row in &d {
+                    cells.push(row[c]);
+                }
+            }
+            let t = graph_from_dense(g.n_cols, g.n_rows, &cells);
+            assert_eq!(
+                solve_checked(&g).total_weight,
+                solve_checked(&t).total_weight
+            );
+        }
+    }
+
+    #[test]
+    fn edge_cases() {
+        let empty = |r, c| SparseGraph::from_arcs(r, c, &mut []).expect("valid");
+        for (r, c) in [(0, 0), (0, 5), (5, 0), (3, 4), (4, 3)] {
+            let m = solve_checked(&empty(r, c));
+            assert_eq!(m.total_weight, 0);
+            assert!(m.row_to_col.iter().all(Option::is_none));
+            assert!(m.col_to_row.iter().all(Option::is_none));
+        }
+
+        let single = SparseGraph::from_arcs(3, 2, &mut [(2, 1, 17)]).expect("valid");
+        let m = solve_checked(&single);
+        assert_eq!(m.total_weight, 17);
+        assert_eq!(m.row_to_col, vec![None, None, Some(1)]);
+
+        let zero = SparseGraph::from_arcs(1, 1, &mut [(0, 0, 0)]).expect("valid");
+        assert_eq!(solve_checked(&zero).total_weight, 0);
+
+        let top = SparseGraph::from_arcs(1, 1, &mut [(0, 0, MAX_WEIGHT)]).expect("valid");
+        assert_eq!(solve_checked(&top).total_weight, MAX_WEIGHT);
+
+        // All weights equal: the answer is the maximum cardinality times w.
+        for (r, c) in [(5, 9), (9, 5), (6, 6)] {
+            let cells = vec![Some(250); r * c];
+            let g = graph_from_dense(r, c, &cells);
+            assert_eq!(solve_checked(&g).total_weight, 250 * r.min(c) as i64);
+        }
+
+        // Rows > cols and cols > rows with a forced structure.
+        // Row 2 must give up its best arc so that row 1 can be matched.
+        let mut arcs = vec![(0, 0, 5), (1, 0, 6), (2, 0, 7), (2, 1, 3)];
+        let g = SparseGraph::from_arcs(3, 2, &mut arcs).expect("valid");
+        let m = solve_checked(&g);
+        assert_eq!(m.total_weight, 6 + 3);
+        assert_eq!(m.row_to_col, vec![None, Some(0), Some(1)]);
+        let mut arcs = vec![(0, 0, 5), (0, 1, 6), (0, 2, 7), (1, 2, 3)];
+        let g = SparseGraph::from_arcs(2, 3, &mut arcs).expect("valid");
+        assert_eq!(solve_checked(&g).total_weight, 6 + 3);
+    }
+
+    #[test]
+    fn validation_rejects_bad_input() {
+        assert!(SparseGraph::from_arcs(2, 2, &mut [(0, 1, 1), (0, 1, 2)]).is_err());
+        assert!(SparseGraph::from_arcs(2, 2, &mut [(2, 0, 1)]).is_err());
+        assert!(SparseGraph::from_arcs(2, 2, &mut [(0, 2, 1)]).is_err());
+        assert!(SparseGraph::from_arcs(2, 2, &mut [(0, 0, -1)]).is_err());
+        assert!(SparseGraph::from_arcs(2, 2, &mut [(0, 0, MAX_WEIGHT + 1)]).is_err());
+
+        let good =
+            SparseGraph::from_arcs(2, 3, &mut [(0, 2, 1), (0, 0, 4), (1, 1, 2)]).expect("valid");
+        assert_eq!(good.validate(), Ok(()));
+        assert_eq!(good.row_start, vec![0, 2, 3]);
+        assert_eq!(good.cols, vec![0, 2, 1]);
+
+        let mut unsorted = good.clone();
+        unsorted.cols.swap(0, 1);
+        unsorted.weights.swap(0, 1);
+        assert!(unsorted.validate().is_err());
+        let mut bad_len = good.clone();
+        bad_len.weights.pop();
+        assert!(bad_len.validate().is_err());
+        let mut bad_start = good.clone();
+        bad_start.row_start[2] = 2;
+        assert!(bad_start.validate().is_err());
+        let mut bad_col = good.clone();
+        bad_col.cols[2] = 3;
+        assert!(bad_col.validate().is_err());
+        let mut bad_rows = good;
+        bad_rows.row_start = vec![0, 3];
+        assert!(bad_rows.validate().is_err());
+    }
+
+    #[test]
+    #[should_panic(expected = "invalid graph")]
+    fn solver_panics_on_invalid_graph() {
+        let g = SparseGraph {
+            n_rows: 1,
+            n_cols: 1,
+            row_start: vec![0, 1],
+            cols: vec![5],
+            weights: vec![1],
+        };
+        max_weight_matching(&g);
+    }
+}
