@@ -1,7 +1,7 @@
 //! The application context every entry point shares: web, jobs and CLI hand it to the
 //! services.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use sea_orm::DatabaseConnection;
 
@@ -16,6 +16,9 @@ pub struct App {
     pub settings: Arc<Settings>,
     pub clock: SharedClock,
     pub mailer: Mailer,
+    /// The web router, once built: a form kept over an expired session is replayed
+    /// through it after the next login.
+    pub router: Arc<OnceLock<axum::Router>>,
 }
 
 impl App {
@@ -31,6 +34,7 @@ impl App {
             settings: Arc::new(settings),
             clock,
             mailer,
+            router: Arc::new(OnceLock::new()),
         })
     }
 }

@@ -59,6 +59,9 @@ pub struct Settings {
     pub data: DataSettings,
     pub mail: MailSettings,
     pub log: LogSettings,
+    pub security: SecuritySettings,
+    pub uploads: UploadSettings,
+    pub map: MapSettings,
     pub matching: MatchingSettings,
 }
 
@@ -121,6 +124,8 @@ pub struct MailSettings {
     pub file_dir: String,
     pub from: String,
     pub reply_to: String,
+    pub dispatch_every_secs: u64,
+    pub max_attempts: u32,
     pub smtp: SmtpSettings,
 }
 
@@ -161,6 +166,53 @@ pub enum LogFormat {
 pub struct LogSettings {
     pub level: String,
     pub format: LogFormat,
+}
+
+/// When cookies carry the `Secure` flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecureCookies {
+    /// When `server.base_url` starts with https.
+    Auto,
+    Always,
+    Never,
+}
+
+/// `[security]`: sessions and logins.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySettings {
+    pub session_idle_hours: u64,
+    pub secure_cookies: SecureCookies,
+    pub login_attempts: u32,
+}
+
+/// `[uploads]`: unit photos.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadSettings {
+    pub dir: String,
+    pub max_photo_mb: u64,
+    pub max_photos: usize,
+}
+
+impl UploadSettings {
+    /// Folder for photos: `uploads.dir`, or `<data.dir>/photos` when empty.
+    pub fn dir(&self, data: &DataSettings) -> PathBuf {
+        if self.dir.trim().is_empty() {
+            data.dir.join("photos")
+        } else {
+            PathBuf::from(&self.dir)
+        }
+    }
+}
+
+/// `[map]`: the map on the unit form.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapSettings {
+    pub tile_url: String,
+    pub tile_attribution: String,
 }
 
 /// `[matching]`: engine settings that are not per municipality.
@@ -575,6 +627,31 @@ fn validate(settings: &Settings, origins: &BTreeMap<String, String>) -> Result<(
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&s.log.level) {
         return fail("log.level", format!("is not a valid log filter: {e}"));
     }
+    if s.mail.dispatch_every_secs == 0 {
+        return fail("mail.dispatch_every_secs", "must be at least 1".into());
+    }
+    if s.mail.max_attempts == 0 {
+        return fail("mail.max_attempts", "must be at least 1".into());
+    }
+    if s.security.session_idle_hours == 0 {
+        return fail("security.session_idle_hours", "must be at least 1".into());
+    }
+    if s.security.login_attempts == 0 {
+        return fail("security.login_attempts", "must be at least 1".into());
+    }
+    if !(1..=100).contains(&s.uploads.max_photo_mb) {
+        return fail("uploads.max_photo_mb", "must be between 1 and 100".into());
+    }
+    if !(1..=50).contains(&s.uploads.max_photos) {
+        return fail("uploads.max_photos", "must be between 1 and 50".into());
+    }
+    let tiles = s.map.tile_url.trim();
+    if !(tiles.is_empty() || tiles.starts_with("https://") || tiles.starts_with("http://")) {
+        return fail(
+            "map.tile_url",
+            format!("must be empty or an http(s) URL with {{z}}/{{x}}/{{y}}, not \"{tiles}\""),
+        );
+    }
     if s.matching.top_k > 50 {
         return fail("matching.top_k", "must be 50 or less".into());
     }
@@ -617,6 +694,17 @@ pub fn mask_url(url: &str) -> String {
 fn is_secret_key(path: &str) -> bool {
     let last = path.rsplit('.').next().unwrap_or(path);
     matches!(last, "password" | "secret" | "secret_key" | "token")
+}
+
+impl Settings {
+    /// Whether cookies get the `Secure` flag.
+    pub fn secure_cookies(&self) -> bool {
+        match self.security.secure_cookies {
+            SecureCookies::Always => true,
+            SecureCookies::Never => false,
+            SecureCookies::Auto => self.server.base_url.starts_with("https://"),
+        }
+    }
 }
 
 impl LoadedSettings {

@@ -62,6 +62,20 @@ pub fn text(locale: Locale, key: &str) -> &str {
         })
 }
 
+/// Whether `locale`'s catalog has `key` itself (without falling back).
+pub fn has(locale: Locale, key: &str) -> bool {
+    catalogs().get(&locale).is_some_and(|c| c.contains_key(key))
+}
+
+/// Replaces `{name}` placeholders in `text` with the given values.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = text.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
 /// A handle templates use to look up texts: `{{ t.get("home.title") }}`.
 #[derive(Debug, Clone, Copy)]
 pub struct Texts {

@@ -5,6 +5,7 @@
 //! The matching `engine` is pure: it imports nothing but `domain`.
 
 pub mod app;
+pub mod background;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -28,6 +28,15 @@ pub fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// The SHA-256 of a text as lowercase hex (how tokens are stored).
+pub fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// A small, fast, seedable random number generator (SplitMix64). Its output for a seed
 /// never changes between versions, so demo data and generated scenarios are reproducible.
 #[derive(Debug, Clone)]

@@ -51,5 +51,8 @@ pub async fn run(loaded: LoadedSettings, args: ServeArgs) -> anyhow::Result<()> 
         "Bleibe is listening"
     );
     println!("Bleibe läuft auf / is running at http://{address}");
-    server::serve_until(app, listener, server::shutdown_signal()).await
+    let background = tokio::spawn(crate::background::run(app.clone()));
+    let result = server::serve_until(app, listener, server::shutdown_signal()).await;
+    background.abort();
+    result
 }

@@ -13,6 +13,7 @@ pub mod pipeline;
 pub mod roles;
 pub mod time;
 pub mod unit;
+pub mod validation;
 
 pub use locale::Locale;
 pub use money::Cents;

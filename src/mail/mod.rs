@@ -3,6 +3,9 @@
 //! are always written to the outbox first and sent by the dispatcher; nothing here is
 //! called from a request handler directly.
 
+pub mod compose;
+pub mod outbox;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 //! scope, runs in one transaction, and calls `store`, `engine`, the outbox and the audit
 //! log. Pages, the API, jobs and the CLI all come through here.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod demo;
@@ -72,6 +73,9 @@ pub enum ServiceError {
     /// The input is not acceptable.
     #[error("{0}")]
     Invalid(String),
+    /// Form fields are not acceptable: which and why.
+    #[error("invalid fields: {0:?}")]
+    Fields(crate::domain::validation::FieldErrors),
     #[error("database: {0}")]
     Db(#[from] DbErr),
     #[error(transparent)]

@@ -46,3 +46,41 @@ pub async fn insert<C: ConnectionTrait>(
     .await?;
     Ok(row.id)
 }
+
+/// The landlord with this id.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<landlord::Model>, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    landlord::Entity::find_by_id(id).one(db).await
+}
+
+/// The landlord record of a user account.
+pub async fn find_by_user<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+) -> Result<Option<landlord::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    landlord::Entity::find()
+        .filter(landlord::Column::UserId.eq(user_id))
+        .one(db)
+        .await
+}
+
+/// Links a landlord record to a (new) user account.
+pub async fn link_user<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    landlord::Entity::update_many()
+        .col_expr(landlord::Column::UserId, Some(user_id).into())
+        .col_expr(landlord::Column::UpdatedAt, now.into())
+        .filter(landlord::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

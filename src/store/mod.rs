@@ -8,6 +8,9 @@ pub mod incentives;
 pub mod landlords;
 pub mod matching;
 pub mod municipalities;
+pub mod outbox;
+pub mod sessions;
+pub mod tokens;
 pub mod units;
 pub mod users;
 

@@ -60,3 +60,106 @@ pub async fn grant_municipality<C: ConnectionTrait>(
     .await?;
     Ok(())
 }
+
+/// The user with this e-mail address (compared in lower case).
+pub async fn find_by_email<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await
+}
+
+/// The user with this id.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    user::Entity::find_by_id(id).one(db).await
+}
+
+/// The municipalities a user works for, by id.
+pub async fn municipalities_of<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+) -> Result<Vec<i64>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    user_municipality::Entity::find()
+        .select_only()
+        .column(user_municipality::Column::MunicipalityId)
+        .filter(user_municipality::Column::UserId.eq(user_id))
+        .order_by_asc(user_municipality::Column::MunicipalityId)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Marks the e-mail address confirmed.
+pub async fn confirm_email<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    user::Entity::update_many()
+        .col_expr(user::Column::EmailConfirmedAt, Some(now).into())
+        .col_expr(user::Column::UpdatedAt, now.into())
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::EmailConfirmedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets a new password hash (and confirms the address: only its owner could use the link).
+pub async fn set_password<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Some(hash.to_owned()).into())
+        .col_expr(user::Column::UpdatedAt, now.into())
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    confirm_email(db, id, now).await
+}
+
+/// Records a successful login.
+pub async fn touch_login<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    user::Entity::update_many()
+        .col_expr(user::Column::LastLoginAt, Some(now).into())
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets the preferred language.
+pub async fn set_locale<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    locale: Locale,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    user::Entity::update_many()
+        .col_expr(user::Column::Locale, locale.code().to_owned().into())
+        .col_expr(user::Column::UpdatedAt, now.into())
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

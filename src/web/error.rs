@@ -24,12 +24,31 @@ pub enum PageError {
     /// The request itself is malformed.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A form whose CSRF token does not belong to the session (e.g. sent twice, or from
+    /// another site).
+    #[error("form expired")]
+    FormExpired,
     /// The database cannot be reached right now.
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// Anything else: logged with an error id that the page shows.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<crate::services::ServiceError> for PageError {
+    fn from(err: crate::services::ServiceError) -> Self {
+        use crate::services::ServiceError;
+        match err {
+            ServiceError::NotFound(_) => PageError::NotFound,
+            ServiceError::Forbidden => PageError::NotFound,
+            ServiceError::Conflict(message) => PageError::Conflict(message),
+            ServiceError::Invalid(message) => PageError::BadRequest(message),
+            ServiceError::Fields(errors) => PageError::BadRequest(format!("{errors:?}")),
+            ServiceError::Db(e) => e.into(),
+            ServiceError::Other(e) => PageError::Internal(e),
+        }
+    }
 }
 
 impl From<DbErr> for PageError {
@@ -76,6 +95,7 @@ impl PageError {
             PageError::Forbidden => StatusCode::FORBIDDEN,
             PageError::Conflict(_) => StatusCode::CONFLICT,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::FormExpired => StatusCode::FORBIDDEN,
             PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -94,6 +114,10 @@ impl PageError {
             ),
             PageError::Conflict(message) => ("error.conflict_title", message.clone()),
             PageError::BadRequest(message) => ("error.bad_request_title", message.clone()),
+            PageError::FormExpired => (
+                "error.form_expired_title",
+                t.get("error.form_expired_text").to_owned(),
+            ),
             PageError::Unavailable(_) => (
                 "error.unavailable_title",
                 t.get("error.unavailable_text").to_owned(),

@@ -1,8 +1,8 @@
 //! Request extractors: the reader's language, cookies.
 
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 
 use crate::domain::Locale;
 use crate::i18n::Texts;
@@ -26,7 +26,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        if let Some(locale) = cookie(parts, LANG_COOKIE).and_then(|v| v.parse::<Locale>().ok()) {
+        if let Some(locale) =
+            cookie(&parts.headers, LANG_COOKIE).and_then(|v| v.parse::<Locale>().ok())
+        {
             return Ok(Lang(locale));
         }
         let header = parts
@@ -39,9 +41,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 }
 
 /// The value of cookie `name`, if the request carries it.
-pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

@@ -4,14 +4,17 @@
 pub mod assets;
 pub mod error;
 pub mod extract;
+pub mod form;
+pub mod forms;
 pub mod health;
 pub mod pages;
+pub mod session;
 
 use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
@@ -22,6 +25,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
+use pages::auth;
 
 /// The header that carries a request's id, set by us or by a proxy in front.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -29,8 +33,29 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Builds the whole router with its middleware.
 pub fn router(app: App) -> Router {
     let timeout = Duration::from_secs(app.settings.server.request_timeout_secs);
-    let routes = Router::new()
+    let with_session = Router::new()
         .route("/", get(pages::home::show_home))
+        .route("/signup", get(auth::show_signup).post(auth::create_account))
+        .route("/signup/sent", get(auth::signup_sent))
+        .route("/confirm/resend", post(auth::resend_confirmation))
+        .route("/confirm/{token}", get(auth::confirm_email))
+        .route("/login", get(auth::show_login).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/forgot", get(auth::show_forgot).post(auth::request_reset))
+        .route(
+            "/reset/{token}",
+            get(auth::show_reset).post(auth::reset_password),
+        )
+        .route(
+            "/invitation/{token}",
+            get(auth::show_invitation).post(auth::accept_invitation),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            session::middleware,
+        ));
+    let routes = Router::new()
+        .merge(with_session)
         .route("/lang/{code}", get(pages::language::switch_language))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
@@ -80,7 +105,9 @@ pub fn router(app: App) -> Router {
             ),
         ));
 
-    routes.layer(middleware).with_state(app)
+    let router = routes.layer(middleware).with_state(app.clone());
+    let _ = app.router.set(router.clone());
+    router
 }
 
 /// Request ids: 16 hex digits from a per-process random start and a counter, so ids are

@@ -220,6 +220,57 @@ impl TestApp {
         &self.app.db
     }
 
+    /// Sends every e-mail waiting in the outbox (what the background loop does).
+    pub async fn dispatch_mails(&self) -> bleibe::mail::outbox::DispatchReport {
+        bleibe::background::dispatch_mail(&self.app, "test")
+            .await
+            .expect("dispatch")
+    }
+
+    /// Every e-mail sent so far, parsed: (recipient, subject, text body).
+    pub fn mails(&self) -> Vec<Mail> {
+        self.sent_mails()
+            .into_iter()
+            .filter_map(|(_, raw)| {
+                let message = mail_parser::MessageParser::default().parse(raw.as_bytes())?;
+                Some(Mail {
+                    to: message
+                        .to()
+                        .and_then(|a| a.first())
+                        .and_then(|a| a.address())
+                        .unwrap_or("")
+                        .to_owned(),
+                    subject: message.subject().unwrap_or("").to_owned(),
+                    text: message
+                        .body_text(0)
+                        .map(|t| t.into_owned())
+                        .unwrap_or_default(),
+                    html: message
+                        .body_html(0)
+                        .map(|t| t.into_owned())
+                        .unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// The first link in the last e-mail to `to` whose path starts with `prefix`, as a path.
+    pub fn link_in_mail(&self, to: &str, prefix: &str) -> String {
+        let mail = self
+            .mails()
+            .into_iter()
+            .rev()
+            .find(|m| m.to == to)
+            .unwrap_or_else(|| panic!("no e-mail to {to}"));
+        let base = &self.app.settings.server.base_url;
+        mail.text
+            .split_whitespace()
+            .filter_map(|w| w.strip_prefix(base.as_str()))
+            .find(|path| path.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no link {prefix}… in {}", mail.text))
+            .to_owned()
+    }
+
     /// Every e-mail written by the file transport so far: (file name, raw message).
     pub fn sent_mails(&self) -> Vec<(String, String)> {
         let Ok(entries) = std::fs::read_dir(&self.mail_dir) else {
@@ -251,6 +302,15 @@ impl TestApp {
             drop_postgres_database(&admin, &name).await;
         }
     }
+}
+
+/// A received e-mail.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
 }
 
 /// A test body that borrows the app.

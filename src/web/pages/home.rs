@@ -3,8 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
-use super::Chrome;
-use crate::web::extract::Lang;
+use super::{Chrome, PageCtx};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -13,8 +12,8 @@ pub struct HomePage {
 }
 
 /// `GET /`.
-pub async fn show_home(Lang(locale): Lang) -> HomePage {
+pub async fn show_home(ctx: PageCtx) -> HomePage {
     HomePage {
-        chrome: Chrome::new(locale, "/"),
+        chrome: ctx.chrome(),
     }
 }

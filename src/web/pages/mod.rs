@@ -1,27 +1,45 @@
 //! Server-rendered pages, one typed template struct per page.
 
+pub mod auth;
 pub mod home;
 pub mod language;
 
-use crate::domain::Locale;
-use crate::i18n::Texts;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
 
-/// What every page's layout needs: texts, language and the current path (for the
-/// language switcher, which returns to the same page).
+use super::error::PageError;
+use super::extract::Lang;
+use super::session::{Flash, Session};
+use crate::app::App;
+use crate::domain::Locale;
+use crate::domain::roles::Role;
+use crate::i18n::Texts;
+use crate::services::{CurrentUser, accounts};
+
+/// What every page's layout needs: texts, language, the current path (for the language
+/// switcher, which returns to the same page), the logged-in user and a one-time message.
 #[derive(Debug, Clone)]
 pub struct Chrome {
     pub t: Texts,
     pub locale: Locale,
     pub path: String,
+    pub user: Option<CurrentUser>,
+    /// The form token for the logout button (empty when nobody is logged in).
+    pub csrf: String,
+    pub flash: Option<Flash>,
 }
 
 impl Chrome {
-    /// Layout data for a page at `path` in `locale`.
+    /// Layout data for an anonymous page at `path` in `locale`.
     pub fn new(locale: Locale, path: impl Into<String>) -> Self {
         Self {
             t: Texts::new(locale),
             locale,
             path: path.into(),
+            user: None,
+            csrf: String::new(),
+            flash: None,
         }
     }
 
@@ -37,9 +55,135 @@ impl Chrome {
     pub fn switch_href(&self, locale: &Locale) -> String {
         format!("/lang/{}?next={}", locale.code(), url_encode(&self.path))
     }
+
+    /// Where the logged-in user's overview is.
+    pub fn home_href(&self) -> &'static str {
+        home_of(self.user.as_ref().map(|u| u.role))
+    }
 }
 
-/// Percent-encodes a path for use in a query parameter.
+/// The start page of a role.
+pub fn home_of(role: Option<Role>) -> &'static str {
+    match role {
+        Some(Role::Landlord) => "/dashboard",
+        Some(Role::Admin | Role::Coordinator | Role::Volunteer) => "/workspace",
+        None => "/",
+    }
+}
+
+/// The request as pages see it.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub app: App,
+    pub locale: Locale,
+    pub session: Session,
+    pub user: Option<CurrentUser>,
+    /// Path and query of the request.
+    pub path: String,
+}
+
+impl FromRequestParts<App> for PageCtx {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let Lang(locale) = Lang::from_request_parts(parts, app)
+            .await
+            .unwrap_or(Lang(Locale::De));
+        let session = Session::from_request_parts(parts, app).await?;
+        let user = match session.user_id() {
+            Some(id) => accounts::current_user(app, id).await?,
+            None => None,
+        };
+        let path = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
+        Ok(Self {
+            app: app.clone(),
+            locale,
+            session,
+            user,
+            path,
+        })
+    }
+}
+
+impl PageCtx {
+    /// Interface texts in the reader's language.
+    pub fn t(&self) -> Texts {
+        Texts::new(self.locale)
+    }
+
+    /// The layout data (takes the one-time message).
+    pub fn chrome(&self) -> Chrome {
+        Chrome {
+            t: self.t(),
+            locale: self.locale,
+            path: self.path.clone(),
+            user: self.user.clone(),
+            csrf: if self.user.is_some() {
+                self.session.csrf_token()
+            } else {
+                String::new()
+            },
+            flash: self.session.take_flash(),
+        }
+    }
+
+    /// The form token (creates the session when needed).
+    pub fn csrf(&self) -> String {
+        self.session.csrf_token()
+    }
+}
+
+/// A page only for logged-in users; others are sent to the login page and back.
+#[derive(Debug, Clone)]
+pub struct Authed {
+    pub ctx: PageCtx,
+    pub user: CurrentUser,
+}
+
+/// Sends a visitor to the login page, coming back to where they were.
+#[derive(Debug)]
+pub struct LoginFirst(String);
+
+impl IntoResponse for LoginFirst {
+    fn into_response(self) -> Response {
+        Redirect::to(&super::form::login_then(&self.0)).into_response()
+    }
+}
+
+/// Either a page error or "log in first".
+#[derive(Debug)]
+pub enum AuthRejection {
+    Login(LoginFirst),
+    Page(PageError),
+}
+
+impl IntoResponse for AuthRejection {
+    fn into_response(self) -> Response {
+        match self {
+            AuthRejection::Login(l) => l.into_response(),
+            AuthRejection::Page(p) => p.into_response(),
+        }
+    }
+}
+
+impl FromRequestParts<App> for Authed {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let ctx = PageCtx::from_request_parts(parts, app)
+            .await
+            .map_err(AuthRejection::Page)?;
+        match ctx.user.clone() {
+            Some(user) => Ok(Authed { ctx, user }),
+            None => Err(AuthRejection::Login(LoginFirst(ctx.path.clone()))),
+        }
+    }
+}
+
+/// Percent-encodes a value for use in a query parameter.
 pub fn url_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {

@@ -1,0 +1,730 @@
+//! Accounts: sign-up with e-mail confirmation, login with limits on failed attempts,
+//! password reset, and the invitation a landlord gets when someone else entered their flat.
+//!
+//! Links carry a random token; only its SHA-256 is stored, it works once and expires.
+//! The e-mail goes into the outbox in the same transaction as the change it belongs to.
+//! Nothing here tells a stranger whether an address is registered: sign-up and reset
+//! answer the same either way (the owner of a registered address gets a mail instead).
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use validator::Validate;
+
+use super::{Actor, CurrentUser, ServiceError, audit};
+use crate::app::App;
+use crate::domain::Locale;
+use crate::domain::roles::Role;
+use crate::domain::validation::FieldErrors;
+use crate::mail::compose::letter;
+use crate::mail::outbox::{self, Outgoing};
+use crate::services::auth::{hash_password, verify_password};
+use crate::store::landlords::NewLandlord;
+use crate::store::tokens::{self, NewToken};
+use crate::store::users::NewUser;
+use crate::store::{landlords, sessions, users};
+use crate::util::sha256_hex as hash_token;
+
+/// How long links stay valid.
+pub const CONFIRM_VALID_DAYS: i64 = 7;
+pub const RESET_VALID_HOURS: i64 = 1;
+pub const INVITATION_VALID_DAYS: i64 = 14;
+/// The window for counting failed logins.
+pub const LOGIN_WINDOW_MINUTES: i64 = 15;
+
+/// Passwords people choose first; refused outright.
+const COMMON_PASSWORDS: &[&str] = &[
+    "1234567890",
+    "12345678910",
+    "0123456789",
+    "passwort123",
+    "password123",
+    "qwertzuiop",
+    "qwertyuiop",
+    "hallo12345",
+    "passwort1234",
+    "password1234",
+    "1q2w3e4r5t",
+    "abcdefghij",
+    "sommer2026",
+    "winter2026",
+    "bleibe2026",
+    "wohnung123",
+];
+
+/// Checks a new password; returns the error key or `None` when acceptable.
+pub fn password_problem(password: &str, email: &str) -> Option<&'static str> {
+    let length = password.chars().count();
+    if length < 10 {
+        return Some("validation.password_short");
+    }
+    if length > 200 {
+        return Some("validation.password_long");
+    }
+    let lower = password.to_lowercase();
+    if COMMON_PASSWORDS.contains(&lower.as_str())
+        || lower
+            .chars()
+            .all(|c| c == lower.chars().next().unwrap_or(' '))
+    {
+        return Some("validation.password_common");
+    }
+    let local = email.split('@').next().unwrap_or("").to_lowercase();
+    if !local.is_empty() && (lower == email.to_lowercase() || lower == local) {
+        return Some("validation.password_like_email");
+    }
+    None
+}
+
+/// What a sign-up form holds.
+#[derive(Debug, Clone, Validate)]
+pub struct SignUp {
+    #[validate(length(min = 2, max = 200, code = "name_length"))]
+    pub name: String,
+    #[validate(
+        email(code = "email_invalid"),
+        length(max = 254, code = "email_invalid")
+    )]
+    pub email: String,
+    pub password: String,
+    pub password_repeat: String,
+    pub accept_privacy: bool,
+    pub locale: Locale,
+}
+
+fn random_token() -> Result<String, ServiceError> {
+    crate::util::random_hex(32)
+        .map_err(|e| ServiceError::Other(anyhow::anyhow!("no randomness: {e}")))
+}
+
+fn link(app: &App, path: &str) -> String {
+    format!(
+        "{}{path}",
+        app.settings.server.base_url.trim_end_matches('/')
+    )
+}
+
+/// Registers a landlord: a user (not yet confirmed), their landlord record, the
+/// confirmation link by e-mail. An address that is registered already gets a mail
+/// pointing to login and password reset instead, and the answer is the same.
+pub async fn sign_up(app: &App, input: SignUp) -> Result<(), ServiceError> {
+    let email = input.email.trim().to_lowercase();
+    let input = SignUp {
+        email: email.clone(),
+        name: input.name.trim().to_owned(),
+        ..input
+    };
+    let mut errors = FieldErrors::default();
+    if let Err(e) = input.validate() {
+        errors.add_validator(&e);
+    }
+    if let Some(problem) = password_problem(&input.password, &email) {
+        errors.add("password", problem);
+    }
+    if input.password != input.password_repeat {
+        errors.add("password_repeat", "validation.password_mismatch");
+    }
+    if !input.accept_privacy {
+        errors.add("accept_privacy", "validation.accept_privacy");
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let now = app.clock.now();
+    let existing = users::find_by_email(&app.db, &email).await?;
+    let hash = hash_password(&input.password)?;
+    let txn = app.db.begin().await?;
+    match existing {
+        Some(user) => {
+            let token = random_token()?;
+            tokens::insert(
+                &txn,
+                &NewToken {
+                    hash: hash_token(&token),
+                    purpose: tokens::PASSWORD_RESET,
+                    user_id: Some(user.id),
+                    ..Default::default()
+                },
+                now + Duration::hours(RESET_VALID_HOURS),
+                now,
+            )
+            .await?;
+            let locale = user.locale.parse().unwrap_or_default();
+            let url = link(app, &format!("/reset/{token}"));
+            let mail = letter(
+                locale,
+                "password_reset",
+                &[("name", &user.display_name)],
+                Some(&url),
+            );
+            enqueue(
+                &txn,
+                mail.to_email(
+                    format!("signup-existing-{}-{}", user.id, &token[..12]),
+                    &user.email,
+                    Some(&user.display_name),
+                ),
+                "password_reset",
+                locale,
+                now,
+            )
+            .await?;
+        }
+        None => {
+            let user_id = users::insert(
+                &txn,
+                &NewUser {
+                    email: email.clone(),
+                    display_name: input.name.clone(),
+                    role: Role::Landlord,
+                    locale: input.locale,
+                    password_hash: Some(hash),
+                    email_confirmed: false,
+                },
+                now,
+            )
+            .await?;
+            landlords::insert(
+                &txn,
+                &NewLandlord {
+                    user_id: Some(user_id),
+                    kind: "private".into(),
+                    display_name: input.name.clone(),
+                    contact_email: Some(email.clone()),
+                    phone: None,
+                    locale: input.locale,
+                    created_by: Some(user_id),
+                },
+                now,
+            )
+            .await?;
+            send_confirmation(app, &txn, user_id, &email, &input.name, input.locale, now).await?;
+            audit::record(
+                &txn,
+                &Actor::System,
+                "sign_up",
+                "users",
+                Some(user_id),
+                None,
+                serde_json::json!({"role": "landlord"}),
+                now,
+            )
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    email: crate::mail::Email,
+    kind: &str,
+    locale: Locale,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    outbox::enqueue(
+        db,
+        &Outgoing {
+            email,
+            kind: kind.into(),
+            locale: locale.code().into(),
+            municipality_id: None,
+            proposal_id: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn send_confirmation<C: ConnectionTrait>(
+    app: &App,
+    db: &C,
+    user_id: i64,
+    email: &str,
+    name: &str,
+    locale: Locale,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let token = random_token()?;
+    let token_id = tokens::insert(
+        db,
+        &NewToken {
+            hash: hash_token(&token),
+            purpose: tokens::CONFIRM_EMAIL,
+            user_id: Some(user_id),
+            ..Default::default()
+        },
+        now + Duration::days(CONFIRM_VALID_DAYS),
+        now,
+    )
+    .await?;
+    let url = link(app, &format!("/confirm/{token}"));
+    let mail = letter(locale, "confirm_email", &[("name", name)], Some(&url));
+    enqueue(
+        db,
+        mail.to_email(
+            format!("confirm-email-{user_id}-{token_id}"),
+            email,
+            Some(name),
+        ),
+        "confirm_email",
+        locale,
+        now,
+    )
+    .await
+}
+
+/// Sends the confirmation link again (only to unconfirmed accounts; same answer either way).
+pub async fn resend_confirmation(app: &App, email: &str) -> Result<(), ServiceError> {
+    let now = app.clock.now();
+    let Some(user) = users::find_by_email(&app.db, email).await? else {
+        return Ok(());
+    };
+    if user.email_confirmed_at.is_some() || user.disabled_at.is_some() {
+        return Ok(());
+    }
+    let txn = app.db.begin().await?;
+    tokens::retire(&txn, user.id, tokens::CONFIRM_EMAIL, now).await?;
+    send_confirmation(
+        app,
+        &txn,
+        user.id,
+        &user.email,
+        &user.display_name,
+        user.locale.parse().unwrap_or_default(),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What became of a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkOutcome {
+    Done,
+    AlreadyUsed,
+    Expired,
+    Unknown,
+}
+
+async fn check_link<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    purpose: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<entities::action_token::Model, LinkOutcome>, ServiceError> {
+    let Some(row) = tokens::find(db, &hash_token(token), purpose).await? else {
+        return Ok(Err(LinkOutcome::Unknown));
+    };
+    if row.used_at.is_some() {
+        return Ok(Err(LinkOutcome::AlreadyUsed));
+    }
+    if row.expires_at <= now {
+        return Ok(Err(LinkOutcome::Expired));
+    }
+    Ok(Ok(row))
+}
+
+/// Confirms an e-mail address from its link.
+pub async fn confirm_email(app: &App, token: &str) -> Result<LinkOutcome, ServiceError> {
+    let now = app.clock.now();
+    let txn = app.db.begin().await?;
+    let row = match check_link(&txn, token, tokens::CONFIRM_EMAIL, now).await? {
+        Ok(row) => row,
+        Err(outcome) => return Ok(outcome),
+    };
+    if !tokens::mark_used(&txn, row.id, now).await? {
+        return Ok(LinkOutcome::AlreadyUsed);
+    }
+    if let Some(user_id) = row.user_id {
+        users::confirm_email(&txn, user_id, now).await?;
+        audit::record(
+            &txn,
+            &Actor::System,
+            "confirm_email",
+            "users",
+            Some(user_id),
+            None,
+            serde_json::json!({}),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(LinkOutcome::Done)
+}
+
+/// Why a login failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginFailure {
+    /// Wrong address or password (never says which).
+    Invalid,
+    /// The address is not confirmed yet.
+    NotConfirmed,
+    /// Too many failed attempts; try again after this many minutes.
+    Locked { minutes: i64 },
+}
+
+/// Checks a login. Failed attempts are counted per address and per IP address; after
+/// `security.login_attempts` failures (four times as many per IP) logins are refused for
+/// the rest of the 15-minute window, even with the right password.
+pub async fn login(
+    app: &App,
+    email: &str,
+    password: &str,
+    ip: &str,
+) -> Result<Result<CurrentUser, LoginFailure>, ServiceError> {
+    let now = app.clock.now();
+    let email = email.trim().to_lowercase();
+    let window = Duration::minutes(LOGIN_WINDOW_MINUTES);
+    let max = i32::try_from(app.settings.security.login_attempts).unwrap_or(i32::MAX);
+    let email_key = format!("login:email:{email}");
+    let ip_key = format!("login:ip:{ip}");
+    if sessions::current_count(&app.db, &email_key, window, now).await? >= max
+        || sessions::current_count(&app.db, &ip_key, window, now).await? >= max.saturating_mul(4)
+    {
+        return Ok(Err(LoginFailure::Locked {
+            minutes: LOGIN_WINDOW_MINUTES,
+        }));
+    }
+    let user = users::find_by_email(&app.db, &email).await?;
+    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    // Without a user, verify against a fixed hash anyway, so timing does not tell.
+    let valid = match &hash {
+        Some(hash) => verify_password(password, hash),
+        None => {
+            let _ = verify_password(password, DUMMY_HASH);
+            false
+        }
+    };
+    let user = match user {
+        Some(user) if valid && user.disabled_at.is_none() && user.anonymized_at.is_none() => user,
+        _ => {
+            sessions::count_event(&app.db, &email_key, window, now).await?;
+            sessions::count_event(&app.db, &ip_key, window, now).await?;
+            return Ok(Err(LoginFailure::Invalid));
+        }
+    };
+    if user.email_confirmed_at.is_none() {
+        return Ok(Err(LoginFailure::NotConfirmed));
+    }
+    sessions::reset_counter(&app.db, &email_key).await?;
+    users::touch_login(&app.db, user.id, now).await?;
+    Ok(current_user(app, user.id)
+        .await?
+        .ok_or(LoginFailure::Invalid))
+}
+
+/// An argon2 hash of a random password, for constant-time failures.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2s8NnTKQKj1DqB9UaHJ3xg0zCS3pQqV0w2j3K8Yx3aM";
+
+/// The logged-in person, or `None` when the account is gone or disabled.
+pub async fn current_user(app: &App, id: i64) -> Result<Option<CurrentUser>, ServiceError> {
+    let Some(user) = users::find(&app.db, id).await? else {
+        return Ok(None);
+    };
+    if user.disabled_at.is_some() || user.anonymized_at.is_some() {
+        return Ok(None);
+    }
+    let role: Role = user
+        .role
+        .parse()
+        .map_err(|e: String| ServiceError::Other(anyhow::anyhow!(e)))?;
+    let municipalities = users::municipalities_of(&app.db, id).await?;
+    Ok(Some(CurrentUser {
+        id,
+        display_name: user.display_name,
+        role,
+        municipalities,
+    }))
+}
+
+/// Sends a password-reset link if the address belongs to an active account. The answer
+/// is the same either way.
+pub async fn request_password_reset(app: &App, email: &str) -> Result<(), ServiceError> {
+    let now = app.clock.now();
+    let Some(user) = users::find_by_email(&app.db, email).await? else {
+        return Ok(());
+    };
+    if user.disabled_at.is_some() || user.anonymized_at.is_some() {
+        return Ok(());
+    }
+    let window = Duration::hours(1);
+    if sessions::count_event(&app.db, &format!("reset:{}", user.id), window, now).await? > 5 {
+        return Ok(());
+    }
+    let token = random_token()?;
+    let locale: Locale = user.locale.parse().unwrap_or_default();
+    let txn = app.db.begin().await?;
+    tokens::retire(&txn, user.id, tokens::PASSWORD_RESET, now).await?;
+    let token_id = tokens::insert(
+        &txn,
+        &NewToken {
+            hash: hash_token(&token),
+            purpose: tokens::PASSWORD_RESET,
+            user_id: Some(user.id),
+            ..Default::default()
+        },
+        now + Duration::hours(RESET_VALID_HOURS),
+        now,
+    )
+    .await?;
+    let url = link(app, &format!("/reset/{token}"));
+    let mail = letter(
+        locale,
+        "password_reset",
+        &[("name", &user.display_name)],
+        Some(&url),
+    );
+    enqueue(
+        &txn,
+        mail.to_email(
+            format!("password-reset-{}-{token_id}", user.id),
+            &user.email,
+            Some(&user.display_name),
+        ),
+        "password_reset",
+        locale,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Whether a reset link can still be used (for showing the form).
+pub async fn check_reset_link(app: &App, token: &str) -> Result<LinkOutcome, ServiceError> {
+    Ok(
+        match check_link(&app.db, token, tokens::PASSWORD_RESET, app.clock.now()).await? {
+            Ok(_) => LinkOutcome::Done,
+            Err(outcome) => outcome,
+        },
+    )
+}
+
+/// Sets a new password from a reset link and ends the user's other sessions.
+pub async fn reset_password(
+    app: &App,
+    token: &str,
+    password: &str,
+    repeat: &str,
+) -> Result<Result<i64, LinkOutcome>, ServiceError> {
+    let now = app.clock.now();
+    let row = match check_link(&app.db, token, tokens::PASSWORD_RESET, now).await? {
+        Ok(row) => row,
+        Err(outcome) => return Ok(Err(outcome)),
+    };
+    let Some(user) = users::find(&app.db, row.user_id.unwrap_or(0)).await? else {
+        return Ok(Err(LinkOutcome::Unknown));
+    };
+    let mut errors = FieldErrors::default();
+    if let Some(problem) = password_problem(password, &user.email) {
+        errors.add("password", problem);
+    }
+    if password != repeat {
+        errors.add("password_repeat", "validation.password_mismatch");
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let hash = hash_password(password)?;
+    let txn = app.db.begin().await?;
+    if !tokens::mark_used(&txn, row.id, now).await? {
+        return Ok(Err(LinkOutcome::AlreadyUsed));
+    }
+    users::set_password(&txn, user.id, &hash, now).await?;
+    sessions::delete_for_user(&txn, user.id, None).await?;
+    audit::record(
+        &txn,
+        &Actor::System,
+        "password_reset",
+        "users",
+        Some(user.id),
+        None,
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(user.id))
+}
+
+/// Sends a landlord (entered by a volunteer or coordinator) the link to take over the
+/// flat with an account of their own. Called in the transaction that created the flat.
+#[allow(clippy::too_many_arguments)]
+pub async fn invite_landlord<C: ConnectionTrait>(
+    app: &App,
+    db: &C,
+    landlord_id: i64,
+    name: &str,
+    email: &str,
+    locale: Locale,
+    inviter: &str,
+    address: &str,
+    municipality: &str,
+    municipality_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let token = random_token()?;
+    let token_id = tokens::insert(
+        db,
+        &NewToken {
+            hash: hash_token(&token),
+            purpose: tokens::INVITATION,
+            landlord_id: Some(landlord_id),
+            ..Default::default()
+        },
+        now + Duration::days(INVITATION_VALID_DAYS),
+        now,
+    )
+    .await?;
+    let url = link(app, &format!("/invitation/{token}"));
+    let mail = letter(
+        locale,
+        "invitation",
+        &[
+            ("name", name),
+            ("inviter", inviter),
+            ("address", address),
+            ("municipality", municipality),
+        ],
+        Some(&url),
+    );
+    outbox::enqueue(
+        db,
+        &Outgoing {
+            email: mail.to_email(
+                format!("invitation-{landlord_id}-{token_id}"),
+                email,
+                Some(name),
+            ),
+            kind: "invitation".into(),
+            locale: locale.code().into(),
+            municipality_id: Some(municipality_id),
+            proposal_id: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The landlord an invitation link is for: (landlord id, name, e-mail), if still valid.
+pub async fn check_invitation(
+    app: &App,
+    token: &str,
+) -> Result<Result<(i64, String, String), LinkOutcome>, ServiceError> {
+    let row = match check_link(&app.db, token, tokens::INVITATION, app.clock.now()).await? {
+        Ok(row) => row,
+        Err(outcome) => return Ok(Err(outcome)),
+    };
+    let Some(landlord) = landlords::find(&app.db, row.landlord_id.unwrap_or(0)).await? else {
+        return Ok(Err(LinkOutcome::Unknown));
+    };
+    if landlord.user_id.is_some() {
+        return Ok(Err(LinkOutcome::AlreadyUsed));
+    }
+    Ok(Ok((
+        landlord.id,
+        landlord.display_name,
+        landlord.contact_email.unwrap_or_default(),
+    )))
+}
+
+/// Accepts an invitation: creates the landlord's account (confirmed: the link came to
+/// their address) and links it to the landlord record. Returns the new user's id.
+pub async fn accept_invitation(
+    app: &App,
+    token: &str,
+    password: &str,
+    repeat: &str,
+    locale: Locale,
+) -> Result<Result<i64, LinkOutcome>, ServiceError> {
+    let now = app.clock.now();
+    let row = match check_link(&app.db, token, tokens::INVITATION, now).await? {
+        Ok(row) => row,
+        Err(outcome) => return Ok(Err(outcome)),
+    };
+    let Some(landlord) = landlords::find(&app.db, row.landlord_id.unwrap_or(0)).await? else {
+        return Ok(Err(LinkOutcome::Unknown));
+    };
+    let email = landlord.contact_email.clone().unwrap_or_default();
+    let mut errors = FieldErrors::default();
+    if let Some(problem) = password_problem(password, &email) {
+        errors.add("password", problem);
+    }
+    if password != repeat {
+        errors.add("password_repeat", "validation.password_mismatch");
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    if users::find_by_email(&app.db, &email).await?.is_some() {
+        return Err(ServiceError::Conflict("account_exists".into()));
+    }
+    let hash = hash_password(password)?;
+    let txn = app.db.begin().await?;
+    if !tokens::mark_used(&txn, row.id, now).await? {
+        return Ok(Err(LinkOutcome::AlreadyUsed));
+    }
+    let user_id = users::insert(
+        &txn,
+        &NewUser {
+            email,
+            display_name: landlord.display_name.clone(),
+            role: Role::Landlord,
+            locale,
+            password_hash: Some(hash),
+            email_confirmed: true,
+        },
+        now,
+    )
+    .await?;
+    landlords::link_user(&txn, landlord.id, user_id, now).await?;
+    audit::record(
+        &txn,
+        &Actor::System,
+        "accept_invitation",
+        "landlords",
+        Some(landlord.id),
+        None,
+        serde_json::json!({"user_id": user_id}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(user_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weak_passwords_are_refused_with_a_reason() {
+        assert_eq!(
+            password_problem("kurz", "a@b.de"),
+            Some("validation.password_short")
+        );
+        assert_eq!(
+            password_problem("Password123", "a@b.de"),
+            Some("validation.password_common")
+        );
+        assert_eq!(
+            password_problem("aaaaaaaaaaaa", "a@b.de"),
+            Some("validation.password_common")
+        );
+        assert_eq!(
+            password_problem("renate.maier", "renate.maier@example.org"),
+            Some("validation.password_like_email")
+        );
+        assert_eq!(password_problem("Gartenhaus am See 7", "a@b.de"), None);
+    }
+
+    #[test]
+    fn the_dummy_hash_is_a_valid_argon2_hash() {
+        assert!(argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+}

@@ -1,0 +1,148 @@
+//! Server-side sessions and the shared rate-limit counters.
+
+use chrono::{DateTime, Duration, Utc};
+use entities::{rate_limit, session};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+/// A session row (the key is the SHA-256 of the cookie's token).
+pub type SessionRow = session::Model;
+
+/// The session with this key, expired or not.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> Result<Option<SessionRow>, sea_orm::DbErr> {
+    session::Entity::find_by_id(key.to_owned()).one(db).await
+}
+
+/// Stores a new session.
+pub async fn insert<C: ConnectionTrait>(db: &C, row: SessionRow) -> Result<(), sea_orm::DbErr> {
+    session::ActiveModel {
+        id: Set(row.id),
+        user_id: Set(row.user_id),
+        csrf_token: Set(row.csrf_token),
+        data: Set(row.data),
+        expires_at: Set(row.expires_at),
+        created_at: Set(row.created_at),
+        updated_at: Set(row.updated_at),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Saves a session's user, token, data and expiry.
+pub async fn update<C: ConnectionTrait>(db: &C, row: SessionRow) -> Result<(), sea_orm::DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::UserId, row.user_id.into())
+        .col_expr(session::Column::CsrfToken, row.csrf_token.into())
+        .col_expr(session::Column::Data, row.data.into())
+        .col_expr(session::Column::ExpiresAt, row.expires_at.into())
+        .col_expr(session::Column::UpdatedAt, row.updated_at.into())
+        .filter(session::Column::Id.eq(row.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes a session.
+pub async fn delete<C: ConnectionTrait>(db: &C, key: &str) -> Result<(), sea_orm::DbErr> {
+    session::Entity::delete_by_id(key.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (after a password change), except `keep`.
+pub async fn delete_for_user<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<(), sea_orm::DbErr> {
+    let mut query = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(key) = keep {
+        query = query.filter(session::Column::Id.ne(key));
+    }
+    query.exec(db).await?;
+    Ok(())
+}
+
+/// Removes sessions that expired before `before`.
+pub async fn purge_expired<C: ConnectionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Counts one event under `key` in a fixed window of `window` and returns the count in the
+/// current window (including this one). Shared by all instances through the database.
+pub async fn count_event<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Result<i32, sea_orm::DbErr> {
+    let current = rate_limit::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await?;
+    match current {
+        Some(row) if row.window_start + window > now => {
+            rate_limit::Entity::update_many()
+                .col_expr(
+                    rate_limit::Column::Count,
+                    Expr::col(rate_limit::Column::Count).add(1),
+                )
+                .filter(rate_limit::Column::Key.eq(key))
+                .exec(db)
+                .await?;
+            Ok(row.count + 1)
+        }
+        _ => {
+            let row = rate_limit::ActiveModel {
+                key: Set(key.to_owned()),
+                window_start: Set(now),
+                count: Set(1),
+            };
+            rate_limit::Entity::insert(row)
+                .on_conflict(
+                    OnConflict::column(rate_limit::Column::Key)
+                        .update_columns([
+                            rate_limit::Column::WindowStart,
+                            rate_limit::Column::Count,
+                        ])
+                        .to_owned(),
+                )
+                .exec_without_returning(db)
+                .await?;
+            Ok(1)
+        }
+    }
+}
+
+/// The count in the current window, without counting.
+pub async fn current_count<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Result<i32, sea_orm::DbErr> {
+    Ok(rate_limit::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await?
+        .filter(|row| row.window_start + window > now)
+        .map_or(0, |row| row.count))
+}
+
+/// Forgets a counter (after a successful login).
+pub async fn reset_counter<C: ConnectionTrait>(db: &C, key: &str) -> Result<(), sea_orm::DbErr> {
+    rate_limit::Entity::delete_by_id(key.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}
