@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod engine;
+pub mod geodata;
 pub mod i18n;
 pub mod mail;
 pub mod server;

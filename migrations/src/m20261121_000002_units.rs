@@ -147,11 +147,13 @@ impl MigrationTrait for Migration {
         create_indexes(manager, vec![index("unit_drafts", &["landlord_id"], false)]).await?;
 
         // Photo files live on disk under the data folder; the row holds what was checked.
+        // A photo belongs to a unit, or, while the unit is still a draft, to the draft.
         let mut photos = Table::create();
         photos
             .table("unit_photos")
             .col(id())
-            .col(ref_id("unit_id"))
+            .col(ref_id_null("unit_id"))
+            .col(ref_id_null("draft_id"))
             .col(text_len("storage_key", 100))
             .col(text_len("original_name", 255))
             .col(text_len("content_type", 50))
@@ -163,12 +165,15 @@ impl MigrationTrait for Migration {
         create_table(
             manager,
             photos,
-            vec![fk(
-                "unit_photos",
-                "unit_id",
-                "units",
-                ForeignKeyAction::Cascade,
-            )],
+            vec![
+                fk("unit_photos", "unit_id", "units", ForeignKeyAction::Cascade),
+                fk(
+                    "unit_photos",
+                    "draft_id",
+                    "unit_drafts",
+                    ForeignKeyAction::SetNull,
+                ),
+            ],
         )
         .await?;
         create_indexes(
@@ -176,6 +181,7 @@ impl MigrationTrait for Migration {
             vec![
                 index("unit_photos", &["storage_key"], true),
                 index("unit_photos", &["unit_id", "position"], false),
+                index("unit_photos", &["draft_id"], false),
             ],
         )
         .await?;

@@ -7,6 +7,10 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod matching;
+pub mod photos;
+pub mod proposals;
+pub mod staff;
+pub mod units;
 
 use sea_orm::DbErr;
 

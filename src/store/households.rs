@@ -306,3 +306,31 @@ pub fn from_rows(
         },
     })
 }
+
+/// One household with everything, by id.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<StoredHousehold>, sea_orm::DbErr> {
+    let Some(row) = household::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let members = household_member::Entity::find()
+        .filter(household_member::Column::HouseholdId.eq(id))
+        .order_by_asc(household_member::Column::Position)
+        .all(db)
+        .await?;
+    let anchors = household_anchor::Entity::find()
+        .filter(household_anchor::Column::HouseholdId.eq(id))
+        .order_by_asc(household_anchor::Column::Position)
+        .all(db)
+        .await?;
+    let allowed = household_allowed_municipality::Entity::find()
+        .filter(household_allowed_municipality::Column::HouseholdId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.municipality_id)
+        .collect();
+    from_rows(row, members, anchors, allowed).map(Some)
+}

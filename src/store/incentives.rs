@@ -79,3 +79,75 @@ pub async fn request<C: ConnectionTrait>(
     .await?;
     Ok(row.id)
 }
+
+/// A municipality's active programmes, by kind.
+pub async fn programmes_of<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+) -> Result<Vec<incentive_programme::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    incentive_programme::Entity::find()
+        .filter(incentive_programme::Column::MunicipalityId.eq(municipality_id))
+        .filter(incentive_programme::Column::Active.eq(true))
+        .order_by_asc(incentive_programme::Column::Id)
+        .all(db)
+        .await
+}
+
+/// A unit's incentive requests with their programmes.
+pub async fn requests_for_unit<C: ConnectionTrait>(
+    db: &C,
+    unit_id: i64,
+) -> Result<Vec<(unit_incentive::Model, incentive_programme::Model)>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    Ok(unit_incentive::Entity::find()
+        .filter(unit_incentive::Column::UnitId.eq(unit_id))
+        .find_also_related(incentive_programme::Entity)
+        .order_by_asc(unit_incentive::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(request, programme)| programme.map(|p| (request, p)))
+        .collect())
+}
+
+/// Withdraws a request that has not been decided yet.
+pub async fn withdraw_request<C: ConnectionTrait>(
+    db: &C,
+    request_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    unit_incentive::Entity::update_many()
+        .col_expr(
+            unit_incentive::Column::Status,
+            IncentiveStatus::Withdrawn.as_str().to_owned().into(),
+        )
+        .col_expr(unit_incentive::Column::UpdatedAt, now.into())
+        .filter(unit_incentive::Column::Id.eq(request_id))
+        .filter(unit_incentive::Column::Status.eq(IncentiveStatus::Requested.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Renews a withdrawn request.
+pub async fn renew_request<C: ConnectionTrait>(
+    db: &C,
+    request_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    unit_incentive::Entity::update_many()
+        .col_expr(
+            unit_incentive::Column::Status,
+            IncentiveStatus::Requested.as_str().to_owned().into(),
+        )
+        .col_expr(unit_incentive::Column::RequestedAt, now.into())
+        .col_expr(unit_incentive::Column::UpdatedAt, now.into())
+        .filter(unit_incentive::Column::Id.eq(request_id))
+        .filter(unit_incentive::Column::Status.eq(IncentiveStatus::Withdrawn.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -3,12 +3,15 @@
 //! transaction, so the caller decides the transaction's extent.
 
 pub mod audit;
+pub mod drafts;
 pub mod households;
 pub mod incentives;
 pub mod landlords;
 pub mod matching;
 pub mod municipalities;
 pub mod outbox;
+pub mod photos;
+pub mod proposals;
 pub mod sessions;
 pub mod tokens;
 pub mod units;

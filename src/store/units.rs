@@ -159,3 +159,137 @@ pub fn from_row(row: unit::Model) -> Result<StoredUnit, sea_orm::DbErr> {
         },
     })
 }
+
+/// The unit with this id.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<StoredUnit>, sea_orm::DbErr> {
+    unit::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(from_row)
+        .transpose()
+}
+
+/// A landlord's units, newest first.
+pub async fn list_for_landlord<C: ConnectionTrait>(
+    db: &C,
+    landlord_id: i64,
+) -> Result<Vec<StoredUnit>, sea_orm::DbErr> {
+    unit::Entity::find()
+        .filter(unit::Column::LandlordId.eq(landlord_id))
+        .order_by_desc(unit::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect()
+}
+
+/// Replaces a unit's details (and municipality, when the address moved).
+pub async fn update_details<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    municipality_id: i64,
+    details: &UnitDetails,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let d = details;
+    let tags: Vec<&str> = d.preferences.iter().map(|p| p.as_str()).collect();
+    let row = unit::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        municipality_id: Set(municipality_id),
+        street: Set(d.address.street.clone()),
+        house_number: Set(d.address.house_number.clone()),
+        postal_code: Set(d.address.postal_code.clone()),
+        town: Set(d.address.town.clone()),
+        address_extra: Set(d.address.extra.clone()),
+        lat: Set(d.location.lat),
+        lon: Set(d.location.lon),
+        area_m2: Set(d.area_m2),
+        rooms: Set(d.rooms),
+        floor: Set(d.floor),
+        has_lift: Set(d.has_lift),
+        step_free: Set(d.step_free),
+        wheelchair_accessible: Set(d.wheelchair_accessible),
+        furnished: Set(d.furnished),
+        pets_allowed: Set(d.pets_allowed),
+        max_occupants: Set(d.max_occupants as i32),
+        cold_rent_cents: Set(d.cold_rent.0),
+        service_charges_cents: Set(d.service_charges.0),
+        heating_costs_cents: Set(d.heating_costs.0),
+        deposit_cents: Set(d.deposit.0),
+        available_from: Set(d.available_from),
+        lease_type: Set(d.lease_type.as_str().to_owned()),
+        lease_end: Set(d.lease_end),
+        pref_min_household_size: Set(d.pref_min_household_size.map(|v| v as i32)),
+        pref_max_household_size: Set(d.pref_max_household_size.map(|v| v as i32)),
+        pref_tags: Set(to_json_text(&tags)?),
+        pref_notes: Set(d.pref_notes.clone()),
+        description: Set(d.description.clone()),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Sets a unit's status (with the reason, when withdrawn).
+pub async fn set_status<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    status: UnitStatus,
+    reason: Option<String>,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let mut row = unit::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        status: Set(status.as_str().to_owned()),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    match status {
+        UnitStatus::Withdrawn => {
+            row.withdrawn_at = Set(Some(now));
+            row.withdrawn_reason = Set(reason);
+        }
+        UnitStatus::Checked | UnitStatus::Available => {
+            row.checked_at = Set(Some(now));
+            row.checked_by_user_id = Set(by);
+        }
+        UnitStatus::Submitted => row.submitted_at = Set(Some(now)),
+        _ => {}
+    }
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Units of the given municipalities in the given statuses, oldest first (work queues).
+pub async fn list_in<C: ConnectionTrait>(
+    db: &C,
+    municipalities: &[i64],
+    statuses: &[UnitStatus],
+) -> Result<Vec<StoredUnit>, sea_orm::DbErr> {
+    unit::Entity::find()
+        .filter(unit::Column::MunicipalityId.is_in(municipalities.to_vec()))
+        .filter(unit::Column::Status.is_in(statuses.iter().map(|s| s.as_str())))
+        .order_by_asc(unit::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect()
+}
+
+/// Why a unit was withdrawn, if it was.
+pub async fn withdrawn_reason<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<String>, sea_orm::DbErr> {
+    Ok(unit::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .and_then(|u| u.withdrawn_reason))
+}

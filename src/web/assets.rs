@@ -7,11 +7,58 @@ use axum::response::{IntoResponse, Response};
 use super::error::PageError;
 
 /// Every static file: path under `/static/`, content type, bytes.
-const ASSETS: &[(&str, &str, &[u8])] = &[(
-    "bleibe.css",
-    "text/css; charset=utf-8",
-    include_bytes!("static/bleibe.css"),
-)];
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "bleibe.css",
+        "text/css; charset=utf-8",
+        include_bytes!("static/bleibe.css"),
+    ),
+    (
+        "unit-form.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/unit-form.js"),
+    ),
+    (
+        "geo/DE-BW.geojson",
+        "application/geo+json",
+        crate::geodata::BW_OUTLINE.as_bytes(),
+    ),
+    (
+        "leaflet/leaflet.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/vendor/leaflet/leaflet.js"),
+    ),
+    (
+        "leaflet/leaflet.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../assets/vendor/leaflet/leaflet.css"),
+    ),
+    (
+        "leaflet/images/marker-icon.png",
+        "image/png",
+        include_bytes!("../../assets/vendor/leaflet/images/marker-icon.png"),
+    ),
+    (
+        "leaflet/images/marker-icon-2x.png",
+        "image/png",
+        include_bytes!("../../assets/vendor/leaflet/images/marker-icon-2x.png"),
+    ),
+    (
+        "leaflet/images/marker-shadow.png",
+        "image/png",
+        include_bytes!("../../assets/vendor/leaflet/images/marker-shadow.png"),
+    ),
+    (
+        "leaflet/images/layers.png",
+        "image/png",
+        include_bytes!("../../assets/vendor/leaflet/images/layers.png"),
+    ),
+    (
+        "leaflet/images/layers-2x.png",
+        "image/png",
+        include_bytes!("../../assets/vendor/leaflet/images/layers-2x.png"),
+    ),
+];
 
 /// `GET /static/{path}`.
 pub async fn serve_asset(Path(path): Path<String>) -> Result<Response, PageError> {

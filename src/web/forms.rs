@@ -20,6 +20,8 @@ pub enum Kind {
     Checkbox,
     Select,
     Radio,
+    /// A group of checkboxes sharing one name (several values).
+    Checkboxes,
     File,
     Hidden,
 }
@@ -162,7 +164,7 @@ impl Field {
             Kind::Date => "date",
             Kind::File => "file",
             Kind::Hidden => "hidden",
-            Kind::Checkbox => "checkbox",
+            Kind::Checkbox | Kind::Checkboxes => "checkbox",
             Kind::Radio => "radio",
             Kind::Text | Kind::Number | Kind::TextArea | Kind::Select => "text",
         }
@@ -176,6 +178,24 @@ impl Field {
     /// Whether the field is a radio group.
     pub fn is_radio(&self) -> bool {
         self.kind == Kind::Radio
+    }
+
+    /// Whether the field is a group of checkboxes.
+    pub fn is_checkboxes(&self) -> bool {
+        self.kind == Kind::Checkboxes
+    }
+
+    /// The choices of a checkbox group; those among `selected` are ticked.
+    pub fn options(mut self, choices: Vec<(String, String)>, selected: &[&str]) -> Self {
+        self.choices = choices
+            .into_iter()
+            .map(|(v, label)| Choice {
+                selected: selected.contains(&v.as_str()),
+                value: v,
+                label,
+            })
+            .collect();
+        self
     }
 
     /// Whether the field is a select box.
@@ -246,35 +266,7 @@ pub fn summary(sections: &[Section]) -> Vec<SummaryItem> {
         .collect()
 }
 
-/// Parses a number as people type it: `1.234,50`, `1234.5`, `612 €`, `45 m²`.
-pub fn parse_number(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .trim()
-        .trim_end_matches(['€', 'm', '²', ' '])
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-        .collect();
-    if cleaned.is_empty() {
-        return None;
-    }
-    let normalized = match (cleaned.rfind(','), cleaned.rfind('.')) {
-        // Both present: the later one is the decimal mark.
-        (Some(c), Some(d)) if c > d => cleaned.replace('.', "").replace(',', "."),
-        (Some(_), Some(_)) => cleaned.replace(',', ""),
-        (Some(_), None) => cleaned.replace(',', "."),
-        // A dot followed by exactly three digits (and no other dot) is a thousands separator in German.
-        (None, Some(d))
-            if cleaned.len() - d == 4
-                && cleaned.matches('.').count() == 1
-                && !cleaned.starts_with('0') =>
-        {
-            cleaned.replace('.', "")
-        }
-        (None, Some(_)) if cleaned.matches('.').count() > 1 => cleaned.replace('.', ""),
-        _ => cleaned,
-    };
-    normalized.parse::<f64>().ok().filter(|v| v.is_finite())
-}
+pub use crate::util::parse_number;
 
 #[cfg(test)]
 mod tests {

@@ -25,7 +25,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
-use pages::auth;
+use pages::{auth, units};
 
 /// The header that carries a request's id, set by us or by a proxy in front.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -35,6 +35,7 @@ pub fn router(app: App) -> Router {
     let timeout = Duration::from_secs(app.settings.server.request_timeout_secs);
     let with_session = Router::new()
         .route("/", get(pages::home::show_home))
+        .route("/privacy", get(pages::home::show_privacy))
         .route("/signup", get(auth::show_signup).post(auth::create_account))
         .route("/signup/sent", get(auth::signup_sent))
         .route("/confirm/resend", post(auth::resend_confirmation))
@@ -50,10 +51,45 @@ pub fn router(app: App) -> Router {
             "/invitation/{token}",
             get(auth::show_invitation).post(auth::accept_invitation),
         )
+        .route("/dashboard", get(pages::dashboard::show_dashboard))
+        .route("/proposals/{id}", get(pages::dashboard::show_proposal))
+        .route(
+            "/proposals/{id}/answer",
+            post(pages::dashboard::answer_proposal),
+        )
+        .route("/units/new", get(units::new_unit).post(units::create_unit))
+        .route(
+            "/landlords/{id}/units/new",
+            get(units::new_unit_for).post(units::create_unit_for),
+        )
+        .route(
+            "/units/drafts/{id}",
+            get(units::show_draft).post(units::save_draft),
+        )
+        .route("/units/{id}", get(units::show_unit))
+        .route(
+            "/units/{id}/edit",
+            get(units::edit_unit).post(units::update_unit),
+        )
+        .route("/units/{id}/withdraw", post(units::withdraw_unit))
+        .route("/photos/{key}", get(units::serve_photo))
+        .route("/geo/postal/{code}", get(units::postal_lookup))
+        .route("/workspace", get(pages::workspace::show_workspace))
+        .route("/workspace/landlords", post(pages::workspace::start_entry))
+        .route(
+            "/workspace/units/{id}/status",
+            post(pages::workspace::change_unit_status),
+        )
+        .route(
+            "/workspace/incentives/{id}",
+            post(pages::workspace::decide_incentive),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::middleware,
-        ));
+        ))
+        // Unit forms carry photos: room for all of them plus the fields.
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit(&app)));
     let routes = Router::new()
         .merge(with_session)
         .route("/lang/{code}", get(pages::language::switch_language))
@@ -108,6 +144,12 @@ pub fn router(app: App) -> Router {
     let router = routes.layer(middleware).with_state(app.clone());
     let _ = app.router.set(router.clone());
     router
+}
+
+/// The largest request body accepted: every photo of a unit at its largest, plus fields.
+fn upload_limit(app: &App) -> usize {
+    let uploads = &app.settings.uploads;
+    (uploads.max_photo_mb as usize * uploads.max_photos + 2) * 1024 * 1024
 }
 
 /// Request ids: 16 hex digits from a per-process random start and a counter, so ids are

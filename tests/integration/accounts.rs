@@ -248,6 +248,11 @@ pub struct TestClient<'a> {
 }
 
 impl<'a> TestClient<'a> {
+    /// The underlying HTTP client (with this browser's cookies).
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     pub fn new(app: &'a TestApp) -> Self {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

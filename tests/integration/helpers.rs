@@ -357,3 +357,88 @@ macro_rules! db_test {
         }
     };
 }
+
+/// Seeds Plochingen (official key, centre, example rule tables) with two incentive
+/// programmes; returns (municipality id, programme ids).
+pub async fn seed_plochingen(app: &TestApp) -> (i64, Vec<i64>) {
+    use bleibe::domain::Cents;
+    use bleibe::domain::criteria::Weights;
+    use bleibe::domain::geo::GeoPoint;
+    use bleibe::domain::incentive::IncentiveKind;
+    use bleibe::domain::norms::{AreaNorms, RentCapTable, RuleSet};
+    use bleibe::store::{incentives, municipalities};
+    let now = app.app.clock.now();
+    let id = municipalities::insert(
+        app.db(),
+        &municipalities::NewMunicipality {
+            ags: "08116056".into(),
+            name: "Plochingen".into(),
+            district: "Landkreis Esslingen".into(),
+            state: "Baden-Württemberg".into(),
+            center: GeoPoint::new(48.71067, 9.41949).expect("valid"),
+        },
+        now,
+    )
+    .await
+    .expect("municipality");
+    let rules = RuleSet {
+        rent_caps: RentCapTable::new(
+            vec![
+                (1, Cents::euros(540)),
+                (2, Cents::euros(650)),
+                (3, Cents::euros(775)),
+                (4, Cents::euros(900)),
+            ],
+            Cents::euros(125),
+        )
+        .expect("caps"),
+        area_norms: AreaNorms::default(),
+        weights: Weights::default(),
+        answer_days: 14,
+        reminder_days: 5,
+        auto_approve: false,
+        source_note: Some("Beispielwerte".into()),
+    };
+    municipalities::insert_rule_set(app.db(), id, &rules, None, None, now)
+        .await
+        .expect("rules");
+    let mut programmes = Vec::new();
+    for (kind, name) in [
+        (IncentiveKind::RentDefaultGuarantee, "Mietausfallgarantie"),
+        (IncentiveKind::PlacementBonus, "Vermittlungsprämie"),
+    ] {
+        programmes.push(
+            incentives::insert_programme(
+                app.db(),
+                id,
+                &incentives::NewProgramme {
+                    kind,
+                    name_de: name.into(),
+                    name_en: name.into(),
+                    conditions_de: "Bedingungen".into(),
+                    conditions_en: "Conditions".into(),
+                    amount: Some(Cents::euros(1000)),
+                    duration_months: None,
+                    occupancy_years: None,
+                    budget: None,
+                },
+                now,
+            )
+            .await
+            .expect("programme"),
+        );
+    }
+    (id, programmes)
+}
+
+/// A small real PNG image (`size` × `size` pixels).
+pub fn png(size: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(size, size, |x, y| {
+        image::Rgb([(x * 7) as u8, (y * 5) as u8, 120])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("encode png");
+    out.into_inner()
+}

@@ -5,10 +5,13 @@
 mod helpers;
 
 mod accounts;
+mod browser;
 mod cli;
 mod demo;
 mod harness;
 mod health;
+mod landlord_proposals;
 mod matching;
 mod migrations;
 mod pages;
+mod units;

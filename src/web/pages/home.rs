@@ -17,3 +17,17 @@ pub async fn show_home(ctx: PageCtx) -> HomePage {
         chrome: ctx.chrome(),
     }
 }
+
+/// The privacy notice.
+#[derive(Template, WebTemplate)]
+#[template(path = "privacy.html")]
+pub struct PrivacyPage {
+    chrome: Chrome,
+}
+
+/// `GET /privacy`.
+pub async fn show_privacy(ctx: PageCtx) -> PrivacyPage {
+    PrivacyPage {
+        chrome: ctx.chrome(),
+    }
+}

@@ -1,8 +1,11 @@
 //! Server-rendered pages, one typed template struct per page.
 
 pub mod auth;
+pub mod dashboard;
 pub mod home;
 pub mod language;
+pub mod units;
+pub mod workspace;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -195,4 +198,36 @@ pub fn url_encode(value: &str) -> String {
         }
     }
     out
+}
+
+/// A form post by a logged-in user. The form is read (and its CSRF token checked) first,
+/// so a post whose session expired is kept and completed after the next login instead
+/// of being lost on the way to the login page.
+#[derive(Debug, Clone)]
+pub struct AuthedForm {
+    pub ctx: PageCtx,
+    pub user: CurrentUser,
+    pub form: super::form::FormData,
+}
+
+impl axum::extract::FromRequest<App> for AuthedForm {
+    type Rejection = Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        app: &App,
+    ) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let ctx = PageCtx::from_request_parts(&mut parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let request = axum::extract::Request::from_parts(parts, body);
+        let super::form::CsrfForm(form) = super::form::CsrfForm::from_request(request, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match ctx.user.clone() {
+            Some(user) => Ok(AuthedForm { ctx, user, form }),
+            None => Err(LoginFirst(ctx.path.clone()).into_response()),
+        }
+    }
 }

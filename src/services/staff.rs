@@ -1,0 +1,319 @@
+//! What municipal staff do with landlords' flats: enter a flat for a landlord (who is then
+//! invited), check and release submitted units, and decide on requested incentives.
+
+use chrono::NaiveDate;
+use entities::{incentive_programme, unit_incentive};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use validator::Validate;
+
+use super::{Actor, CurrentUser, ServiceError, audit};
+use crate::app::App;
+use crate::domain::incentive::IncentiveStatus;
+use crate::domain::roles::Role;
+use crate::domain::unit::UnitStatus;
+use crate::domain::validation::FieldErrors;
+use crate::domain::{Cents, Locale};
+use crate::store::landlords::NewLandlord;
+use crate::store::units::StoredUnit;
+use crate::store::{landlords, units};
+
+fn is_staff(user: &CurrentUser) -> bool {
+    matches!(user.role, Role::Admin | Role::Coordinator | Role::Volunteer)
+}
+
+/// The municipalities a staff member works for (all for admins).
+pub async fn scope(app: &App, user: &CurrentUser) -> Result<Vec<i64>, ServiceError> {
+    Ok(match user.role {
+        Role::Admin => crate::store::municipalities::list(&app.db)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect(),
+        Role::Coordinator | Role::Volunteer => user.municipalities.clone(),
+        Role::Landlord => Vec::new(),
+    })
+}
+
+/// A landlord to enter a flat for.
+#[derive(Debug, Clone, Validate)]
+pub struct LandlordContact {
+    #[validate(length(min = 2, max = 200, code = "name_length"))]
+    pub name: String,
+    #[validate(email(code = "email_invalid"))]
+    pub email: String,
+    #[validate(length(max = 50, code = "too_long"))]
+    pub phone: String,
+    pub locale: Locale,
+}
+
+/// Finds or creates the landlord record a volunteer or coordinator enters a flat for.
+/// A landlord who has an account already keeps it; the flat is added to it.
+pub async fn landlord_for_entry(
+    app: &App,
+    user: &CurrentUser,
+    contact: LandlordContact,
+) -> Result<Result<i64, FieldErrors>, ServiceError> {
+    if !is_staff(user) {
+        return Err(ServiceError::Forbidden);
+    }
+    let contact = LandlordContact {
+        email: contact.email.trim().to_lowercase(),
+        name: contact.name.trim().to_owned(),
+        ..contact
+    };
+    if let Err(e) = contact.validate() {
+        let mut errors = FieldErrors::default();
+        errors.add_validator(&e);
+        let renamed = errors
+            .0
+            .into_iter()
+            .map(|(k, v)| (format!("landlord_{k}"), v))
+            .collect();
+        return Ok(Err(FieldErrors(renamed)));
+    }
+    let now = app.clock.now();
+    let existing = entities::landlord::Entity::find()
+        .filter(entities::landlord::Column::ContactEmail.eq(contact.email.clone()))
+        .order_by_asc(entities::landlord::Column::Id)
+        .one(&app.db)
+        .await?;
+    if let Some(landlord) = existing {
+        // Staff may add flats for a landlord they or a colleague entered; the record now
+        // counts as created by this user for their next steps.
+        if landlord.created_by_user_id != Some(user.id) {
+            let mut row: entities::landlord::ActiveModel = landlord.clone().into();
+            row.created_by_user_id = Set(Some(user.id));
+            row.updated_at = Set(now);
+            row.update(&app.db).await?;
+        }
+        return Ok(Ok(landlord.id));
+    }
+    let txn = app.db.begin().await?;
+    let id = landlords::insert(
+        &txn,
+        &NewLandlord {
+            user_id: None,
+            kind: "private".into(),
+            display_name: contact.name.clone(),
+            contact_email: Some(contact.email.clone()),
+            phone: Some(contact.phone.clone()).filter(|p| !p.trim().is_empty()),
+            locale: contact.locale,
+            created_by: Some(user.id),
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "create_landlord",
+        "landlords",
+        Some(id),
+        None,
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Units waiting for a check or release in the user's municipalities.
+pub async fn units_to_check(
+    app: &App,
+    user: &CurrentUser,
+) -> Result<Vec<StoredUnit>, ServiceError> {
+    if !matches!(user.role, Role::Admin | Role::Coordinator) {
+        return Ok(Vec::new());
+    }
+    let scope = scope(app, user).await?;
+    Ok(units::list_in(
+        &app.db,
+        &scope,
+        &[UnitStatus::Submitted, UnitStatus::Checked],
+    )
+    .await?)
+}
+
+/// Marks a unit checked, or releases it for matching.
+pub async fn set_unit_status(
+    app: &App,
+    user: &CurrentUser,
+    unit_id: i64,
+    to: UnitStatus,
+) -> Result<(), ServiceError> {
+    let unit = units::find(&app.db, unit_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
+    if !user.can_manage(unit.municipality_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    let allowed = matches!(
+        (unit.status, to),
+        (UnitStatus::Submitted, UnitStatus::Checked)
+            | (
+                UnitStatus::Submitted | UnitStatus::Checked,
+                UnitStatus::Available
+            )
+    );
+    if !allowed {
+        return Err(ServiceError::Conflict(format!(
+            "a unit that is {} cannot become {}",
+            unit.status, to
+        )));
+    }
+    let now = app.clock.now();
+    let txn = app.db.begin().await?;
+    units::set_status(&txn, unit_id, to, None, Some(user.id), now).await?;
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "unit_status",
+        "units",
+        Some(unit_id),
+        Some(unit.municipality_id),
+        serde_json::json!({"to": to.as_str()}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A requested incentive waiting for a decision.
+#[derive(Debug, Clone)]
+pub struct OpenRequest {
+    pub request: unit_incentive::Model,
+    pub programme: incentive_programme::Model,
+    pub unit: StoredUnit,
+}
+
+/// Requested incentives in the user's municipalities.
+pub async fn open_requests(
+    app: &App,
+    user: &CurrentUser,
+) -> Result<Vec<OpenRequest>, ServiceError> {
+    if !matches!(user.role, Role::Admin | Role::Coordinator) {
+        return Ok(Vec::new());
+    }
+    let scope = scope(app, user).await?;
+    let rows = unit_incentive::Entity::find()
+        .filter(unit_incentive::Column::Status.eq(IncentiveStatus::Requested.as_str()))
+        .find_also_related(incentive_programme::Entity)
+        .filter(incentive_programme::Column::MunicipalityId.is_in(scope))
+        .order_by_asc(unit_incentive::Column::RequestedAt)
+        .all(&app.db)
+        .await?;
+    let mut out = Vec::new();
+    for (request, programme) in rows {
+        let (Some(programme), Some(unit)) =
+            (programme, units::find(&app.db, request.unit_id).await?)
+        else {
+            continue;
+        };
+        out.push(OpenRequest {
+            request,
+            programme,
+            unit,
+        });
+    }
+    Ok(out)
+}
+
+/// A decision on a requested incentive.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    Grant {
+        amount: Option<Cents>,
+        from: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+        note: String,
+    },
+    Decline {
+        note: String,
+    },
+}
+
+/// Grants or declines a requested incentive (stored with amount, dates and who decided).
+pub async fn decide_incentive(
+    app: &App,
+    user: &CurrentUser,
+    request_id: i64,
+    decision: Decision,
+) -> Result<Result<(), FieldErrors>, ServiceError> {
+    let (request, programme) = unit_incentive::Entity::find_by_id(request_id)
+        .find_also_related(incentive_programme::Entity)
+        .one(&app.db)
+        .await?
+        .and_then(|(r, p)| p.map(|p| (r, p)))
+        .ok_or_else(|| ServiceError::NotFound("incentive request".into()))?;
+    if !user.can_manage(programme.municipality_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    if request.status != IncentiveStatus::Requested.as_str() {
+        return Err(ServiceError::Conflict("decided_already".into()));
+    }
+    let now = app.clock.now();
+    let mut row: unit_incentive::ActiveModel = request.clone().into();
+    row.decided_at = Set(Some(now));
+    row.decided_by_user_id = Set(Some(user.id));
+    row.updated_at = Set(now);
+    let status = match &decision {
+        Decision::Grant {
+            amount,
+            from,
+            until,
+            note,
+        } => {
+            if let (Some(amount), Some(max)) = (amount, programme.amount_cents)
+                && amount.0 > max
+            {
+                return Ok(Err(FieldErrors::single(
+                    "amount",
+                    "validation.amount_above_programme",
+                )));
+            }
+            if let (Some(from), Some(until)) = (from, until)
+                && until < from
+            {
+                return Ok(Err(FieldErrors::single(
+                    "until",
+                    "validation.lease_end_before",
+                )));
+            }
+            row.granted_amount_cents = Set(amount.map(|a| a.0));
+            row.granted_from = Set(*from);
+            row.granted_until = Set(*until);
+            row.decision_note = Set(Some(note.clone()).filter(|n| !n.trim().is_empty()));
+            IncentiveStatus::Granted
+        }
+        Decision::Decline { note } => {
+            if note.trim().is_empty() {
+                return Ok(Err(FieldErrors::single(
+                    "note",
+                    "validation.reason_required",
+                )));
+            }
+            row.decision_note = Set(Some(note.clone()));
+            IncentiveStatus::Declined
+        }
+    };
+    row.status = Set(status.as_str().to_owned());
+    let txn = app.db.begin().await?;
+    row.update(&txn).await?;
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "decide_incentive",
+        "unit_incentives",
+        Some(request_id),
+        Some(programme.municipality_id),
+        serde_json::json!({"status": status.as_str()}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}

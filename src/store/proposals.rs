@@ -1,0 +1,145 @@
+//! Proposals, their events and viewings.
+
+use chrono::{DateTime, Utc};
+use entities::{proposal, proposal_event, viewing};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::domain::pipeline::ProposalState;
+
+/// The proposal with this id.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<proposal::Model>, sea_orm::DbErr> {
+    proposal::Entity::find_by_id(id).one(db).await
+}
+
+/// Proposals of these units in these states, newest first.
+pub async fn for_units<C: ConnectionTrait>(
+    db: &C,
+    unit_ids: &[i64],
+    states: &[ProposalState],
+) -> Result<Vec<proposal::Model>, sea_orm::DbErr> {
+    proposal::Entity::find()
+        .filter(proposal::Column::UnitId.is_in(unit_ids.to_vec()))
+        .filter(proposal::Column::State.is_in(states.iter().map(|s| s.as_str())))
+        .order_by_desc(proposal::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Who moved a proposal.
+#[derive(Debug, Clone)]
+pub struct Move<'a> {
+    pub actor_kind: &'a str,
+    pub actor_user_id: Option<i64>,
+    pub reason_code: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub data: Option<serde_json::Value>,
+}
+
+/// Moves a proposal from `from` to `to` (only if it is still in `from`) and records the
+/// event. Returns false when the proposal had moved meanwhile.
+pub async fn transition<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    from: ProposalState,
+    to: ProposalState,
+    by: &Move<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let mut update = proposal::Entity::update_many()
+        .col_expr(proposal::Column::State, to.as_str().to_owned().into())
+        .col_expr(
+            proposal::Column::IsOpen,
+            to.holds_unit_and_household().into(),
+        )
+        .col_expr(proposal::Column::StateChangedAt, now.into())
+        .col_expr(proposal::Column::UpdatedAt, now.into());
+    if to.is_final() {
+        update = update.col_expr(proposal::Column::ClosedAt, Some(now).into());
+    }
+    if by.actor_kind.starts_with("landlord") {
+        update = update.col_expr(proposal::Column::LandlordAnsweredAt, Some(now).into());
+    }
+    if by.actor_kind.starts_with("household") {
+        update = update.col_expr(proposal::Column::HouseholdAnsweredAt, Some(now).into());
+    }
+    let result = update
+        .filter(proposal::Column::Id.eq(id))
+        .filter(proposal::Column::State.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    proposal_event::ActiveModel {
+        proposal_id: Set(id),
+        from_state: Set(Some(from.as_str().to_owned())),
+        to_state: Set(to.as_str().to_owned()),
+        actor_kind: Set(by.actor_kind.to_owned()),
+        actor_user_id: Set(by.actor_user_id),
+        reason_code: Set(by.reason_code.map(str::to_owned)),
+        reason: Set(by.reason.map(str::to_owned)),
+        data: Set(by.data.as_ref().map(|d| d.to_string())),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(true)
+}
+
+/// A proposal's events, oldest first.
+pub async fn events<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Vec<proposal_event::Model>, sea_orm::DbErr> {
+    proposal_event::Entity::find()
+        .filter(proposal_event::Column::ProposalId.eq(id))
+        .order_by_asc(proposal_event::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Records a proposed viewing time.
+pub async fn add_viewing<C: ConnectionTrait>(
+    db: &C,
+    proposal_id: i64,
+    proposed_by: &str,
+    starts_at: DateTime<Utc>,
+    place: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    let row = viewing::ActiveModel {
+        proposal_id: Set(proposal_id),
+        status: Set("proposed".into()),
+        proposed_by: Set(proposed_by.to_owned()),
+        starts_at: Set(starts_at),
+        ends_at: Set(None),
+        place: Set(place.to_owned()),
+        accompanied_by_user_id: Set(None),
+        accompanied_by_name: Set(None),
+        note: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// A proposal's viewings, by time.
+pub async fn viewings<C: ConnectionTrait>(
+    db: &C,
+    proposal_id: i64,
+) -> Result<Vec<viewing::Model>, sea_orm::DbErr> {
+    viewing::Entity::find()
+        .filter(viewing::Column::ProposalId.eq(proposal_id))
+        .order_by_asc(viewing::Column::StartsAt)
+        .all(db)
+        .await
+}

@@ -1,0 +1,336 @@
+//! The landlord's overview (their units, drafts and incentives, proposals waiting for an
+//! answer) and the proposal page where they answer.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::units::status_class;
+use super::{Authed, AuthedForm, Chrome};
+use crate::domain::Locale;
+use crate::domain::pipeline::ProposalState;
+use crate::domain::roles::Role;
+use crate::domain::validation::FieldErrors;
+use crate::i18n::Texts;
+use crate::services::proposals::{
+    self, DECLINE_REASONS, HouseholdSummary, LandlordAnswer, LandlordProposal,
+};
+use crate::services::{ServiceError, units as unit_service};
+use crate::store;
+use crate::web::error::PageError;
+
+/// A unit on the overview.
+#[derive(Debug, Clone)]
+pub struct UnitCard {
+    pub id: i64,
+    pub address: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub next_step: String,
+    pub incentives: Vec<(String, String)>,
+    pub editable: bool,
+}
+
+/// A draft on the overview.
+#[derive(Debug, Clone)]
+pub struct DraftCard {
+    pub id: i64,
+    pub title: String,
+    pub saved: String,
+}
+
+/// A proposal on the overview.
+#[derive(Debug, Clone)]
+pub struct ProposalCard {
+    pub id: i64,
+    pub address: String,
+    pub household: String,
+    pub state: String,
+    pub waiting: bool,
+}
+
+/// The landlord's overview.
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub chrome: Chrome,
+    pub name: String,
+    pub units: Vec<UnitCard>,
+    pub drafts: Vec<DraftCard>,
+    pub waiting: Vec<ProposalCard>,
+    pub running: Vec<ProposalCard>,
+}
+
+fn text(t: Texts, key: &str) -> String {
+    t.get(key).to_owned()
+}
+
+/// "3 Personen: 2 Erwachsene, Kinder (4, 9 Jahre)".
+pub fn household_line(t: Texts, h: &HouseholdSummary) -> String {
+    let mut parts = vec![crate::engine::explain::persons(t.locale, h.persons)];
+    if !h.children_ages.is_empty() {
+        let ages: Vec<String> = h.children_ages.iter().map(u32::to_string).collect();
+        parts.push(crate::i18n::fill(
+            t.get("proposal.children"),
+            &[("ages", &ages.join(", "))],
+        ));
+    }
+    parts.join(", ")
+}
+
+fn proposal_card(t: Texts, p: &LandlordProposal) -> ProposalCard {
+    ProposalCard {
+        id: p.proposal.id,
+        address: p.unit_address.clone(),
+        household: household_line(t, &p.household),
+        state: text(t, &format!("proposal.state.{}", p.state.as_str())),
+        waiting: p.awaits_landlord(),
+    }
+}
+
+/// `GET /dashboard`.
+pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, PageError> {
+    if user.role != Role::Landlord {
+        return Ok(Redirect::to(super::home_of(Some(user.role))).into_response());
+    }
+    let t = ctx.t();
+    let landlord = unit_service::own_landlord(&ctx.app, &user).await?;
+    let mut units = Vec::new();
+    for unit in store::units::list_for_landlord(&ctx.app.db, landlord.id).await? {
+        let a = &unit.details.address;
+        let incentives = store::incentives::requests_for_unit(&ctx.app.db, unit.id)
+            .await?
+            .into_iter()
+            .map(|(request, programme)| {
+                let name = if ctx.locale == Locale::En {
+                    programme.name_en
+                } else {
+                    programme.name_de
+                };
+                (
+                    name,
+                    text(t, &format!("incentive.status.{}", request.status)),
+                )
+            })
+            .collect();
+        units.push(UnitCard {
+            id: unit.id,
+            address: format!(
+                "{} {}, {} {}",
+                a.street, a.house_number, a.postal_code, a.town
+            ),
+            status: text(t, &format!("unit.status.{}", unit.status.as_str())),
+            status_class: status_class(unit.status),
+            next_step: text(t, &format!("unit.next.{}", unit.status.as_str())),
+            incentives,
+            editable: !matches!(
+                unit.status,
+                crate::domain::unit::UnitStatus::Let | crate::domain::unit::UnitStatus::Reserved
+            ),
+        });
+    }
+    let drafts = store::drafts::list_for_landlord(&ctx.app.db, landlord.id)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let f = unit_service::Fields(&d.fields);
+            let street = format!("{} {}", f.get("street"), f.get("house_number"))
+                .trim()
+                .to_owned();
+            DraftCard {
+                id: d.id,
+                title: if street.is_empty() {
+                    text(t, "dashboard.untitled_draft")
+                } else {
+                    street
+                },
+                saved: crate::engine::explain::date(
+                    ctx.locale,
+                    crate::domain::time::berlin_date(d.updated_at),
+                ),
+            }
+        })
+        .collect();
+    let proposals = proposals::for_landlord(&ctx.app, &user).await?;
+    let (waiting, running): (Vec<_>, Vec<_>) = proposals
+        .iter()
+        .map(|p| proposal_card(t, p))
+        .partition(|c| c.waiting);
+    Ok(DashboardPage {
+        chrome: ctx.chrome(),
+        name: landlord.display_name,
+        units,
+        drafts,
+        waiting,
+        running,
+    }
+    .into_response())
+}
+
+/// The proposal page for a landlord.
+#[derive(Template, WebTemplate)]
+#[template(path = "proposal_landlord.html")]
+pub struct ProposalPage {
+    pub chrome: Chrome,
+    pub id: i64,
+    pub address: String,
+    pub state: String,
+    pub waiting: bool,
+    pub household: Vec<(String, String)>,
+    pub landlord_text: Option<String>,
+    pub viewings: Vec<String>,
+    pub csrf: String,
+    pub reasons: Vec<(String, String, bool)>,
+    pub errors: Vec<(String, String)>,
+    pub reason: String,
+    pub slots: [String; 3],
+    pub place: String,
+}
+
+fn proposal_page(
+    ctx: &super::PageCtx,
+    p: &LandlordProposal,
+    errors: &FieldErrors,
+    form: Option<&crate::web::form::FormData>,
+) -> Response {
+    let t = ctx.t();
+    let h = &p.household;
+    let mut household = vec![
+        (text(t, "proposal.size"), household_line(t, h)),
+        (text(t, "proposal.adults"), h.adults.to_string()),
+    ];
+    if let Some(work) = h.work_situation {
+        household.push((
+            text(t, "proposal.work"),
+            text(t, &format!("proposal.work_situation.{}", work.as_str())),
+        ));
+    }
+    if let Some(benefit) = h.benefit_type {
+        household.push((
+            text(t, "proposal.rent_paid_by"),
+            text(t, &format!("proposal.benefit.{}", benefit.as_str())),
+        ));
+    }
+    if !h.languages.is_empty() {
+        household.push((
+            text(t, "proposal.languages"),
+            h.languages
+                .iter()
+                .map(|l| language_name(t, l))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    if h.pets {
+        household.push((text(t, "proposal.pets"), text(t, "common.yes")));
+    }
+    if h.wheelchair {
+        household.push((text(t, "proposal.wheelchair"), text(t, "common.yes")));
+    }
+    let selected = form.map(|f| f.text("reason_code")).unwrap_or_default();
+    let page = ProposalPage {
+        chrome: ctx.chrome(),
+        id: p.proposal.id,
+        address: p.unit_address.clone(),
+        state: text(t, &format!("proposal.state.{}", p.state.as_str())),
+        waiting: p.awaits_landlord(),
+        household,
+        landlord_text: h.landlord_text.clone(),
+        viewings: p
+            .viewings
+            .iter()
+            .map(|v| {
+                crate::domain::time::to_berlin(v.starts_at)
+                    .format("%d.%m.%Y %H:%M")
+                    .to_string()
+            })
+            .collect(),
+        csrf: ctx.csrf(),
+        reasons: DECLINE_REASONS
+            .iter()
+            .map(|r| {
+                (
+                    (*r).to_owned(),
+                    text(t, &format!("proposal.reasons.{r}")),
+                    *r == selected,
+                )
+            })
+            .collect(),
+        errors: errors
+            .0
+            .iter()
+            .map(|(field, key)| (field.clone(), text(t, key)))
+            .collect(),
+        reason: form.map(|f| f.text("reason")).unwrap_or_default(),
+        slots: [1, 2, 3].map(|i| {
+            form.map(|f| f.text(&format!("slot{i}")))
+                .unwrap_or_default()
+        }),
+        place: form.map(|f| f.text("place")).unwrap_or_default(),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, page).into_response()
+}
+
+fn language_name(t: Texts, code: &str) -> String {
+    let key = format!("languages.{code}");
+    let name = t.get(&key);
+    if name == key {
+        code.to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// `GET /proposals/{id}`.
+pub async fn show_proposal(
+    Authed { ctx, user }: Authed,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let p = proposals::landlord_view(&ctx.app, &user, id).await?;
+    Ok(proposal_page(&ctx, &p, &FieldErrors::default(), None))
+}
+
+/// `POST /proposals/{id}/answer`.
+pub async fn answer_proposal(
+    Path(id): Path<i64>,
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    let answer = match form.get("answer") {
+        "accept" => LandlordAnswer::Accept,
+        "decline" => LandlordAnswer::Decline {
+            reason_code: form.text("reason_code"),
+            reason: form.text("reason"),
+        },
+        "viewing" => LandlordAnswer::ProposeViewing {
+            slots: vec![form.text("slot1"), form.text("slot2"), form.text("slot3")],
+            place: form.text("place"),
+        },
+        _ => return Err(PageError::BadRequest("unknown answer".into())),
+    };
+    match proposals::landlord_answer(&ctx.app, &user, id, answer).await {
+        Ok(Ok(state)) => {
+            let key = match state {
+                ProposalState::LandlordDeclined => "proposal.declined_done",
+                _ => "proposal.accepted_done",
+            };
+            ctx.session.flash("success", key);
+            Ok(Redirect::to("/dashboard").into_response())
+        }
+        Ok(Err(errors)) => {
+            let p = proposals::landlord_view(&ctx.app, &user, id).await?;
+            Ok(proposal_page(&ctx, &p, &errors, Some(&form)))
+        }
+        Err(ServiceError::Conflict(_)) => Err(PageError::Conflict(text(
+            ctx.t(),
+            "proposal.answered_already",
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,256 @@
+//! The staff workspace: enter a flat for a landlord, check and release submitted units,
+//! decide on requested incentives.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::{Authed, AuthedForm, Chrome, PageCtx};
+use crate::domain::roles::Role;
+use crate::domain::unit::UnitStatus;
+use crate::domain::validation::FieldErrors;
+use crate::domain::{Cents, Locale};
+use crate::services::staff::{self, Decision, LandlordContact};
+use crate::services::units::parse_date;
+use crate::services::{CurrentUser, ServiceError};
+use crate::web::error::PageError;
+use crate::web::form::FormData;
+use crate::web::forms::{Field, Kind};
+
+/// A unit waiting for a check.
+#[derive(Debug, Clone)]
+pub struct CheckRow {
+    pub id: i64,
+    pub address: String,
+    pub status: String,
+    pub can_check: bool,
+}
+
+/// A requested incentive waiting for a decision.
+#[derive(Debug, Clone)]
+pub struct RequestRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub address: String,
+    pub programme: String,
+    pub requested: String,
+}
+
+/// The workspace.
+#[derive(Template, WebTemplate)]
+#[template(path = "workspace.html")]
+pub struct WorkspacePage {
+    pub chrome: Chrome,
+    pub csrf: String,
+    pub entry_fields: Vec<Field>,
+    pub entry_errors: bool,
+    pub checks: Vec<CheckRow>,
+    pub requests: Vec<RequestRow>,
+    pub decision_error: Option<String>,
+    pub coordinator: bool,
+}
+
+fn require_staff(user: &CurrentUser) -> Result<(), PageError> {
+    match user.role {
+        Role::Admin | Role::Coordinator | Role::Volunteer => Ok(()),
+        Role::Landlord => Err(PageError::NotFound),
+    }
+}
+
+async fn page(
+    ctx: &PageCtx,
+    user: &CurrentUser,
+    form: &FormData,
+    errors: &FieldErrors,
+    decision_error: Option<String>,
+) -> Result<Response, PageError> {
+    let t = ctx.t();
+    let entry_fields = vec![
+        Field::new(t, "workspace", "landlord_name", Kind::Text)
+            .value(form.text("landlord_name"))
+            .required()
+            .wide()
+            .error_from(t, errors),
+        Field::new(t, "workspace", "landlord_email", Kind::Email)
+            .value(form.text("landlord_email"))
+            .required()
+            .wide()
+            .error_from(t, errors),
+        Field::new(t, "workspace", "landlord_phone", Kind::Text)
+            .value(form.text("landlord_phone"))
+            .error_from(t, errors),
+    ];
+    let checks = staff::units_to_check(&ctx.app, user)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let a = &u.details.address;
+            CheckRow {
+                id: u.id,
+                address: format!(
+                    "{} {}, {} {}",
+                    a.street, a.house_number, a.postal_code, a.town
+                ),
+                status: t
+                    .get(&format!("unit.status.{}", u.status.as_str()))
+                    .to_owned(),
+                can_check: u.status == UnitStatus::Submitted,
+            }
+        })
+        .collect();
+    let requests = staff::open_requests(&ctx.app, user)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let a = &r.unit.details.address;
+            RequestRow {
+                id: r.request.id,
+                unit_id: r.unit.id,
+                address: format!("{} {}, {}", a.street, a.house_number, a.town),
+                programme: if ctx.locale == Locale::En {
+                    r.programme.name_en
+                } else {
+                    r.programme.name_de
+                },
+                requested: crate::engine::explain::date(
+                    ctx.locale,
+                    crate::domain::time::berlin_date(r.request.requested_at),
+                ),
+            }
+        })
+        .collect();
+    let status = if errors.is_empty() && decision_error.is_none() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = WorkspacePage {
+        chrome: ctx.chrome(),
+        csrf: ctx.csrf(),
+        entry_fields,
+        entry_errors: !errors.is_empty(),
+        checks,
+        requests,
+        decision_error,
+        coordinator: matches!(user.role, Role::Admin | Role::Coordinator),
+    };
+    Ok((status, page).into_response())
+}
+
+/// `GET /workspace`.
+pub async fn show_workspace(Authed { ctx, user }: Authed) -> Result<Response, PageError> {
+    if user.role == Role::Landlord {
+        return Ok(Redirect::to("/dashboard").into_response());
+    }
+    page(
+        &ctx,
+        &user,
+        &FormData::default(),
+        &FieldErrors::default(),
+        None,
+    )
+    .await
+}
+
+/// `POST /workspace/landlords`: start entering a flat for a landlord.
+pub async fn start_entry(
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    require_staff(&user)?;
+    let contact = LandlordContact {
+        name: form.text("landlord_name"),
+        email: form.text("landlord_email"),
+        phone: form.text("landlord_phone"),
+        locale: ctx.locale,
+    };
+    match staff::landlord_for_entry(&ctx.app, &user, contact).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/landlords/{id}/units/new")).into_response()),
+        Err(errors) => page(&ctx, &user, &form, &errors, None).await,
+    }
+}
+
+/// `POST /workspace/units/{id}/status`.
+pub async fn change_unit_status(
+    Path(id): Path<i64>,
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    require_staff(&user)?;
+    let to = match form.get("to") {
+        "checked" => UnitStatus::Checked,
+        "available" => UnitStatus::Available,
+        _ => return Err(PageError::BadRequest("unknown status".into())),
+    };
+    match staff::set_unit_status(&ctx.app, &user, id, to).await {
+        Ok(()) => {
+            ctx.session.flash("success", "workspace.status_changed");
+            Ok(Redirect::to("/workspace").into_response())
+        }
+        Err(ServiceError::Conflict(message)) => Err(PageError::Conflict(message)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /workspace/incentives/{id}`.
+pub async fn decide_incentive(
+    Path(id): Path<i64>,
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    require_staff(&user)?;
+    let t = ctx.t();
+    let decision = match form.get("decision") {
+        "grant" => {
+            let amount = match form.get("amount") {
+                "" => None,
+                text => match crate::util::parse_number(text)
+                    .and_then(Cents::from_euros_f64)
+                    .filter(|c| c.0 >= 0)
+                {
+                    Some(c) => Some(c),
+                    None => {
+                        return page(
+                            &ctx,
+                            &user,
+                            &FormData::default(),
+                            &FieldErrors::default(),
+                            Some(t.get("validation.number").to_owned()),
+                        )
+                        .await;
+                    }
+                },
+            };
+            Decision::Grant {
+                amount,
+                from: parse_date(form.get("from")),
+                until: parse_date(form.get("until")),
+                note: form.text("note"),
+            }
+        }
+        "decline" => Decision::Decline {
+            note: form.text("note"),
+        },
+        _ => return Err(PageError::BadRequest("unknown decision".into())),
+    };
+    match staff::decide_incentive(&ctx.app, &user, id, decision).await {
+        Ok(Ok(())) => {
+            ctx.session.flash("success", "workspace.decided");
+            Ok(Redirect::to("/workspace").into_response())
+        }
+        Ok(Err(errors)) => {
+            let message = errors.0.values().next().map(|k| t.get(k).to_owned());
+            page(
+                &ctx,
+                &user,
+                &FormData::default(),
+                &FieldErrors::default(),
+                message,
+            )
+            .await
+        }
+        Err(ServiceError::Conflict(_)) => Err(PageError::Conflict(
+            t.get("workspace.decided_already").to_owned(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,392 @@
+//! The unit form: every validation rule with all values kept, drafts, photos, incentives,
+//! editing and withdrawing, the expired-session rescue, and who may see what.
+
+use chrono::Duration;
+use reqwest::multipart::{Form, Part};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::accounts::{TestClient, csrf_of, landlord_logged_in, post_form};
+use crate::db_test;
+use crate::helpers::{TestApp, png, seed_plochingen};
+
+/// A complete, valid unit form.
+fn valid_fields(incentive: i64) -> Vec<(String, String)> {
+    [
+        ("street", "Hauptstraße"),
+        ("house_number", "12a"),
+        ("postal_code", "73207"),
+        ("town", "Plochingen"),
+        ("address_extra", "2. OG links"),
+        ("area_m2", "62,5"),
+        ("rooms", "2,5"),
+        ("floor", "2"),
+        ("max_occupants", "4"),
+        ("has_lift", "1"),
+        ("pets_allowed", "1"),
+        ("cold_rent", "480"),
+        ("service_charges", "110,50"),
+        ("heating_costs", "70"),
+        ("deposit", "1.440"),
+        ("available_from", "2026-12-01"),
+        ("lease_type", "open_ended"),
+        ("pref_max_household_size", "3"),
+        ("pref_tags", "families"),
+        ("pref_tags", "employed"),
+        ("pref_notes", "Nichtraucher bevorzugt"),
+        ("description", "Helle Wohnung mit Balkon."),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .chain([("incentive".to_owned(), incentive.to_string())])
+    .collect()
+}
+
+fn with(fields: &[(String, String)], name: &str, value: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> =
+        fields.iter().filter(|(k, _)| k != name).cloned().collect();
+    if !value.is_empty() {
+        out.push((name.to_owned(), value.to_owned()));
+    }
+    out
+}
+
+/// Posts the unit form as multipart (like a browser) with the form's token.
+async fn post_unit(
+    app: &TestApp,
+    client: &reqwest::Client,
+    form_path: &str,
+    action_path: &str,
+    fields: &[(String, String)],
+    action: &str,
+    photos: Vec<(&str, Vec<u8>)>,
+) -> reqwest::Response {
+    let html = client
+        .get(app.url(form_path))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    let marker = "name=\"csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no token on {form_path}: {html}"))
+        + marker.len();
+    let csrf = html[start..start + html[start..].find('"').expect("end")].to_owned();
+    let mut form = Form::new()
+        .text("csrf", csrf)
+        .text("action", action.to_owned());
+    for (k, v) in fields {
+        form = form.text(k.clone(), v.clone());
+    }
+    for (name, bytes) in photos {
+        form = form.part(
+            "photos",
+            Part::bytes(bytes)
+                .file_name(name.to_owned())
+                .mime_str("image/png")
+                .expect("mime"),
+        );
+    }
+    client
+        .post(app.url(action_path))
+        .multipart(form)
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn units_of(app: &TestApp) -> Vec<entities::unit::Model> {
+    entities::unit::Entity::find()
+        .all(app.db())
+        .await
+        .expect("units")
+}
+
+db_test!(
+    async fn a_landlord_registers_a_unit_with_photos_and_incentives(app) {
+        let (municipality, programmes) = seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        let page = app.get("/units/new").await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.expect("text");
+        assert!(html.contains("enctype=\"multipart/form-data\"") && html.contains("unit-form.js"));
+
+        let r = post_unit(app, &app.client, "/units/new", "/units/new", &valid_fields(programmes[0]), "submit", vec![("balkon.png", png(40)), ("kueche.png", png(30))]).await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+        assert_eq!(r.headers()["location"], "/dashboard");
+
+        let units = units_of(app).await;
+        assert_eq!(units.len(), 1);
+        let u = &units[0];
+        assert_eq!(u.status, "submitted");
+        assert_eq!(u.municipality_id, municipality);
+        assert_eq!((u.area_m2, u.rooms, u.floor, u.max_occupants), (62.5, 2.5, 2, 4));
+        assert_eq!((u.cold_rent_cents, u.service_charges_cents, u.heating_costs_cents, u.deposit_cents), (48000, 11050, 7000, 144000));
+        assert!(u.has_lift && u.pets_allowed && !u.step_free);
+        assert_eq!(u.pref_tags, "[\"families\",\"employed\"]");
+        assert!((u.lat - 48.71).abs() < 0.05, "coordinates from the postal code");
+        let photos = entities::unit_photo::Entity::find().all(app.db()).await.expect("photos");
+        assert_eq!(photos.len(), 2);
+        assert!(photos.iter().all(|p| p.unit_id == Some(u.id) && p.draft_id.is_none() && p.content_type == "image/png"));
+        let folder = app.data_dir.join("photos");
+        for p in &photos {
+            assert!(folder.join(&p.storage_key).exists());
+            assert!(folder.join(p.storage_key.replace(".png", ".thumb.jpg")).exists(), "thumbnail written");
+        }
+        let requests = entities::unit_incentive::Entity::find().all(app.db()).await.expect("requests");
+        assert_eq!(requests.len(), 1);
+        assert_eq!((requests[0].programme_id, requests[0].status.as_str()), (programmes[0], "requested"));
+        assert_eq!(entities::unit_draft::Entity::find().count(app.db()).await.expect("count"), 0, "the draft became the unit");
+
+        // The landlord gets a confirmation, and sees the unit with its status and incentive.
+        app.dispatch_mails().await;
+        assert!(app.mails().iter().any(|m| m.to == "renate@example.org" && m.subject == "Wir haben Ihre Wohnung erhalten"));
+        let dashboard = app.get("/dashboard").await.text().await.expect("text");
+        assert!(dashboard.contains("Hauptstraße 12a") && dashboard.contains("Abgeschickt") && dashboard.contains("Mietausfallgarantie: beantragt"), "{dashboard}");
+        let show = app.get(&format!("/units/{}", u.id)).await.text().await.expect("text");
+        assert!(show.contains("62,5 m²") && show.contains("590,50"), "gross cold rent shown");
+        let thumb = app.get(&format!("/photos/{}?size=thumb", photos[0].storage_key)).await;
+        assert_eq!(thumb.status(), 200);
+        assert_eq!(thumb.headers()["content-type"], "image/jpeg");
+    }
+);
+
+db_test!(
+    async fn every_mistake_comes_back_with_every_value_kept(app) {
+        let (_, programmes) = seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        let base = valid_fields(programmes[0]);
+        let cases: Vec<(&str, &str, &str)> = vec![
+            ("street", "", "f-street-error"),
+            ("house_number", "", "f-house_number-error"),
+            ("postal_code", "7320", "f-postal_code-error"),
+            ("postal_code", "99999", "f-postal_code-error"),
+            ("postal_code", "10115", "f-postal_code-error"),
+            ("town", "", "f-town-error"),
+            ("area_m2", "5", "f-area_m2-error"),
+            ("area_m2", "viel", "f-area_m2-error"),
+            ("area_m2", "", "f-area_m2-error"),
+            ("rooms", "0", "f-rooms-error"),
+            ("rooms", "2,3", "f-rooms-error"),
+            ("floor", "99", "f-floor-error"),
+            ("floor", "1,5", "f-floor-error"),
+            ("max_occupants", "0", "f-max_occupants-error"),
+            ("cold_rent", "-5", "f-cold_rent-error"),
+            ("cold_rent", "9000", "f-cold_rent-error"),
+            ("service_charges", "", "f-service_charges-error"),
+            ("heating_costs", "-1", "f-heating_costs-error"),
+            ("deposit", "5000", "f-deposit-error"),
+            ("available_from", "2020-01-01", "f-available_from-error"),
+            ("available_from", "bald", "f-available_from-error"),
+            ("lease_type", "", "f-lease_type-error"),
+            ("pref_max_household_size", "9", "f-pref_max_household_size-error"),
+        ];
+        for (field, value, error_id) in &cases {
+            let fields = with(&base, field, value);
+            let r = post_unit(app, &app.client, "/units/new", "/units/new", &fields, "submit", vec![]).await;
+            assert_eq!(r.status(), 422, "{field}={value}");
+            let html = r.text().await.expect("text");
+            assert!(html.contains(&format!("id=\"{error_id}\"")), "{field}={value}: no message at the field");
+            assert!(html.contains("error-summary") && html.contains(&format!("href=\"#f-{field}\"")), "{field}: summary links to the field");
+            for (name, v) in &fields {
+                if ["pref_tags", "incentive", "has_lift", "pets_allowed", "lease_type"].contains(&name.as_str()) {
+                    continue;
+                }
+                assert!(html.contains(&format!("value=\"{v}\"")) || html.contains(&format!(">{v}</textarea>")), "{field}={value}: value of {name} ({v}) lost");
+            }
+            assert!(html.contains("name=\"has_lift\" value=\"1\" checked"), "{field}: checkbox lost");
+            assert!(html.contains("value=\"families\" checked") && html.contains("value=\"employed\" checked"), "{field}: wishes lost");
+        }
+        // A fixed-term lease needs an end after the start.
+        let fixed = with(&base, "lease_type", "fixed_term");
+        let r = post_unit(app, &app.client, "/units/new", "/units/new", &fixed, "submit", vec![]).await;
+        assert!(r.text().await.expect("text").contains("id=\"f-lease_end-error\""));
+        let r = post_unit(app, &app.client, "/units/new", "/units/new", &with(&fixed, "lease_end", "2026-11-30"), "submit", vec![]).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.expect("text").contains("id=\"f-lease_end-error\""));
+        assert!(units_of(app).await.is_empty(), "nothing submitted");
+    }
+);
+
+db_test!(
+    async fn a_file_that_is_not_an_image_is_refused_by_its_content(app) {
+        let (_, programmes) = seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        let fake = b"<html>not a picture</html>".to_vec();
+        let r = post_unit(app, &app.client, "/units/new", "/units/new", &valid_fields(programmes[0]), "submit", vec![("foto.png", fake)]).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.expect("text");
+        assert!(html.contains("id=\"f-photos-error\"") && html.contains("kein JPEG, PNG oder WebP"));
+        assert_eq!(entities::unit_photo::Entity::find().count(app.db()).await.expect("count"), 0);
+    }
+);
+
+db_test!(
+    async fn a_draft_keeps_everything_including_photos_until_it_is_sent(app) {
+        let (_, programmes) = seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        let partial: Vec<(String, String)> = vec![("street".into(), "Schulstraße".into()), ("area_m2".into(), "nicht sicher".into())];
+        let r = post_unit(app, &app.client, "/units/new", "/units/new", &partial, "draft", vec![("flur.png", png(20))]).await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.expect("text");
+        assert!(html.contains("Entwurf ist gespeichert") && html.contains("value=\"nicht sicher\""));
+        let draft = entities::unit_draft::Entity::find().one(app.db()).await.expect("query").expect("draft saved");
+        assert!(html.contains(&format!("action=\"/units/drafts/{}\"", draft.id)), "the next post updates the same draft");
+        let dashboard = app.get("/dashboard").await.text().await.expect("text");
+        assert!(dashboard.contains("Schulstraße") && dashboard.contains(&format!("/units/drafts/{}", draft.id)));
+
+        // Submitting with a mistake keeps the draft and its photo.
+        let path = format!("/units/drafts/{}", draft.id);
+        let mut fields = valid_fields(programmes[1]);
+        fields = with(&fields, "street", "Schulstraße");
+        let r = post_unit(app, &app.client, &path, &path, &with(&fields, "area_m2", "5"), "submit", vec![]).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.expect("text").contains("?size=thumb"), "the photo is still shown");
+        let r = post_unit(app, &app.client, &path, &path, &fields, "submit", vec![]).await;
+        assert_eq!(r.status(), 303);
+        let unit = units_of(app).await.pop().expect("unit");
+        assert_eq!(unit.street, "Schulstraße");
+        let photos = entities::unit_photo::Entity::find().all(app.db()).await.expect("photos");
+        assert_eq!(photos.len(), 1);
+        assert_eq!(photos[0].unit_id, Some(unit.id));
+        assert_eq!(entities::unit_draft::Entity::find().count(app.db()).await.expect("count"), 0);
+    }
+);
+
+db_test!(
+    async fn the_municipalitys_incentives_are_offered_once_the_postal_code_is_known(app) {
+        let (_, _) = seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        let blank = app.get("/units/new").await.text().await.expect("text");
+        assert!(blank.contains("name=\"action\" value=\"refresh\"") && !blank.contains("Mietausfallgarantie"));
+        let fields: Vec<(String, String)> = vec![("postal_code".into(), "73207".into())];
+        let r = post_unit(app, &app.client, "/units/new", "/units/new", &fields, "refresh", vec![]).await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.expect("text");
+        assert!(html.contains("Mietausfallgarantie") && html.contains("Vermittlungsprämie") && html.contains("Plochingen"));
+        let lookup: serde_json::Value = app.get("/geo/postal/73207").await.json().await.expect("json");
+        assert_eq!(lookup["place"], "Plochingen");
+        assert_eq!(lookup["municipality"], "Plochingen");
+        let other: serde_json::Value = app.get("/geo/postal/10115").await.json().await.expect("json");
+        assert!(other["municipality"].is_null());
+    }
+);
+
+db_test!(
+    async fn a_unit_can_be_edited_and_withdrawn_with_a_reason(app) {
+        let (_, programmes) = seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        post_unit(app, &app.client, "/units/new", "/units/new", &valid_fields(programmes[0]), "submit", vec![]).await;
+        let id = units_of(app).await[0].id;
+        let edit = format!("/units/{id}/edit");
+        let page = app.get(&edit).await.text().await.expect("text");
+        assert!(page.contains("value=\"480\"") && page.contains("value=\"62,5\""), "stored values in the form");
+        let changed = with(&with(&valid_fields(programmes[1]), "cold_rent", "495"), "available_from", "2026-11-25");
+        let r = post_unit(app, &app.client, &edit, &edit, &changed, "submit", vec![]).await;
+        assert_eq!(r.status(), 303);
+        let u = units_of(app).await.pop().expect("unit");
+        assert_eq!(u.cold_rent_cents, 49500);
+        let requests = entities::unit_incentive::Entity::find().all(app.db()).await.expect("requests");
+        let status_of = |p: i64| requests.iter().find(|r| r.programme_id == p).map(|r| r.status.clone());
+        assert_eq!(status_of(programmes[0]).as_deref(), Some("withdrawn"));
+        assert_eq!(status_of(programmes[1]).as_deref(), Some("requested"));
+
+        let show = format!("/units/{id}");
+        let r = post_form(app, &show, &format!("/units/{id}/withdraw"), &[("reason", "")]).await;
+        assert_eq!(r.status(), 422);
+        let r = post_form(app, &show, &format!("/units/{id}/withdraw"), &[("reason", "Meine Tochter zieht ein.")]).await;
+        assert_eq!(r.status(), 303);
+        let u = units_of(app).await.pop().expect("unit");
+        assert_eq!(u.status, "withdrawn");
+        assert_eq!(u.withdrawn_reason.as_deref(), Some("Meine Tochter zieht ein."));
+    }
+);
+
+db_test!(
+    async fn a_form_sent_after_the_session_expired_completes_after_logging_in_again(app) {
+        let (_, programmes) = seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        let csrf = csrf_of(app, "/units/new").await;
+        app.clock.advance(Duration::hours(9));
+        let mut form = Form::new().text("csrf", csrf).text("action", "submit");
+        for (k, v) in valid_fields(programmes[0]) {
+            form = form.text(k, v);
+        }
+        form = form.part("photos", Part::bytes(png(24)).file_name("bad.png").mime_str("image/png").expect("mime"));
+        let r = app.client.post(app.url("/units/new")).multipart(form).send().await.expect("post");
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/login?kept=1");
+        assert!(units_of(app).await.is_empty());
+        let login = app.get("/login?kept=1").await.text().await.expect("text");
+        assert!(login.contains("Eingaben sind gespeichert"));
+        let r = post_form(app, "/login?kept=1", "/login", &[("email", "renate@example.org"), ("login_password", "Mein Garten hat 3 Apfelbäume")]).await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+        assert_eq!(r.headers()["location"], "/dashboard");
+        let units = units_of(app).await;
+        assert_eq!(units.len(), 1, "the form was completed");
+        assert_eq!(units[0].street, "Hauptstraße");
+        assert_eq!(entities::unit_photo::Entity::find().filter(entities::unit_photo::Column::UnitId.eq(units[0].id)).count(app.db()).await.expect("count"), 1);
+        assert_eq!(app.get("/dashboard").await.status(), 200, "logged in again");
+    }
+);
+
+db_test!(
+    async fn a_landlord_never_sees_or_changes_another_landlords_unit(app) {
+        let (_, programmes) = seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        post_unit(app, &app.client, "/units/new", "/units/new", &valid_fields(programmes[0]), "draft", vec![("a.png", png(20))]).await;
+        post_unit(app, &app.client, "/units/new", "/units/new", &valid_fields(programmes[0]), "submit", vec![("b.png", png(20))]).await;
+        let unit = units_of(app).await[0].id;
+        let draft = entities::unit_draft::Entity::find().one(app.db()).await.expect("q").expect("draft").id;
+        let photo = entities::unit_photo::Entity::find().all(app.db()).await.expect("photos");
+
+        let other = TestClient::new(app);
+        let r = other.post_form("/signup", "/signup", &[
+            ("name", "Klaus Schäfer"), ("email", "klaus@example.org"), ("password", "Ein anderes langes Passwort"), ("password_repeat", "Ein anderes langes Passwort"), ("accept_privacy", "1"),
+        ])
+        .await;
+        assert_eq!(r.status(), 303);
+        app.dispatch_mails().await;
+        other.get(&app.link_in_mail("klaus@example.org", "/confirm/")).await;
+        let r = other.post_form("/login", "/login", &[("email", "klaus@example.org"), ("login_password", "Ein anderes langes Passwort")]).await;
+        assert_eq!(r.status(), 303);
+
+        for path in [format!("/units/{unit}"), format!("/units/{unit}/edit"), format!("/units/drafts/{draft}")] {
+            assert_eq!(other.get(&path).await.status(), 404, "{path}");
+        }
+        for p in &photo {
+            assert_eq!(other.get(&format!("/photos/{}", p.storage_key)).await.status(), 404);
+        }
+        let r = other.post_form("/dashboard", &format!("/units/{unit}/withdraw"), &[("reason", "weg damit")]).await;
+        assert_eq!(r.status(), 404);
+        let dashboard = other.get("/dashboard").await.text().await.expect("text");
+        assert!(!dashboard.contains("Hauptstraße"));
+        assert_eq!(units_of(app).await[0].status, "submitted", "unchanged");
+    }
+);
+
+db_test!(
+    async fn pages_for_logged_in_users_send_visitors_to_the_login(app) {
+        for path in ["/dashboard", "/units/new", "/units/1", "/units/1/edit", "/units/drafts/1", "/workspace", "/proposals/1"] {
+            let r = app.get(path).await;
+            assert_eq!(r.status(), 303, "{path}");
+            assert!(r.headers()["location"].to_str().expect("ascii").starts_with("/login?next="), "{path}");
+        }
+    }
+);
+
+db_test!(
+    async fn the_unit_form_needs_its_token(app) {
+        seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        let mut form = Form::new().text("action", "submit");
+        for (k, v) in valid_fields(1) {
+            form = form.text(k, v);
+        }
+        let r = app.client.post(app.url("/units/new")).multipart(form).send().await.expect("post");
+        assert_eq!(r.status(), 403);
+        assert!(units_of(app).await.is_empty());
+    }
+);
