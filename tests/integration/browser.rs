@@ -343,6 +343,13 @@ async fn a_new_landlord_signs_up_and_registers_a_unit_in_a_real_browser() {
     );
     shots.take(&browser, "unit-on-the-dashboard").await;
 
+    // The same pages on a phone.
+    browser.set_window_size(390, 844).await.expect("phone size");
+    shots.take(&browser, "phone-dashboard").await;
+    browser.goto(&app.url("/units/new")).await.expect("form");
+    wait_for(&browser, "#f-street").await;
+    shots.take(&browser, "phone-unit-form").await;
+
     let units = entities::unit::Entity::find()
         .all(app.db())
         .await
