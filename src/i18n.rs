@@ -92,6 +92,16 @@ impl Texts {
     pub fn get<'a>(&self, key: &'a str) -> &'a str {
         text(self.locale, key)
     }
+
+    /// The text for `key` if the catalogs have it (no warning when not: for optional
+    /// texts such as hints).
+    pub fn optional(&self, key: &str) -> Option<&'static str> {
+        let all = catalogs();
+        all.get(&self.locale)
+            .and_then(|c| c.get(key))
+            .or_else(|| all.get(&Locale::De).and_then(|c| c.get(key)))
+            .map(String::as_str)
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! candidate with its explained criteria, and the suggested proposals are stored in one
 //! transaction, which also retires the previous run's suggestions in the same scope.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -25,7 +25,9 @@ use crate::engine::scenario::{
     UnitInput,
 };
 use crate::engine::{self, Options, PairVerdict};
+use crate::store::households::StoredHousehold;
 use crate::store::matching::{NewCandidate, NewRun, NewSuggestion};
+use crate::store::units::StoredUnit;
 use crate::store::{households, matching as store, municipalities, units};
 
 /// Which part of the data a run covers.
@@ -120,20 +122,12 @@ fn may_run(actor: &Actor, scope: Scope) -> bool {
     }
 }
 
-/// Builds the engine's scenario from the database.
-pub async fn load_scenario(
-    app: &App,
-    scope: Scope,
-    as_of: NaiveDate,
-) -> Result<LoadedScenario, ServiceError> {
-    let db = &app.db;
-    let all_municipalities = municipalities::list(db).await?;
-    let rules = municipalities::current_rule_sets(db).await?;
-    let (frozen_units, frozen_households) = store::frozen(db).await?;
-    let declines = store::declines(db).await?;
-
-    let municipality_inputs: Vec<MunicipalityInput> = all_municipalities
-        .iter()
+/// The engine's view of the municipalities that have rule tables.
+fn municipality_inputs(
+    all: &[municipality::Model],
+    rules: &BTreeMap<i64, municipalities::StoredRuleSet>,
+) -> Vec<MunicipalityInput> {
+    all.iter()
         .filter_map(|m| {
             let set = rules.get(&m.id)?;
             Some(MunicipalityInput {
@@ -167,7 +161,112 @@ pub async fn load_scenario(
                 extra_person_area_m2: Some(set.rules.area_norms.extra_person_m2()),
             })
         })
+        .collect()
+}
+
+/// The engine's view of a stored unit.
+fn unit_input(u: &StoredUnit) -> UnitInput {
+    let d = &u.details;
+    UnitInput {
+        id: Id::Num(u.id),
+        municipality: Id::Num(u.municipality_id),
+        lat: d.location.lat,
+        lon: d.location.lon,
+        area_m2: d.area_m2,
+        rooms: d.rooms,
+        floor: d.floor,
+        lift: d.has_lift,
+        wheelchair_accessible: d.wheelchair_accessible,
+        cold_rent: d.cold_rent.as_euros_f64(),
+        service_charges: d.service_charges.as_euros_f64(),
+        heating_costs: d.heating_costs.as_euros_f64(),
+        municipal_top_up: d.municipal_top_up.as_euros_f64(),
+        available_from: Some(d.available_from),
+        max_occupants: d.max_occupants.max(1),
+        pets_allowed: d.pets_allowed,
+        landlord_max_household_size: d.pref_max_household_size,
+        landlord_min_household_size: d.pref_min_household_size,
+        landlord_preferences: d.preferences.clone(),
+        active: u.status == UnitStatus::Available,
+    }
+}
+
+/// The engine's view of a stored household; `in_scenario` are the units whose earlier
+/// declines matter.
+fn household_input(
+    h: &StoredHousehold,
+    as_of: NaiveDate,
+    has_rules: &dyn Fn(i64) -> bool,
+    declines: &store::Declines,
+    in_scenario: &BTreeSet<i64>,
+) -> HouseholdInput {
+    let (adults, children_ages) = h.profile.adults_and_children(as_of);
+    let p = &h.profile;
+    let obligation_applies = p.residence_obligation
+        && p.residence_obligation_until
+            .is_none_or(|until| until >= as_of);
+    let allowed: Vec<Id> = h
+        .allowed_municipalities
+        .iter()
+        .filter(|m| has_rules(**m))
+        .map(|m| Id::Num(*m))
         .collect();
+    let declined = |set: &BTreeSet<(i64, i64)>| -> Vec<Id> {
+        set.iter()
+            .filter(|(unit, household)| *household == h.id && in_scenario.contains(unit))
+            .map(|(unit, _)| Id::Num(*unit))
+            .collect()
+    };
+    HouseholdInput {
+        id: Id::Num(h.id),
+        municipality: Id::Num(h.municipality_id),
+        adults,
+        children_ages,
+        wheelchair: p.wheelchair,
+        max_floor_without_lift: p.max_floor_without_lift,
+        pets: p.pets,
+        allowed_municipalities: (obligation_applies && !h.allowed_municipalities.is_empty())
+            .then_some(allowed),
+        max_distance_km: p.max_distance_km,
+        latest_move_date: p.latest_move_date,
+        in_follow_up_since: p.in_follow_up_since,
+        urgency: p.urgency.min(3),
+        anchors: p
+            .anchors
+            .iter()
+            .map(|a| AnchorInput {
+                kind: a.kind,
+                lat: a.location.lat,
+                lon: a.location.lon,
+                importance: a.importance.clamp(0.0, 1.0),
+            })
+            .collect(),
+        declined_units: declined(&declines.by_household),
+        declined_by_landlords_of_units: declined(&declines.by_landlord),
+        rooms_wanted: p.rooms_wanted,
+        employed: matches!(
+            p.work_situation,
+            Some(WorkSituation::Employed | WorkSituation::InTraining)
+        ),
+        languages: p.languages.clone(),
+        active: h.status == HouseholdStatus::Active,
+        consent: h.consents_to_matching(),
+    }
+}
+
+/// Builds the engine's scenario from the database.
+pub async fn load_scenario(
+    app: &App,
+    scope: Scope,
+    as_of: NaiveDate,
+) -> Result<LoadedScenario, ServiceError> {
+    let db = &app.db;
+    let all_municipalities = municipalities::list(db).await?;
+    let rules = municipalities::current_rule_sets(db).await?;
+    let (frozen_units, frozen_households) = store::frozen(db).await?;
+    let declines = store::declines(db).await?;
+
+    let municipality_inputs = municipality_inputs(&all_municipalities, &rules);
     let has_rules = |m: i64| rules.contains_key(&m);
     let mut skipped = 0;
 
@@ -184,31 +283,9 @@ pub async fn load_scenario(
             skipped += 1;
             continue;
         }
-        let d = &u.details;
-        unit_inputs.push(UnitInput {
-            id: Id::Num(u.id),
-            municipality: Id::Num(u.municipality_id),
-            lat: d.location.lat,
-            lon: d.location.lon,
-            area_m2: d.area_m2,
-            rooms: d.rooms,
-            floor: d.floor,
-            lift: d.has_lift,
-            wheelchair_accessible: d.wheelchair_accessible,
-            cold_rent: d.cold_rent.as_euros_f64(),
-            service_charges: d.service_charges.as_euros_f64(),
-            heating_costs: d.heating_costs.as_euros_f64(),
-            municipal_top_up: d.municipal_top_up.as_euros_f64(),
-            available_from: Some(d.available_from),
-            max_occupants: d.max_occupants.max(1),
-            pets_allowed: d.pets_allowed,
-            landlord_max_household_size: d.pref_max_household_size,
-            landlord_min_household_size: d.pref_min_household_size,
-            landlord_preferences: d.preferences.clone(),
-            active: true,
-        });
+        unit_inputs.push(unit_input(&u));
     }
-    let in_scenario: std::collections::BTreeSet<i64> = unit_inputs
+    let in_scenario: BTreeSet<i64> = unit_inputs
         .iter()
         .filter_map(|u| match u.id {
             Id::Num(id) => Some(id),
@@ -228,64 +305,44 @@ pub async fn load_scenario(
         if !h.consents_to_matching() {
             continue;
         }
-        let (adults, children_ages) = h.profile.adults_and_children(as_of);
-        if adults as usize + children_ages.len() == 0 || !has_rules(h.municipality_id) {
+        if h.profile.members.is_empty() || !has_rules(h.municipality_id) {
             skipped += 1;
             continue;
         }
-        let p = &h.profile;
-        let obligation_applies = p.residence_obligation
-            && p.residence_obligation_until
-                .is_none_or(|until| until >= as_of);
-        let allowed: Vec<Id> = h
-            .allowed_municipalities
-            .iter()
-            .filter(|m| has_rules(**m))
-            .map(|m| Id::Num(*m))
-            .collect();
-        let declined = |set: &std::collections::BTreeSet<(i64, i64)>| -> Vec<Id> {
-            set.iter()
-                .filter(|(unit, household)| *household == h.id && in_scenario.contains(unit))
-                .map(|(unit, _)| Id::Num(*unit))
-                .collect()
-        };
-        household_inputs.push(HouseholdInput {
-            id: Id::Num(h.id),
-            municipality: Id::Num(h.municipality_id),
-            adults,
-            children_ages,
-            wheelchair: p.wheelchair,
-            max_floor_without_lift: p.max_floor_without_lift,
-            pets: p.pets,
-            allowed_municipalities: (obligation_applies && !h.allowed_municipalities.is_empty())
-                .then_some(allowed),
-            max_distance_km: p.max_distance_km,
-            latest_move_date: p.latest_move_date,
-            in_follow_up_since: p.in_follow_up_since,
-            urgency: p.urgency.min(3),
-            anchors: p
-                .anchors
-                .iter()
-                .map(|a| AnchorInput {
-                    kind: a.kind,
-                    lat: a.location.lat,
-                    lon: a.location.lon,
-                    importance: a.importance.clamp(0.0, 1.0),
-                })
-                .collect(),
-            declined_units: declined(&declines.by_household),
-            declined_by_landlords_of_units: declined(&declines.by_landlord),
-            rooms_wanted: p.rooms_wanted,
-            employed: matches!(
-                p.work_situation,
-                Some(WorkSituation::Employed | WorkSituation::InTraining)
-            ),
-            languages: p.languages.clone(),
-            active: true,
-            consent: true,
-        });
+        household_inputs.push(household_input(
+            &h,
+            as_of,
+            &has_rules,
+            &declines,
+            &in_scenario,
+        ));
     }
 
+    let rule_set_ids: Vec<i64> = {
+        // The versions this run depends on: of every municipality of a unit, of a
+        // household, or named in a household's residence-obligation area.
+        let mut used = BTreeSet::new();
+        for u in &unit_inputs {
+            if let Id::Num(m) = u.municipality {
+                used.insert(m);
+            }
+        }
+        for h in &household_inputs {
+            if let Id::Num(m) = h.municipality {
+                used.insert(m);
+            }
+            for a in h.allowed_municipalities.iter().flatten() {
+                if let Id::Num(m) = a {
+                    used.insert(*m);
+                }
+            }
+        }
+        rules
+            .values()
+            .filter(|r| used.contains(&r.municipality_id))
+            .map(|r| r.id)
+            .collect()
+    };
     Ok(LoadedScenario {
         scenario: Scenario {
             as_of,
@@ -293,11 +350,54 @@ pub async fn load_scenario(
             units: unit_inputs,
             households: household_inputs,
         },
-        rule_set_ids: rules.values().map(|r| r.id).collect(),
+        rule_set_ids,
         frozen_units: frozen_unit_count,
         frozen_households: frozen_household_count,
         skipped,
     })
+}
+
+/// Why a household and a unit are (not) a match today: every broken hard rule, or the
+/// explained score. Frozen, paused and non-consenting households are explained too (the
+/// answer then names that rule). `None` when a side's municipality has no rule tables.
+pub async fn explain_pair(
+    app: &App,
+    unit: &StoredUnit,
+    household: &StoredHousehold,
+) -> Result<Option<PairVerdict>, ServiceError> {
+    let db = &app.db;
+    let as_of = app.clock.today();
+    let all_municipalities = municipalities::list(db).await?;
+    let rules = municipalities::current_rule_sets(db).await?;
+    let has_rules = |m: i64| rules.contains_key(&m);
+    if !has_rules(unit.municipality_id)
+        || !has_rules(household.municipality_id)
+        || household.profile.members.is_empty()
+    {
+        return Ok(None);
+    }
+    let declines = store::declines(db).await?;
+    let in_scenario = BTreeSet::from([unit.id]);
+    let scenario = Scenario {
+        as_of,
+        municipalities: municipality_inputs(&all_municipalities, &rules),
+        units: vec![unit_input(unit)],
+        households: vec![household_input(
+            household,
+            as_of,
+            &has_rules,
+            &declines,
+            &in_scenario,
+        )],
+    };
+    engine::scenario::validate(&scenario)
+        .map_err(|e| ServiceError::Other(anyhow::anyhow!("inconsistent data for matching: {e}")))?;
+    let prepared = engine::model::prepare(&scenario);
+    Ok(engine::explain(
+        &prepared,
+        &Id::Num(unit.id),
+        &Id::Num(household.id),
+    ))
 }
 
 fn id_number(id: &Id) -> i64 {

@@ -6,9 +6,13 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod households;
 pub mod matching;
 pub mod photos;
+pub mod pipeline;
 pub mod proposals;
+pub mod review;
+pub mod rules;
 pub mod staff;
 pub mod units;
 
@@ -33,6 +37,17 @@ impl CurrentUser {
             Role::Admin => true,
             Role::Coordinator => self.municipalities.contains(&municipality_id),
             Role::Volunteer | Role::Landlord => false,
+        }
+    }
+}
+
+impl CurrentUser {
+    /// Whether the user may read the municipality's units (volunteers too).
+    pub fn can_read(&self, municipality_id: i64) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Coordinator | Role::Volunteer => self.municipalities.contains(&municipality_id),
+            Role::Landlord => false,
         }
     }
 }

@@ -179,7 +179,7 @@ pub enum LandlordAnswer {
     },
 }
 
-fn parse_slot(text: &str) -> Option<NaiveDateTime> {
+pub(crate) fn parse_slot(text: &str) -> Option<NaiveDateTime> {
     let text = text.trim();
     ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
         .iter()
@@ -187,7 +187,7 @@ fn parse_slot(text: &str) -> Option<NaiveDateTime> {
 }
 
 /// A local German date-time as an instant.
-fn berlin_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
+pub(crate) fn berlin_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
     // The offset at the (approximate) instant; the switch-over hour is rare enough for
     // viewing appointments, and the result is then off by at most one hour.
     let guess = local.and_utc();

@@ -36,6 +36,56 @@ pub async fn scope(app: &App, user: &CurrentUser) -> Result<Vec<i64>, ServiceErr
     })
 }
 
+/// The municipalities a staff member works for, by name.
+pub async fn municipalities(
+    app: &App,
+    user: &CurrentUser,
+) -> Result<Vec<entities::municipality::Model>, ServiceError> {
+    let all = crate::store::municipalities::list(&app.db).await?;
+    Ok(match user.role {
+        Role::Admin => all,
+        Role::Coordinator | Role::Volunteer => all
+            .into_iter()
+            .filter(|m| user.municipalities.contains(&m.id))
+            .collect(),
+        Role::Landlord => Vec::new(),
+    })
+}
+
+/// The municipality with this id, if the user works for it (coordinators and admins
+/// when `manage`, volunteers too otherwise).
+pub async fn municipality(
+    app: &App,
+    user: &CurrentUser,
+    id: i64,
+    manage: bool,
+) -> Result<entities::municipality::Model, ServiceError> {
+    let allowed = if manage {
+        user.can_manage(id)
+    } else {
+        user.can_read(id)
+    };
+    if !allowed {
+        return Err(ServiceError::Forbidden);
+    }
+    entities::municipality::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("municipality".into()))
+}
+
+/// The units of a municipality (volunteers too), optionally in some statuses, by id.
+pub async fn units_of(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+) -> Result<Vec<StoredUnit>, ServiceError> {
+    if !user.can_read(municipality_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(units::list_in(&app.db, &[municipality_id], &UnitStatus::ALL).await?)
+}
+
 /// A landlord to enter a flat for.
 #[derive(Debug, Clone, Validate)]
 pub struct LandlordContact {

@@ -45,64 +45,58 @@ impl StoredHousehold {
     }
 }
 
-/// Inserts a household with its members, anchors and allowed municipalities.
-#[allow(clippy::too_many_arguments)]
-pub async fn insert<C: ConnectionTrait>(
+/// Sets the columns that come from the profile.
+fn fill(row: &mut household::ActiveModel, p: &HouseholdProfile) -> Result<(), sea_orm::DbErr> {
+    row.reference = Set(p.reference.clone());
+    row.residence_status = Set(p.residence_status.as_str().to_owned());
+    row.residence_obligation = Set(p.residence_obligation);
+    row.residence_obligation_until = Set(p.residence_obligation_until);
+    row.benefit_type = Set(p.benefit_type.map(|b| b.as_str().to_owned()));
+    row.work_situation = Set(p.work_situation.map(|w| w.as_str().to_owned()));
+    row.wheelchair = Set(p.wheelchair);
+    row.max_floor_without_lift = Set(p.max_floor_without_lift);
+    row.rooms_wanted = Set(p.rooms_wanted);
+    row.pets = Set(p.pets);
+    row.max_distance_km = Set(p.max_distance_km);
+    row.latest_move_date = Set(p.latest_move_date);
+    row.follow_up_site = Set(p.follow_up_site.clone());
+    row.in_follow_up_since = Set(p.in_follow_up_since);
+    row.urgency = Set(i32::from(p.urgency));
+    row.urgency_reason = Set(p.urgency_reason.clone());
+    row.languages = Set(to_json_text(&p.languages)?);
+    row.preferred_language = Set(p.preferred_language.code().to_owned());
+    row.email = Set(p.email.clone());
+    row.phone = Set(p.phone.clone());
+    row.caseworker_name = Set(p.caseworker_name.clone());
+    row.caseworker_email = Set(p.caseworker_email.clone());
+    row.caseworker_phone = Set(p.caseworker_phone.clone());
+    row.landlord_text = Set(p.landlord_text.clone());
+    row.notes = Set(p.notes.clone());
+    Ok(())
+}
+
+/// Replaces members, anchors and allowed municipalities.
+async fn replace_children<C: ConnectionTrait>(
     db: &C,
-    municipality_id: i64,
-    status: HouseholdStatus,
-    profile: &HouseholdProfile,
+    id: i64,
+    p: &HouseholdProfile,
     allowed_municipalities: &[i64],
-    consent: Option<&Consent>,
-    caseworker_user_id: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<i64, sea_orm::DbErr> {
-    let p = profile;
-    let row = household::ActiveModel {
-        municipality_id: Set(municipality_id),
-        reference: Set(p.reference.clone()),
-        status: Set(status.as_str().to_owned()),
-        residence_status: Set(p.residence_status.as_str().to_owned()),
-        residence_obligation: Set(p.residence_obligation),
-        residence_obligation_until: Set(p.residence_obligation_until),
-        benefit_type: Set(p.benefit_type.map(|b| b.as_str().to_owned())),
-        work_situation: Set(p.work_situation.map(|w| w.as_str().to_owned())),
-        wheelchair: Set(p.wheelchair),
-        max_floor_without_lift: Set(p.max_floor_without_lift),
-        rooms_wanted: Set(p.rooms_wanted),
-        pets: Set(p.pets),
-        max_distance_km: Set(p.max_distance_km),
-        latest_move_date: Set(p.latest_move_date),
-        follow_up_site: Set(p.follow_up_site.clone()),
-        in_follow_up_since: Set(p.in_follow_up_since),
-        urgency: Set(i32::from(p.urgency)),
-        urgency_reason: Set(p.urgency_reason.clone()),
-        languages: Set(to_json_text(&p.languages)?),
-        preferred_language: Set(p.preferred_language.code().to_owned()),
-        email: Set(p.email.clone()),
-        phone: Set(p.phone.clone()),
-        caseworker_user_id: Set(caseworker_user_id),
-        caseworker_name: Set(p.caseworker_name.clone()),
-        caseworker_email: Set(p.caseworker_email.clone()),
-        caseworker_phone: Set(p.caseworker_phone.clone()),
-        landlord_text: Set(p.landlord_text.clone()),
-        consent_at: Set(consent.map(|c| c.at)),
-        consent_scope: Set(consent.map(|c| c.scope.clone())),
-        consent_recorded_by_user_id: Set(consent.and_then(|c| c.recorded_by)),
-        consent_withdrawn_at: Set(None),
-        notes: Set(p.notes.clone()),
-        closed_at: Set(None),
-        close_reason: Set(None),
-        anonymized_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+) -> Result<(), sea_orm::DbErr> {
+    household_member::Entity::delete_many()
+        .filter(household_member::Column::HouseholdId.eq(id))
+        .exec(db)
+        .await?;
+    household_anchor::Entity::delete_many()
+        .filter(household_anchor::Column::HouseholdId.eq(id))
+        .exec(db)
+        .await?;
+    household_allowed_municipality::Entity::delete_many()
+        .filter(household_allowed_municipality::Column::HouseholdId.eq(id))
+        .exec(db)
+        .await?;
     for (position, member) in p.members.iter().enumerate() {
         household_member::ActiveModel {
-            household_id: Set(row.id),
+            household_id: Set(id),
             first_name: Set(member.first_name.clone()),
             last_name: Set(member.last_name.clone()),
             birth_year: Set(member.birth_year),
@@ -115,7 +109,7 @@ pub async fn insert<C: ConnectionTrait>(
     }
     for (position, anchor) in p.anchors.iter().enumerate() {
         household_anchor::ActiveModel {
-            household_id: Set(row.id),
+            household_id: Set(id),
             kind: Set(anchor.kind.as_str().to_owned()),
             label: Set(anchor.label.clone()),
             street: Set(anchor.street.clone()),
@@ -130,15 +124,128 @@ pub async fn insert<C: ConnectionTrait>(
         .insert(db)
         .await?;
     }
+    let mut seen = Vec::new();
     for municipality in allowed_municipalities {
+        if seen.contains(municipality) {
+            continue;
+        }
+        seen.push(*municipality);
         household_allowed_municipality::ActiveModel {
-            household_id: Set(row.id),
+            household_id: Set(id),
             municipality_id: Set(*municipality),
         }
         .insert(db)
         .await?;
     }
+    Ok(())
+}
+
+/// Inserts a household with its members, anchors and allowed municipalities.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+    status: HouseholdStatus,
+    profile: &HouseholdProfile,
+    allowed_municipalities: &[i64],
+    consent: Option<&Consent>,
+    caseworker_user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    let mut row = household::ActiveModel {
+        municipality_id: Set(municipality_id),
+        status: Set(status.as_str().to_owned()),
+        caseworker_user_id: Set(caseworker_user_id),
+        consent_at: Set(consent.map(|c| c.at)),
+        consent_scope: Set(consent.map(|c| c.scope.clone())),
+        consent_recorded_by_user_id: Set(consent.and_then(|c| c.recorded_by)),
+        consent_withdrawn_at: Set(None),
+        closed_at: Set(None),
+        close_reason: Set(None),
+        anonymized_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    fill(&mut row, profile)?;
+    let row = row.insert(db).await?;
+    replace_children(db, row.id, profile, allowed_municipalities).await?;
     Ok(row.id)
+}
+
+/// Replaces a household's profile (and children), keeping status and consent.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    profile: &HouseholdProfile,
+    allowed_municipalities: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let mut row = household::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    fill(&mut row, profile)?;
+    row.update(db).await?;
+    replace_children(db, id, profile, allowed_municipalities).await
+}
+
+/// Sets the consent (or withdraws it with `None`).
+pub async fn set_consent<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    consent: Option<&Consent>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let row = household::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        consent_at: Set(consent.map(|c| c.at)),
+        consent_scope: Set(consent.map(|c| c.scope.clone())),
+        consent_recorded_by_user_id: Set(consent.and_then(|c| c.recorded_by)),
+        consent_withdrawn_at: Set(if consent.is_none() { Some(now) } else { None }),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Sets a household's status (with the reason when closing).
+pub async fn set_status<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    status: HouseholdStatus,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let closing = status == HouseholdStatus::Closed;
+    let row = household::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        status: Set(status.as_str().to_owned()),
+        closed_at: Set(closing.then_some(now)),
+        close_reason: Set(if closing { reason } else { None }),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Whether another household of the municipality has this reference.
+pub async fn reference_taken<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+    reference: &str,
+    except: Option<i64>,
+) -> Result<bool, sea_orm::DbErr> {
+    let mut query = household::Entity::find()
+        .filter(household::Column::MunicipalityId.eq(municipality_id))
+        .filter(household::Column::Reference.eq(reference.trim()));
+    if let Some(id) = except {
+        query = query.filter(household::Column::Id.ne(id));
+    }
+    Ok(query.one(db).await?.is_some())
 }
 
 /// Households in the given statuses, optionally of one municipality, with everything
@@ -333,4 +440,46 @@ pub async fn find<C: ConnectionTrait>(
         .map(|a| a.municipality_id)
         .collect();
     from_rows(row, members, anchors, allowed).map(Some)
+}
+
+/// How many members each of these households has.
+pub async fn member_counts<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<BTreeMap<i64, usize>, sea_orm::DbErr> {
+    let mut out = BTreeMap::new();
+    for chunk in ids.chunks(500) {
+        for m in household_member::Entity::find()
+            .filter(household_member::Column::HouseholdId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            *out.entry(m.household_id).or_insert(0) += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The id of the household with this reference (or, for a number, this id) in one of
+/// the municipalities.
+pub async fn find_by_reference<C: ConnectionTrait>(
+    db: &C,
+    municipalities: &[i64],
+    key: &str,
+) -> Result<Option<i64>, sea_orm::DbErr> {
+    let mut query = household::Entity::find()
+        .filter(household::Column::MunicipalityId.is_in(municipalities.to_vec()));
+    query = match key.parse::<i64>() {
+        Ok(id) => query.filter(
+            sea_orm::Condition::any()
+                .add(household::Column::Id.eq(id))
+                .add(household::Column::Reference.eq(key)),
+        ),
+        Err(_) => query.filter(household::Column::Reference.eq(key)),
+    };
+    Ok(query
+        .order_by_asc(household::Column::Id)
+        .one(db)
+        .await?
+        .map(|h| h.id))
 }

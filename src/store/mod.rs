@@ -11,6 +11,7 @@ pub mod matching;
 pub mod municipalities;
 pub mod outbox;
 pub mod photos;
+pub mod pipeline;
 pub mod proposals;
 pub mod sessions;
 pub mod tokens;

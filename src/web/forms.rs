@@ -60,8 +60,7 @@ impl Field {
     /// A text field `name` with its label from `labels.<name>` and, if present, its hint
     /// from `hints.<name>` (in the section `prefix`).
     pub fn new(t: Texts, prefix: &str, name: &str, kind: Kind) -> Self {
-        let hint_key = format!("{prefix}.hints.{name}");
-        let hint = t.get(&hint_key);
+        let hint = t.optional(&format!("{prefix}.hints.{name}"));
         Self {
             name: name.to_owned(),
             label: t.get(&format!("{prefix}.labels.{name}")).to_owned(),
@@ -69,7 +68,7 @@ impl Field {
             value: String::new(),
             checked: false,
             error: None,
-            hint: (hint != hint_key).then(|| hint.to_owned()),
+            hint: hint.map(str::to_owned),
             required: false,
             choices: Vec::new(),
             autocomplete: "off",

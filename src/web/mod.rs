@@ -25,7 +25,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
-use pages::{auth, units};
+use pages::{auth, households, pipeline, review, rules, units};
 
 /// The header that carries a request's id, set by us or by a proxy in front.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -84,6 +84,55 @@ pub fn router(app: App) -> Router {
             "/workspace/incentives/{id}",
             post(pages::workspace::decide_incentive),
         )
+        .route("/m/{mid}/households", get(households::list))
+        .route(
+            "/m/{mid}/households/new",
+            get(households::new_household).post(households::create_household),
+        )
+        .route("/households/{id}", get(households::show_household))
+        .route(
+            "/households/{id}/edit",
+            get(households::edit_household).post(households::update_household),
+        )
+        .route("/households/{id}/status", post(households::change_status))
+        .route("/m/{mid}/units", get(pipeline::units_list))
+        .route(
+            "/m/{mid}/runs",
+            get(review::list_runs).post(review::start_run),
+        )
+        .route("/runs/{id}", get(review::show_run))
+        .route("/runs/{id}/approve", post(review::approve_run))
+        .route("/runs/{id}/pick", post(review::pick_alternative))
+        .route("/m/{mid}/why-not", get(review::why_not))
+        .route("/m/{mid}/proposals", get(pipeline::board))
+        .route("/m/{mid}/placements", get(pipeline::placements))
+        .route("/workspace/proposals/{id}", get(pipeline::show_proposal))
+        .route(
+            "/workspace/proposals/{id}/{action}",
+            post(pipeline::take_step),
+        )
+        .route(
+            "/workspace/follow-ups/{id}",
+            post(pipeline::record_follow_up),
+        )
+        .route(
+            "/workspace/incentives/{id}/paid",
+            post(pipeline::incentive_paid),
+        )
+        .route(
+            "/m/{mid}/rules",
+            get(rules::show_rules).post(rules::save_rules),
+        )
+        .route(
+            "/m/{mid}/programmes/new",
+            get(rules::new_programme).post(rules::create_programme),
+        )
+        .route(
+            "/programmes/{id}/edit",
+            get(rules::edit_programme).post(rules::update_programme),
+        )
+        .route("/viewings", get(pipeline::my_viewings))
+        .route("/viewings/{id}", post(pipeline::record_viewing))
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::middleware,

@@ -3,7 +3,12 @@
 pub mod auth;
 pub mod dashboard;
 pub mod home;
+pub mod households;
 pub mod language;
+pub mod pipeline;
+pub mod review;
+pub mod rules;
+pub mod staff;
 pub mod units;
 pub mod workspace;
 

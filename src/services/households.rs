@@ -1,0 +1,799 @@
+//! Household profiles, kept by coordinators: create, edit, pause, close, consent, and the
+//! filtered list. Only coordinators of the household's municipality (and admins) see or
+//! change a household; every change is recorded in the audit log by field name, without
+//! the values.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use sea_orm::TransactionTrait;
+use validator::ValidateEmail;
+
+use super::units::{Fields, parse_date};
+use super::{Actor, CurrentUser, ServiceError, audit};
+use crate::app::App;
+use crate::domain::Locale;
+use crate::domain::household::{
+    Anchor, AnchorKind, BenefitType, HouseholdProfile, HouseholdStatus, Member, MemberRole,
+    ResidenceStatus, WorkSituation,
+};
+use crate::domain::validation::FieldErrors;
+use crate::store::households::{self, Consent, StoredHousehold};
+
+/// Member rows the form offers (unused rows are ignored).
+pub const MEMBER_ROWS: usize = 10;
+/// Anchor rows the form offers.
+pub const ANCHOR_ROWS: usize = 6;
+/// Purposes a household can consent to.
+pub const CONSENT_SCOPES: &[&str] = &["matching", "email", "share_profile"];
+/// Languages the form offers as checkboxes (others can be typed as codes).
+pub const KNOWN_LANGUAGES: &[&str] = &[
+    "de", "en", "ar", "fa", "uk", "ru", "ku", "ti", "tr", "ka", "fr",
+];
+/// Importance choices for anchors.
+pub const IMPORTANCE: &[(&str, f64)] = &[("high", 1.0), ("medium", 0.7), ("low", 0.4)];
+
+/// A validated household form.
+#[derive(Debug, Clone)]
+pub struct ValidHousehold {
+    pub profile: HouseholdProfile,
+    pub allowed: Vec<i64>,
+    pub consent: Option<(DateTime<Utc>, String)>,
+}
+
+fn opt_text(f: Fields<'_>, name: &str, max: usize, errors: &mut FieldErrors) -> Option<String> {
+    let text = f.get(name);
+    if text.chars().count() > max {
+        errors.add(name, "validation.too_long");
+    }
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn opt_number(
+    f: Fields<'_>,
+    name: &str,
+    range: std::ops::RangeInclusive<f64>,
+    errors: &mut FieldErrors,
+) -> Option<f64> {
+    let text = f.get(name);
+    if text.is_empty() {
+        return None;
+    }
+    match crate::util::parse_number(text) {
+        Some(v) if range.contains(&v) => Some(v),
+        Some(_) => {
+            errors.add(name, "validation.out_of_range");
+            None
+        }
+        None => {
+            errors.add(name, "validation.number");
+            None
+        }
+    }
+}
+
+fn opt_date(f: Fields<'_>, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+    let text = f.get(name);
+    if text.is_empty() {
+        return None;
+    }
+    let date = parse_date(text);
+    if date.is_none() {
+        errors.add(name, "validation.date");
+    }
+    date
+}
+
+/// Checks a household form.
+pub async fn validate(
+    app: &App,
+    municipality_id: i64,
+    f: Fields<'_>,
+    except: Option<i64>,
+) -> Result<Result<ValidHousehold, FieldErrors>, ServiceError> {
+    let mut errors = FieldErrors::default();
+    let today = app.clock.today();
+    let reference = f.get("reference").to_owned();
+    if reference.is_empty() {
+        errors.add("reference", "validation.required");
+    } else if reference.chars().count() > 50 {
+        errors.add("reference", "validation.too_long");
+    } else if households::reference_taken(&app.db, municipality_id, &reference, except).await? {
+        errors.add("reference", "validation.reference_taken");
+    }
+    let residence_status = f.get("residence_status").parse::<ResidenceStatus>().ok();
+    if residence_status.is_none() {
+        errors.add("residence_status", "validation.choose_one");
+    }
+    let benefit_type = match f.get("benefit_type") {
+        "" => None,
+        v => v
+            .parse::<BenefitType>()
+            .map_err(|_| errors.add("benefit_type", "validation.choose_one"))
+            .ok(),
+    };
+    let work_situation = match f.get("work_situation") {
+        "" => None,
+        v => v
+            .parse::<WorkSituation>()
+            .map_err(|_| errors.add("work_situation", "validation.choose_one"))
+            .ok(),
+    };
+
+    let mut members = Vec::new();
+    for i in 0..MEMBER_ROWS {
+        let name = f.get(&format!("member_first_name_{i}"));
+        let last = f.get(&format!("member_last_name_{i}"));
+        let year = f.get(&format!("member_birth_year_{i}"));
+        if name.is_empty() && last.is_empty() && year.is_empty() {
+            continue;
+        }
+        if name.is_empty() {
+            errors.add(&format!("member_first_name_{i}"), "validation.required");
+        }
+        let birth_year = year
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=today.year()).contains(y));
+        if birth_year.is_none() {
+            errors.add(&format!("member_birth_year_{i}"), "validation.birth_year");
+        }
+        let role = f
+            .get(&format!("member_role_{i}"))
+            .parse::<MemberRole>()
+            .unwrap_or(if members.is_empty() {
+                MemberRole::Applicant
+            } else {
+                MemberRole::Other
+            });
+        if let Some(birth_year) = birth_year {
+            members.push(Member {
+                first_name: name.chars().take(100).collect(),
+                last_name: Some(last.chars().take(100).collect::<String>())
+                    .filter(|l| !l.is_empty()),
+                birth_year,
+                role,
+            });
+        }
+    }
+    if members.is_empty()
+        && errors.get("member_first_name_0").is_none()
+        && errors.get("member_birth_year_0").is_none()
+    {
+        errors.add("member_first_name_0", "validation.members_required");
+    }
+
+    let mut anchors = Vec::new();
+    for i in 0..ANCHOR_ROWS {
+        let label = f.get(&format!("anchor_label_{i}"));
+        let postal = f.get(&format!("anchor_postal_code_{i}"));
+        let street = f.get(&format!("anchor_street_{i}"));
+        if label.is_empty() && postal.is_empty() && street.is_empty() {
+            continue;
+        }
+        let kind = f
+            .get(&format!("anchor_kind_{i}"))
+            .parse::<AnchorKind>()
+            .unwrap_or(AnchorKind::Other);
+        if label.is_empty() {
+            errors.add(&format!("anchor_label_{i}"), "validation.required");
+        }
+        let place = crate::geodata::postal(postal);
+        if place.is_none() {
+            errors.add(
+                &format!("anchor_postal_code_{i}"),
+                if postal.is_empty() {
+                    "validation.required"
+                } else {
+                    "validation.postal_unknown"
+                },
+            );
+        }
+        let importance = IMPORTANCE
+            .iter()
+            .find(|(k, _)| *k == f.get(&format!("anchor_importance_{i}")))
+            .map_or(1.0, |(_, v)| *v);
+        if let Some(place) = place {
+            anchors.push(Anchor {
+                kind,
+                label: label.chars().take(200).collect(),
+                street: Some(street.to_owned()).filter(|s| !s.is_empty()),
+                postal_code: Some(postal.to_owned()),
+                town: Some(f.get(&format!("anchor_town_{i}")).to_owned())
+                    .filter(|s| !s.is_empty())
+                    .or(Some(place.place.clone())),
+                location: place.centre,
+                importance,
+            });
+        }
+    }
+
+    let urgency = f.get("urgency").parse::<u8>().ok().filter(|u| *u <= 3);
+    if urgency.is_none() {
+        errors.add("urgency", "validation.choose_one");
+    }
+    let max_floor =
+        opt_number(f, "max_floor_without_lift", 0.0..=40.0, &mut errors).map(|v| v as i32);
+    let rooms_wanted = opt_number(f, "rooms_wanted", 1.0..=10.0, &mut errors);
+    let max_distance = opt_number(f, "max_distance_km", 1.0..=300.0, &mut errors);
+    let latest_move_date = opt_date(f, "latest_move_date", &mut errors);
+    let in_follow_up_since = opt_date(f, "in_follow_up_since", &mut errors);
+    if in_follow_up_since.is_some_and(|d| d > today) {
+        errors.add("in_follow_up_since", "validation.date_future");
+    }
+    let obligation = f.checked("residence_obligation");
+    let obligation_until = opt_date(f, "residence_obligation_until", &mut errors);
+    let known: Vec<i64> = area_choices(app)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let mut allowed: Vec<i64> = Vec::new();
+    for v in f.all("allowed") {
+        match v.parse::<i64>() {
+            Ok(id) if known.contains(&id) => {
+                if !allowed.contains(&id) {
+                    allowed.push(id);
+                }
+            }
+            _ => errors.add("allowed", "validation.choose_one"),
+        }
+    }
+    allowed.sort_unstable();
+    if obligation && allowed.is_empty() {
+        errors.add("allowed", "validation.allowed_required");
+    }
+    let email = opt_text(f, "email", 254, &mut errors);
+    if email.as_ref().is_some_and(|e| !e.validate_email()) {
+        errors.add("email", "validation.email_invalid");
+    }
+    let caseworker_email = opt_text(f, "caseworker_email", 254, &mut errors);
+    if caseworker_email
+        .as_ref()
+        .is_some_and(|e| !e.validate_email())
+    {
+        errors.add("caseworker_email", "validation.email_invalid");
+    }
+    let mut languages: Vec<String> = f
+        .all("languages")
+        .iter()
+        .map(|l| l.trim().to_lowercase())
+        .filter(|l| !l.is_empty())
+        .collect();
+    for extra in f.get("languages_other").split([',', ' ']) {
+        let code = extra.trim().to_lowercase();
+        if !code.is_empty() && !languages.contains(&code) {
+            if code.len() > 12 || !code.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
+                errors.add("languages_other", "validation.language_code");
+            } else {
+                languages.push(code);
+            }
+        }
+    }
+    let preferred_language = f
+        .get("preferred_language")
+        .parse::<Locale>()
+        .unwrap_or_default();
+
+    let consent = if f.checked("consent_given") {
+        let date = opt_date(f, "consent_date", &mut errors);
+        if f.get("consent_date").is_empty() {
+            errors.add("consent_date", "validation.required");
+        }
+        if date.is_some_and(|d| d > today) {
+            errors.add("consent_date", "validation.date_future");
+        }
+        let scope: Vec<&str> = f
+            .all("consent_scope")
+            .into_iter()
+            .filter(|s| CONSENT_SCOPES.contains(s))
+            .collect();
+        if scope.is_empty() {
+            errors.add("consent_scope", "validation.consent_scope");
+        }
+        date.and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map(|d| (d.and_utc(), scope.join(",")))
+    } else {
+        None
+    };
+
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let (Some(residence_status), Some(urgency)) = (residence_status, urgency) else {
+        return Ok(Err(FieldErrors::single(
+            "residence_status",
+            "validation.choose_one",
+        )));
+    };
+    Ok(Ok(ValidHousehold {
+        profile: HouseholdProfile {
+            reference,
+            members,
+            residence_status,
+            residence_obligation: obligation,
+            residence_obligation_until: obligation.then_some(obligation_until).flatten(),
+            benefit_type,
+            work_situation,
+            wheelchair: f.checked("wheelchair"),
+            max_floor_without_lift: max_floor,
+            rooms_wanted,
+            pets: f.checked("pets"),
+            max_distance_km: max_distance,
+            latest_move_date,
+            follow_up_site: opt_text(f, "follow_up_site", 200, &mut FieldErrors::default()),
+            in_follow_up_since,
+            urgency,
+            urgency_reason: opt_text(f, "urgency_reason", 1000, &mut FieldErrors::default()),
+            languages,
+            preferred_language,
+            email,
+            phone: opt_text(f, "phone", 50, &mut FieldErrors::default()),
+            caseworker_name: opt_text(f, "caseworker_name", 200, &mut FieldErrors::default()),
+            caseworker_email,
+            caseworker_phone: opt_text(f, "caseworker_phone", 50, &mut FieldErrors::default()),
+            landlord_text: opt_text(f, "landlord_text", 2000, &mut FieldErrors::default()),
+            anchors,
+            notes: opt_text(f, "notes", 5000, &mut FieldErrors::default()),
+        },
+        allowed: if obligation { allowed } else { Vec::new() },
+        consent,
+    }))
+}
+
+/// Municipalities a residence obligation can name: every municipality Bleibe knows.
+pub async fn area_choices(app: &App) -> Result<Vec<(i64, String)>, ServiceError> {
+    Ok(crate::store::municipalities::list(&app.db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect())
+}
+
+fn check_scope(user: &CurrentUser, municipality_id: i64) -> Result<(), ServiceError> {
+    if user.can_manage(municipality_id) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}
+
+/// A household the user may see.
+pub async fn get(app: &App, user: &CurrentUser, id: i64) -> Result<StoredHousehold, ServiceError> {
+    let household = households::find(&app.db, id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("household".into()))?;
+    check_scope(user, household.municipality_id)?;
+    if household.status == HouseholdStatus::Closed
+        && household.profile.reference.starts_with("anon-")
+    {
+        return Err(ServiceError::NotFound("household".into()));
+    }
+    Ok(household)
+}
+
+/// Creates a household.
+pub async fn create(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+    fields: &[(String, String)],
+) -> Result<Result<i64, FieldErrors>, ServiceError> {
+    check_scope(user, municipality_id)?;
+    let valid = match validate(app, municipality_id, Fields(fields), None).await? {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e)),
+    };
+    let now = app.clock.now();
+    let consent = valid.consent.as_ref().map(|(at, scope)| Consent {
+        at: *at,
+        scope: scope.clone(),
+        recorded_by: Some(user.id),
+    });
+    let txn = app.db.begin().await?;
+    let id = households::insert(
+        &txn,
+        municipality_id,
+        HouseholdStatus::Active,
+        &valid.profile,
+        &valid.allowed,
+        consent.as_ref(),
+        Some(user.id),
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "create_household",
+        "households",
+        Some(id),
+        Some(municipality_id),
+        serde_json::json!({"consent": consent.is_some()}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Names of the profile fields that differ (for the audit log; values are not recorded).
+fn changed_fields(old: &HouseholdProfile, new: &HouseholdProfile) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    macro_rules! compare {
+        ($($field:ident),+) => { $(if old.$field != new.$field { out.push(stringify!($field)); })+ };
+    }
+    compare!(
+        reference,
+        members,
+        residence_status,
+        residence_obligation,
+        residence_obligation_until,
+        benefit_type,
+        work_situation,
+        wheelchair,
+        max_floor_without_lift,
+        rooms_wanted,
+        pets,
+        max_distance_km,
+        latest_move_date,
+        follow_up_site,
+        in_follow_up_since,
+        urgency,
+        urgency_reason,
+        languages,
+        preferred_language,
+        email,
+        phone,
+        caseworker_name,
+        caseworker_email,
+        caseworker_phone,
+        landlord_text,
+        anchors,
+        notes
+    );
+    out
+}
+
+/// Saves a household's changed profile (and consent).
+pub async fn update(
+    app: &App,
+    user: &CurrentUser,
+    id: i64,
+    fields: &[(String, String)],
+) -> Result<Result<(), FieldErrors>, ServiceError> {
+    let current = get(app, user, id).await?;
+    let valid = match validate(app, current.municipality_id, Fields(fields), Some(id)).await? {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e)),
+    };
+    let now = app.clock.now();
+    let mut changed = changed_fields(&current.profile, &valid.profile);
+    if current.allowed_municipalities != valid.allowed {
+        changed.push("allowed_municipalities");
+    }
+    let old_consent = current.consent.as_ref().map(|c| (c.at, c.scope.clone()));
+    let txn = app.db.begin().await?;
+    households::update(&txn, id, &valid.profile, &valid.allowed, now).await?;
+    if old_consent != valid.consent {
+        let consent = valid.consent.as_ref().map(|(at, scope)| Consent {
+            at: *at,
+            scope: scope.clone(),
+            recorded_by: Some(user.id),
+        });
+        households::set_consent(&txn, id, consent.as_ref(), now).await?;
+        changed.push("consent");
+    }
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "update_household",
+        "households",
+        Some(id),
+        Some(current.municipality_id),
+        serde_json::json!({"fields": changed}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Pauses, closes (with a reason) or reactivates a household.
+pub async fn set_status(
+    app: &App,
+    user: &CurrentUser,
+    id: i64,
+    status: HouseholdStatus,
+    reason: &str,
+) -> Result<Result<(), FieldErrors>, ServiceError> {
+    let current = get(app, user, id).await?;
+    if status == HouseholdStatus::Placed {
+        return Err(ServiceError::Conflict(
+            "a household is placed by its move-in".into(),
+        ));
+    }
+    if status == HouseholdStatus::Closed && reason.trim().is_empty() {
+        return Ok(Err(FieldErrors::single(
+            "reason",
+            "validation.reason_required",
+        )));
+    }
+    let now = app.clock.now();
+    let txn = app.db.begin().await?;
+    households::set_status(
+        &txn,
+        id,
+        status,
+        Some(reason.trim().to_owned()).filter(|r| !r.is_empty()),
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "household_status",
+        "households",
+        Some(id),
+        Some(current.municipality_id),
+        serde_json::json!({"to": status.as_str()}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+/// The form fields of a stored household.
+pub fn fields_of(h: &StoredHousehold, locale: Locale) -> Vec<(String, String)> {
+    let p = &h.profile;
+    let number = |v: f64| {
+        let text = if v.fract() == 0.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v}")
+        };
+        if locale == Locale::De {
+            text.replace('.', ",")
+        } else {
+            text
+        }
+    };
+    let mut fields: Vec<(String, String)> = vec![
+        ("reference".into(), p.reference.clone()),
+        (
+            "residence_status".into(),
+            p.residence_status.as_str().into(),
+        ),
+        (
+            "residence_obligation_until".into(),
+            p.residence_obligation_until
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "benefit_type".into(),
+            p.benefit_type
+                .map(|b| b.as_str().to_owned())
+                .unwrap_or_default(),
+        ),
+        (
+            "work_situation".into(),
+            p.work_situation
+                .map(|w| w.as_str().to_owned())
+                .unwrap_or_default(),
+        ),
+        (
+            "max_floor_without_lift".into(),
+            p.max_floor_without_lift
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "rooms_wanted".into(),
+            p.rooms_wanted.map(number).unwrap_or_default(),
+        ),
+        (
+            "max_distance_km".into(),
+            p.max_distance_km.map(number).unwrap_or_default(),
+        ),
+        (
+            "latest_move_date".into(),
+            p.latest_move_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "follow_up_site".into(),
+            p.follow_up_site.clone().unwrap_or_default(),
+        ),
+        (
+            "in_follow_up_since".into(),
+            p.in_follow_up_since
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
+        ("urgency".into(), p.urgency.to_string()),
+        (
+            "urgency_reason".into(),
+            p.urgency_reason.clone().unwrap_or_default(),
+        ),
+        (
+            "preferred_language".into(),
+            p.preferred_language.code().into(),
+        ),
+        ("email".into(), p.email.clone().unwrap_or_default()),
+        ("phone".into(), p.phone.clone().unwrap_or_default()),
+        (
+            "caseworker_name".into(),
+            p.caseworker_name.clone().unwrap_or_default(),
+        ),
+        (
+            "caseworker_email".into(),
+            p.caseworker_email.clone().unwrap_or_default(),
+        ),
+        (
+            "caseworker_phone".into(),
+            p.caseworker_phone.clone().unwrap_or_default(),
+        ),
+        (
+            "landlord_text".into(),
+            p.landlord_text.clone().unwrap_or_default(),
+        ),
+        ("notes".into(), p.notes.clone().unwrap_or_default()),
+    ];
+    for (name, on) in [
+        ("residence_obligation", p.residence_obligation),
+        ("wheelchair", p.wheelchair),
+        ("pets", p.pets),
+    ] {
+        if on {
+            fields.push((name.into(), "1".into()));
+        }
+    }
+    for m in &h.allowed_municipalities {
+        fields.push(("allowed".into(), m.to_string()));
+    }
+    for l in &p.languages {
+        fields.push(("languages".into(), l.clone()));
+    }
+    for (i, m) in p.members.iter().enumerate() {
+        fields.push((format!("member_first_name_{i}"), m.first_name.clone()));
+        fields.push((
+            format!("member_last_name_{i}"),
+            m.last_name.clone().unwrap_or_default(),
+        ));
+        fields.push((format!("member_birth_year_{i}"), m.birth_year.to_string()));
+        fields.push((format!("member_role_{i}"), m.role.as_str().into()));
+    }
+    for (i, a) in p.anchors.iter().enumerate() {
+        fields.push((format!("anchor_kind_{i}"), a.kind.as_str().into()));
+        fields.push((format!("anchor_label_{i}"), a.label.clone()));
+        fields.push((
+            format!("anchor_street_{i}"),
+            a.street.clone().unwrap_or_default(),
+        ));
+        fields.push((
+            format!("anchor_postal_code_{i}"),
+            a.postal_code.clone().unwrap_or_default(),
+        ));
+        fields.push((
+            format!("anchor_town_{i}"),
+            a.town.clone().unwrap_or_default(),
+        ));
+        let importance = IMPORTANCE
+            .iter()
+            .min_by(|x, y| {
+                (x.1 - a.importance)
+                    .abs()
+                    .total_cmp(&(y.1 - a.importance).abs())
+            })
+            .map_or("high", |(k, _)| *k);
+        fields.push((format!("anchor_importance_{i}"), importance.into()));
+    }
+    if let Some(c) = &h.consent {
+        fields.push(("consent_given".into(), "1".into()));
+        fields.push((
+            "consent_date".into(),
+            crate::domain::time::berlin_date(c.at).to_string(),
+        ));
+        for scope in c.scope.split(',') {
+            fields.push(("consent_scope".into(), scope.trim().into()));
+        }
+    }
+    fields
+}
+
+/// Filters of the household list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// `None` = active and paused.
+    pub status: Option<HouseholdStatus>,
+    /// "1", "2", "3-4", "5+".
+    pub size: Option<String>,
+    /// At least this many months in follow-up housing.
+    pub waiting_months: Option<u32>,
+    /// At least this urgency.
+    pub urgency: Option<u8>,
+    /// Reference or a member's name contains this.
+    pub search: String,
+}
+
+/// A household in the list.
+#[derive(Debug, Clone)]
+pub struct ListRow {
+    pub household: StoredHousehold,
+    pub persons: u32,
+    pub waiting_months: Option<u32>,
+}
+
+/// The municipality's households matching the filter, longest waiting first.
+pub async fn list(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+    filter: &Filter,
+) -> Result<Vec<ListRow>, ServiceError> {
+    check_scope(user, municipality_id)?;
+    let today = app.clock.today();
+    let statuses: Vec<HouseholdStatus> = match filter.status {
+        Some(s) => vec![s],
+        None => vec![HouseholdStatus::Active, HouseholdStatus::Paused],
+    };
+    let search = filter.search.trim().to_lowercase();
+    let mut rows: Vec<ListRow> =
+        households::list_by_status(&app.db, &statuses, Some(municipality_id))
+            .await?
+            .into_iter()
+            .filter(|h| !h.profile.reference.starts_with("anon-"))
+            .map(|h| {
+                let persons = h.profile.members.len() as u32;
+                let waiting_months = h
+                    .profile
+                    .in_follow_up_since
+                    .map(|d| crate::domain::time::months_between(d, today));
+                ListRow {
+                    household: h,
+                    persons,
+                    waiting_months,
+                }
+            })
+            .filter(|r| match filter.size.as_deref() {
+                Some("1") => r.persons == 1,
+                Some("2") => r.persons == 2,
+                Some("3-4") => (3..=4).contains(&r.persons),
+                Some("5+") => r.persons >= 5,
+                _ => true,
+            })
+            .filter(|r| {
+                filter
+                    .waiting_months
+                    .is_none_or(|m| r.waiting_months.unwrap_or(0) >= m)
+            })
+            .filter(|r| {
+                filter
+                    .urgency
+                    .is_none_or(|u| r.household.profile.urgency >= u)
+            })
+            .filter(|r| {
+                search.is_empty()
+                    || r.household
+                        .profile
+                        .reference
+                        .to_lowercase()
+                        .contains(&search)
+                    || r.household.profile.members.iter().any(|m| {
+                        m.first_name.to_lowercase().contains(&search)
+                            || m.last_name
+                                .as_deref()
+                                .unwrap_or("")
+                                .to_lowercase()
+                                .contains(&search)
+                    })
+            })
+            .collect();
+    rows.sort_by(|a, b| {
+        b.waiting_months
+            .cmp(&a.waiting_months)
+            .then(a.household.id.cmp(&b.household.id))
+    });
+    Ok(rows)
+}

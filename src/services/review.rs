@@ -1,0 +1,267 @@
+//! Reviewing match runs: the runs of a municipality, one run's proposals per unit with
+//! the explained score and the alternatives, and "why not" for any pair.
+
+use std::collections::BTreeMap;
+
+use entities::{match_candidate, match_run, match_run_rule_set, rule_set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::pipeline::{ProposalView, StoredCriterion, parse_criteria};
+use super::{CurrentUser, ServiceError};
+use crate::app::App;
+use crate::domain::pipeline::ProposalState;
+use crate::domain::roles::Role;
+use crate::engine::PairVerdict;
+use crate::store::{households, pipeline as store, units};
+
+fn may_see(user: &CurrentUser, run: &match_run::Model) -> bool {
+    match run.municipality_id {
+        Some(m) => user.can_manage(m),
+        None => user.role == Role::Admin,
+    }
+}
+
+/// The newest runs of a municipality (and, for admins, runs over all municipalities).
+pub async fn runs_of(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+) -> Result<Vec<match_run::Model>, ServiceError> {
+    if !user.can_manage(municipality_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    let mut query = match_run::Entity::find();
+    query = if user.role == Role::Admin {
+        query.filter(
+            sea_orm::Condition::any()
+                .add(match_run::Column::MunicipalityId.eq(municipality_id))
+                .add(match_run::Column::MunicipalityId.is_null()),
+        )
+    } else {
+        query.filter(match_run::Column::MunicipalityId.eq(municipality_id))
+    };
+    Ok(query
+        .order_by_desc(match_run::Column::Id)
+        .limit(50)
+        .all(&app.db)
+        .await?)
+}
+
+/// A household as the review shows it.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub id: i64,
+    pub household_id: i64,
+    pub reference: String,
+    pub persons: usize,
+    pub score: f64,
+    pub criteria: Vec<StoredCriterion>,
+}
+
+/// One unit of a run: what was proposed and the alternatives.
+#[derive(Debug, Clone)]
+pub struct RunUnit {
+    pub unit_id: i64,
+    pub address: String,
+    pub municipality_id: i64,
+    pub area_m2: f64,
+    pub rooms: f64,
+    pub gross_cold_rent: crate::domain::Cents,
+    /// The proposal for this unit from this run (the suggestion, or the coordinator's
+    /// pick), as it stands now.
+    pub proposal: Option<ProposalView>,
+    pub assigned: Option<Candidate>,
+    pub alternatives: Vec<Candidate>,
+}
+
+/// A run with everything the review page shows.
+#[derive(Debug, Clone)]
+pub struct RunDetail {
+    pub run: match_run::Model,
+    /// (municipality id, rule-set version) used.
+    pub rule_sets: Vec<(i64, i32)>,
+    pub units: Vec<RunUnit>,
+}
+
+impl RunDetail {
+    /// Suggestions still waiting for a decision.
+    pub fn waiting(&self) -> Vec<i64> {
+        self.units
+            .iter()
+            .filter_map(|u| u.proposal.as_ref())
+            .filter(|p| p.state == ProposalState::Suggested)
+            .map(|p| p.id)
+            .collect()
+    }
+}
+
+/// One run for review.
+pub async fn run_detail(
+    app: &App,
+    user: &CurrentUser,
+    run_id: i64,
+) -> Result<RunDetail, ServiceError> {
+    let db = &app.db;
+    let run = match_run::Entity::find_by_id(run_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("run".into()))?;
+    if !may_see(user, &run) {
+        return Err(ServiceError::Forbidden);
+    }
+    let set_ids: Vec<i64> = match_run_rule_set::Entity::find()
+        .filter(match_run_rule_set::Column::MatchRunId.eq(run_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.rule_set_id)
+        .collect();
+    let rule_sets = rule_set::Entity::find()
+        .filter(rule_set::Column::Id.is_in(set_ids))
+        .order_by_asc(rule_set::Column::MunicipalityId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.municipality_id, s.version))
+        .collect();
+    let candidates = match_candidate::Entity::find()
+        .filter(match_candidate::Column::MatchRunId.eq(run_id))
+        .order_by_asc(match_candidate::Column::UnitId)
+        .order_by_asc(match_candidate::Column::Rank)
+        .all(db)
+        .await?;
+    let mut household_ids: Vec<i64> = candidates.iter().map(|c| c.household_id).collect();
+    household_ids.sort_unstable();
+    household_ids.dedup();
+    let household_rows = store::households_by_id(db, &household_ids).await?;
+    let members = households::member_counts(db, &household_ids).await?;
+    let proposals = store::of_run(db, run_id).await?;
+    let mut by_unit: BTreeMap<i64, ProposalView> = BTreeMap::new();
+    for row in &proposals {
+        let view = super::pipeline::view_of(row)?;
+        // The coordinator's pick replaces the rejected suggestion in the overview.
+        let replace = match by_unit.get(&view.unit_id) {
+            None => true,
+            Some(existing) => existing.state == ProposalState::Rejected,
+        };
+        if replace {
+            by_unit.insert(view.unit_id, view);
+        }
+    }
+    let mut unit_ids: Vec<i64> = candidates.iter().map(|c| c.unit_id).collect();
+    unit_ids.dedup();
+    let mut units_out = Vec::new();
+    for unit_id in unit_ids {
+        let Some(unit) = units::find(db, unit_id).await? else {
+            continue;
+        };
+        if !user.can_manage(unit.municipality_id)
+            && !by_unit
+                .get(&unit_id)
+                .is_some_and(|p| user.can_manage(p.household_municipality_id))
+        {
+            continue;
+        }
+        let to_candidate = |c: &match_candidate::Model| Candidate {
+            id: c.id,
+            household_id: c.household_id,
+            reference: household_rows
+                .get(&c.household_id)
+                .map(|h| h.reference.clone())
+                .unwrap_or_default(),
+            persons: members.get(&c.household_id).copied().unwrap_or(0),
+            score: c.score,
+            criteria: parse_criteria(&c.criteria),
+        };
+        let mine: Vec<&match_candidate::Model> =
+            candidates.iter().filter(|c| c.unit_id == unit_id).collect();
+        let d = &unit.details;
+        let a = &d.address;
+        units_out.push(RunUnit {
+            unit_id,
+            address: format!(
+                "{} {}, {} {}",
+                a.street, a.house_number, a.postal_code, a.town
+            ),
+            municipality_id: unit.municipality_id,
+            area_m2: d.area_m2,
+            rooms: d.rooms,
+            gross_cold_rent: d.cold_rent + d.service_charges,
+            proposal: by_unit.get(&unit_id).cloned(),
+            assigned: mine.iter().find(|c| c.rank == 0).map(|c| to_candidate(c)),
+            alternatives: mine
+                .iter()
+                .filter(|c| c.rank > 0)
+                .map(|c| to_candidate(c))
+                .collect(),
+        });
+    }
+    Ok(RunDetail {
+        run,
+        rule_sets,
+        units: units_out,
+    })
+}
+
+/// The answer to "why not this household for this flat?".
+#[derive(Debug, Clone)]
+pub enum WhyNot {
+    /// Both fit: the score and its criteria.
+    Eligible {
+        score: f64,
+        criteria: Vec<StoredCriterion>,
+    },
+    /// Every broken hard rule, in German and English.
+    Ineligible { rules: Vec<(String, String)> },
+    /// A side's municipality has no rule tables yet, or the household has no members.
+    NoRules,
+}
+
+/// Explains a pair. The household is given by reference (within the municipalities the
+/// user works for) or by id.
+pub async fn why_not(
+    app: &App,
+    user: &CurrentUser,
+    unit_id: i64,
+    household: &str,
+) -> Result<Option<(String, String, WhyNot)>, ServiceError> {
+    let Some(unit) = units::find(&app.db, unit_id).await? else {
+        return Ok(None);
+    };
+    if !user.can_manage(unit.municipality_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    let key = household.trim();
+    let scope = super::staff::scope(app, user).await?;
+    let Some(id) = households::find_by_reference(&app.db, &scope, key).await? else {
+        return Ok(None);
+    };
+    let Some(h) = households::find(&app.db, id).await? else {
+        return Ok(None);
+    };
+    if !user.can_manage(h.municipality_id) {
+        return Ok(None);
+    }
+    let a = &unit.details.address;
+    let unit_label = format!("{} {}, {}", a.street, a.house_number, a.town);
+    let verdict = match super::matching::explain_pair(app, &unit, &h).await? {
+        None => WhyNot::NoRules,
+        Some(PairVerdict::Ineligible { rules }) => WhyNot::Ineligible {
+            rules: rules.into_iter().map(|r| (r.text_de, r.text_en)).collect(),
+        },
+        Some(PairVerdict::Eligible { score, criteria }) => WhyNot::Eligible {
+            score,
+            criteria: criteria
+                .into_iter()
+                .map(|c| StoredCriterion {
+                    name: c.name.to_owned(),
+                    weight: c.weight,
+                    points: c.points,
+                    text_de: c.text_de,
+                    text_en: c.text_en,
+                })
+                .collect(),
+        },
+    };
+    Ok(Some((unit_label, h.profile.reference.clone(), verdict)))
+}

@@ -1,0 +1,553 @@
+//! A municipality's rule tables (rent caps, area norms, matching weights, deadlines) and
+//! incentive programmes, edited by admins and coordinators. Rule tables are versioned:
+//! saving makes a new version, old versions stay, and every match run records the
+//! versions it used. Programme changes are recorded in the audit log with old and new
+//! values (programmes hold no personal data).
+
+use chrono::{DateTime, Utc};
+use entities::{incentive_programme, rule_set, unit_incentive};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+
+use super::units::Fields;
+use super::{Actor, CurrentUser, ServiceError, audit};
+use crate::app::App;
+use crate::domain::Cents;
+use crate::domain::criteria::{Criterion, Weights};
+use crate::domain::incentive::{IncentiveKind, IncentiveStatus};
+use crate::domain::norms::{AreaNorms, RentCapTable, RuleSet};
+use crate::domain::validation::FieldErrors;
+use crate::store::incentives::NewProgramme;
+use crate::store::municipalities::{self, StoredRuleSet};
+
+/// Household sizes the form has a row for (larger households: the amount per person).
+pub const SIZES: u32 = 6;
+
+fn check(user: &CurrentUser, municipality_id: i64) -> Result<(), ServiceError> {
+    if user.can_manage(municipality_id) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}
+
+/// A version in the history.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub id: i64,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<String>,
+    pub change_note: Option<String>,
+    /// How many match runs used it.
+    pub runs: u64,
+}
+
+/// The current rules of a municipality and the history of versions, newest first.
+pub async fn rules_of(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+) -> Result<(Option<StoredRuleSet>, Vec<Version>), ServiceError> {
+    check(user, municipality_id)?;
+    let current = municipalities::current_rule_sets(&app.db)
+        .await?
+        .remove(&municipality_id);
+    let rows = rule_set::Entity::find()
+        .filter(rule_set::Column::MunicipalityId.eq(municipality_id))
+        .order_by_desc(rule_set::Column::Version)
+        .all(&app.db)
+        .await?;
+    let mut versions = Vec::new();
+    for r in rows {
+        let created_by = match r.created_by_user_id {
+            Some(id) => entities::user::Entity::find_by_id(id)
+                .one(&app.db)
+                .await?
+                .map(|u| u.display_name),
+            None => None,
+        };
+        let runs = sea_orm::PaginatorTrait::count(
+            entities::match_run_rule_set::Entity::find()
+                .filter(entities::match_run_rule_set::Column::RuleSetId.eq(r.id)),
+            &app.db,
+        )
+        .await?;
+        versions.push(Version {
+            id: r.id,
+            version: r.version,
+            created_at: r.created_at,
+            created_by,
+            change_note: r.change_note,
+            runs,
+        });
+    }
+    Ok((current, versions))
+}
+
+fn euros(c: Cents) -> String {
+    let v = c.as_euros_f64();
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}").replace('.', ",")
+    }
+}
+
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}").replace('.', ",")
+    }
+}
+
+/// The form fields of a rule set (or of the defaults when there is none).
+pub fn fields_of(rules: Option<&RuleSet>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let norms = rules.map(|r| r.area_norms.clone()).unwrap_or_default();
+    for persons in 1..=SIZES {
+        let cap = rules.and_then(|r| {
+            r.rent_caps
+                .rows()
+                .iter()
+                .find(|(p, _)| *p == persons)
+                .map(|(_, c)| *c)
+        });
+        out.push((format!("cap_{persons}"), cap.map(euros).unwrap_or_default()));
+        let area = norms
+            .rows()
+            .iter()
+            .find(|(p, _)| *p == persons)
+            .map(|(_, a)| *a);
+        out.push((format!("area_{persons}"), area.map(number).unwrap_or_default()));
+    }
+    out.push((
+        "extra_cap".into(),
+        rules
+            .map(|r| euros(r.rent_caps.extra_person()))
+            .unwrap_or_default(),
+    ));
+    out.push(("extra_area".into(), number(norms.extra_person_m2())));
+    let weights = rules.map(|r| r.weights.clone()).unwrap_or_default();
+    for c in Criterion::ALL {
+        out.push((
+            format!("weight_{}", c.as_str()),
+            number((weights.normalized(*c) * 1000.0).round() / 10.0),
+        ));
+    }
+    out.push((
+        "answer_days".into(),
+        rules.map_or(14, |r| r.answer_days).to_string(),
+    ));
+    out.push((
+        "reminder_days".into(),
+        rules.map_or(7, |r| r.reminder_days).to_string(),
+    ));
+    if rules.is_some_and(|r| r.auto_approve) {
+        out.push(("auto_approve".into(), "1".into()));
+    }
+    out.push((
+        "source_note".into(),
+        rules
+            .and_then(|r| r.source_note.clone())
+            .unwrap_or_default(),
+    ));
+    out
+}
+
+fn parse_amount(f: Fields<'_>, name: &str, errors: &mut FieldErrors) -> Option<f64> {
+    let text = f.get(name);
+    if text.is_empty() {
+        return None;
+    }
+    match crate::util::parse_number(text) {
+        Some(v) if v.is_finite() && v >= 0.0 => Some(v),
+        Some(_) => {
+            errors.add(name, "validation.out_of_range");
+            None
+        }
+        None => {
+            errors.add(name, "validation.number");
+            None
+        }
+    }
+}
+
+fn parse_days(f: Fields<'_>, name: &str, errors: &mut FieldErrors) -> u32 {
+    match f.get(name).parse::<u32>() {
+        Ok(d) if (1..=90).contains(&d) => d,
+        Ok(_) => {
+            errors.add(name, "validation.days_range");
+            0
+        }
+        Err(_) => {
+            errors.add(name, "validation.whole_number");
+            0
+        }
+    }
+}
+
+/// Checks a rule-set form.
+pub fn validate(f: Fields<'_>) -> Result<RuleSet, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let mut caps = Vec::new();
+    let mut areas = Vec::new();
+    for persons in 1..=SIZES {
+        if let Some(v) = parse_amount(f, &format!("cap_{persons}"), &mut errors) {
+            if !(50.0..=10_000.0).contains(&v) {
+                errors.add(&format!("cap_{persons}"), "validation.cap_range");
+            } else if let Some(c) = Cents::from_euros_f64(v) {
+                caps.push((persons, c));
+            }
+        }
+        if let Some(v) = parse_amount(f, &format!("area_{persons}"), &mut errors) {
+            if !(10.0..=500.0).contains(&v) {
+                errors.add(&format!("area_{persons}"), "validation.area_range");
+            } else {
+                areas.push((persons, v));
+            }
+        }
+    }
+    if caps.is_empty() && errors.get("cap_1").is_none() {
+        errors.add("cap_1", "validation.cap_required");
+    }
+    for pair in caps.windows(2) {
+        if pair[1].1 < pair[0].1 {
+            errors.add(&format!("cap_{}", pair[1].0), "validation.cap_order");
+        }
+    }
+    let extra_cap = parse_amount(f, "extra_cap", &mut errors).unwrap_or(0.0);
+    let extra_area = parse_amount(f, "extra_area", &mut errors).unwrap_or(15.0);
+    if extra_area > 100.0 {
+        errors.add("extra_area", "validation.out_of_range");
+    }
+    let mut weights = Vec::new();
+    for c in Criterion::ALL {
+        let name = format!("weight_{}", c.as_str());
+        let v = parse_amount(f, &name, &mut errors).unwrap_or(0.0);
+        if v > 1000.0 {
+            errors.add(&name, "validation.out_of_range");
+        }
+        weights.push((c.as_str(), v));
+    }
+    let weights = match Weights::from_overrides(weights.iter().map(|(k, v)| (*k, *v))) {
+        Ok(w) => Some(w),
+        Err(_) => {
+            errors.add("weight_anchor_distance", "validation.weights_zero");
+            None
+        }
+    };
+    let answer_days = parse_days(f, "answer_days", &mut errors);
+    let reminder_days = parse_days(f, "reminder_days", &mut errors);
+    if answer_days > 0 && reminder_days >= answer_days {
+        errors.add("reminder_days", "validation.reminder_before_expiry");
+    }
+    let source_note = f.get("source_note");
+    if source_note.chars().count() > 500 {
+        errors.add("source_note", "validation.too_long");
+    }
+    let change_note = f.get("change_note");
+    if change_note.is_empty() {
+        errors.add("change_note", "validation.required");
+    } else if change_note.chars().count() > 500 {
+        errors.add("change_note", "validation.too_long");
+    }
+    let rent_caps = RentCapTable::new(caps, Cents::from_euros_f64(extra_cap).unwrap_or_default());
+    let area_norms = if areas.is_empty() {
+        Ok(AreaNorms::default())
+    } else {
+        AreaNorms::new(areas, extra_area)
+    };
+    match (rent_caps, area_norms, weights) {
+        (Ok(rent_caps), Ok(area_norms), Some(weights)) if errors.is_empty() => Ok(RuleSet {
+            rent_caps,
+            area_norms,
+            weights,
+            answer_days,
+            reminder_days,
+            auto_approve: f.checked("auto_approve"),
+            source_note: Some(source_note.to_owned()).filter(|s| !s.is_empty()),
+        }),
+        (caps, norms, _) => {
+            if caps.is_err() && errors.get("cap_1").is_none() {
+                errors.add("cap_1", "validation.cap_required");
+            }
+            if norms.is_err() && errors.get("area_1").is_none() {
+                errors.add("area_1", "validation.area_range");
+            }
+            Err(errors)
+        }
+    }
+}
+
+/// Saves a new version of the rules. Returns the version number.
+pub async fn save(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+    fields: &[(String, String)],
+) -> Result<Result<i32, FieldErrors>, ServiceError> {
+    check(user, municipality_id)?;
+    let f = Fields(fields);
+    let rules = match validate(f) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
+    let now = app.clock.now();
+    let txn = app.db.begin().await?;
+    let (id, version) = municipalities::insert_rule_set(
+        &txn,
+        municipality_id,
+        &rules,
+        Some(user.id),
+        Some(f.get("change_note").to_owned()),
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "rule_set_version",
+        "rule_sets",
+        Some(id),
+        Some(municipality_id),
+        serde_json::json!({"version": version, "note": f.get("change_note")}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(version))
+}
+
+/// A programme with what is committed and paid from its budget.
+#[derive(Debug, Clone)]
+pub struct ProgrammeView {
+    pub programme: incentive_programme::Model,
+    pub committed: Cents,
+    pub paid: Cents,
+}
+
+/// The incentive programmes of a municipality with their budget use.
+pub async fn programmes(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+) -> Result<Vec<ProgrammeView>, ServiceError> {
+    check(user, municipality_id)?;
+    let rows = incentive_programme::Entity::find()
+        .filter(incentive_programme::Column::MunicipalityId.eq(municipality_id))
+        .order_by_asc(incentive_programme::Column::Id)
+        .all(&app.db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let requests = unit_incentive::Entity::find()
+        .filter(unit_incentive::Column::ProgrammeId.is_in(ids))
+        .all(&app.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let mine = requests.iter().filter(|r| r.programme_id == p.id);
+            let committed = mine
+                .clone()
+                .filter(|r| {
+                    r.status == IncentiveStatus::Granted.as_str()
+                        || r.status == IncentiveStatus::Paid.as_str()
+                })
+                .map(|r| r.granted_amount_cents.unwrap_or(0))
+                .sum();
+            let paid = mine.map(|r| r.paid_amount_cents.unwrap_or(0)).sum();
+            ProgrammeView {
+                programme: p,
+                committed: Cents(committed),
+                paid: Cents(paid),
+            }
+        })
+        .collect())
+}
+
+/// The names of a programme's form fields.
+pub const PROGRAMME_FIELDS: &[&str] = &[
+    "kind",
+    "name_de",
+    "name_en",
+    "conditions_de",
+    "conditions_en",
+    "amount",
+    "duration_months",
+    "occupancy_years",
+    "budget",
+    "active",
+];
+
+/// The form fields of a programme.
+pub fn programme_fields(p: &incentive_programme::Model) -> Vec<(String, String)> {
+    let mut out = vec![
+        ("kind".to_owned(), p.kind.clone()),
+        ("name_de".to_owned(), p.name_de.clone()),
+        ("name_en".to_owned(), p.name_en.clone()),
+        ("conditions_de".to_owned(), p.conditions_de.clone()),
+        ("conditions_en".to_owned(), p.conditions_en.clone()),
+        (
+            "amount".to_owned(),
+            p.amount_cents.map(|c| euros(Cents(c))).unwrap_or_default(),
+        ),
+        (
+            "duration_months".to_owned(),
+            p.duration_months.map(|v| v.to_string()).unwrap_or_default(),
+        ),
+        (
+            "occupancy_years".to_owned(),
+            p.occupancy_years.map(|v| v.to_string()).unwrap_or_default(),
+        ),
+        (
+            "budget".to_owned(),
+            p.budget_cents.map(|c| euros(Cents(c))).unwrap_or_default(),
+        ),
+    ];
+    if p.active {
+        out.push(("active".to_owned(), "1".to_owned()));
+    }
+    out
+}
+
+fn optional_int(f: Fields<'_>, name: &str, max: i32, errors: &mut FieldErrors) -> Option<i32> {
+    let text = f.get(name);
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse::<i32>() {
+        Ok(v) if (0..=max).contains(&v) => Some(v),
+        _ => {
+            errors.add(name, "validation.whole_number");
+            None
+        }
+    }
+}
+
+fn validate_programme(f: Fields<'_>) -> Result<(NewProgramme, bool), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let kind = f.get("kind").parse::<IncentiveKind>();
+    if kind.is_err() {
+        errors.add("kind", "validation.choose_one");
+    }
+    for (name, max) in [
+        ("name_de", 200),
+        ("name_en", 200),
+        ("conditions_de", 2000),
+        ("conditions_en", 2000),
+    ] {
+        let v = f.get(name);
+        if v.is_empty() {
+            errors.add(name, "validation.required");
+        } else if v.chars().count() > max {
+            errors.add(name, "validation.too_long");
+        }
+    }
+    let money = |name: &str, errors: &mut FieldErrors| {
+        parse_amount(f, name, errors).and_then(Cents::from_euros_f64)
+    };
+    let amount = money("amount", &mut errors);
+    let budget = money("budget", &mut errors);
+    let duration_months = optional_int(f, "duration_months", 120, &mut errors);
+    let occupancy_years = optional_int(f, "occupancy_years", 30, &mut errors);
+    match kind {
+        Ok(kind) if errors.is_empty() => Ok((
+            NewProgramme {
+                kind,
+                name_de: f.get("name_de").to_owned(),
+                name_en: f.get("name_en").to_owned(),
+                conditions_de: f.get("conditions_de").to_owned(),
+                conditions_en: f.get("conditions_en").to_owned(),
+                amount,
+                duration_months,
+                occupancy_years,
+                budget,
+            },
+            f.checked("active"),
+        )),
+        _ => Err(errors),
+    }
+}
+
+/// A programme the user may edit.
+pub async fn programme(
+    app: &App,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<incentive_programme::Model, ServiceError> {
+    let p = incentive_programme::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("programme".into()))?;
+    check(user, p.municipality_id)?;
+    Ok(p)
+}
+
+/// Creates a programme (when `id` is `None`) or changes one. Returns its id.
+pub async fn save_programme(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+    id: Option<i64>,
+    fields: &[(String, String)],
+) -> Result<Result<i64, FieldErrors>, ServiceError> {
+    check(user, municipality_id)?;
+    let (new, active) = match validate_programme(Fields(fields)) {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e)),
+    };
+    let now = app.clock.now();
+    let txn = app.db.begin().await?;
+    let (id, before) = match id {
+        None => (
+            crate::store::incentives::insert_programme(&txn, municipality_id, &new, now).await?,
+            None,
+        ),
+        Some(id) => {
+            let old = programme(app, user, id).await?;
+            if old.municipality_id != municipality_id {
+                return Err(ServiceError::Forbidden);
+            }
+            let mut row: incentive_programme::ActiveModel = old.clone().into();
+            row.kind = Set(new.kind.as_str().to_owned());
+            row.name_de = Set(new.name_de.clone());
+            row.name_en = Set(new.name_en.clone());
+            row.conditions_de = Set(new.conditions_de.clone());
+            row.conditions_en = Set(new.conditions_en.clone());
+            row.amount_cents = Set(new.amount.map(|c| c.0));
+            row.duration_months = Set(new.duration_months);
+            row.occupancy_years = Set(new.occupancy_years);
+            row.budget_cents = Set(new.budget.map(|c| c.0));
+            row.active = Set(active);
+            row.updated_at = Set(now);
+            row.update(&txn).await?;
+            (id, Some(programme_fields(&old)))
+        }
+    };
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        if before.is_some() {
+            "update_programme"
+        } else {
+            "create_programme"
+        },
+        "incentive_programmes",
+        Some(id),
+        Some(municipality_id),
+        serde_json::json!({
+            "before": before,
+            "after": fields
+                .iter()
+                .filter(|(k, _)| PROGRAMME_FIELDS.contains(&k.as_str()))
+                .collect::<Vec<_>>(),
+        }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(id))
+}

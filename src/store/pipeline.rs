@@ -1,0 +1,544 @@
+//! The placement pipeline's rows: proposals with their unit and household, placements,
+//! follow-ups and viewings.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entities::{follow_up, household, placement, proposal, unit, viewing};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+
+use crate::domain::pipeline::ProposalState;
+
+/// Ids per `IN (...)` list: well below SQLite's limit of bound parameters.
+const CHUNK: usize = 500;
+
+/// A proposal with the rows of its unit and household.
+#[derive(Debug, Clone)]
+pub struct ProposalRow {
+    pub proposal: proposal::Model,
+    pub unit: unit::Model,
+    pub household: household::Model,
+}
+
+async fn units_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<BTreeMap<i64, unit::Model>, sea_orm::DbErr> {
+    let mut out = BTreeMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        for u in unit::Entity::find()
+            .filter(unit::Column::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            out.insert(u.id, u);
+        }
+    }
+    Ok(out)
+}
+
+/// Household rows by id.
+pub async fn households_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<BTreeMap<i64, household::Model>, sea_orm::DbErr> {
+    let mut out = BTreeMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        for h in household::Entity::find()
+            .filter(household::Column::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            out.insert(h.id, h);
+        }
+    }
+    Ok(out)
+}
+
+/// Attaches units and households to proposals (in the proposals' order).
+pub async fn with_parties<C: ConnectionTrait>(
+    db: &C,
+    proposals: Vec<proposal::Model>,
+) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
+    let mut unit_ids: Vec<i64> = proposals.iter().map(|p| p.unit_id).collect();
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
+    let mut household_ids: Vec<i64> = proposals.iter().map(|p| p.household_id).collect();
+    household_ids.sort_unstable();
+    household_ids.dedup();
+    let units = units_by_id(db, &unit_ids).await?;
+    let households = households_by_id(db, &household_ids).await?;
+    Ok(proposals
+        .into_iter()
+        .filter_map(|p| {
+            let unit = units.get(&p.unit_id)?.clone();
+            let household = households.get(&p.household_id)?.clone();
+            Some(ProposalRow {
+                proposal: p,
+                unit,
+                household,
+            })
+        })
+        .collect())
+}
+
+/// Proposals touching a municipality (its unit or its household), optionally only in
+/// some states, newest first.
+pub async fn of_municipality<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+    states: Option<&[ProposalState]>,
+) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
+    let mut units_of = Query::select();
+    units_of
+        .column(unit::Column::Id)
+        .from(unit::Entity)
+        .and_where(unit::Column::MunicipalityId.eq(municipality_id));
+    let mut households_of = Query::select();
+    households_of
+        .column(household::Column::Id)
+        .from(household::Entity)
+        .and_where(household::Column::MunicipalityId.eq(municipality_id));
+    let mut query = proposal::Entity::find().filter(
+        Condition::any()
+            .add(proposal::Column::UnitId.in_subquery(units_of))
+            .add(proposal::Column::HouseholdId.in_subquery(households_of)),
+    );
+    if let Some(states) = states {
+        query = query.filter(proposal::Column::State.is_in(states.iter().map(|s| s.as_str())));
+    }
+    let proposals = query.order_by_desc(proposal::Column::Id).all(db).await?;
+    with_parties(db, proposals).await
+}
+
+/// A household's proposals, newest first.
+pub async fn of_household<C: ConnectionTrait>(
+    db: &C,
+    household_id: i64,
+) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
+    let proposals = proposal::Entity::find()
+        .filter(proposal::Column::HouseholdId.eq(household_id))
+        .order_by_desc(proposal::Column::Id)
+        .all(db)
+        .await?;
+    with_parties(db, proposals).await
+}
+
+/// A unit's proposals, newest first.
+pub async fn of_unit<C: ConnectionTrait>(
+    db: &C,
+    unit_id: i64,
+) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
+    let proposals = proposal::Entity::find()
+        .filter(proposal::Column::UnitId.eq(unit_id))
+        .order_by_desc(proposal::Column::Id)
+        .all(db)
+        .await?;
+    with_parties(db, proposals).await
+}
+
+/// The proposals a match run suggested (and overrides of them), by id.
+pub async fn of_run<C: ConnectionTrait>(
+    db: &C,
+    run_id: i64,
+) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
+    let proposals = proposal::Entity::find()
+        .filter(proposal::Column::MatchRunId.eq(run_id))
+        .order_by_asc(proposal::Column::Id)
+        .all(db)
+        .await?;
+    with_parties(db, proposals).await
+}
+
+/// One proposal with its parties.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<ProposalRow>, sea_orm::DbErr> {
+    let Some(p) = proposal::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(with_parties(db, vec![p]).await?.pop())
+}
+
+/// Whether the household or the unit is held by an open proposal other than `except`.
+pub async fn held<C: ConnectionTrait>(
+    db: &C,
+    unit_id: i64,
+    household_id: i64,
+    except: Option<i64>,
+) -> Result<(bool, bool), sea_orm::DbErr> {
+    let mut query = proposal::Entity::find()
+        .filter(proposal::Column::IsOpen.eq(true))
+        .filter(
+            Condition::any()
+                .add(proposal::Column::UnitId.eq(unit_id))
+                .add(proposal::Column::HouseholdId.eq(household_id)),
+        );
+    if let Some(id) = except {
+        query = query.filter(proposal::Column::Id.ne(id));
+    }
+    let open = query.all(db).await?;
+    Ok((
+        open.iter().any(|p| p.unit_id == unit_id),
+        open.iter().any(|p| p.household_id == household_id),
+    ))
+}
+
+/// Creates a proposal in state `suggested` for a coordinator's own choice (an override
+/// of a run's suggestion), with its first event. Returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_override<C: ConnectionTrait>(
+    db: &C,
+    run_id: i64,
+    candidate_id: i64,
+    unit_id: i64,
+    household_id: i64,
+    score: f64,
+    reason: &str,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    let row = proposal::ActiveModel {
+        match_run_id: Set(Some(run_id)),
+        candidate_id: Set(Some(candidate_id)),
+        unit_id: Set(unit_id),
+        household_id: Set(household_id),
+        state: Set(ProposalState::Suggested.as_str().into()),
+        is_open: Set(false),
+        origin: Set("override".into()),
+        score: Set(score),
+        override_reason: Set(Some(reason.to_owned())),
+        state_changed_at: Set(now),
+        approved_at: Set(None),
+        approved_by_user_id: Set(None),
+        sent_at: Set(None),
+        answer_due_at: Set(None),
+        reminded_at: Set(None),
+        landlord_answered_at: Set(None),
+        household_answered_at: Set(None),
+        closed_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    entities::proposal_event::ActiveModel {
+        proposal_id: Set(row.id),
+        from_state: Set(None),
+        to_state: Set(ProposalState::Suggested.as_str().into()),
+        actor_kind: Set("user".into()),
+        actor_user_id: Set(Some(user_id)),
+        reason_code: Set(Some("override".into())),
+        reason: Set(Some(reason.to_owned())),
+        data: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// Records who approved a proposal and when.
+pub async fn mark_approved<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    proposal::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        approved_at: Set(Some(now)),
+        approved_by_user_id: Set(Some(user_id)),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Records when a proposal went out and by when the answers are due.
+pub async fn mark_sent<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+    due: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    proposal::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        sent_at: Set(Some(now)),
+        answer_due_at: Set(Some(due)),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// The placement of a proposal, if one was started.
+pub async fn placement_of<C: ConnectionTrait>(
+    db: &C,
+    proposal_id: i64,
+) -> Result<Option<placement::Model>, sea_orm::DbErr> {
+    placement::Entity::find()
+        .filter(placement::Column::ProposalId.eq(proposal_id))
+        .one(db)
+        .await
+}
+
+/// The placement of a proposal, created (empty) when missing.
+pub async fn ensure_placement<C: ConnectionTrait>(
+    db: &C,
+    p: &proposal::Model,
+    municipality_id: i64,
+    now: DateTime<Utc>,
+) -> Result<placement::Model, sea_orm::DbErr> {
+    if let Some(existing) = placement_of(db, p.id).await? {
+        return Ok(existing);
+    }
+    placement::ActiveModel {
+        proposal_id: Set(p.id),
+        unit_id: Set(p.unit_id),
+        household_id: Set(p.household_id),
+        municipality_id: Set(municipality_id),
+        jobcenter_status: Set(None),
+        jobcenter_requested_on: Set(None),
+        jobcenter_decided_on: Set(None),
+        lease_kind: Set(None),
+        lease_signed_on: Set(None),
+        lease_start: Set(None),
+        rent_cold_cents: Set(None),
+        service_charges_cents: Set(None),
+        heating_costs_cents: Set(None),
+        moved_in_on: Set(None),
+        freed_site: Set(None),
+        places_freed: Set(0),
+        outcome: Set("open".into()),
+        ended_on: Set(None),
+        end_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Saves a changed placement.
+pub async fn save_placement<C: ConnectionTrait>(
+    db: &C,
+    placement: placement::Model,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let mut row: placement::ActiveModel = placement.into();
+    row = row.reset_all();
+    row.updated_at = Set(now);
+    row.id = sea_orm::ActiveValue::Unchanged(row.id.take().unwrap_or_default());
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Placements of a municipality, newest first.
+pub async fn placements_of_municipality<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+) -> Result<Vec<placement::Model>, sea_orm::DbErr> {
+    placement::Entity::find()
+        .filter(placement::Column::MunicipalityId.eq(municipality_id))
+        .order_by_desc(placement::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Creates the follow-ups of a placement (months after move-in, with due dates).
+pub async fn insert_follow_ups<C: ConnectionTrait>(
+    db: &C,
+    placement_id: i64,
+    due: &[(i32, NaiveDate)],
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    for (month, due_on) in due {
+        follow_up::ActiveModel {
+            placement_id: Set(placement_id),
+            month: Set(*month),
+            due_on: Set(*due_on),
+            status: Set("due".into()),
+            done_on: Set(None),
+            rent_paid: Set(None),
+            problems: Set(None),
+            support_needed: Set(None),
+            note: Set(None),
+            recorded_by_user_id: Set(None),
+            reminder_sent_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The follow-ups of placements, by placement and month.
+pub async fn follow_ups_of<C: ConnectionTrait>(
+    db: &C,
+    placement_ids: &[i64],
+) -> Result<Vec<follow_up::Model>, sea_orm::DbErr> {
+    let mut out = Vec::new();
+    for chunk in placement_ids.chunks(CHUNK) {
+        out.extend(
+            follow_up::Entity::find()
+                .filter(follow_up::Column::PlacementId.is_in(chunk.to_vec()))
+                .order_by_asc(follow_up::Column::PlacementId)
+                .order_by_asc(follow_up::Column::Month)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// What a follow-up found.
+#[derive(Debug, Clone)]
+pub struct FollowUpOutcome {
+    pub done_on: NaiveDate,
+    pub rent_paid: Option<bool>,
+    pub problems: Option<String>,
+    pub support_needed: Option<bool>,
+    pub note: Option<String>,
+    pub by: i64,
+}
+
+/// Records a follow-up's outcome; false when it was recorded already.
+pub async fn record_follow_up<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    outcome: &FollowUpOutcome,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let result = follow_up::Entity::update_many()
+        .col_expr(follow_up::Column::Status, "done".into())
+        .col_expr(follow_up::Column::DoneOn, Some(outcome.done_on).into())
+        .col_expr(follow_up::Column::RentPaid, outcome.rent_paid.into())
+        .col_expr(follow_up::Column::Problems, outcome.problems.clone().into())
+        .col_expr(
+            follow_up::Column::SupportNeeded,
+            outcome.support_needed.into(),
+        )
+        .col_expr(follow_up::Column::Note, outcome.note.clone().into())
+        .col_expr(follow_up::Column::RecordedByUserId, Some(outcome.by).into())
+        .col_expr(follow_up::Column::UpdatedAt, now.into())
+        .filter(follow_up::Column::Id.eq(id))
+        .filter(follow_up::Column::Status.eq("due"))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Marks the open follow-ups of a placement as no longer needed (the tenancy ended).
+pub async fn cancel_follow_ups<C: ConnectionTrait>(
+    db: &C,
+    placement_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    follow_up::Entity::update_many()
+        .col_expr(follow_up::Column::Status, "cancelled".into())
+        .col_expr(follow_up::Column::UpdatedAt, now.into())
+        .filter(follow_up::Column::PlacementId.eq(placement_id))
+        .filter(follow_up::Column::Status.eq("due"))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A viewing arranged by a coordinator.
+#[derive(Debug, Clone)]
+pub struct NewViewing {
+    pub proposal_id: i64,
+    pub starts_at: DateTime<Utc>,
+    pub place: String,
+    pub companion_user_id: Option<i64>,
+    pub companion_name: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Stores a scheduled viewing; proposed times of the same proposal that were not chosen
+/// are marked as such. Returns the viewing's id.
+pub async fn schedule_viewing<C: ConnectionTrait>(
+    db: &C,
+    v: &NewViewing,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    viewing::Entity::update_many()
+        .col_expr(viewing::Column::Status, "not_chosen".into())
+        .col_expr(viewing::Column::UpdatedAt, now.into())
+        .filter(viewing::Column::ProposalId.eq(v.proposal_id))
+        .filter(viewing::Column::Status.eq("proposed"))
+        .exec(db)
+        .await?;
+    viewing::Entity::update_many()
+        .col_expr(viewing::Column::Status, "moved".into())
+        .col_expr(viewing::Column::UpdatedAt, now.into())
+        .filter(viewing::Column::ProposalId.eq(v.proposal_id))
+        .filter(viewing::Column::Status.eq("scheduled"))
+        .exec(db)
+        .await?;
+    let row = viewing::ActiveModel {
+        proposal_id: Set(v.proposal_id),
+        status: Set("scheduled".into()),
+        proposed_by: Set("coordinator".into()),
+        starts_at: Set(v.starts_at),
+        ends_at: Set(None),
+        place: Set(v.place.clone()),
+        accompanied_by_user_id: Set(v.companion_user_id),
+        accompanied_by_name: Set(v.companion_name.clone()),
+        note: Set(v.note.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// Marks the scheduled viewing of a proposal as held, with a note.
+pub async fn viewing_held<C: ConnectionTrait>(
+    db: &C,
+    proposal_id: i64,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let mut update = viewing::Entity::update_many()
+        .col_expr(viewing::Column::Status, "held".into())
+        .col_expr(viewing::Column::UpdatedAt, now.into());
+    if note.is_some() {
+        update = update.col_expr(viewing::Column::Note, note.into());
+    }
+    update
+        .filter(viewing::Column::ProposalId.eq(proposal_id))
+        .filter(viewing::Column::Status.eq("scheduled"))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Scheduled and held viewings a volunteer accompanies, by time.
+pub async fn viewings_accompanied_by<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+) -> Result<Vec<viewing::Model>, sea_orm::DbErr> {
+    viewing::Entity::find()
+        .filter(viewing::Column::AccompaniedByUserId.eq(user_id))
+        .filter(viewing::Column::Status.is_in(["scheduled", "held"]))
+        .order_by_asc(viewing::Column::StartsAt)
+        .all(db)
+        .await
+}

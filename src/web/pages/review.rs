@@ -1,0 +1,488 @@
+//! Match review: the runs of a municipality, starting a run, one run's proposals with
+//! their explanations and alternatives, bulk approval, picking an alternative, and
+//! "why not" for any pair.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::pipeline::{blocked_message, state_label};
+use super::staff::{Staff, StaffNav, nav, require_coordinator};
+use super::{AuthedForm, Chrome};
+use crate::domain::Locale;
+use crate::domain::pipeline::ProposalState;
+use crate::engine::explain;
+use crate::i18n::{Texts, fill};
+use crate::services::matching::{self, Scope, Trigger};
+use crate::services::pipeline::{self, StoredCriterion};
+use crate::services::review::{self, WhyNot};
+use crate::services::{Actor, staff};
+use crate::web::error::PageError;
+
+/// A criterion line.
+#[derive(Debug, Clone)]
+pub struct CriterionLine {
+    pub name: String,
+    pub weight: String,
+    pub points: String,
+    pub text: String,
+}
+
+/// The criteria of a score as lines of a table.
+pub fn criterion_lines(
+    t: Texts,
+    locale: Locale,
+    criteria: &[StoredCriterion],
+) -> Vec<CriterionLine> {
+    criteria
+        .iter()
+        .map(|c| CriterionLine {
+            name: {
+                let key = format!("criteria.{}", c.name);
+                let label = t.get(&key);
+                if label == key {
+                    c.name.clone()
+                } else {
+                    label.to_owned()
+                }
+            },
+            weight: format!("{} %", explain::number(locale, c.weight * 100.0, 0)),
+            points: explain::number(locale, c.points * c.weight * 100.0, 1),
+            text: c.text(locale).to_owned(),
+        })
+        .collect()
+}
+
+fn percent(locale: Locale, score: f64) -> String {
+    format!("{} %", explain::number(locale, score * 100.0, 1))
+}
+
+/// A run in the list.
+#[derive(Debug, Clone)]
+pub struct RunLine {
+    pub id: i64,
+    pub started: String,
+    pub scope: String,
+    pub trigger: String,
+    pub households: i32,
+    pub units: i32,
+    pub assigned: i32,
+    pub status: String,
+}
+
+/// `GET /m/{mid}/runs`.
+#[derive(Template, WebTemplate)]
+#[template(path = "runs.html")]
+pub struct RunsPage {
+    pub chrome: Chrome,
+    pub nav: StaffNav,
+    pub csrf: String,
+    pub mid: i64,
+    pub runs: Vec<RunLine>,
+}
+
+fn when(locale: Locale, at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = crate::domain::time::to_berlin(at);
+    format!(
+        "{} {}",
+        explain::date(locale, local.date_naive()),
+        local.format("%H:%M")
+    )
+}
+
+/// `GET /m/{mid}/runs`.
+pub async fn list_runs(
+    Path(mid): Path<i64>,
+    Staff { ctx, user }: Staff,
+) -> Result<Response, PageError> {
+    require_coordinator(&user)?;
+    let t = ctx.t();
+    let runs = review::runs_of(&ctx.app, &user, mid)
+        .await?
+        .into_iter()
+        .map(|r| RunLine {
+            id: r.id,
+            started: when(ctx.locale, r.started_at),
+            scope: if r.municipality_id.is_some() {
+                t.get("review.scope_municipality").to_owned()
+            } else {
+                t.get("review.scope_all").to_owned()
+            },
+            trigger: t.get(&format!("review.trigger.{}", r.trigger)).to_owned(),
+            households: r.households_count,
+            units: r.units_count,
+            assigned: r.assigned_count,
+            status: r.status,
+        })
+        .collect();
+    Ok(RunsPage {
+        chrome: ctx.chrome(),
+        nav: nav(&ctx, &user, Some(mid), "/runs").await?,
+        csrf: ctx.csrf(),
+        mid,
+        runs,
+    }
+    .into_response())
+}
+
+/// `POST /m/{mid}/runs`: starts a run for the municipality.
+pub async fn start_run(
+    Path(mid): Path<i64>,
+    AuthedForm { ctx, user, .. }: AuthedForm,
+) -> Result<Response, PageError> {
+    require_coordinator(&user)?;
+    staff::municipality(&ctx.app, &user, mid, true).await?;
+    let summary = matching::run(
+        &ctx.app,
+        &Actor::User(user.clone()),
+        Scope::Municipality(mid),
+        Trigger::Manual,
+    )
+    .await?;
+    ctx.session.flash("success", "review.run_done");
+    Ok(Redirect::to(&format!("/runs/{}", summary.run_id)).into_response())
+}
+
+/// A candidate household in the review.
+#[derive(Debug, Clone)]
+pub struct CandidateView {
+    pub id: i64,
+    pub household_id: i64,
+    pub reference: String,
+    pub persons: String,
+    pub score: String,
+    pub criteria: Vec<CriterionLine>,
+}
+
+/// A unit in the review.
+#[derive(Debug, Clone)]
+pub struct UnitView {
+    pub unit_id: i64,
+    pub address: String,
+    pub facts: String,
+    pub proposal_id: Option<i64>,
+    pub state: String,
+    pub waiting: bool,
+    pub override_reason: Option<String>,
+    pub chosen: Option<CandidateView>,
+    pub alternatives: Vec<CandidateView>,
+}
+
+/// `GET /runs/{id}`.
+#[derive(Template, WebTemplate)]
+#[template(path = "run.html")]
+pub struct RunPage {
+    pub chrome: Chrome,
+    pub nav: StaffNav,
+    pub csrf: String,
+    pub id: i64,
+    pub mid: i64,
+    pub summary: Vec<(String, String)>,
+    pub units: Vec<UnitView>,
+    pub waiting: usize,
+    pub problems: Vec<String>,
+}
+
+async fn run_page(
+    ctx: &super::PageCtx,
+    user: &crate::services::CurrentUser,
+    id: i64,
+    problems: Vec<String>,
+) -> Result<Response, PageError> {
+    let t = ctx.t();
+    let locale = ctx.locale;
+    let detail = review::run_detail(&ctx.app, user, id).await?;
+    let run = &detail.run;
+    let mid = match run.municipality_id {
+        Some(m) => m,
+        None => detail
+            .units
+            .first()
+            .map(|u| u.municipality_id)
+            .or(user.municipalities.first().copied())
+            .unwrap_or(0),
+    };
+    let names = matching::municipality_names(&ctx.app).await?;
+    let versions = detail
+        .rule_sets
+        .iter()
+        .map(|(m, v)| format!("{} v{v}", names.get(m).cloned().unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let summary = vec![
+        (
+            t.get("review.started").to_owned(),
+            when(locale, run.started_at),
+        ),
+        (
+            t.get("review.as_of").to_owned(),
+            explain::date(locale, run.as_of),
+        ),
+        (
+            t.get("review.counts").to_owned(),
+            fill(
+                t.get("review.counts_text"),
+                &[
+                    ("households", &run.households_count.to_string()),
+                    ("units", &run.units_count.to_string()),
+                    ("eligible", &run.eligible_pairs.to_string()),
+                    ("assigned", &run.assigned_count.to_string()),
+                ],
+            ),
+        ),
+        (t.get("review.rules_used").to_owned(), versions),
+        (
+            t.get("review.elapsed").to_owned(),
+            format!("{} ms", run.elapsed_ms),
+        ),
+    ];
+    let waiting = detail.waiting().len();
+    let candidate = |c: &review::Candidate| CandidateView {
+        id: c.id,
+        household_id: c.household_id,
+        reference: c.reference.clone(),
+        persons: explain::persons(locale, c.persons as u32),
+        score: percent(locale, c.score),
+        criteria: criterion_lines(t, locale, &c.criteria),
+    };
+    let units = detail
+        .units
+        .iter()
+        .map(|u| {
+            // What is proposed now: the coordinator's pick, or the engine's suggestion.
+            let chosen = match &u.proposal {
+                Some(p) if p.origin == "override" => u
+                    .alternatives
+                    .iter()
+                    .find(|c| Some(c.id) == p.candidate_id)
+                    .map(candidate),
+                _ => u.assigned.as_ref().map(candidate),
+            };
+            UnitView {
+                unit_id: u.unit_id,
+                address: u.address.clone(),
+                facts: format!(
+                    "{} m² · {} {} · {} {}",
+                    explain::compact(locale, u.area_m2),
+                    explain::compact(locale, u.rooms),
+                    t.get("pipeline.rooms"),
+                    u.gross_cold_rent.format(locale),
+                    t.get("review.gross_cold_short"),
+                ),
+                proposal_id: u.proposal.as_ref().map(|p| p.id),
+                state: u
+                    .proposal
+                    .as_ref()
+                    .map(|p| state_label(t, p.state))
+                    .unwrap_or_default(),
+                waiting: u
+                    .proposal
+                    .as_ref()
+                    .is_some_and(|p| p.state == ProposalState::Suggested),
+                override_reason: u.proposal.as_ref().and_then(|p| p.override_reason.clone()),
+                alternatives: u
+                    .alternatives
+                    .iter()
+                    .filter(|c| chosen.as_ref().is_none_or(|x| x.id != c.id))
+                    .map(candidate)
+                    .collect(),
+                chosen,
+            }
+        })
+        .collect();
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = RunPage {
+        chrome: ctx.chrome(),
+        nav: nav(ctx, user, Some(mid), "/runs").await?,
+        csrf: ctx.csrf(),
+        id,
+        mid,
+        summary,
+        units,
+        waiting,
+        problems,
+    };
+    Ok((status, page).into_response())
+}
+
+/// `GET /runs/{id}`.
+pub async fn show_run(
+    Path(id): Path<i64>,
+    Staff { ctx, user }: Staff,
+) -> Result<Response, PageError> {
+    require_coordinator(&user)?;
+    run_page(&ctx, &user, id, Vec::new()).await
+}
+
+/// `POST /runs/{id}/approve`: approves the ticked suggestions (all waiting by default).
+pub async fn approve_run(
+    Path(id): Path<i64>,
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    require_coordinator(&user)?;
+    let t = ctx.t();
+    let detail = review::run_detail(&ctx.app, &user, id).await?;
+    let waiting = detail.waiting();
+    let ticked: Vec<i64> = form
+        .all("proposal")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .filter(|p| waiting.contains(p))
+        .collect();
+    if ticked.is_empty() {
+        return run_page(
+            &ctx,
+            &user,
+            id,
+            vec![t.get("review.none_ticked").to_owned()],
+        )
+        .await;
+    }
+    let (done, failed) = pipeline::approve_many(&ctx.app, &user, &ticked).await?;
+    if failed.is_empty() {
+        ctx.session.flash("success", "review.approved_all");
+        return Ok(Redirect::to(&format!("/runs/{id}")).into_response());
+    }
+    let mut problems = vec![fill(
+        t.get("review.approved_some"),
+        &[
+            ("done", &done.to_string()),
+            ("failed", &failed.len().to_string()),
+        ],
+    )];
+    for (pid, e) in failed {
+        problems.push(format!("#{pid}: {}", blocked_message(t, ctx.locale, &e)));
+    }
+    run_page(&ctx, &user, id, problems).await
+}
+
+/// `POST /runs/{id}/pick`: approves an alternative instead of the suggestion.
+pub async fn pick_alternative(
+    Path(id): Path<i64>,
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    require_coordinator(&user)?;
+    let t = ctx.t();
+    let candidate: i64 = form
+        .get("candidate")
+        .parse()
+        .map_err(|_| PageError::BadRequest("candidate".into()))?;
+    match pipeline::pick_alternative(&ctx.app, &user, candidate, form.get("reason")).await? {
+        Ok(pid) => {
+            ctx.session.flash("success", "review.picked");
+            Ok(Redirect::to(&format!("/workspace/proposals/{pid}")).into_response())
+        }
+        Err(e) => run_page(&ctx, &user, id, vec![blocked_message(t, ctx.locale, &e)]).await,
+    }
+}
+
+/// Query of the "why not" page.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WhyNotQuery {
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub household: String,
+}
+
+/// `GET /m/{mid}/why-not`.
+#[derive(Template, WebTemplate)]
+#[template(path = "why_not.html")]
+pub struct WhyNotPage {
+    pub chrome: Chrome,
+    pub nav: StaffNav,
+    pub mid: i64,
+    pub units: Vec<(String, String, bool)>,
+    pub household: String,
+    pub asked: bool,
+    pub not_found: bool,
+    pub heading: String,
+    pub eligible: Option<String>,
+    pub rules: Vec<String>,
+    pub criteria: Vec<CriterionLine>,
+    pub no_rules: bool,
+}
+
+/// `GET /m/{mid}/why-not?unit=..&household=..`.
+pub async fn why_not(
+    Path(mid): Path<i64>,
+    Query(q): Query<WhyNotQuery>,
+    Staff { ctx, user }: Staff,
+) -> Result<Response, PageError> {
+    require_coordinator(&user)?;
+    let t = ctx.t();
+    let locale = ctx.locale;
+    let unit_list = staff::units_of(&ctx.app, &user, mid).await?;
+    let units = unit_list
+        .iter()
+        .map(|u| {
+            let a = &u.details.address;
+            (
+                u.id.to_string(),
+                format!(
+                    "{} {}, {} ({})",
+                    a.street,
+                    a.house_number,
+                    a.town,
+                    t.get(&format!("unit.status.{}", u.status.as_str()))
+                ),
+                q.unit == u.id.to_string(),
+            )
+        })
+        .collect();
+    let mut page = WhyNotPage {
+        chrome: ctx.chrome(),
+        nav: nav(&ctx, &user, Some(mid), "/runs").await?,
+        mid,
+        units,
+        household: q.household.clone(),
+        asked: false,
+        not_found: false,
+        heading: String::new(),
+        eligible: None,
+        rules: Vec::new(),
+        criteria: Vec::new(),
+        no_rules: false,
+    };
+    if let (Ok(unit_id), false) = (q.unit.parse::<i64>(), q.household.trim().is_empty()) {
+        page.asked = true;
+        match review::why_not(&ctx.app, &user, unit_id, &q.household).await? {
+            None => page.not_found = true,
+            Some((unit_label, reference, verdict)) => {
+                page.heading = fill(
+                    t.get("review.why_heading"),
+                    &[("household", &reference), ("unit", &unit_label)],
+                );
+                match verdict {
+                    WhyNot::NoRules => page.no_rules = true,
+                    WhyNot::Ineligible { rules } => {
+                        page.rules = rules
+                            .into_iter()
+                            .map(|(de, en)| if locale == Locale::En { en } else { de })
+                            .collect();
+                    }
+                    WhyNot::Eligible { score, criteria } => {
+                        page.eligible = Some(fill(
+                            t.get("review.why_eligible"),
+                            &[("score", &percent(locale, score))],
+                        ));
+                        page.criteria = criterion_lines(t, locale, &criteria);
+                    }
+                }
+            }
+        }
+    }
+    let status = if page.not_found {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, page).into_response())
+}
