@@ -15,6 +15,7 @@ pub mod engine;
 pub mod geodata;
 pub mod i18n;
 pub mod mail;
+pub mod reports;
 pub mod server;
 pub mod services;
 pub mod sim;

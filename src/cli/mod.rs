@@ -2,10 +2,12 @@
 
 mod bench;
 mod demo;
+mod import;
 mod matching;
 mod migrate;
 mod scenario;
 mod serve;
+mod user;
 
 use std::process::ExitCode;
 
@@ -38,6 +40,10 @@ pub enum Command {
     Scenario(scenario::ScenarioArgs),
     /// Time the matching engine on generated scenarios (and compare with scipy).
     Bench(bench::BenchArgs),
+    /// Import households or units from a CSV file (all or nothing, with a report).
+    Import(import::ImportArgs),
+    /// Manage staff accounts (`user create`).
+    User(user::UserArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -51,6 +57,8 @@ pub fn run() -> ExitCode {
         Command::Match(args) if args.is_offline() => matching::run_scenario(&args),
         Command::Match(args) => with_settings(|loaded| matching::run_live(loaded, args)),
         Command::Bench(args) => report(bench::run(&args)),
+        Command::Import(args) => with_settings(|loaded| import::run(loaded, args)),
+        Command::User(args) => with_settings(|loaded| user::run(loaded, args)),
         Command::Scenario(args) => match args.command {
             scenario::ScenarioCommand::Generate(generate) => report(scenario::generate(&generate)),
             scenario::ScenarioCommand::Export(export) => {

@@ -91,12 +91,12 @@ pub struct SignUp {
     pub locale: Locale,
 }
 
-fn random_token() -> Result<String, ServiceError> {
+pub(crate) fn random_token() -> Result<String, ServiceError> {
     crate::util::random_hex(32)
         .map_err(|e| ServiceError::Other(anyhow::anyhow!("no randomness: {e}")))
 }
 
-fn link(app: &App, path: &str) -> String {
+pub(crate) fn link(app: &App, path: &str) -> String {
     format!(
         "{}{path}",
         app.settings.server.base_url.trim_end_matches('/')
@@ -611,7 +611,8 @@ pub async fn invite_landlord<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The landlord an invitation link is for: (landlord id, name, e-mail), if still valid.
+/// Who an invitation link is for: (id of the landlord or the staff user, name, e-mail),
+/// if still valid.
 pub async fn check_invitation(
     app: &App,
     token: &str,
@@ -620,6 +621,16 @@ pub async fn check_invitation(
         Ok(row) => row,
         Err(outcome) => return Ok(Err(outcome)),
     };
+    if let Some(user_id) = row.user_id {
+        // A staff member invited by an admin: the account exists without a password.
+        let Some(user) = users::find(&app.db, user_id).await? else {
+            return Ok(Err(LinkOutcome::Unknown));
+        };
+        if user.password_hash.is_some() || user.disabled_at.is_some() {
+            return Ok(Err(LinkOutcome::AlreadyUsed));
+        }
+        return Ok(Ok((user.id, user.display_name, user.email)));
+    }
     let Some(landlord) = landlords::find(&app.db, row.landlord_id.unwrap_or(0)).await? else {
         return Ok(Err(LinkOutcome::Unknown));
     };
@@ -631,6 +642,51 @@ pub async fn check_invitation(
         landlord.display_name,
         landlord.contact_email.unwrap_or_default(),
     )))
+}
+
+/// Accepts a staff member's invitation: sets the password (which confirms the address).
+async fn accept_staff_invitation(
+    app: &App,
+    token_id: i64,
+    user_id: i64,
+    password: &str,
+    repeat: &str,
+    locale: Locale,
+) -> Result<Result<i64, LinkOutcome>, ServiceError> {
+    let now = app.clock.now();
+    let Some(user) = users::find(&app.db, user_id).await? else {
+        return Ok(Err(LinkOutcome::Unknown));
+    };
+    let mut errors = FieldErrors::default();
+    if let Some(problem) = password_problem(password, &user.email) {
+        errors.add("password", problem);
+    }
+    if password != repeat {
+        errors.add("password_repeat", "validation.password_mismatch");
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let hash = hash_password(password)?;
+    let txn = app.db.begin().await?;
+    if !tokens::mark_used(&txn, token_id, now).await? {
+        return Ok(Err(LinkOutcome::AlreadyUsed));
+    }
+    users::set_password(&txn, user_id, &hash, now).await?;
+    users::set_locale(&txn, user_id, locale, now).await?;
+    audit::record(
+        &txn,
+        &Actor::System,
+        "accept_invitation",
+        "users",
+        Some(user_id),
+        None,
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(user_id))
 }
 
 /// Accepts an invitation: creates the landlord's account (confirmed: the link came to
@@ -647,6 +703,9 @@ pub async fn accept_invitation(
         Ok(row) => row,
         Err(outcome) => return Ok(Err(outcome)),
     };
+    if let Some(user_id) = row.user_id {
+        return accept_staff_invitation(app, row.id, user_id, password, repeat, locale).await;
+    }
     let Some(landlord) = landlords::find(&app.db, row.landlord_id.unwrap_or(0)).await? else {
         return Ok(Err(LinkOutcome::Unknown));
     };

@@ -3,10 +3,14 @@
 //! log. Pages, the API, jobs and the CLI all come through here.
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod demo;
 pub mod households;
+pub mod import;
+pub mod map;
 pub mod matching;
 pub mod photos;
 pub mod pipeline;

@@ -121,7 +121,10 @@ pub fn fields_of(rules: Option<&RuleSet>) -> Vec<(String, String)> {
             .iter()
             .find(|(p, _)| *p == persons)
             .map(|(_, a)| *a);
-        out.push((format!("area_{persons}"), area.map(number).unwrap_or_default()));
+        out.push((
+            format!("area_{persons}"),
+            area.map(number).unwrap_or_default(),
+        ));
     }
     out.push((
         "extra_cap".into(),

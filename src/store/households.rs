@@ -483,3 +483,17 @@ pub async fn find_by_reference<C: ConnectionTrait>(
         .await?
         .map(|h| h.id))
 }
+
+/// The id of the household with exactly this reference in the municipality.
+pub async fn id_of_reference<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+    reference: &str,
+) -> Result<Option<i64>, sea_orm::DbErr> {
+    Ok(household::Entity::find()
+        .filter(household::Column::MunicipalityId.eq(municipality_id))
+        .filter(household::Column::Reference.eq(reference))
+        .one(db)
+        .await?
+        .map(|h| h.id))
+}

@@ -14,6 +14,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("static/bleibe.css"),
     ),
     (
+        "map.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/map.js"),
+    ),
+    (
         "unit-form.js",
         "text/javascript; charset=utf-8",
         include_bytes!("static/unit-form.js"),

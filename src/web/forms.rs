@@ -80,6 +80,27 @@ impl Field {
         }
     }
 
+    /// A field whose label is given (not looked up), e.g. one of a numbered row.
+    pub fn labelled(name: &str, label: String, kind: Kind) -> Self {
+        Self {
+            name: name.to_owned(),
+            label,
+            kind,
+            value: String::new(),
+            checked: false,
+            error: None,
+            hint: None,
+            required: false,
+            choices: Vec::new(),
+            autocomplete: "off",
+            inputmode: "",
+            suffix: None,
+            accept: "",
+            multiple: false,
+            narrow: matches!(kind, Kind::Number | Kind::Date),
+        }
+    }
+
     /// Sets the value.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = value.into();

@@ -25,7 +25,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
-use pages::{auth, households, pipeline, review, rules, units};
+use pages::{admin, auth, figures, households, import, pipeline, review, rules, units};
 
 /// The header that carries a request's id, set by us or by a proxy in front.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -131,6 +131,32 @@ pub fn router(app: App) -> Router {
             "/programmes/{id}/edit",
             get(rules::edit_programme).post(rules::update_programme),
         )
+        .route(
+            "/admin/users",
+            get(admin::list_users).post(admin::create_user),
+        )
+        .route("/admin/users/{id}/{action}", post(admin::user_action))
+        .route("/admin/municipalities", get(admin::list_municipalities))
+        .route(
+            "/admin/municipalities/new",
+            get(admin::new_municipality).post(admin::create_municipality),
+        )
+        .route(
+            "/admin/municipalities/{id}/edit",
+            get(admin::edit_municipality).post(admin::update_municipality),
+        )
+        .route(
+            "/m/{mid}/import",
+            get(import::show_import).post(import::upload),
+        )
+        .route("/m/{mid}/import/template/{file}", get(import::template))
+        .route("/imports/{id}", get(import::show_report))
+        .route("/flags/{id}/resolve", post(import::resolve_flag))
+        .route("/m/{mid}", get(figures::show))
+        .route("/m/{mid}/export/{file}", get(figures::export))
+        .route("/m/{mid}/report/{year}", get(figures::year_report))
+        .route("/m/{mid}/map", get(figures::map))
+        .route("/m/{mid}/map.json", get(figures::map_points))
         .route("/viewings", get(pipeline::my_viewings))
         .route("/viewings/{id}", post(pipeline::record_viewing))
         .route_layer(axum::middleware::from_fn_with_state(

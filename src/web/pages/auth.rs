@@ -625,8 +625,18 @@ pub async fn accept_invitation(
     {
         Ok(Ok(user_id)) => {
             ctx.session.login(user_id)?;
-            ctx.session.flash("success", "auth.invitation_done");
-            Ok(Redirect::to("/dashboard").into_response())
+            let role = accounts::current_user(&ctx.app, user_id)
+                .await?
+                .map(|u| u.role);
+            ctx.session.flash(
+                "success",
+                if role == Some(crate::domain::roles::Role::Landlord) {
+                    "auth.invitation_done"
+                } else {
+                    "auth.invitation_done_staff"
+                },
+            );
+            Ok(Redirect::to(super::home_of(role)).into_response())
         }
         Ok(Err(outcome)) => Ok(link_problem(&ctx, outcome)),
         Err(ServiceError::Fields(errors)) => Ok(new_password_page(

@@ -1,9 +1,12 @@
 //! Server-rendered pages, one typed template struct per page.
 
+pub mod admin;
 pub mod auth;
 pub mod dashboard;
+pub mod figures;
 pub mod home;
 pub mod households;
+pub mod import;
 pub mod language;
 pub mod pipeline;
 pub mod review;

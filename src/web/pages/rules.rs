@@ -52,12 +52,10 @@ pub struct ProgrammeLine {
 }
 
 fn field(t: Texts, f: Fields<'_>, errors: &FieldErrors, name: &str, label: String) -> Field {
-    let mut field = Field::new(t, "rules", name, Kind::Number)
+    Field::labelled(name, label, Kind::Number)
         .value(f.get(name))
         .inputmode("decimal")
-        .error_from(t, errors);
-    field.label = label;
-    field
+        .error_from(t, errors)
 }
 
 fn sections(t: Texts, f: Fields<'_>, errors: &FieldErrors) -> Vec<Section> {
@@ -85,9 +83,25 @@ fn sections(t: Texts, f: Fields<'_>, errors: &FieldErrors) -> Vec<Section> {
             .suffix("m²"),
         );
     }
-    caps.push(field(t, f, errors, "extra_cap", t.get("rules.labels.extra_cap").into()).suffix("€"));
     caps.push(
-        field(t, f, errors, "extra_area", t.get("rules.labels.extra_area").into()).suffix("m²"),
+        field(
+            t,
+            f,
+            errors,
+            "extra_cap",
+            t.get("rules.labels.extra_cap").into(),
+        )
+        .suffix("€"),
+    );
+    caps.push(
+        field(
+            t,
+            f,
+            errors,
+            "extra_area",
+            t.get("rules.labels.extra_area").into(),
+        )
+        .suffix("m²"),
     );
     let weights = Criterion::ALL
         .iter()
@@ -155,7 +169,8 @@ fn sections(t: Texts, f: Fields<'_>, errors: &FieldErrors) -> Vec<Section> {
 }
 
 fn money(locale: Locale, c: Option<i64>) -> String {
-    c.map(|c| Cents(c).format(locale)).unwrap_or_else(|| "–".into())
+    c.map(|c| Cents(c).format(locale))
+        .unwrap_or_else(|| "–".into())
 }
 
 async fn rules_page(
@@ -179,7 +194,10 @@ async fn rules_page(
             table.push((
                 persons.to_string(),
                 r.rent_caps.cap_for(persons).format(locale),
-                format!("{} m²", explain::compact(locale, r.area_norms.area_for(persons))),
+                format!(
+                    "{} m²",
+                    explain::compact(locale, r.area_norms.area_for(persons))
+                ),
             ));
         }
         table.push((
@@ -200,8 +218,12 @@ async fn rules_page(
         ));
         settings.push((
             t.get("rules.labels.auto_approve").to_owned(),
-            t.get(if r.auto_approve { "common.yes" } else { "common.no" })
-                .to_owned(),
+            t.get(if r.auto_approve {
+                "common.yes"
+            } else {
+                "common.no"
+            })
+            .to_owned(),
         ));
     }
     let versions = versions

@@ -43,6 +43,7 @@ pub struct RequestRow {
 #[template(path = "workspace.html")]
 pub struct WorkspacePage {
     pub chrome: Chrome,
+    pub nav: super::staff::StaffNav,
     pub csrf: String,
     pub entry_fields: Vec<Field>,
     pub entry_errors: bool,
@@ -128,6 +129,7 @@ async fn page(
     };
     let page = WorkspacePage {
         chrome: ctx.chrome(),
+        nav: super::staff::nav(ctx, user, None, "workspace").await?,
         csrf: ctx.csrf(),
         entry_fields,
         entry_errors: !errors.is_empty(),

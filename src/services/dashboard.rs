@@ -1,0 +1,902 @@
+//! Figures of a municipality: the dashboard, the exports (CSV, XLSX) and the yearly report
+//! for the Regierungspräsidium.
+//!
+//! A municipality's figures count every proposal and placement that touches it: its flat
+//! or its household. A household from one town placed in a flat of the next counts in
+//! both (each municipality reports its own work). Figures are computed by a pure function
+//! from the loaded rows, so they can be checked on a fixed data set.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use entities::{
+    follow_up, household, incentive_programme, placement, proposal, unit, unit_incentive,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{Actor, CurrentUser, ServiceError, audit};
+use crate::app::App;
+use crate::domain::household::HouseholdStatus;
+use crate::domain::pipeline::ProposalState;
+use crate::domain::{Cents, Locale};
+use crate::i18n::Texts;
+use crate::reports::{Cell, Table};
+use crate::store::pipeline as pipeline_store;
+
+/// Everything the figures are computed from.
+#[derive(Debug, Clone, Default)]
+pub struct Data {
+    pub municipality_id: i64,
+    pub households: Vec<household::Model>,
+    /// Members per household id.
+    pub persons: BTreeMap<i64, usize>,
+    pub units: Vec<unit::Model>,
+    pub proposals: Vec<proposal::Model>,
+    pub placements: Vec<placement::Model>,
+    pub follow_ups: Vec<follow_up::Model>,
+    pub incentives: Vec<unit_incentive::Model>,
+    pub programmes: Vec<incentive_programme::Model>,
+    /// Unit address and household reference by proposal id (for lists).
+    pub labels: BTreeMap<i64, (String, String)>,
+    /// Answer days of the municipality's rules (when proposals count as stalled).
+    pub answer_days: u32,
+}
+
+/// A proposal that has not moved for too long.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stalled {
+    pub proposal_id: i64,
+    pub state: ProposalState,
+    pub since: DateTime<Utc>,
+    pub unit: String,
+    pub household: String,
+}
+
+/// The dashboard's figures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    pub households_by_status: Vec<(HouseholdStatus, u64)>,
+    pub proposals_by_stage: Vec<(&'static str, u64)>,
+    pub stalled: Vec<Stalled>,
+    /// Move-ins per month (first day of the month), the last 12 months, oldest first.
+    pub placements_per_month: Vec<(NaiveDate, u64)>,
+    pub median_days_to_move_in: Option<f64>,
+    pub moved_in: u64,
+    pub persons_placed: u64,
+    pub places_freed: i64,
+    pub incentives_committed: Cents,
+    pub incentives_paid: Cents,
+    pub sustained_12_months: u64,
+    pub ended_early: u64,
+}
+
+fn state_of(p: &proposal::Model) -> Option<ProposalState> {
+    p.state.parse().ok()
+}
+
+/// The first day of the month of `d`.
+fn month_of(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+/// The median of some numbers (`None` when there are none).
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    })
+}
+
+/// Computes the figures as of `now`.
+pub fn figures(data: &Data, now: DateTime<Utc>) -> Figures {
+    let today = crate::domain::time::berlin_date(now);
+    let mut f = Figures {
+        households_by_status: HouseholdStatus::ALL
+            .iter()
+            .map(|s| {
+                (
+                    *s,
+                    data.households
+                        .iter()
+                        .filter(|h| {
+                            h.status == s.as_str() && h.municipality_id == data.municipality_id
+                        })
+                        .count() as u64,
+                )
+            })
+            .collect(),
+        ..Default::default()
+    };
+    f.proposals_by_stage = super::pipeline::STAGES
+        .iter()
+        .map(|(stage, states)| {
+            (
+                *stage,
+                data.proposals
+                    .iter()
+                    .filter(|p| state_of(p).is_some_and(|s| states.contains(&s)))
+                    .count() as u64,
+            )
+        })
+        .collect();
+    let stall_after = chrono::Duration::days(i64::from(data.answer_days.max(1)));
+    for p in &data.proposals {
+        let Some(state) = state_of(p) else { continue };
+        let stalled = if state.awaits_answer() {
+            p.answer_due_at.is_some_and(|due| due < now)
+        } else {
+            state.holds_unit_and_household()
+                && state != ProposalState::MovedIn
+                && p.state_changed_at + stall_after < now
+        };
+        if stalled {
+            let (unit, household) = data.labels.get(&p.id).cloned().unwrap_or_default();
+            f.stalled.push(Stalled {
+                proposal_id: p.id,
+                state,
+                since: p.state_changed_at,
+                unit,
+                household,
+            });
+        }
+    }
+    f.stalled.sort_by_key(|s| (s.since, s.proposal_id));
+    // Move-ins per month over the last 12 months.
+    let mut month = month_of(today);
+    let mut months = Vec::new();
+    for _ in 0..12 {
+        months.push(month);
+        month = month_of(month - chrono::Duration::days(1));
+    }
+    months.reverse();
+    let moved: Vec<&placement::Model> = data
+        .placements
+        .iter()
+        .filter(|p| p.moved_in_on.is_some())
+        .collect();
+    f.placements_per_month = months
+        .iter()
+        .map(|m| {
+            (
+                *m,
+                moved
+                    .iter()
+                    .filter(|p| p.moved_in_on.map(month_of) == Some(*m))
+                    .count() as u64,
+            )
+        })
+        .collect();
+    f.moved_in = moved.len() as u64;
+    f.persons_placed = moved
+        .iter()
+        .map(|p| data.persons.get(&p.household_id).copied().unwrap_or(0) as u64)
+        .sum();
+    f.places_freed = moved.iter().map(|p| i64::from(p.places_freed)).sum();
+    let proposals: BTreeMap<i64, &proposal::Model> =
+        data.proposals.iter().map(|p| (p.id, p)).collect();
+    f.median_days_to_move_in = median(
+        moved
+            .iter()
+            .filter_map(|p| {
+                let proposal = proposals.get(&p.proposal_id)?;
+                let start = crate::domain::time::berlin_date(
+                    proposal.sent_at.unwrap_or(proposal.created_at),
+                );
+                Some((p.moved_in_on? - start).num_days().max(0) as f64)
+            })
+            .collect(),
+    );
+    f.incentives_committed = Cents(
+        data.incentives
+            .iter()
+            .filter(|r| r.status == "granted" || r.status == "paid")
+            .map(|r| r.granted_amount_cents.unwrap_or(0))
+            .sum(),
+    );
+    f.incentives_paid = Cents(
+        data.incentives
+            .iter()
+            .map(|r| r.paid_amount_cents.unwrap_or(0))
+            .sum(),
+    );
+    f.sustained_12_months = data
+        .placements
+        .iter()
+        .filter(|p| p.outcome == "sustained")
+        .count() as u64;
+    f.ended_early = data
+        .placements
+        .iter()
+        .filter(|p| p.outcome == "ended_early")
+        .count() as u64;
+    f
+}
+
+/// Loads a municipality's rows.
+pub async fn load(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+) -> Result<Data, ServiceError> {
+    if !user.can_manage(municipality_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    let db = &app.db;
+    let households = household::Entity::find()
+        .filter(household::Column::MunicipalityId.eq(municipality_id))
+        .order_by_asc(household::Column::Id)
+        .all(db)
+        .await?;
+    let units = unit::Entity::find()
+        .filter(unit::Column::MunicipalityId.eq(municipality_id))
+        .order_by_asc(unit::Column::Id)
+        .all(db)
+        .await?;
+    let rows = pipeline_store::of_municipality(db, municipality_id, None).await?;
+    let mut labels = BTreeMap::new();
+    let mut household_ids: Vec<i64> = households.iter().map(|h| h.id).collect();
+    for r in &rows {
+        labels.insert(
+            r.proposal.id,
+            (
+                format!("{} {}, {}", r.unit.street, r.unit.house_number, r.unit.town),
+                r.household.reference.clone(),
+            ),
+        );
+        household_ids.push(r.household.id);
+    }
+    household_ids.sort_unstable();
+    household_ids.dedup();
+    let persons = crate::store::households::member_counts(db, &household_ids).await?;
+    let proposal_ids: Vec<i64> = rows.iter().map(|r| r.proposal.id).collect();
+    let mut placements = Vec::new();
+    for chunk in proposal_ids.chunks(500) {
+        placements.extend(
+            placement::Entity::find()
+                .filter(placement::Column::ProposalId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    placements.sort_by_key(|p| p.id);
+    let placement_ids: Vec<i64> = placements.iter().map(|p| p.id).collect();
+    let follow_ups = pipeline_store::follow_ups_of(db, &placement_ids).await?;
+    let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+    let mut incentives = Vec::new();
+    for chunk in unit_ids.chunks(500) {
+        incentives.extend(
+            unit_incentive::Entity::find()
+                .filter(unit_incentive::Column::UnitId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    let programmes = incentive_programme::Entity::find()
+        .filter(incentive_programme::Column::MunicipalityId.eq(municipality_id))
+        .order_by_asc(incentive_programme::Column::Id)
+        .all(db)
+        .await?;
+    let answer_days = crate::store::municipalities::current_rule_sets(db)
+        .await?
+        .get(&municipality_id)
+        .map_or(14, |r| r.rules.answer_days);
+    Ok(Data {
+        municipality_id,
+        households,
+        persons,
+        units,
+        proposals: rows.into_iter().map(|r| r.proposal).collect(),
+        placements,
+        follow_ups,
+        incentives,
+        programmes,
+        labels,
+        answer_days,
+    })
+}
+
+/// The dashboard of a municipality.
+pub async fn dashboard(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+) -> Result<Figures, ServiceError> {
+    let data = load(app, user, municipality_id).await?;
+    Ok(figures(&data, app.clock.now()))
+}
+
+/// What can be exported.
+pub const EXPORTS: &[&str] = &["households", "units", "proposals", "placements"];
+
+fn date(d: Option<NaiveDate>) -> Cell {
+    d.map_or(Cell::Empty, Cell::Date)
+}
+
+fn instant(d: Option<DateTime<Utc>>) -> Cell {
+    date(d.map(crate::domain::time::berlin_date))
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn opt_text(s: &Option<String>) -> Cell {
+    s.as_ref().map_or(Cell::Empty, |s| Cell::Text(s.clone()))
+}
+
+fn money(c: Option<i64>) -> Cell {
+    c.map_or(Cell::Empty, Cell::Money)
+}
+
+fn headers(t: Texts, what: &str, names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .map(|n| t.get(&format!("export.{what}.{n}")).to_owned())
+        .collect()
+}
+
+/// One export table.
+pub fn table(data: &Data, what: &str, locale: Locale) -> Option<Table> {
+    let t = Texts::new(locale);
+    let yes_no = |b: bool| text(t.get(if b { "common.yes" } else { "common.no" }));
+    let label = |prefix: &str, v: &str| text(t.get(&format!("{prefix}.{v}")));
+    let (names, rows): (&[&str], Vec<Vec<Cell>>) = match what {
+        "households" => (
+            &[
+                "id",
+                "reference",
+                "status",
+                "persons",
+                "residence_status",
+                "benefit_type",
+                "urgency",
+                "in_follow_up_since",
+                "latest_move_date",
+                "consent",
+                "created",
+            ],
+            data.households
+                .iter()
+                .filter(|h| h.municipality_id == data.municipality_id && h.anonymized_at.is_none())
+                .map(|h| {
+                    vec![
+                        Cell::Int(h.id),
+                        text(h.reference.clone()),
+                        label("household.status", &h.status),
+                        Cell::Int(data.persons.get(&h.id).copied().unwrap_or(0) as i64),
+                        label("household.residence", &h.residence_status),
+                        h.benefit_type
+                            .as_ref()
+                            .map_or(Cell::Empty, |b| label("household.benefit", b)),
+                        Cell::Int(i64::from(h.urgency)),
+                        date(h.in_follow_up_since),
+                        date(h.latest_move_date),
+                        yes_no(h.consent_at.is_some() && h.consent_withdrawn_at.is_none()),
+                        instant(Some(h.created_at)),
+                    ]
+                })
+                .collect(),
+        ),
+        "units" => (
+            &[
+                "id",
+                "street",
+                "house_number",
+                "postal_code",
+                "town",
+                "status",
+                "area",
+                "rooms",
+                "floor",
+                "cold_rent",
+                "service_charges",
+                "heating_costs",
+                "max_occupants",
+                "available_from",
+            ],
+            data.units
+                .iter()
+                .map(|u| {
+                    vec![
+                        Cell::Int(u.id),
+                        text(u.street.clone()),
+                        text(u.house_number.clone()),
+                        text(u.postal_code.clone()),
+                        text(u.town.clone()),
+                        label("unit.status", &u.status),
+                        Cell::Number(u.area_m2),
+                        Cell::Number(u.rooms),
+                        Cell::Int(i64::from(u.floor)),
+                        Cell::Money(u.cold_rent_cents),
+                        Cell::Money(u.service_charges_cents),
+                        Cell::Money(u.heating_costs_cents),
+                        Cell::Int(i64::from(u.max_occupants)),
+                        date(Some(u.available_from)),
+                    ]
+                })
+                .collect(),
+        ),
+        "proposals" => (
+            &[
+                "id",
+                "unit",
+                "household",
+                "state",
+                "origin",
+                "score",
+                "created",
+                "sent",
+                "answer_due",
+                "closed",
+            ],
+            data.proposals
+                .iter()
+                .filter(|p| p.state != ProposalState::Rejected.as_str() || p.approved_at.is_some())
+                .map(|p| {
+                    let (unit, household) = data.labels.get(&p.id).cloned().unwrap_or_default();
+                    vec![
+                        Cell::Int(p.id),
+                        text(unit),
+                        text(household),
+                        label("pipeline.state", &p.state),
+                        text(p.origin.clone()),
+                        Cell::Number((p.score * 1000.0).round() / 10.0),
+                        instant(Some(p.created_at)),
+                        instant(p.sent_at),
+                        instant(p.answer_due_at),
+                        instant(p.closed_at),
+                    ]
+                })
+                .collect(),
+        ),
+        "placements" => (
+            &[
+                "proposal",
+                "unit",
+                "household",
+                "jobcenter",
+                "lease_kind",
+                "lease_signed",
+                "lease_start",
+                "rent_cold",
+                "moved_in",
+                "places_freed",
+                "freed_site",
+                "outcome",
+                "ended_on",
+                "end_reason",
+                "follow_ups_done",
+            ],
+            data.placements
+                .iter()
+                .map(|p| {
+                    let (unit, household) =
+                        data.labels.get(&p.proposal_id).cloned().unwrap_or_default();
+                    let done: Vec<String> = data
+                        .follow_ups
+                        .iter()
+                        .filter(|f| f.placement_id == p.id && f.status == "done")
+                        .map(|f| f.month.to_string())
+                        .collect();
+                    vec![
+                        Cell::Int(p.proposal_id),
+                        text(unit),
+                        text(household),
+                        p.jobcenter_status
+                            .as_ref()
+                            .map_or(Cell::Empty, |s| label("pipeline.jobcenter_status", s)),
+                        p.lease_kind
+                            .as_ref()
+                            .map_or(Cell::Empty, |k| label("pipeline.lease", k)),
+                        date(p.lease_signed_on),
+                        date(p.lease_start),
+                        money(p.rent_cold_cents),
+                        date(p.moved_in_on),
+                        Cell::Int(i64::from(p.places_freed)),
+                        opt_text(&p.freed_site),
+                        label("pipeline.outcomes", &p.outcome),
+                        date(p.ended_on),
+                        opt_text(&p.end_reason),
+                        text(done.join(", ")),
+                    ]
+                })
+                .collect(),
+        ),
+        _ => return None,
+    };
+    Some(Table {
+        name: t.get(&format!("export.sheets.{what}")).to_owned(),
+        headers: headers(t, what, names),
+        rows,
+    })
+}
+
+/// An export file: (file name, content type, bytes). `what` is one of [`EXPORTS`] or
+/// `all` (XLSX only: one sheet each). Every export is recorded in the audit log.
+pub async fn export(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+    what: &str,
+    format: &str,
+    locale: Locale,
+) -> Result<(String, &'static str, Vec<u8>), ServiceError> {
+    let data = load(app, user, municipality_id).await?;
+    let tables: Vec<Table> = if what == "all" {
+        EXPORTS
+            .iter()
+            .filter_map(|w| table(&data, w, locale))
+            .collect()
+    } else {
+        vec![table(&data, what, locale).ok_or_else(|| ServiceError::NotFound("export".into()))?]
+    };
+    let de = locale == Locale::De;
+    let (content_type, bytes) = match format {
+        "csv" if tables.len() == 1 => (
+            "text/csv; charset=utf-8",
+            crate::reports::to_csv(&tables[0], de),
+        ),
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            crate::reports::to_xlsx(&tables, de)
+                .map_err(|e| ServiceError::Other(anyhow::anyhow!("xlsx: {e}")))?,
+        ),
+        _ => return Err(ServiceError::NotFound("export format".into())),
+    };
+    let now = app.clock.now();
+    audit::record(
+        &app.db,
+        &Actor::User(user.clone()),
+        "export",
+        "municipalities",
+        Some(municipality_id),
+        Some(municipality_id),
+        serde_json::json!({"what": what, "format": format}),
+        now,
+    )
+    .await?;
+    let date = crate::domain::time::berlin_date(now);
+    Ok((
+        format!("bleibe-{what}-{date}.{format}"),
+        content_type,
+        bytes,
+    ))
+}
+
+/// The yearly report's figures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct YearReport {
+    pub year: i32,
+    pub municipality: String,
+    pub district: String,
+    pub rule_versions: Vec<(i32, NaiveDate, Option<String>)>,
+    pub households_registered: u64,
+    pub households_active_at_end: u64,
+    pub units_registered: u64,
+    pub proposals_sent: u64,
+    pub accepted_by_both: u64,
+    pub declined_by_landlord: u64,
+    pub declined_by_household: u64,
+    pub expired: u64,
+    pub decline_reasons: Vec<(String, u64)>,
+    pub leases_signed: u64,
+    pub head_leases: u64,
+    pub moved_in: u64,
+    pub persons_placed: u64,
+    pub places_freed: i64,
+    pub median_days_to_move_in: Option<f64>,
+    pub moved_in_per_month: Vec<(u32, u64)>,
+    /// Per programme: (name, granted count, granted sum, paid sum).
+    pub incentives: Vec<(String, u64, Cents, Cents)>,
+    pub follow_ups_done: u64,
+    pub sustained: u64,
+    pub ended_early: u64,
+}
+
+fn in_year(d: Option<NaiveDate>, year: i32) -> bool {
+    d.is_some_and(|d| d.year() == year)
+}
+
+fn instant_in_year(d: Option<DateTime<Utc>>, year: i32) -> bool {
+    in_year(d.map(crate::domain::time::berlin_date), year)
+}
+
+/// Computes the report of `year` from the rows (and the events of the proposals).
+pub fn year_report(
+    data: &Data,
+    events: &[entities::proposal_event::Model],
+    year: i32,
+    locale: Locale,
+) -> YearReport {
+    let t = Texts::new(locale);
+    let mut r = YearReport {
+        year,
+        ..Default::default()
+    };
+    let mine = |h: &&household::Model| h.municipality_id == data.municipality_id;
+    r.households_registered = data
+        .households
+        .iter()
+        .filter(mine)
+        .filter(|h| instant_in_year(Some(h.created_at), year))
+        .count() as u64;
+    r.households_active_at_end = data
+        .households
+        .iter()
+        .filter(mine)
+        .filter(|h| {
+            crate::domain::time::berlin_date(h.created_at).year() <= year
+                && (h.status == "active" || h.status == "paused")
+        })
+        .count() as u64;
+    r.units_registered = data
+        .units
+        .iter()
+        .filter(|u| instant_in_year(u.submitted_at.or(Some(u.created_at)), year))
+        .count() as u64;
+    r.proposals_sent = data
+        .proposals
+        .iter()
+        .filter(|p| instant_in_year(p.sent_at, year))
+        .count() as u64;
+    let in_this_year =
+        |e: &&entities::proposal_event::Model| instant_in_year(Some(e.created_at), year);
+    let reached = |state: ProposalState| {
+        events
+            .iter()
+            .filter(in_this_year)
+            .filter(|e| e.to_state == state.as_str())
+            .count() as u64
+    };
+    r.accepted_by_both = reached(ProposalState::Accepted);
+    r.declined_by_landlord = reached(ProposalState::LandlordDeclined);
+    r.declined_by_household = reached(ProposalState::HouseholdDeclined);
+    r.expired = reached(ProposalState::Expired);
+    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+    for e in events.iter().filter(in_this_year).filter(|e| {
+        e.to_state == ProposalState::LandlordDeclined.as_str()
+            || e.to_state == ProposalState::HouseholdDeclined.as_str()
+    }) {
+        let code = e.reason_code.clone().unwrap_or_else(|| "other".into());
+        let key = format!("pipeline.reason_codes.{code}");
+        let label = t.optional(&key).map_or(code, str::to_owned);
+        *reasons.entry(label).or_default() += 1;
+    }
+    r.decline_reasons = reasons.into_iter().collect();
+    let signed: Vec<&placement::Model> = data
+        .placements
+        .iter()
+        .filter(|p| in_year(p.lease_signed_on, year))
+        .collect();
+    r.leases_signed = signed.len() as u64;
+    r.head_leases = signed
+        .iter()
+        .filter(|p| p.lease_kind.as_deref() == Some("head_lease"))
+        .count() as u64;
+    let moved: Vec<&placement::Model> = data
+        .placements
+        .iter()
+        .filter(|p| in_year(p.moved_in_on, year))
+        .collect();
+    r.moved_in = moved.len() as u64;
+    r.persons_placed = moved
+        .iter()
+        .map(|p| data.persons.get(&p.household_id).copied().unwrap_or(0) as u64)
+        .sum();
+    r.places_freed = moved.iter().map(|p| i64::from(p.places_freed)).sum();
+    let proposals: BTreeMap<i64, &proposal::Model> =
+        data.proposals.iter().map(|p| (p.id, p)).collect();
+    r.median_days_to_move_in = median(
+        moved
+            .iter()
+            .filter_map(|p| {
+                let proposal = proposals.get(&p.proposal_id)?;
+                let start = crate::domain::time::berlin_date(
+                    proposal.sent_at.unwrap_or(proposal.created_at),
+                );
+                Some((p.moved_in_on? - start).num_days().max(0) as f64)
+            })
+            .collect(),
+    );
+    r.moved_in_per_month = (1..=12)
+        .map(|m| {
+            (
+                m,
+                moved
+                    .iter()
+                    .filter(|p| p.moved_in_on.is_some_and(|d| d.month() == m))
+                    .count() as u64,
+            )
+        })
+        .collect();
+    for programme in &data.programmes {
+        let of: Vec<&unit_incentive::Model> = data
+            .incentives
+            .iter()
+            .filter(|i| i.programme_id == programme.id)
+            .collect();
+        let granted: Vec<&&unit_incentive::Model> = of
+            .iter()
+            .filter(|i| {
+                instant_in_year(i.decided_at, year) && (i.status == "granted" || i.status == "paid")
+            })
+            .collect();
+        let paid: i64 = of
+            .iter()
+            .filter(|i| in_year(i.paid_on, year))
+            .map(|i| i.paid_amount_cents.unwrap_or(0))
+            .sum();
+        r.incentives.push((
+            if locale == Locale::En {
+                programme.name_en.clone()
+            } else {
+                programme.name_de.clone()
+            },
+            granted.len() as u64,
+            Cents(
+                granted
+                    .iter()
+                    .map(|i| i.granted_amount_cents.unwrap_or(0))
+                    .sum(),
+            ),
+            Cents(paid),
+        ));
+    }
+    r.follow_ups_done = data
+        .follow_ups
+        .iter()
+        .filter(|f| f.status == "done" && in_year(f.done_on, year))
+        .count() as u64;
+    let ended_in_year = |outcome: ProposalState| reached(outcome);
+    r.sustained = ended_in_year(ProposalState::Sustained);
+    r.ended_early = ended_in_year(ProposalState::EndedEarly);
+    r
+}
+
+/// The yearly report of a municipality.
+pub async fn yearly(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+    year: i32,
+    locale: Locale,
+) -> Result<YearReport, ServiceError> {
+    if !(2000..=2100).contains(&year) {
+        return Err(ServiceError::NotFound("year".into()));
+    }
+    let data = load(app, user, municipality_id).await?;
+    let ids: Vec<i64> = data.proposals.iter().map(|p| p.id).collect();
+    let mut events = Vec::new();
+    for chunk in ids.chunks(500) {
+        events.extend(
+            entities::proposal_event::Entity::find()
+                .filter(entities::proposal_event::Column::ProposalId.is_in(chunk.to_vec()))
+                .all(&app.db)
+                .await?,
+        );
+    }
+    let mut report = year_report(&data, &events, year, locale);
+    let m = entities::municipality::Entity::find_by_id(municipality_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("municipality".into()))?;
+    report.municipality = m.name;
+    report.district = m.district;
+    report.rule_versions = entities::rule_set::Entity::find()
+        .filter(entities::rule_set::Column::MunicipalityId.eq(municipality_id))
+        .order_by_asc(entities::rule_set::Column::Version)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter(|s| crate::domain::time::berlin_date(s.created_at).year() <= year)
+        .map(|s| {
+            (
+                s.version,
+                crate::domain::time::berlin_date(s.created_at),
+                s.source_note,
+            )
+        })
+        .collect();
+    audit::record(
+        &app.db,
+        &Actor::User(user.clone()),
+        "year_report",
+        "municipalities",
+        Some(municipality_id),
+        Some(municipality_id),
+        serde_json::json!({"year": year}),
+        app.clock.now(),
+    )
+    .await?;
+    Ok(report)
+}
+
+/// The yearly report as a workbook: the figures, the month table and the incentives.
+pub fn year_report_xlsx(r: &YearReport, locale: Locale) -> Result<Vec<u8>, ServiceError> {
+    let t = Texts::new(locale);
+    let line = |key: &str, cell: Cell| vec![text(t.get(&format!("report.{key}"))), cell];
+    let int = |v: u64| Cell::Int(v as i64);
+    let figures = Table {
+        name: t.get("report.sheet_figures").to_owned(),
+        headers: vec![
+            t.get("report.figure").to_owned(),
+            format!("{} {}", r.municipality, r.year),
+        ],
+        rows: vec![
+            line("households_registered", int(r.households_registered)),
+            line("households_active_at_end", int(r.households_active_at_end)),
+            line("units_registered", int(r.units_registered)),
+            line("proposals_sent", int(r.proposals_sent)),
+            line("accepted_by_both", int(r.accepted_by_both)),
+            line("declined_by_landlord", int(r.declined_by_landlord)),
+            line("declined_by_household", int(r.declined_by_household)),
+            line("expired", int(r.expired)),
+            line("leases_signed", int(r.leases_signed)),
+            line("head_leases", int(r.head_leases)),
+            line("moved_in", int(r.moved_in)),
+            line("persons_placed", int(r.persons_placed)),
+            line("places_freed", Cell::Int(r.places_freed)),
+            line(
+                "median_days",
+                r.median_days_to_move_in.map_or(Cell::Empty, Cell::Number),
+            ),
+            line("follow_ups_done", int(r.follow_ups_done)),
+            line("sustained", int(r.sustained)),
+            line("ended_early", int(r.ended_early)),
+        ],
+    };
+    let months = Table {
+        name: t.get("report.sheet_months").to_owned(),
+        headers: vec![
+            t.get("report.month").to_owned(),
+            t.get("report.moved_in").to_owned(),
+        ],
+        rows: r
+            .moved_in_per_month
+            .iter()
+            .map(|(m, n)| vec![Cell::Int(i64::from(*m)), int(*n)])
+            .collect(),
+    };
+    let incentives = Table {
+        name: t.get("report.sheet_incentives").to_owned(),
+        headers: ["programme_col", "granted_count", "granted_sum", "paid_sum"]
+            .iter()
+            .map(|k| t.get(&format!("report.{k}")).to_owned())
+            .collect(),
+        rows: r
+            .incentives
+            .iter()
+            .map(|(name, n, granted, paid)| {
+                vec![
+                    text(name.clone()),
+                    int(*n),
+                    Cell::Money(granted.0),
+                    Cell::Money(paid.0),
+                ]
+            })
+            .collect(),
+    };
+    let reasons = Table {
+        name: t.get("report.sheet_reasons").to_owned(),
+        headers: vec![
+            t.get("report.reason").to_owned(),
+            t.get("report.count").to_owned(),
+        ],
+        rows: r
+            .decline_reasons
+            .iter()
+            .map(|(reason, n)| vec![text(reason.clone()), int(*n)])
+            .collect(),
+    };
+    crate::reports::to_xlsx(
+        &[figures, months, incentives, reasons],
+        locale == Locale::De,
+    )
+    .map_err(|e| ServiceError::Other(anyhow::anyhow!("xlsx: {e}")))
+}
