@@ -119,7 +119,10 @@ pub fn describe(report: &Report, locale: Locale) -> String {
             p.value
                 .as_ref()
                 .filter(|v| !v.is_empty())
-                .map(|v| format!(" („{v}“)"))
+                .map(|v| match locale {
+                    Locale::De => format!(" („{v}“)"),
+                    Locale::En => format!(" (\"{v}\")"),
+                })
                 .unwrap_or_default()
         ));
     }

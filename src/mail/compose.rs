@@ -124,6 +124,9 @@ mod tests {
             "password_reset",
             "invitation",
             "unit_submitted",
+            "staff_invitation",
+            "proposal_landlord",
+            "proposal_household",
         ] {
             for locale in Locale::ALL {
                 let l = letter(
@@ -134,6 +137,11 @@ mod tests {
                         ("municipality", "Plochingen"),
                         ("address", "Hauptstraße 1"),
                         ("inviter", "Lea Hartmann"),
+                        ("persons", "3 Personen"),
+                        ("due", "05.12.2026"),
+                        ("rooms", "3"),
+                        ("area", "72"),
+                        ("rent", "812 €"),
                     ],
                     Some("https://x/y"),
                 );

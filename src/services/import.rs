@@ -376,7 +376,9 @@ fn read_rows(text: &str, known: &dyn Fn(&str) -> bool) -> Result<(Vec<Row>, u64)
         return Err(problems);
     }
     let mut rows = Vec::new();
-    let mut empty = 0;
+    // The reader skips blank lines itself; they are counted here (lines of only separators
+    // are counted below, as the reader returns them).
+    let mut empty = text.lines().skip(1).filter(|l| l.trim().is_empty()).count() as u64;
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -528,6 +530,10 @@ async fn finish_rejected(
     Ok(report)
 }
 
+/// A row repeating a known reference: (line, municipality id, line of the earlier row of
+/// the same file if it is there, the row's form fields).
+type Duplicate = (u64, i64, Option<u64>, Vec<(String, String)>);
+
 /// The form fields of a households row, or the problems of converting it.
 fn household_fields(
     row: &Row,
@@ -602,7 +608,7 @@ fn household_fields(
             }
         }
     }
-    if !row.cells.get("urgency").is_some_and(|u| !u.is_empty()) {
+    if row.cells.get("urgency").is_none_or(|u| u.is_empty()) {
         fields.push(("urgency".into(), "0".into()));
     }
     let _ = municipality_id;
@@ -660,7 +666,7 @@ async fn import_households(
     let mut valid = Vec::new();
     // References seen in this file, by municipality: (reference → line).
     let mut in_file: BTreeMap<(i64, String), u64> = BTreeMap::new();
-    let mut duplicates: Vec<(u64, i64, Option<u64>, Vec<(String, String)>)> = Vec::new();
+    let mut duplicates: Vec<Duplicate> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         progress(0, i as u64, total);
         let municipality_id = match row_municipality(row, &all, options) {
@@ -939,7 +945,7 @@ fn unit_fields(row: &Row) -> (Vec<(String, String)>, Vec<Problem>, Option<UnitSt
             other => fields.push((other.to_owned(), value.clone())),
         }
     }
-    if !row.cells.get("lease_type").is_some_and(|v| !v.is_empty()) {
+    if row.cells.get("lease_type").is_none_or(|v| v.is_empty()) {
         fields.push(("lease_type".into(), "open_ended".into()));
     }
     (fields, problems, status)

@@ -698,8 +698,8 @@ fn effects(
 
 fn actor_kind(action: &str) -> &'static str {
     match action {
-        "landlord_accept" | "landlord_decline" => "landlord_via_coordinator",
-        "household_accept" | "household_decline" => "household_via_coordinator",
+        "landlord_accept" | "landlord_decline" => "landlord_by_staff",
+        "household_accept" | "household_decline" => "household_by_staff",
         _ => "coordinator",
     }
 }
@@ -1556,4 +1556,50 @@ pub async fn placements(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_offered_is_a_legal_move() {
+        for from in ProposalState::ALL {
+            for action in actions_from(*from) {
+                let to = target(action, *from).expect("known action");
+                assert!(check_transition(*from, to).is_ok(), "{action} from {from}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_legal_move_a_person_makes_has_an_action() {
+        // Sending and expiry are done by Bleibe itself (on approval, and by the scheduled job).
+        let by_system = [ProposalState::Sent, ProposalState::Expired];
+        for from in ProposalState::ALL {
+            for to in from.next_states() {
+                if by_system.contains(to) {
+                    continue;
+                }
+                assert!(
+                    actions_from(*from)
+                        .iter()
+                        .any(|a| target(a, *from) == Some(*to)),
+                    "no action for {from} → {to}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn answers_complete_each_other() {
+        use ProposalState::*;
+        assert_eq!(target("landlord_accept", Sent), Some(LandlordAccepted));
+        assert_eq!(target("landlord_accept", HouseholdAccepted), Some(Accepted));
+        assert_eq!(target("household_accept", LandlordAccepted), Some(Accepted));
+        assert_eq!(target("unknown", Sent), None);
+        assert!(actions_from(Suggested).contains(&"approve"));
+        assert!(!actions_from(MovedIn).contains(&"withdraw"));
+        assert!(actions_from(Sustained).is_empty());
+    }
 }

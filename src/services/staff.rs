@@ -83,7 +83,7 @@ pub async fn units_of(
     if !user.can_read(municipality_id) {
         return Err(ServiceError::Forbidden);
     }
-    Ok(units::list_in(&app.db, &[municipality_id], &UnitStatus::ALL).await?)
+    Ok(units::list_in(&app.db, &[municipality_id], UnitStatus::ALL).await?)
 }
 
 /// A landlord to enter a flat for.

@@ -376,3 +376,124 @@ async fn a_new_landlord_signs_up_and_registers_a_unit_in_a_real_browser() {
     browser.close().await.expect("close browser");
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_reviews_and_approves_in_a_real_browser() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    bleibe::services::demo::seed(&app.app).await.expect("demo");
+    let profile = tempfile::tempdir().expect("profile");
+    let browser = browser(&driver, profile.path()).await;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let mut shots = Shots { dir, n: 20 };
+
+    browser.goto(&app.url("/login")).await.expect("login");
+    fill(&browser, "f-email", "koordination.esslingen@bleibe.example").await;
+    fill(&browser, "f-login_password", "Bleibe-Koordination-2026").await;
+    browser
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, ".staff-nav").await;
+    shots.take(&browser, "coordinator-workspace").await;
+
+    // The dashboard with its charts.
+    browser
+        .find(Locator::LinkText("Esslingen am Neckar"))
+        .await
+        .expect("municipality link")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, "figure.chart svg").await;
+    shots.take(&browser, "coordinator-dashboard").await;
+
+    // A match run, reviewed and one proposal approved with its button.
+    browser
+        .find(Locator::LinkText("Abgleich"))
+        .await
+        .expect("runs")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, "form[action$='/runs'] button").await;
+    browser
+        .find(Locator::Css("form[action$='/runs'] button"))
+        .await
+        .expect("start")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, ".review-unit").await;
+    shots.take(&browser, "coordinator-run-review").await;
+    browser
+        .find(Locator::Css(".review-unit form[action$='/approve'] button"))
+        .await
+        .expect("approve")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, ".flash-success").await;
+    let html = browser.source().await.expect("html");
+    assert!(
+        html.contains("Verschickt, wartet auf beide Antworten"),
+        "approved and sent"
+    );
+    shots.take(&browser, "coordinator-proposal").await;
+
+    // The map draws every unit and anchor from its data (script allowed by the CSP).
+    let municipality = entities::municipality::Entity::find()
+        .all(app.db())
+        .await
+        .expect("q")
+        .into_iter()
+        .find(|m| m.name == "Esslingen am Neckar")
+        .expect("ES")
+        .id;
+    browser
+        .goto(&app.url(&format!("/m/{municipality}/map")))
+        .await
+        .expect("map");
+    wait_for(&browser, "#overview-map path.leaflet-interactive").await;
+    let markers = browser
+        .find_all(Locator::Css("#overview-map path.leaflet-interactive"))
+        .await
+        .expect("markers")
+        .len();
+    assert!(markers > 20, "{markers} markers on the map");
+    shots.take(&browser, "coordinator-map").await;
+
+    // The household form at phone width, with a mistake.
+    browser.set_window_size(390, 844).await.expect("phone size");
+    browser
+        .goto(&app.url(&format!("/m/{municipality}/households/new")))
+        .await
+        .expect("form");
+    wait_for(&browser, "#f-reference").await;
+    fill(&browser, "f-reference", "ES-BROWSER-1").await;
+    fill(&browser, "f-member_first_name_0", "Aylin").await;
+    fill(&browser, "f-member_birth_year_0", "neunzehnhundert").await;
+    browser
+        .find(Locator::Css(".form-actions button[type=submit]"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, "#error-summary").await;
+    assert_eq!(value_of(&browser, "f-reference").await, "ES-BROWSER-1");
+    assert_eq!(
+        value_of(&browser, "f-member_birth_year_0").await,
+        "neunzehnhundert"
+    );
+    shots.take(&browser, "phone-household-form-error").await;
+
+    browser.close().await.expect("close browser");
+    app.finish().await;
+}

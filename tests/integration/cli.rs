@@ -246,3 +246,129 @@ mod reqwest {
         })
     }
 }
+
+#[test]
+fn user_create_and_import_work_from_the_command_line() {
+    let temp = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}/c.db?mode=rwc", temp.path().display());
+    let data = temp.path().join("data");
+    let run = |args: &[&str]| {
+        bleibe()
+            .args(args)
+            .env("BLEIBE_DATABASE__URL", &url)
+            .env("BLEIBE_DATA__DIR", &data)
+            .env("BLEIBE_LOG__LEVEL", "warn")
+            .output()
+            .expect("run bleibe")
+    };
+    let demo = run(&["demo"]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+
+    // A coordinator for Plochingen: the invitation is sent (as a file) and the link printed.
+    let created = run(&[
+        "user",
+        "create",
+        "--email",
+        "Nadia.Keller@plochingen.example",
+        "--name",
+        "Nadia Keller",
+        "--role",
+        "coordinator",
+        "--municipality",
+        "Plochingen",
+    ]);
+    let stdout = String::from_utf8_lossy(&created.stdout);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(
+        stdout.contains("/invitation/") && stdout.contains("invitation sent"),
+        "{stdout}"
+    );
+    let mails: Vec<String> = std::fs::read_dir(data.join("mail"))
+        .expect("mail folder")
+        .filter_map(Result::ok)
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(mails.iter().any(
+        |m| m.contains("nadia.keller@plochingen.example") && m.contains("Ihr Zugang zu Bleibe")
+    ));
+    // Mistakes are named per option, nothing is created.
+    let wrong = run(&[
+        "user",
+        "create",
+        "--email",
+        "kaputt",
+        "--name",
+        "N",
+        "--role",
+        "coordinator",
+    ]);
+    assert!(!wrong.status.success());
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        stderr.contains("--email")
+            && stderr.contains("--name")
+            && stderr.contains("--municipality"),
+        "{stderr}"
+    );
+    let unknown = run(&[
+        "user",
+        "create",
+        "--email",
+        "a@b.example",
+        "--name",
+        "A B",
+        "--role",
+        "coordinator",
+        "--municipality",
+        "Atlantis",
+    ]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("Atlantis"));
+
+    // Import: a good file, then a bad one (nothing written, every problem named, exit 1).
+    let good = temp.path().join("gut.csv");
+    std::fs::write(&good, "reference;residence_status;member1_first_name;member1_birth_year;consent_date;consent_scope\nCLI-001;anerkannt;Rami;1979;01.11.2026;matching\nCLI-002;geduldet;Hana;1995;;\n").expect("write");
+    let imported = run(&[
+        "import",
+        "households",
+        good.to_str().expect("path"),
+        "--municipality",
+        "08116056",
+    ]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    assert!(String::from_utf8_lossy(&imported.stdout).contains("2 von 2 Zeilen importiert"));
+    let bad = temp.path().join("schlecht.csv");
+    std::fs::write(&bad, "reference;residence_status;member1_first_name;member1_birth_year\nCLI-003;anerkannt;Ola;1980\nCLI-004;anerkannt;;3000\n").expect("write");
+    let refused = run(&[
+        "import",
+        "households",
+        bad.to_str().expect("path"),
+        "--municipality",
+        "Plochingen",
+        "--lang",
+        "en",
+    ]);
+    assert!(!refused.status.success());
+    let out = String::from_utf8_lossy(&refused.stdout);
+    assert!(
+        out.contains("Nothing was imported")
+            && out.contains("Line 3, Column member1_first_name")
+            && out.contains("member1_birth_year"),
+        "{out}"
+    );
+    let units = run(&["import", "flats", good.to_str().expect("path")]);
+    assert!(!units.status.success());
+    assert!(String::from_utf8_lossy(&units.stderr).contains("households"));
+}

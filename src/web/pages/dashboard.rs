@@ -302,6 +302,8 @@ pub async fn answer_proposal(
     Path(id): Path<i64>,
     AuthedForm { ctx, user, form }: AuthedForm,
 ) -> Result<Response, PageError> {
+    // Who may answer is checked before what was sent (nobody else learns anything).
+    proposals::landlord_view(&ctx.app, &user, id).await?;
     let answer = match form.get("answer") {
         "accept" => LandlordAnswer::Accept,
         "decline" => LandlordAnswer::Decline {
