@@ -517,6 +517,12 @@ pub async fn set_status(
             "validation.reason_required",
         )));
     }
+    if matches!(status, HouseholdStatus::Paused | HouseholdStatus::Closed)
+        && crate::store::pipeline::held(&app.db, 0, id, None).await?.1
+    {
+        // A landlord is waiting for this household: the proposal is withdrawn first.
+        return Err(ServiceError::Conflict("household.open_proposal".into()));
+    }
     let now = app.clock.now();
     let txn = app.db.begin().await?;
     households::set_status(

@@ -984,6 +984,9 @@ pub async fn change_status(
             let message = errors.get("reason").map(|k| ctx.t().get(k).to_owned());
             show_page(&ctx, &user, h, message, form.text("reason")).await
         }
+        Err(ServiceError::Conflict(key)) if key.starts_with("household.") => {
+            Err(PageError::Conflict(ctx.t().get(&key).to_owned()))
+        }
         Err(ServiceError::Conflict(message)) => Err(PageError::Conflict(message)),
         Err(e) => Err(e.into()),
     }
