@@ -93,6 +93,28 @@ pub fn median(mut values: Vec<f64>) -> Option<f64> {
     })
 }
 
+/// Of some move-ins: how many, the persons placed, the places freed in follow-up housing,
+/// and the median days from sending the proposal to the move-in.
+fn move_ins(data: &Data, moved: &[&placement::Model]) -> (u64, u64, i64, Option<f64>) {
+    let persons = moved
+        .iter()
+        .map(|p| data.persons.get(&p.household_id).copied().unwrap_or(0) as u64)
+        .sum();
+    let places = moved.iter().map(|p| i64::from(p.places_freed)).sum();
+    let proposals: BTreeMap<i64, &proposal::Model> =
+        data.proposals.iter().map(|p| (p.id, p)).collect();
+    let days = moved
+        .iter()
+        .filter_map(|p| {
+            let proposal = proposals.get(&p.proposal_id)?;
+            let start =
+                crate::domain::time::berlin_date(proposal.sent_at.unwrap_or(proposal.created_at));
+            Some((p.moved_in_on? - start).num_days().max(0) as f64)
+        })
+        .collect();
+    (moved.len() as u64, persons, places, median(days))
+}
+
 /// Computes the figures as of `now`.
 pub fn figures(data: &Data, now: DateTime<Utc>) -> Figures {
     let today = crate::domain::time::berlin_date(now);
@@ -172,26 +194,12 @@ pub fn figures(data: &Data, now: DateTime<Utc>) -> Figures {
             )
         })
         .collect();
-    f.moved_in = moved.len() as u64;
-    f.persons_placed = moved
-        .iter()
-        .map(|p| data.persons.get(&p.household_id).copied().unwrap_or(0) as u64)
-        .sum();
-    f.places_freed = moved.iter().map(|p| i64::from(p.places_freed)).sum();
-    let proposals: BTreeMap<i64, &proposal::Model> =
-        data.proposals.iter().map(|p| (p.id, p)).collect();
-    f.median_days_to_move_in = median(
-        moved
-            .iter()
-            .filter_map(|p| {
-                let proposal = proposals.get(&p.proposal_id)?;
-                let start = crate::domain::time::berlin_date(
-                    proposal.sent_at.unwrap_or(proposal.created_at),
-                );
-                Some((p.moved_in_on? - start).num_days().max(0) as f64)
-            })
-            .collect(),
-    );
+    (
+        f.moved_in,
+        f.persons_placed,
+        f.places_freed,
+        f.median_days_to_move_in,
+    ) = move_ins(data, &moved);
     f.incentives_committed = Cents(
         data.incentives
             .iter()
@@ -684,26 +692,12 @@ pub fn year_report(
         .iter()
         .filter(|p| in_year(p.moved_in_on, year))
         .collect();
-    r.moved_in = moved.len() as u64;
-    r.persons_placed = moved
-        .iter()
-        .map(|p| data.persons.get(&p.household_id).copied().unwrap_or(0) as u64)
-        .sum();
-    r.places_freed = moved.iter().map(|p| i64::from(p.places_freed)).sum();
-    let proposals: BTreeMap<i64, &proposal::Model> =
-        data.proposals.iter().map(|p| (p.id, p)).collect();
-    r.median_days_to_move_in = median(
-        moved
-            .iter()
-            .filter_map(|p| {
-                let proposal = proposals.get(&p.proposal_id)?;
-                let start = crate::domain::time::berlin_date(
-                    proposal.sent_at.unwrap_or(proposal.created_at),
-                );
-                Some((p.moved_in_on? - start).num_days().max(0) as f64)
-            })
-            .collect(),
-    );
+    (
+        r.moved_in,
+        r.persons_placed,
+        r.places_freed,
+        r.median_days_to_move_in,
+    ) = move_ins(data, &moved);
     r.moved_in_per_month = (1..=12)
         .map(|m| {
             (

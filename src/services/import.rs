@@ -514,6 +514,44 @@ async fn save_record<C: sea_orm::ConnectionTrait>(
     Ok(row.id)
 }
 
+/// Stores the final report of an import (now with its id) and records it in the audit log,
+/// in the import's transaction.
+async fn complete<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    kind: Kind,
+    options: &Options,
+    report: &Report,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    import::Entity::update_many()
+        .col_expr(
+            import::Column::Report,
+            serde_json::to_string(report)
+                .map_err(|e| ServiceError::Other(e.into()))?
+                .into(),
+        )
+        .filter(import::Column::Id.eq(report.import_id))
+        .exec(db)
+        .await?;
+    audit::record(
+        db,
+        actor,
+        "import",
+        "imports",
+        Some(report.import_id),
+        options.only_municipality.or(options.default_municipality),
+        serde_json::json!({
+            "kind": kind.as_str(),
+            "accepted": report.accepted,
+            "flagged": report.flagged.len(),
+        }),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 async fn finish_rejected(
     app: &App,
     actor: &Actor,
@@ -797,17 +835,7 @@ async fn import_households(
         .await?;
     }
     // The stored report carries the id now.
-    import::Entity::update_many()
-        .col_expr(
-            import::Column::Report,
-            serde_json::to_string(&report)
-                .map_err(|e| ServiceError::Other(e.into()))?
-                .into(),
-        )
-        .filter(import::Column::Id.eq(import_id))
-        .exec(&txn)
-        .await?;
-    audit::record(&txn, actor, "import", "imports", Some(import_id), options.only_municipality.or(options.default_municipality), serde_json::json!({"kind": "households", "accepted": report.accepted, "flagged": report.flagged.len()}), now).await?;
+    complete(&txn, actor, Kind::Households, options, &report, now).await?;
     txn.commit().await?;
     progress(1, valid.len() as u64, valid.len() as u64);
     Ok(report)
@@ -1154,17 +1182,7 @@ async fn import_units(
         )
         .await?;
     }
-    import::Entity::update_many()
-        .col_expr(
-            import::Column::Report,
-            serde_json::to_string(&report)
-                .map_err(|e| ServiceError::Other(e.into()))?
-                .into(),
-        )
-        .filter(import::Column::Id.eq(import_id))
-        .exec(&txn)
-        .await?;
-    audit::record(&txn, actor, "import", "imports", Some(import_id), options.only_municipality.or(options.default_municipality), serde_json::json!({"kind": "units", "accepted": report.accepted, "flagged": report.flagged.len()}), now).await?;
+    complete(&txn, actor, Kind::Units, options, &report, now).await?;
     txn.commit().await?;
     progress(1, valid.len() as u64, valid.len() as u64);
     Ok(report)

@@ -192,6 +192,15 @@ pub struct RepeatRow {
     pub fields: Vec<Field>,
 }
 
+/// A group of repeated rows (the members, the important places).
+#[derive(Debug, Clone)]
+pub struct RepeatGroup {
+    pub id: &'static str,
+    pub title: String,
+    pub intro: String,
+    pub rows: Vec<RepeatRow>,
+}
+
 /// The household form.
 #[derive(Template, WebTemplate)]
 #[template(path = "household_form.html")]
@@ -203,9 +212,9 @@ pub struct FormPage {
     pub csrf: String,
     pub summary: Vec<SummaryItem>,
     pub first: Section,
-    pub members: Vec<RepeatRow>,
+    pub members: RepeatGroup,
     pub sections: Vec<Section>,
-    pub anchors: Vec<RepeatRow>,
+    pub anchors: RepeatGroup,
     pub last: Vec<Section>,
     pub cancel: String,
 }
@@ -532,6 +541,7 @@ async fn form_page(
         fields: anchors.iter().flat_map(|r| r.fields.clone()).collect(),
     });
     all.extend(last.iter().cloned());
+    let t = ctx.t();
     let page = FormPage {
         chrome: ctx.chrome(),
         nav: nav(ctx, user, Some(mid), "/households").await?,
@@ -540,9 +550,19 @@ async fn form_page(
         csrf: ctx.csrf(),
         summary: summary(&all),
         first,
-        members,
+        members: RepeatGroup {
+            id: "members",
+            title: t.get("household.sections.members").to_owned(),
+            intro: t.get("household.sections.members_intro").to_owned(),
+            rows: members,
+        },
         sections,
-        anchors,
+        anchors: RepeatGroup {
+            id: "anchors",
+            title: t.get("household.sections.anchors").to_owned(),
+            intro: t.get("household.sections.anchors_intro").to_owned(),
+            rows: anchors,
+        },
         last,
         cancel,
     };

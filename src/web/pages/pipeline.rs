@@ -59,7 +59,8 @@ pub fn blocked_message(t: Texts, locale: Locale, e: &StepError) -> String {
     }
 }
 
-fn when(locale: Locale, at: chrono::DateTime<chrono::Utc>) -> String {
+/// A point in time as German readers expect it: date and local time.
+pub fn when(locale: Locale, at: chrono::DateTime<chrono::Utc>) -> String {
     let local = crate::domain::time::to_berlin(at);
     format!(
         "{} {}",

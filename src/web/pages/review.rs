@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::pipeline::{blocked_message, state_label};
+use super::pipeline::{blocked_message, state_label, when};
 use super::staff::{Staff, StaffNav, nav, require_coordinator};
 use super::{AuthedForm, Chrome};
 use crate::domain::Locale;
@@ -82,15 +82,6 @@ pub struct RunsPage {
     pub csrf: String,
     pub mid: i64,
     pub runs: Vec<RunLine>,
-}
-
-fn when(locale: Locale, at: chrono::DateTime<chrono::Utc>) -> String {
-    let local = crate::domain::time::to_berlin(at);
-    format!(
-        "{} {}",
-        explain::date(locale, local.date_naive()),
-        local.format("%H:%M")
-    )
 }
 
 /// `GET /m/{mid}/runs`.
