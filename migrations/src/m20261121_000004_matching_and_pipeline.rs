@@ -21,6 +21,12 @@ const TABLES: &[&str] = &[
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// In one transaction on every database (SQLite has transactional DDL too): a migration
+    /// is applied or rolled back completely, on one connection.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // One run of the matching engine, for one municipality or (municipality NULL) all.
         let mut runs = Table::create();

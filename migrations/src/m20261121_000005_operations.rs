@@ -23,6 +23,12 @@ const TABLES: &[&str] = &[
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// In one transaction on every database (SQLite has transactional DDL too): a migration
+    /// is applied or rolled back completely, on one connection.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // Transactional outbox: a message is written in the same transaction as the change
         // that causes it; the dispatcher sends it. `idempotency_key` makes the same message

@@ -361,6 +361,9 @@ fn validate_municipality(
             errors.add(name, "validation.name_length");
         }
     }
+    if input.state.trim().chars().count() > 100 {
+        errors.add("state", "validation.too_long");
+    }
     let lat = crate::util::parse_number(&input.lat);
     let lon = crate::util::parse_number(&input.lon);
     let center = match (lat, lon) {

@@ -128,6 +128,11 @@ pub async fn validate(
         }
         if name.is_empty() {
             errors.add(&format!("member_first_name_{i}"), "validation.required");
+        } else if name.chars().count() > 100 {
+            errors.add(&format!("member_first_name_{i}"), "validation.too_long");
+        }
+        if last.chars().count() > 100 {
+            errors.add(&format!("member_last_name_{i}"), "validation.too_long");
         }
         let birth_year = year
             .parse::<i32>()
@@ -146,9 +151,8 @@ pub async fn validate(
             });
         if let Some(birth_year) = birth_year {
             members.push(Member {
-                first_name: name.chars().take(100).collect(),
-                last_name: Some(last.chars().take(100).collect::<String>())
-                    .filter(|l| !l.is_empty()),
+                first_name: name.to_owned(),
+                last_name: Some(last.to_owned()).filter(|l| !l.is_empty()),
                 birth_year,
                 role,
             });
@@ -176,6 +180,15 @@ pub async fn validate(
         if label.is_empty() {
             errors.add(&format!("anchor_label_{i}"), "validation.required");
         }
+        for (part, value) in [
+            ("label", label),
+            ("street", street),
+            ("town", f.get(&format!("anchor_town_{i}"))),
+        ] {
+            if value.chars().count() > 200 {
+                errors.add(&format!("anchor_{part}_{i}"), "validation.too_long");
+            }
+        }
         let place = crate::geodata::postal(postal);
         if place.is_none() {
             errors.add(
@@ -194,7 +207,7 @@ pub async fn validate(
         if let Some(place) = place {
             anchors.push(Anchor {
                 kind,
-                label: label.chars().take(200).collect(),
+                label: label.to_owned(),
                 street: Some(street.to_owned()).filter(|s| !s.is_empty()),
                 postal_code: Some(postal.to_owned()),
                 town: Some(f.get(&format!("anchor_town_{i}")).to_owned())
@@ -295,6 +308,14 @@ pub async fn validate(
         None
     };
 
+    let follow_up_site = opt_text(f, "follow_up_site", 200, &mut errors);
+    let urgency_reason = opt_text(f, "urgency_reason", 1000, &mut errors);
+    let phone = opt_text(f, "phone", 50, &mut errors);
+    let caseworker_name = opt_text(f, "caseworker_name", 200, &mut errors);
+    let caseworker_phone = opt_text(f, "caseworker_phone", 50, &mut errors);
+    let landlord_text = opt_text(f, "landlord_text", 2000, &mut errors);
+    let notes = opt_text(f, "notes", 5000, &mut errors);
+
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
@@ -319,20 +340,20 @@ pub async fn validate(
             pets: f.checked("pets"),
             max_distance_km: max_distance,
             latest_move_date,
-            follow_up_site: opt_text(f, "follow_up_site", 200, &mut FieldErrors::default()),
+            follow_up_site,
             in_follow_up_since,
             urgency,
-            urgency_reason: opt_text(f, "urgency_reason", 1000, &mut FieldErrors::default()),
+            urgency_reason,
             languages,
             preferred_language,
             email,
-            phone: opt_text(f, "phone", 50, &mut FieldErrors::default()),
-            caseworker_name: opt_text(f, "caseworker_name", 200, &mut FieldErrors::default()),
+            phone,
+            caseworker_name,
             caseworker_email,
-            caseworker_phone: opt_text(f, "caseworker_phone", 50, &mut FieldErrors::default()),
-            landlord_text: opt_text(f, "landlord_text", 2000, &mut FieldErrors::default()),
+            caseworker_phone,
+            landlord_text,
             anchors,
-            notes: opt_text(f, "notes", 5000, &mut FieldErrors::default()),
+            notes,
         },
         allowed: if obligation { allowed } else { Vec::new() },
         consent,

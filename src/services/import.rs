@@ -914,6 +914,14 @@ fn landlord_of(row: &Row) -> Result<(String, String, Option<String>), Vec<Proble
             value: Some(cut(&email)),
         });
     }
+    if get("landlord_phone").chars().count() > 50 {
+        problems.push(Problem {
+            line: row.line,
+            column: Some("landlord_phone".into()),
+            key: "validation.too_long".into(),
+            value: Some(cut(&get("landlord_phone"))),
+        });
+    }
     if problems.is_empty() {
         Ok((
             name,

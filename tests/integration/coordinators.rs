@@ -371,3 +371,23 @@ db_test!(
         let _ = TestApp::url;
     }
 );
+
+db_test!(
+    async fn overlong_texts_are_refused_at_the_field_not_by_the_database(app) {
+        let d = demo(app).await;
+        let es = staff(app, ES_COORDINATOR).await;
+        let new = format!("/m/{}/households/new", d.esslingen);
+        let long = "x".repeat(300);
+        let mut fields = household_form("ES-LONG-1");
+        for name in ["follow_up_site", "phone", "caseworker_name", "member_last_name_0", "anchor_street_0"] {
+            fields.retain(|(k, _)| *k != name);
+            fields.push((name, long.clone()));
+        }
+        let r = es.post_form(&new, &new, &as_refs(&fields)).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.expect("page");
+        for id in ["f-follow_up_site-error", "f-phone-error", "f-caseworker_name-error", "f-member_last_name_0-error", "f-anchor_street_0-error"] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+        }
+    }
+);
