@@ -63,6 +63,7 @@ pub struct Settings {
     pub uploads: UploadSettings,
     pub map: MapSettings,
     pub matching: MatchingSettings,
+    pub jobs: JobSettings,
 }
 
 /// `[server]`: where and how the HTTP server listens.
@@ -124,7 +125,6 @@ pub struct MailSettings {
     pub file_dir: String,
     pub from: String,
     pub reply_to: String,
-    pub dispatch_every_secs: u64,
     pub max_attempts: u32,
     pub smtp: SmtpSettings,
 }
@@ -220,6 +220,47 @@ pub struct MapSettings {
 #[serde(deny_unknown_fields)]
 pub struct MatchingSettings {
     pub top_k: usize,
+}
+
+/// `[jobs]`: the scheduled jobs, each with a cron expression (seconds first, German time).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSettings {
+    pub enabled: bool,
+    pub match_run: String,
+    pub outbox: String,
+    pub reminders: String,
+    pub follow_ups: String,
+    pub retention: String,
+    pub digest: String,
+    pub tidy: String,
+    pub retention_months: u32,
+    pub lease_secs: u64,
+}
+
+impl JobSettings {
+    /// The schedule of a job by its setting name (`match_run`, `outbox`, ...).
+    pub fn schedule(&self, key: &str) -> Option<&str> {
+        Some(match key {
+            "match_run" => &self.match_run,
+            "outbox" => &self.outbox,
+            "reminders" => &self.reminders,
+            "follow_ups" => &self.follow_ups,
+            "retention" => &self.retention,
+            "digest" => &self.digest,
+            "tidy" => &self.tidy,
+            _ => return None,
+        })
+    }
+}
+
+/// Parses a cron expression the way the scheduler does (six fields, seconds first).
+pub fn parse_cron(expression: &str) -> Result<croner::Cron, String> {
+    croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Required)
+        .build()
+        .parse(expression)
+        .map_err(|e| e.to_string())
 }
 
 /// A setting that is wrong or missing, said in one sentence.
@@ -627,8 +668,27 @@ fn validate(settings: &Settings, origins: &BTreeMap<String, String>) -> Result<(
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&s.log.level) {
         return fail("log.level", format!("is not a valid log filter: {e}"));
     }
-    if s.mail.dispatch_every_secs == 0 {
-        return fail("mail.dispatch_every_secs", "must be at least 1".into());
+    for key in [
+        "match_run",
+        "outbox",
+        "reminders",
+        "follow_ups",
+        "retention",
+        "digest",
+        "tidy",
+    ] {
+        let expression = s.jobs.schedule(key).unwrap_or_default();
+        if let Err(e) = parse_cron(expression) {
+            return fail(
+                &format!("jobs.{key}"),
+                format!(
+                    "is not a cron expression with six fields (seconds minutes hours day month weekday), such as \"0 30 2 * * *\": \"{expression}\" ({e})"
+                ),
+            );
+        }
+    }
+    if s.jobs.lease_secs < 10 {
+        return fail("jobs.lease_secs", "must be at least 10".into());
     }
     if s.mail.max_attempts == 0 {
         return fail("mail.max_attempts", "must be at least 1".into());

@@ -30,6 +30,11 @@ fn catalogs() -> &'static HashMap<Locale, Catalog> {
     })
 }
 
+/// Flattens a TOML table into dotted keys (also used for the mail-only catalogs).
+pub fn flatten_into(table: &toml::Table, prefix: &str, out: &mut HashMap<String, String>) {
+    flatten(table, prefix, out);
+}
+
 fn flatten(table: &toml::Table, prefix: &str, out: &mut Catalog) {
     for (key, value) in table {
         let path = if prefix.is_empty() {

@@ -5,7 +5,6 @@
 //! The matching `engine` is pure: it imports nothing but `domain`.
 
 pub mod app;
-pub mod background;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -14,6 +13,7 @@ pub mod domain;
 pub mod engine;
 pub mod geodata;
 pub mod i18n;
+pub mod jobs;
 pub mod mail;
 pub mod reports;
 pub mod server;

@@ -74,7 +74,7 @@ pub async fn run(loaded: LoadedSettings, args: ImportArgs) -> anyhow::Result<()>
     bar.finish_and_clear();
     print!("{}", describe(&report, locale));
     if report.imported {
-        let _ = crate::background::dispatch_mail(&app, "cli").await;
+        let _ = crate::jobs::housekeeping::dispatch_mail(&app, "cli").await;
         Ok(())
     } else {
         anyhow::bail!(

@@ -3,6 +3,7 @@
 mod bench;
 mod demo;
 mod import;
+mod job;
 mod matching;
 mod migrate;
 mod scenario;
@@ -44,6 +45,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Manage staff accounts (`user create`).
     User(user::UserArgs),
+    /// The scheduled jobs by hand: `job list`, `job run NAME`.
+    Job(job::JobArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -59,6 +62,7 @@ pub fn run() -> ExitCode {
         Command::Bench(args) => report(bench::run(&args)),
         Command::Import(args) => with_settings(|loaded| import::run(loaded, args)),
         Command::User(args) => with_settings(|loaded| user::run(loaded, args)),
+        Command::Job(args) => with_settings(|loaded| job::run(loaded, args)),
         Command::Scenario(args) => match args.command {
             scenario::ScenarioCommand::Generate(generate) => report(scenario::generate(&generate)),
             scenario::ScenarioCommand::Export(export) => {

@@ -51,8 +51,19 @@ pub async fn run(loaded: LoadedSettings, args: ServeArgs) -> anyhow::Result<()> 
         "Bleibe is listening"
     );
     println!("Bleibe läuft auf / is running at http://{address}");
-    let background = tokio::spawn(crate::background::run(app.clone()));
+    let mut scheduler = if app.settings.jobs.enabled {
+        let instance = crate::mail::outbox::instance_name();
+        let scheduler = crate::jobs::scheduler::start(&app, &instance)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot start the scheduled jobs: {e}"))?;
+        tracing::info!(%instance, "scheduled jobs started");
+        Some(scheduler)
+    } else {
+        None
+    };
     let result = server::serve_until(app, listener, server::shutdown_signal()).await;
-    background.abort();
+    if let Some(scheduler) = scheduler.as_mut() {
+        let _ = scheduler.shutdown().await;
+    }
     result
 }

@@ -69,7 +69,7 @@ pub async fn run(loaded: LoadedSettings, args: UserArgs) -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     match created {
         Ok(created) => {
-            let report = crate::background::dispatch_mail(&app, "cli").await?;
+            let report = crate::jobs::housekeeping::dispatch_mail(&app, "cli").await?;
             println!(
                 "Benutzer angelegt / user created: id {} ({}, {})",
                 created.user_id, args.email, args.role

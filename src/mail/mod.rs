@@ -4,6 +4,7 @@
 //! called from a request handler directly.
 
 pub mod compose;
+pub mod ics;
 pub mod outbox;
 
 use std::path::{Path, PathBuf};

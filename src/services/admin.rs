@@ -483,3 +483,15 @@ pub async fn municipalities(
     admin_only(actor)?;
     Ok(crate::store::municipalities::list(&app.db).await?)
 }
+
+/// The newest job runs, for admins.
+pub async fn job_runs(
+    app: &App,
+    actor: &Actor,
+    limit: u64,
+) -> Result<Vec<entities::job_run::Model>, ServiceError> {
+    if !matches!(actor, Actor::User(u) if u.role == crate::domain::roles::Role::Admin) {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(crate::store::jobs::recent_runs(&app.db, None, limit).await?)
+}

@@ -14,8 +14,7 @@ use entities::{
     follow_up, incentive_programme, placement, proposal_event, unit_incentive, viewing,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -30,8 +29,6 @@ use crate::domain::unit::UnitStatus;
 use crate::domain::validation::FieldErrors;
 use crate::domain::{Cents, Locale};
 use crate::engine::PairVerdict;
-use crate::mail::compose::letter;
-use crate::mail::outbox::{self, Outgoing};
 use crate::store::households::StoredHousehold;
 use crate::store::pipeline::{self as store, FollowUpOutcome, NewViewing, ProposalRow};
 use crate::store::proposals::{self as proposals_store, Move};
@@ -739,7 +736,7 @@ pub async fn act(
         Err(e) => return Ok(Err(e)),
     };
     if action == "approve" {
-        return approve_checked(app, user, row, household).await;
+        return approve_checked(app, &Actor::User(user.clone()), row, household).await;
     }
     if to == ProposalState::Sustained {
         let placement = store::placement_of(&app.db, id).await?;
@@ -799,6 +796,25 @@ pub async fn act(
     Ok(Ok(to))
 }
 
+/// The side effects of an answer given by a party (through the landlord's page or an
+/// e-mail link), in the answer's transaction: the unit freed on a decline, letters when
+/// both said yes, used-up links retired.
+pub(crate) async fn apply_answer(
+    txn: &DatabaseTransaction,
+    app: &App,
+    proposal_id: i64,
+    to: ProposalState,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let row = store::find(txn, proposal_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("proposal".into()))?;
+    let household = households::find(txn, row.household.id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("household".into()))?;
+    apply(txn, app, &row, &household, to, &Effects::default(), now).await
+}
+
 /// The side effects of a step, in the step's transaction.
 async fn apply(
     txn: &DatabaseTransaction,
@@ -831,8 +847,17 @@ async fn apply(
         }
         ViewingScheduled => {
             if let Some(v) = &e.viewing {
-                store::schedule_viewing(txn, v, now).await?;
+                let viewing_id = store::schedule_viewing(txn, v, now).await?;
+                if let Some(viewing) = entities::viewing::Entity::find_by_id(viewing_id)
+                    .one(txn)
+                    .await?
+                {
+                    super::letters::viewing(txn, app, &row.proposal, &viewing, now).await?;
+                }
             }
+        }
+        Accepted => {
+            super::letters::accepted(txn, app, &row.proposal, now).await?;
         }
         ViewingHeld => {
             store::viewing_held(txn, row.proposal.id, e.viewing_note.clone(), now).await?;
@@ -905,14 +930,42 @@ async fn apply(
         }
         _ => {}
     }
-    let _ = app;
+    // An answer recorded by staff, or the end of the proposal, retires the answer links
+    // of whoever no longer needs them.
+    let party = match to {
+        LandlordAccepted | LandlordDeclined => Some(Some(super::links::Party::Landlord)),
+        HouseholdAccepted | HouseholdDeclined => Some(Some(super::links::Party::Household)),
+        _ if !to.awaits_answer() => Some(None),
+        _ => None,
+    };
+    if let Some(party) = party {
+        super::links::retire_party(txn, row.proposal.id, party, now).await?;
+    }
     Ok(())
+}
+
+/// Approves a suggestion on the system's behalf (the nightly run of a municipality that
+/// turned auto-approval on), with the same checks as a coordinator's approval.
+pub async fn approve_as_system(
+    app: &App,
+    id: i64,
+) -> Result<Result<ProposalState, StepError>, ServiceError> {
+    let row = store::find(&app.db, id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("proposal".into()))?;
+    if row.proposal.state != ProposalState::Suggested.as_str() {
+        return Ok(Err(StepError::blocked("pipeline.blocked.moved_meanwhile")));
+    }
+    let household = households::find(&app.db, row.household.id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("household".into()))?;
+    approve_checked(app, &Actor::System, row, household).await
 }
 
 /// Approves after checking, today, that the pair still meets every hard rule.
 async fn approve_checked(
     app: &App,
-    user: &CurrentUser,
+    actor: &Actor,
     row: ProposalRow,
     household: StoredHousehold,
 ) -> Result<Result<ProposalState, StepError>, ServiceError> {
@@ -939,7 +992,7 @@ async fn approve_checked(
     }
     let now = app.clock.now();
     let txn = app.db.begin().await?;
-    let sent = approve_in(&txn, app, user, &row, &unit, &household, now).await;
+    let sent = approve_in(&txn, app, actor, &row, &unit, &household, now).await;
     match sent {
         Ok(true) => {}
         Ok(false) => return Ok(Err(StepError::blocked("pipeline.blocked.moved_meanwhile"))),
@@ -952,17 +1005,14 @@ async fn approve_checked(
     Ok(Ok(ProposalState::Sent))
 }
 
-fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
-    let text = e.to_string().to_lowercase();
-    text.contains("unique") || text.contains("duplicate key")
-}
+use crate::store::is_unique_violation;
 
 /// Approves a suggested proposal and sends it: both moves recorded, the unit reserved,
 /// the letters to the landlord and the household (or its caseworker) in the outbox.
 async fn approve_in(
     txn: &DatabaseTransaction,
     app: &App,
-    user: &CurrentUser,
+    actor: &Actor,
     row: &ProposalRow,
     unit: &StoredUnit,
     household: &StoredHousehold,
@@ -975,8 +1025,12 @@ async fn approve_in(
         ProposalState::Suggested,
         ProposalState::Approved,
         &Move {
-            actor_kind: "coordinator",
-            actor_user_id: Some(user.id),
+            actor_kind: if actor.user_id().is_some() {
+                "coordinator"
+            } else {
+                "system"
+            },
+            actor_user_id: actor.user_id(),
             reason_code: None,
             reason: None,
             data: None,
@@ -987,7 +1041,7 @@ async fn approve_in(
     if !approved {
         return Ok(false);
     }
-    store::mark_approved(txn, id, user.id, now).await?;
+    store::mark_approved(txn, id, actor.user_id(), now).await?;
     units::set_status(txn, unit.id, UnitStatus::Reserved, None, None, now).await?;
     let rules = municipalities::current_rule_sets(txn).await?;
     let answer_days = rules
@@ -1010,10 +1064,13 @@ async fn approve_in(
     )
     .await?;
     store::mark_sent(txn, id, now, due).await?;
-    send_letters(txn, app, id, unit, household, due, now).await?;
+    let mut sent = row.proposal.clone();
+    sent.answer_due_at = Some(due);
+    sent.sent_at = Some(now);
+    super::letters::proposal_sent(txn, app, &sent, now).await?;
     audit::record(
         txn,
-        &Actor::User(user.clone()),
+        actor,
         "approve_proposal",
         "proposals",
         Some(id),
@@ -1036,122 +1093,6 @@ pub fn household_address(h: &StoredHousehold) -> Option<String> {
         return Some(e.clone());
     }
     h.profile.caseworker_email.clone()
-}
-
-async fn send_letters<C: ConnectionTrait>(
-    db: &C,
-    app: &App,
-    proposal_id: i64,
-    unit: &StoredUnit,
-    household: &StoredHousehold,
-    due: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<(), ServiceError> {
-    let landlord = landlords::find(db, unit.landlord_id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("landlord".into()))?;
-    let municipality = entities::municipality::Entity::find_by_id(unit.municipality_id)
-        .one(db)
-        .await?
-        .map(|m| m.name)
-        .unwrap_or_default();
-    let a = &unit.details.address;
-    let address = format!(
-        "{} {}, {} {}",
-        a.street, a.house_number, a.postal_code, a.town
-    );
-    let persons = household.profile.members.len().to_string();
-    let base = app.settings.server.base_url.trim_end_matches('/');
-    let landlord_email = match landlord.contact_email.clone() {
-        Some(e) => Some(e),
-        None => match landlord.user_id {
-            Some(uid) => entities::user::Entity::find_by_id(uid)
-                .one(db)
-                .await?
-                .map(|u| u.email),
-            None => None,
-        },
-    };
-    if let Some(to) = landlord_email {
-        let locale = landlord
-            .preferred_locale
-            .parse::<Locale>()
-            .unwrap_or_default();
-        let due_text = crate::engine::explain::date(locale, crate::domain::time::berlin_date(due));
-        let persons_text =
-            crate::engine::explain::persons(locale, household.profile.members.len() as u32);
-        let mail = letter(
-            locale,
-            "proposal_landlord",
-            &[
-                ("name", &landlord.display_name),
-                ("address", &address),
-                ("municipality", &municipality),
-                ("persons", &persons_text),
-                ("due", &due_text),
-            ],
-            Some(&format!("{base}/proposals/{proposal_id}")),
-        );
-        outbox::enqueue(
-            db,
-            &Outgoing {
-                email: mail.to_email(
-                    format!("proposal-{proposal_id}-landlord"),
-                    &to,
-                    Some(&landlord.display_name),
-                ),
-                kind: "proposal_landlord".into(),
-                locale: locale.code().into(),
-                municipality_id: Some(unit.municipality_id),
-                proposal_id: Some(proposal_id),
-            },
-            now,
-        )
-        .await?;
-    }
-    if let Some(to) = household_address(household) {
-        let locale = household.profile.preferred_language;
-        let d = &unit.details;
-        let warm = d.cold_rent + d.service_charges + d.heating_costs;
-        let name = household
-            .profile
-            .members
-            .first()
-            .map(|m| m.first_name.clone())
-            .unwrap_or_default();
-        let due_text = crate::engine::explain::date(locale, crate::domain::time::berlin_date(due));
-        let mail = letter(
-            locale,
-            "proposal_household",
-            &[
-                ("name", &name),
-                (
-                    "address",
-                    &format!("{} {}, {}", a.postal_code, a.town, a.street),
-                ),
-                ("municipality", &municipality),
-                ("rooms", &crate::engine::explain::compact(locale, d.rooms)),
-                ("area", &crate::engine::explain::compact(locale, d.area_m2)),
-                ("rent", &warm.format(locale)),
-                ("persons", &persons),
-                ("due", &due_text),
-            ],
-            None,
-        );
-        outbox::enqueue(
-            db,
-            &Outgoing {
-                email: mail.to_email(format!("proposal-{proposal_id}-household"), &to, None),
-                kind: "proposal_household".into(),
-                locale: locale.code().into(),
-                municipality_id: Some(unit.municipality_id),
-                proposal_id: Some(proposal_id),
-            },
-            now,
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// Records a follow-up's outcome.

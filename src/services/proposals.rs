@@ -7,12 +7,12 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use entities::proposal;
 use sea_orm::TransactionTrait;
 
+use super::links::{self, FoundLink, Party};
 use super::{Actor, CurrentUser, ServiceError, audit};
 use crate::app::App;
 use crate::domain::household::{BenefitType, WorkSituation};
 use crate::domain::pipeline::{ProposalState, check_transition};
 use crate::domain::roles::Role;
-use crate::domain::unit::UnitStatus;
 use crate::domain::validation::FieldErrors;
 use crate::store::proposals::{self as store, Move};
 use crate::store::{households, landlords, units};
@@ -195,19 +195,88 @@ pub(crate) fn berlin_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
     (local - chrono::Duration::seconds(i64::from(offset.local_minus_utc()))).and_utc()
 }
 
-/// Records a landlord's answer and moves the proposal on.
+/// Records a landlord's answer given on their page and moves the proposal on.
 pub async fn landlord_answer(
     app: &App,
     user: &CurrentUser,
     proposal_id: i64,
     answer: LandlordAnswer,
 ) -> Result<Result<ProposalState, FieldErrors>, ServiceError> {
-    let view = landlord_view(app, user, proposal_id).await?;
+    landlord_view(app, user, proposal_id).await?;
+    record_answer(
+        app,
+        proposal_id,
+        Party::Landlord,
+        answer,
+        &Actor::User(user.clone()),
+        None,
+    )
+    .await
+}
+
+/// Records an answer given through an e-mail link (checked by the caller with
+/// [`links::check`]); the link and its siblings are used up in the same transaction.
+pub async fn answer_by_link(
+    app: &App,
+    link: &FoundLink,
+    answer: LandlordAnswer,
+) -> Result<Result<ProposalState, FieldErrors>, ServiceError> {
+    let allowed = match &answer {
+        LandlordAnswer::Accept => link.action == "accept",
+        LandlordAnswer::Decline { .. } => link.action == "decline",
+        LandlordAnswer::ProposeViewing { .. } => link.action == "viewing",
+    };
+    if !allowed {
+        return Err(ServiceError::Forbidden);
+    }
+    record_answer(
+        app,
+        link.proposal_id,
+        link.party,
+        answer,
+        &Actor::System,
+        Some(link),
+    )
+    .await
+}
+
+/// Checks and records one side's answer: accept, decline with a reason, or (landlords)
+/// accept with viewing times.
+async fn record_answer(
+    app: &App,
+    proposal_id: i64,
+    party: Party,
+    answer: LandlordAnswer,
+    actor: &Actor,
+    link: Option<&FoundLink>,
+) -> Result<Result<ProposalState, FieldErrors>, ServiceError> {
+    let proposal = store::find(&app.db, proposal_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("proposal".into()))?;
     let now = app.clock.now();
-    let from = view.state;
+    let from: ProposalState = proposal
+        .state
+        .parse()
+        .map_err(|e: String| ServiceError::Other(anyhow::anyhow!(e)))?;
+    let (other_accepted, accept_own, decline_to, reasons, actor_kind) = match party {
+        Party::Landlord => (
+            ProposalState::HouseholdAccepted,
+            ProposalState::LandlordAccepted,
+            ProposalState::LandlordDeclined,
+            DECLINE_REASONS,
+            "landlord",
+        ),
+        Party::Household => (
+            ProposalState::LandlordAccepted,
+            ProposalState::HouseholdAccepted,
+            ProposalState::HouseholdDeclined,
+            super::pipeline::HOUSEHOLD_REASONS,
+            "household",
+        ),
+    };
     let accept_to = match from {
-        ProposalState::Sent => ProposalState::LandlordAccepted,
-        ProposalState::HouseholdAccepted => ProposalState::Accepted,
+        ProposalState::Sent => accept_own,
+        f if f == other_accepted => ProposalState::Accepted,
         _ => return Err(ServiceError::Conflict("answered_already".into())),
     };
     let mut slots = Vec::new();
@@ -217,11 +286,14 @@ pub async fn landlord_answer(
             reason_code,
             reason,
         } => {
-            if !DECLINE_REASONS.contains(&reason_code.as_str()) {
+            if !reasons.contains(&reason_code.as_str()) {
                 return Ok(Err(FieldErrors::single(
                     "reason_code",
                     "validation.choose_one",
                 )));
+            }
+            if reason.chars().count() > 1000 {
+                return Ok(Err(FieldErrors::single("reason", "validation.too_long")));
             }
             if reason_code == "other" && reason.trim().is_empty() {
                 return Ok(Err(FieldErrors::single(
@@ -230,7 +302,7 @@ pub async fn landlord_answer(
                 )));
             }
             (
-                ProposalState::LandlordDeclined,
+                decline_to,
                 Some(reason_code.as_str()),
                 Some(reason.trim()).filter(|r| !r.is_empty()),
                 None,
@@ -240,6 +312,9 @@ pub async fn landlord_answer(
             slots: texts,
             place,
         } => {
+            if party != Party::Landlord {
+                return Err(ServiceError::Forbidden);
+            }
             let mut errors = FieldErrors::default();
             for (i, text) in texts.iter().enumerate() {
                 if text.trim().is_empty() {
@@ -256,26 +331,38 @@ pub async fn landlord_answer(
             }
             if place.trim().is_empty() {
                 errors.add("place", "validation.required");
+            } else if place.chars().count() > 300 {
+                errors.add("place", "validation.too_long");
             }
             if !errors.is_empty() {
                 return Ok(Err(errors));
             }
-            (accept_to, None, None, Some(place.trim().to_owned()))
+            (
+                accept_to,
+                Some("viewing_wanted"),
+                None,
+                Some(place.trim().to_owned()),
+            )
         }
     };
     check_transition(from, to).map_err(|e| ServiceError::Conflict(e.to_string()))?;
     let txn = app.db.begin().await?;
+    if let Some(link) = link
+        && !links::use_up(&txn, link, now).await?
+    {
+        return Err(ServiceError::Conflict("answered_already".into()));
+    }
     let moved = store::transition(
         &txn,
         proposal_id,
         from,
         to,
         &Move {
-            actor_kind: "landlord",
-            actor_user_id: Some(user.id),
+            actor_kind,
+            actor_user_id: actor.user_id(),
             reason_code,
             reason,
-            data: None,
+            data: link.map(|l| serde_json::json!({"via": "email_link", "action": l.action})),
         },
         now,
     )
@@ -288,32 +375,134 @@ pub async fn landlord_answer(
             store::add_viewing(&txn, proposal_id, "landlord", *slot, place, now).await?;
         }
     }
-    if to == ProposalState::LandlordDeclined {
-        // The flat is free for the next candidate.
-        let unit = units::find(&txn, view.proposal.unit_id).await?;
-        if unit.is_some_and(|u| u.status == UnitStatus::Reserved) {
-            units::set_status(
-                &txn,
-                view.proposal.unit_id,
-                UnitStatus::Available,
-                None,
-                None,
-                now,
-            )
-            .await?;
-        }
-    }
+    super::pipeline::apply_answer(&txn, app, proposal_id, to, now).await?;
+    let unit_municipality = units::find(&txn, proposal.unit_id)
+        .await?
+        .map(|u| u.municipality_id);
     audit::record(
         &txn,
-        &Actor::User(user.clone()),
-        "landlord_answer",
+        actor,
+        &format!("{actor_kind}_answer"),
         "proposals",
         Some(proposal_id),
-        None,
-        serde_json::json!({"to": to.as_str(), "viewing_slots": slots.len()}),
+        unit_municipality,
+        serde_json::json!({
+            "to": to.as_str(),
+            "viewing_slots": slots.len(),
+            "via": if link.is_some() { "email_link" } else { "page" },
+        }),
         now,
     )
     .await?;
     txn.commit().await?;
     Ok(Ok(to))
+}
+
+/// What the page behind an e-mail link shows.
+#[derive(Debug, Clone)]
+pub enum LinkPage {
+    /// The link works and the party still has to answer.
+    Open(Box<LinkView>),
+    /// Used already, past its date, or the proposal moved on: who to contact.
+    Used(LinkContact),
+    Expired(LinkContact),
+    Closed(LinkContact),
+    Unknown,
+}
+
+/// Whom to ask about a proposal.
+#[derive(Debug, Clone, Default)]
+pub struct LinkContact {
+    pub municipality: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// A proposal as the party of a link sees it.
+#[derive(Debug, Clone)]
+pub struct LinkView {
+    pub link: FoundLink,
+    pub address: String,
+    /// For landlords: the household without names.
+    pub household: Option<HouseholdSummary>,
+    /// For households: the flat.
+    pub flat: Option<crate::domain::unit::UnitDetails>,
+    pub answer_due_at: Option<DateTime<Utc>>,
+    pub contact: LinkContact,
+}
+
+async fn contact_of(app: &App, proposal_id: i64) -> Result<LinkContact, ServiceError> {
+    let Some(p) = store::find(&app.db, proposal_id).await? else {
+        return Ok(LinkContact::default());
+    };
+    let Some(unit) = units::find(&app.db, p.unit_id).await? else {
+        return Ok(LinkContact::default());
+    };
+    use sea_orm::EntityTrait;
+    Ok(
+        match entities::municipality::Entity::find_by_id(unit.municipality_id)
+            .one(&app.db)
+            .await?
+        {
+            Some(m) => LinkContact {
+                municipality: m.name,
+                email: m.contact_email,
+                phone: m.contact_phone,
+            },
+            None => LinkContact::default(),
+        },
+    )
+}
+
+/// Looks up the link `token` and what its page shows; nothing changes.
+pub async fn open_link(app: &App, token: &str) -> Result<LinkPage, ServiceError> {
+    let link = match links::check(app, token).await? {
+        links::LinkState::Valid(link) => link,
+        links::LinkState::Used(id) => return Ok(LinkPage::Used(contact_of(app, id).await?)),
+        links::LinkState::Expired(id) => {
+            return Ok(LinkPage::Expired(contact_of(app, id).await?));
+        }
+        links::LinkState::Unknown => return Ok(LinkPage::Unknown),
+    };
+    let contact = contact_of(app, link.proposal_id).await?;
+    let Some(proposal) = store::find(&app.db, link.proposal_id).await? else {
+        return Ok(LinkPage::Unknown);
+    };
+    let state: ProposalState = proposal
+        .state
+        .parse()
+        .map_err(|e: String| ServiceError::Other(anyhow::anyhow!(e)))?;
+    let waiting = match link.party {
+        Party::Landlord => matches!(
+            state,
+            ProposalState::Sent | ProposalState::HouseholdAccepted
+        ),
+        Party::Household => matches!(state, ProposalState::Sent | ProposalState::LandlordAccepted),
+    };
+    if !waiting {
+        return Ok(LinkPage::Closed(contact));
+    }
+    let unit = units::find(&app.db, proposal.unit_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
+    let a = &unit.details.address;
+    let address = format!(
+        "{} {}, {} {}",
+        a.street, a.house_number, a.postal_code, a.town
+    );
+    let (household, flat) = match link.party {
+        Party::Landlord => (
+            Some(summary(app, proposal.household_id, app.clock.today()).await?),
+            None,
+        ),
+        Party::Household => (None, Some(unit.details.clone())),
+    };
+    Ok(LinkPage::Open(Box::new(LinkView {
+        link,
+        address,
+        household,
+        flat,
+        answer_due_at: proposal.answer_due_at,
+        contact,
+    })))
 }

@@ -497,3 +497,87 @@ pub async fn id_of_reference<C: ConnectionTrait>(
         .await?
         .map(|h| h.id))
 }
+
+/// Closed households whose data is due for anonymisation: closed before `before`, not yet
+/// anonymised.
+pub async fn closed_before<C: ConnectionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+) -> Result<Vec<i64>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    Ok(household::Entity::find()
+        .filter(household::Column::Status.eq("closed"))
+        .filter(household::Column::ClosedAt.lt(before))
+        .filter(household::Column::AnonymizedAt.is_null())
+        .order_by_asc(household::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| h.id)
+        .collect())
+}
+
+/// Removes a household's personal data and keeps what statistics need (size, birth years,
+/// roles, municipality, dates, status, needs). Names become "—", contacts and free texts
+/// are emptied, anchors keep only their kind and a rounded position. False when it was
+/// anonymised already.
+pub async fn anonymise<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    use entities::{household_anchor, household_member};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let none = || Expr::value(Option::<String>::None);
+    let done = household::Entity::update_many()
+        .col_expr(household::Column::Email, none())
+        .col_expr(household::Column::Phone, none())
+        .col_expr(household::Column::CaseworkerName, none())
+        .col_expr(household::Column::CaseworkerEmail, none())
+        .col_expr(household::Column::CaseworkerPhone, none())
+        .col_expr(household::Column::LandlordText, none())
+        .col_expr(household::Column::Notes, none())
+        .col_expr(household::Column::UrgencyReason, none())
+        .col_expr(household::Column::FollowUpSite, none())
+        .col_expr(household::Column::CloseReason, none())
+        .col_expr(household::Column::AnonymizedAt, Expr::value(Some(now)))
+        .col_expr(household::Column::UpdatedAt, Expr::value(now))
+        .filter(household::Column::Id.eq(id))
+        .filter(household::Column::AnonymizedAt.is_null())
+        .exec(db)
+        .await?;
+    if done.rows_affected == 0 {
+        return Ok(false);
+    }
+    household_member::Entity::update_many()
+        .col_expr(household_member::Column::FirstName, Expr::value("—"))
+        .col_expr(household_member::Column::LastName, none())
+        .filter(household_member::Column::HouseholdId.eq(id))
+        .exec(db)
+        .await?;
+    for anchor in household_anchor::Entity::find()
+        .filter(household_anchor::Column::HouseholdId.eq(id))
+        .all(db)
+        .await?
+    {
+        household_anchor::Entity::update_many()
+            .col_expr(
+                household_anchor::Column::Label,
+                Expr::value(anchor.kind.clone()),
+            )
+            .col_expr(household_anchor::Column::Street, none())
+            .col_expr(
+                household_anchor::Column::Lat,
+                Expr::value((anchor.lat * 100.0).round() / 100.0),
+            )
+            .col_expr(
+                household_anchor::Column::Lon,
+                Expr::value((anchor.lon * 100.0).round() / 100.0),
+            )
+            .filter(household_anchor::Column::Id.eq(anchor.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(true)
+}

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod drafts;
 pub mod households;
 pub mod incentives;
+pub mod jobs;
 pub mod landlords;
 pub mod matching;
 pub mod municipalities;
@@ -29,4 +30,10 @@ pub fn corrupt(table: &str, id: impl std::fmt::Display, detail: impl std::fmt::D
 /// Serialises a value into a JSON text column.
 pub fn to_json_text<T: serde::Serialize>(value: &T) -> Result<String, DbErr> {
     serde_json::to_string(value).map_err(|e| DbErr::Custom(format!("cannot serialise JSON: {e}")))
+}
+
+/// Whether a database error is a unique-key violation (SQLite and PostgreSQL wording).
+pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    let text = e.to_string().to_lowercase();
+    text.contains("unique") || text.contains("duplicate key")
 }

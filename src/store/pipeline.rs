@@ -249,13 +249,13 @@ pub async fn insert_override<C: ConnectionTrait>(
 pub async fn mark_approved<C: ConnectionTrait>(
     db: &C,
     id: i64,
-    user_id: i64,
+    user_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
     proposal::ActiveModel {
         id: sea_orm::ActiveValue::Unchanged(id),
         approved_at: Set(Some(now)),
-        approved_by_user_id: Set(Some(user_id)),
+        approved_by_user_id: Set(user_id),
         ..Default::default()
     }
     .update(db)

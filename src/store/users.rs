@@ -163,3 +163,30 @@ pub async fn set_locale<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// Active coordinators (not admins) of a municipality, by id: who gets its digest and
+/// follow-up reminders.
+pub async fn coordinators_of<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+) -> Result<Vec<user::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let ids: Vec<i64> = user_municipality::Entity::find()
+        .filter(user_municipality::Column::MunicipalityId.eq(municipality_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Role.eq(Role::Coordinator.as_str()))
+        .filter(user::Column::DisabledAt.is_null())
+        .filter(user::Column::AnonymizedAt.is_null())
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await
+}

@@ -40,6 +40,10 @@ pub fn router(app: App) -> Router {
         .route("/signup/sent", get(auth::signup_sent))
         .route("/confirm/resend", post(auth::resend_confirmation))
         .route("/confirm/{token}", get(auth::confirm_email))
+        .route(
+            "/a/{token}",
+            get(pages::links::show).post(pages::links::answer),
+        )
         .route("/login", get(auth::show_login).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/forgot", get(auth::show_forgot).post(auth::request_reset))
@@ -137,6 +141,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/admin/users/{id}/{action}", post(admin::user_action))
         .route("/admin/municipalities", get(admin::list_municipalities))
+        .route("/admin/jobs", get(admin::list_jobs))
         .route(
             "/admin/municipalities/new",
             get(admin::new_municipality).post(admin::create_municipality),

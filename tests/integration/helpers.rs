@@ -113,7 +113,7 @@ async fn drop_stale_databases(admin: &DatabaseConnection) {
     }
 }
 
-async fn drop_postgres_database(admin_url: &str, name: &str) {
+pub async fn drop_postgres_database(admin_url: &str, name: &str) {
     if let Ok(admin) = Database::connect(admin_url).await {
         let _ = admin
             .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
@@ -215,6 +215,12 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The test clock's time.
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        use bleibe::clock::Clock;
+        self.clock.now()
+    }
+
     /// The database.
     pub fn db(&self) -> &DatabaseConnection {
         &self.app.db
@@ -222,7 +228,7 @@ impl TestApp {
 
     /// Sends every e-mail waiting in the outbox (what the background loop does).
     pub async fn dispatch_mails(&self) -> bleibe::mail::outbox::DispatchReport {
-        bleibe::background::dispatch_mail(&self.app, "test")
+        bleibe::jobs::housekeeping::dispatch_mail(&self.app, "test")
             .await
             .expect("dispatch")
     }

@@ -12,6 +12,7 @@ mod demo;
 mod harness;
 mod health;
 mod landlord_proposals;
+mod mail_jobs;
 mod matching;
 mod migrations;
 mod pages;

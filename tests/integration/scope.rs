@@ -382,6 +382,8 @@ fn table(f: &Fixture) -> Vec<Case> {
             "/confirm/not-a-token".into(),
             PUBLIC,
         ),
+        case("GET", "/a/{token}", format!("/a/{}", "ab".repeat(32)), PUBLIC),
+        post("/a/{token}", format!("/a/{}", "ab".repeat(32)), vec![], PUBLIC),
         case("GET", "/login", "/login".into(), PUBLIC),
         case("POST", "/login", "/login".into(), PUBLIC),
         case("POST", "/logout", "/logout".into(), PUBLIC),
@@ -734,6 +736,7 @@ fn table(f: &Fixture) -> Vec<Case> {
             "/admin/municipalities".into(),
             ADMIN_ONLY,
         ),
+        case("GET", "/admin/jobs", "/admin/jobs".into(), ADMIN_ONLY),
         case(
             "GET",
             "/admin/municipalities/new",

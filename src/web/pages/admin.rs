@@ -415,3 +415,90 @@ pub async fn update_municipality(
         Err(errors) => municipality_page(&ctx, &user, Some(id), &input, &errors).await,
     }
 }
+
+/// A scheduled job with its schedule.
+#[derive(Debug, Clone)]
+pub struct JobRow {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub schedule: String,
+}
+
+/// A job run in the list.
+#[derive(Debug, Clone)]
+pub struct JobRunRow {
+    pub job: String,
+    pub status: String,
+    pub instance: String,
+    pub scheduled_for: String,
+    pub started_at: String,
+    pub seconds: String,
+    pub counts: String,
+    pub error: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_jobs.html")]
+pub struct JobsPage {
+    pub chrome: Chrome,
+    pub nav: StaffNav,
+    pub jobs: Vec<JobRow>,
+    pub runs: Vec<JobRunRow>,
+}
+
+/// `GET /admin/jobs`: the scheduled jobs and their latest runs.
+pub async fn list_jobs(Staff { ctx, user }: Staff) -> Result<Response, PageError> {
+    let actor = admin_only(&user)?;
+    let english = ctx.locale == crate::domain::Locale::En;
+    let when = |t: chrono::DateTime<chrono::Utc>| {
+        crate::domain::time::to_berlin(t)
+            .format("%d.%m.%Y %H:%M:%S")
+            .to_string()
+    };
+    let jobs = crate::jobs::Job::ALL
+        .iter()
+        .map(|j| {
+            let (de, en) = j.describe();
+            JobRow {
+                name: j.name(),
+                description: if english { en } else { de },
+                schedule: ctx
+                    .app
+                    .settings
+                    .jobs
+                    .schedule(j.setting())
+                    .unwrap_or_default()
+                    .to_owned(),
+            }
+        })
+        .collect();
+    let runs = admin::job_runs(&ctx.app, &actor, 200)
+        .await?
+        .into_iter()
+        .map(|r| JobRunRow {
+            seconds: r
+                .finished_at
+                .map(|f| {
+                    format!(
+                        "{:.1}",
+                        (f - r.started_at).num_milliseconds() as f64 / 1000.0
+                    )
+                })
+                .unwrap_or_default(),
+            scheduled_for: r.scheduled_for.map(when).unwrap_or_else(|| "–".into()),
+            started_at: when(r.started_at),
+            job: r.job,
+            status: r.status,
+            instance: r.instance,
+            counts: r.counts.unwrap_or_default(),
+            error: r.error.unwrap_or_default(),
+        })
+        .collect();
+    Ok(JobsPage {
+        chrome: ctx.chrome(),
+        nav: nav(&ctx, &user, None, "jobs").await?,
+        jobs,
+        runs,
+    }
+    .into_response())
+}

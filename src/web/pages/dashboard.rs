@@ -189,14 +189,8 @@ pub struct ProposalPage {
     pub place: String,
 }
 
-fn proposal_page(
-    ctx: &super::PageCtx,
-    p: &LandlordProposal,
-    errors: &FieldErrors,
-    form: Option<&crate::web::form::FormData>,
-) -> Response {
-    let t = ctx.t();
-    let h = &p.household;
+/// What a landlord learns about a household, as label and value lines.
+pub(crate) fn household_facts(t: Texts, h: &HouseholdSummary) -> Vec<(String, String)> {
     let mut household = vec![
         (text(t, "proposal.size"), household_line(t, h)),
         (text(t, "proposal.adults"), h.adults.to_string()),
@@ -229,6 +223,18 @@ fn proposal_page(
     if h.wheelchair {
         household.push((text(t, "proposal.wheelchair"), text(t, "common.yes")));
     }
+    household
+}
+
+fn proposal_page(
+    ctx: &super::PageCtx,
+    p: &LandlordProposal,
+    errors: &FieldErrors,
+    form: Option<&crate::web::form::FormData>,
+) -> Response {
+    let t = ctx.t();
+    let h = &p.household;
+    let household = household_facts(t, h);
     let selected = form.map(|f| f.text("reason_code")).unwrap_or_default();
     let page = ProposalPage {
         chrome: ctx.chrome(),

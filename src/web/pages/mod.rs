@@ -8,6 +8,7 @@ pub mod home;
 pub mod households;
 pub mod import;
 pub mod language;
+pub mod links;
 pub mod pipeline;
 pub mod review;
 pub mod rules;

@@ -153,6 +153,11 @@ pub async fn nav(
             label: t.get("nav.municipalities").into(),
             current: active == "municipalities",
         });
+        out.links.push(NavLink {
+            href: "/admin/jobs".into(),
+            label: t.get("jobs.title").into(),
+            current: active == "jobs",
+        });
     }
     Ok(out)
 }

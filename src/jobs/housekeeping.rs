@@ -1,0 +1,58 @@
+//! The two jobs that keep the service itself in order: sending what waits in the e-mail
+//! outbox, and tidying up expired sessions and kept forms.
+
+use std::time::Duration;
+
+use chrono::Duration as ChronoDuration;
+
+use crate::app::App;
+use crate::mail::outbox::{self, DispatchReport};
+use crate::services::routine::Counts;
+
+/// Sends every due e-mail once (also called by tests and the CLI).
+pub async fn dispatch_mail(app: &App, instance: &str) -> Result<DispatchReport, sea_orm::DbErr> {
+    let clock = app.clock.clone();
+    outbox::dispatch(
+        &app.db,
+        &app.mailer,
+        instance,
+        app.settings.mail.max_attempts,
+        move || clock.now(),
+    )
+    .await
+}
+
+/// The outbox job: [`dispatch_mail`] with its counts.
+pub async fn outbox_job(app: &App, instance: &str) -> Result<Counts, sea_orm::DbErr> {
+    let report = dispatch_mail(app, instance).await?;
+    Ok(Counts::from([
+        ("sent".to_owned(), report.sent as i64),
+        ("retried".to_owned(), report.retried as i64),
+        ("failed".to_owned(), report.failed as i64),
+    ]))
+}
+
+/// Removes sessions that expired more than a week ago and forms kept that long.
+pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
+    let before = app.clock.now() - ChronoDuration::days(7);
+    let removed = crate::store::sessions::purge_expired(&app.db, before).await?;
+    let stash = app.settings.data.dir.join("stash");
+    let mut forms = 0;
+    if let Ok(entries) = std::fs::read_dir(&stash) {
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > Duration::from_secs(7 * 24 * 3600));
+            if old && std::fs::remove_dir_all(entry.path()).is_ok() {
+                forms += 1;
+            }
+        }
+    }
+    Ok(Counts::from([
+        ("sessions".to_owned(), removed as i64),
+        ("kept_forms".to_owned(), forms),
+    ]))
+}

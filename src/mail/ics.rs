@@ -1,0 +1,111 @@
+//! iCalendar (RFC 5545) invitations for viewings, attached to the viewing e-mails.
+
+use chrono::{DateTime, Utc};
+
+/// One appointment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Stable across updates of the same appointment (e.g. `viewing-12@bleibe.example`).
+    pub uid: String,
+    /// Increased when the appointment changes.
+    pub sequence: u32,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub summary: String,
+    pub location: String,
+    pub description: String,
+    pub stamp: DateTime<Utc>,
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line at 75 octets (never inside a UTF-8 character), CRLF-terminated.
+fn fold(line: &str, out: &mut String) {
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// The calendar file for `event`.
+pub fn calendar(event: &Event) -> String {
+    let mut out = String::new();
+    let lines = [
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//Bleibe//Besichtigung//DE".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        "METHOD:PUBLISH".to_owned(),
+        "BEGIN:VEVENT".to_owned(),
+        format!("UID:{}", escape(&event.uid)),
+        format!("SEQUENCE:{}", event.sequence),
+        format!("DTSTAMP:{}", stamp(event.stamp)),
+        format!("DTSTART:{}", stamp(event.starts_at)),
+        format!("DTEND:{}", stamp(event.ends_at)),
+        format!("SUMMARY:{}", escape(&event.summary)),
+        format!("LOCATION:{}", escape(&event.location)),
+        format!("DESCRIPTION:{}", escape(&event.description)),
+        "END:VEVENT".to_owned(),
+        "END:VCALENDAR".to_owned(),
+    ];
+    for line in &lines {
+        fold(line, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn an_event_is_valid_icalendar() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 3, 15, 0, 0).unwrap();
+        let text = calendar(&Event {
+            uid: "viewing-7@bleibe.example".into(),
+            sequence: 0,
+            starts_at: start,
+            ends_at: start + chrono::Duration::hours(1),
+            summary: "Wohnungsbesichtigung Hauptstraße 1, Plochingen".into(),
+            location: "Hauptstraße 1; 2. Stock".into(),
+            description: "Bitte bringen Sie Ihren Ausweis mit. Mit Frau Kaya (Ehrenamt), die übersetzt und die Wohnungsübergabe begleitet.".into(),
+            stamp: start - chrono::Duration::days(2),
+        });
+        assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
+        assert!(text.ends_with("END:VCALENDAR\r\n"));
+        assert!(text.contains("DTSTART:20261203T150000Z\r\n"));
+        assert!(text.contains("LOCATION:Hauptstraße 1\\; 2. Stock\r\n"));
+        assert!(text.contains("SUMMARY:Wohnungsbesichtigung Hauptstraße 1\\, Plochingen"));
+        for line in text.split("\r\n") {
+            assert!(line.len() <= 75, "line too long: {line}");
+        }
+        // Unfolded, the description is whole again.
+        let unfolded = text.replace("\r\n ", "");
+        assert!(unfolded.contains("die Wohnungsübergabe begleitet."));
+    }
+}

@@ -1,0 +1,604 @@
+//! The e-mails of the placement pipeline, written to the outbox in the caller's
+//! transaction: proposals with answer links, reminders, expiry, both-sides-accepted,
+//! viewing invitations with an iCalendar file, follow-up check-ins and the weekly digest.
+//! Households' names and contacts never appear in a landlord's e-mail.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use entities::{follow_up, municipality, proposal, viewing};
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use super::ServiceError;
+use super::links::{self, Party};
+use crate::app::App;
+use crate::domain::Locale;
+use crate::domain::time::{berlin_date, to_berlin};
+use crate::engine::explain;
+use crate::mail::compose::{Letter, letter_in, mail_text};
+use crate::mail::outbox::{self, Outgoing};
+use crate::mail::{EmailAttachment, ics};
+use crate::store::households::StoredHousehold;
+use crate::store::units::StoredUnit;
+use crate::store::{households, landlords, units, users};
+
+/// Someone to write to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recipient {
+    pub address: String,
+    pub name: Option<String>,
+    /// Mail language code.
+    pub lang: String,
+    /// A user id, for coordinators (part of idempotency keys).
+    pub user_id: Option<i64>,
+}
+
+/// The formats of a language (numbers, dates): its own when Bleibe knows it, else German.
+fn fmt(lang: &str) -> Locale {
+    lang.parse().unwrap_or_default()
+}
+
+/// The landlord of a unit, by contact address or account address.
+pub async fn landlord_recipient<C: ConnectionTrait>(
+    db: &C,
+    landlord_id: i64,
+) -> Result<Option<Recipient>, ServiceError> {
+    let Some(landlord) = landlords::find(db, landlord_id).await? else {
+        return Ok(None);
+    };
+    if landlord.anonymized_at.is_some() {
+        return Ok(None);
+    }
+    let address = match landlord.contact_email.clone() {
+        Some(e) => Some(e),
+        None => match landlord.user_id {
+            Some(uid) => users::find(db, uid).await?.map(|u| u.email),
+            None => None,
+        },
+    };
+    Ok(address.map(|address| Recipient {
+        address,
+        name: Some(landlord.display_name.clone()),
+        lang: landlord.preferred_locale.clone(),
+        user_id: landlord.user_id,
+    }))
+}
+
+/// The household itself when it agreed to e-mail, else its caseworker.
+pub fn household_recipient(h: &StoredHousehold) -> Option<Recipient> {
+    let address = super::pipeline::household_address(h)?;
+    let own = h.profile.email.as_deref() == Some(address.as_str());
+    Some(Recipient {
+        address,
+        name: if own {
+            None
+        } else {
+            h.profile.caseworker_name.clone()
+        },
+        lang: h.profile.preferred_language.code().to_owned(),
+        user_id: None,
+    })
+}
+
+/// The coordinators of a municipality; its contact address when it has none.
+pub async fn coordinator_recipients<C: ConnectionTrait>(
+    db: &C,
+    municipality: &municipality::Model,
+) -> Result<Vec<Recipient>, ServiceError> {
+    let mut out: Vec<Recipient> = users::coordinators_of(db, municipality.id)
+        .await?
+        .into_iter()
+        .map(|u| Recipient {
+            address: u.email,
+            name: Some(u.display_name),
+            lang: u.locale,
+            user_id: Some(u.id),
+        })
+        .collect();
+    if out.is_empty()
+        && let Some(contact) = &municipality.contact_email
+    {
+        out.push(Recipient {
+            address: contact.clone(),
+            name: Some(municipality.name.clone()),
+            lang: "de".into(),
+            user_id: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Everything a pipeline letter talks about.
+struct Parts {
+    proposal: proposal::Model,
+    unit: StoredUnit,
+    household: StoredHousehold,
+    municipality: municipality::Model,
+    landlord: Option<Recipient>,
+    household_to: Option<Recipient>,
+}
+
+async fn parts<C: ConnectionTrait>(
+    db: &C,
+    proposal: &proposal::Model,
+) -> Result<Parts, ServiceError> {
+    let unit = units::find(db, proposal.unit_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
+    let household = households::find(db, proposal.household_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("household".into()))?;
+    let municipality = municipality::Entity::find_by_id(unit.municipality_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("municipality".into()))?;
+    let landlord = landlord_recipient(db, unit.landlord_id).await?;
+    let household_to = household_recipient(&household);
+    Ok(Parts {
+        proposal: proposal.clone(),
+        unit,
+        household,
+        municipality,
+        landlord,
+        household_to,
+    })
+}
+
+impl Parts {
+    fn street_address(&self) -> String {
+        let a = &self.unit.details.address;
+        format!(
+            "{} {}, {} {}",
+            a.street, a.house_number, a.postal_code, a.town
+        )
+    }
+
+    fn contact(&self) -> String {
+        let m = &self.municipality;
+        match (&m.contact_email, &m.contact_phone) {
+            (Some(e), Some(p)) => format!("{e}, {p}"),
+            (Some(e), None) => e.clone(),
+            (None, Some(p)) => p.clone(),
+            (None, None) => m.name.clone(),
+        }
+    }
+
+    /// Values every pipeline letter may use, in the reader's formats.
+    fn values(&self, lang: &str, due: Option<DateTime<Utc>>) -> Vec<(&'static str, String)> {
+        let l = fmt(lang);
+        let d = &self.unit.details;
+        let persons = self.household.profile.members.len() as u32;
+        let warm = d.cold_rent + d.service_charges + d.heating_costs;
+        vec![
+            ("address", self.street_address()),
+            ("municipality", self.municipality.name.clone()),
+            ("persons", explain::persons(l, persons)),
+            ("rooms", explain::compact(l, d.rooms)),
+            ("area", explain::compact(l, d.area_m2)),
+            ("cold_rent", d.cold_rent.format(l)),
+            ("service_charges", d.service_charges.format(l)),
+            ("heating", d.heating_costs.format(l)),
+            ("rent", warm.format(l)),
+            ("floor", d.floor.to_string()),
+            ("available", explain::date(l, d.available_from)),
+            ("reference", self.household.profile.reference.clone()),
+            ("contact", self.contact()),
+            (
+                "due",
+                due.map(|t| explain::date(l, berlin_date(t)))
+                    .unwrap_or_default(),
+            ),
+        ]
+    }
+}
+
+fn borrow<'a>(values: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    values.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    to: &Recipient,
+    mail: &Letter,
+    key: String,
+    kind: &str,
+    municipality_id: i64,
+    proposal_id: Option<i64>,
+    attachments: Vec<EmailAttachment>,
+    reply_to: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let mut email = mail.to_email(key, &to.address, to.name.as_deref());
+    email.attachments = attachments;
+    email.reply_to = reply_to;
+    outbox::enqueue(
+        db,
+        &Outgoing {
+            email,
+            kind: kind.to_owned(),
+            locale: to.lang.clone(),
+            municipality_id: Some(municipality_id),
+            proposal_id,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The answer links of a party, labelled by the letter's `action_<name>` texts.
+async fn answer_links<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal_id: i64,
+    party: Party,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, String)>, ServiceError> {
+    let mut out = Vec::new();
+    for action in party.actions() {
+        let url = links::issue(db, app, proposal_id, party, action, expires_at, now).await?;
+        out.push((format!("action_{action}"), url));
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn to_party<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    p: &Parts,
+    party: Party,
+    name: &str,
+    key: String,
+    with_links: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let (to, letter_name) = match party {
+        Party::Landlord => (p.landlord.as_ref(), format!("{name}_landlord")),
+        Party::Household => (p.household_to.as_ref(), format!("{name}_household")),
+    };
+    let Some(to) = to else {
+        return Ok(());
+    };
+    let mut values = p.values(&to.lang, p.proposal.answer_due_at);
+    values.push(("name", to.name.clone().unwrap_or_default()));
+    let links = match with_links {
+        Some(expires) => answer_links(db, app, p.proposal.id, party, expires, now).await?,
+        None => Vec::new(),
+    };
+    let link_refs: Vec<(&str, &str)> = links
+        .iter()
+        .map(|(k, u)| (k.as_str(), u.as_str()))
+        .collect();
+    let mail = letter_in(&to.lang, &letter_name, &borrow(&values), &link_refs);
+    enqueue(
+        db,
+        to,
+        &mail,
+        key,
+        &letter_name,
+        p.unit.municipality_id,
+        Some(p.proposal.id),
+        Vec::new(),
+        p.municipality.contact_email.clone(),
+        now,
+    )
+    .await
+}
+
+/// The proposal to both sides, with answer links valid until the answer date.
+pub async fn proposal_sent<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal: &proposal::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let p = parts(db, proposal).await?;
+    let expires = proposal.answer_due_at.unwrap_or(now + Duration::days(7));
+    for party in [Party::Landlord, Party::Household] {
+        let key = format!("proposal-{}-{}", proposal.id, party.as_str());
+        to_party(db, app, &p, party, "proposal", key, Some(expires), now).await?;
+    }
+    Ok(())
+}
+
+/// A reminder to the sides that have not answered, with fresh links.
+pub async fn reminder<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal: &proposal::Model,
+    parties: &[Party],
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let p = parts(db, proposal).await?;
+    let expires = proposal.answer_due_at.unwrap_or(now + Duration::days(2));
+    for party in parties {
+        let key = format!("reminder-{}-{}", proposal.id, party.as_str());
+        to_party(db, app, &p, *party, "reminder", key, Some(expires), now).await?;
+    }
+    Ok(())
+}
+
+/// Nobody (or only one side) answered in time: both sides hear that it ended.
+pub async fn expired<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal: &proposal::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let p = parts(db, proposal).await?;
+    for party in [Party::Landlord, Party::Household] {
+        let key = format!("expired-{}-{}", proposal.id, party.as_str());
+        to_party(db, app, &p, party, "expired", key, None, now).await?;
+    }
+    Ok(())
+}
+
+/// Both sides said yes: what happens next, to both.
+pub async fn accepted<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal: &proposal::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let p = parts(db, proposal).await?;
+    for party in [Party::Landlord, Party::Household] {
+        let key = format!("accepted-{}-{}", proposal.id, party.as_str());
+        to_party(db, app, &p, party, "accepted", key, None, now).await?;
+    }
+    Ok(())
+}
+
+/// A viewing is arranged: an invitation with an .ics file to both sides.
+pub async fn viewing<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal: &proposal::Model,
+    viewing: &viewing::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let p = parts(db, proposal).await?;
+    let domain = app
+        .settings
+        .mail
+        .from
+        .rsplit('@')
+        .next()
+        .unwrap_or("bleibe.invalid")
+        .trim_end_matches('>')
+        .to_owned();
+    for (party, to) in [
+        (Party::Landlord, p.landlord.as_ref()),
+        (Party::Household, p.household_to.as_ref()),
+    ] {
+        let Some(to) = to else { continue };
+        let l = fmt(&to.lang);
+        let local = to_berlin(viewing.starts_at);
+        let mut values = p.values(&to.lang, None);
+        values.push(("name", to.name.clone().unwrap_or_default()));
+        values.push(("date", explain::date(l, local.date_naive())));
+        values.push(("time", local.format("%H:%M").to_string()));
+        values.push(("place", viewing.place.clone()));
+        values.push((
+            "companion",
+            viewing.accompanied_by_name.clone().unwrap_or_default(),
+        ));
+        let name = format!("viewing_{}", party.as_str());
+        let mail = letter_in(&to.lang, &name, &borrow(&values), &[]);
+        let event = ics::Event {
+            uid: format!("viewing-{}@{domain}", viewing.id),
+            sequence: 0,
+            starts_at: viewing.starts_at,
+            ends_at: viewing
+                .ends_at
+                .unwrap_or(viewing.starts_at + Duration::hours(1)),
+            summary: crate::i18n::fill(
+                &mail_text(&to.lang, "mail.viewing_ics.summary"),
+                &borrow(&values),
+            ),
+            location: format!("{} ({})", p.street_address(), viewing.place),
+            description: crate::i18n::fill(
+                &mail_text(&to.lang, "mail.viewing_ics.description"),
+                &borrow(&values),
+            ),
+            stamp: now,
+        };
+        let attachment = EmailAttachment {
+            filename: "besichtigung.ics".into(),
+            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+            content: ics::calendar(&event).into_bytes(),
+        };
+        enqueue(
+            db,
+            to,
+            &mail,
+            format!("viewing-{}-{}", viewing.id, party.as_str()),
+            &name,
+            p.unit.municipality_id,
+            Some(proposal.id),
+            vec![attachment],
+            p.municipality.contact_email.clone(),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A follow-up check-in is due: the coordinators are asked to record it, the landlord is
+/// asked whether all is well.
+pub async fn follow_up_due<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal: &proposal::Model,
+    follow_up: &follow_up::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let p = parts(db, proposal).await?;
+    let months = follow_up.month.to_string();
+    let link = super::accounts::link(app, &format!("/workspace/proposals/{}", proposal.id));
+    for to in coordinator_recipients(db, &p.municipality).await? {
+        let mut values = p.values(&to.lang, None);
+        values.push(("name", to.name.clone().unwrap_or_default()));
+        values.push(("months", months.clone()));
+        values.push(("due_on", explain::date(fmt(&to.lang), follow_up.due_on)));
+        let mail = letter_in(
+            &to.lang,
+            "follow_up_coordinator",
+            &borrow(&values),
+            &[("action", &link)],
+        );
+        let who = to
+            .user_id
+            .map_or_else(|| "contact".to_owned(), |id| id.to_string());
+        enqueue(
+            db,
+            &to,
+            &mail,
+            format!("followup-{}-coordinator-{who}", follow_up.id),
+            "follow_up_coordinator",
+            p.unit.municipality_id,
+            Some(proposal.id),
+            Vec::new(),
+            None,
+            now,
+        )
+        .await?;
+    }
+    if let Some(to) = &p.landlord {
+        let mut values = p.values(&to.lang, None);
+        values.push(("name", to.name.clone().unwrap_or_default()));
+        values.push(("months", months.clone()));
+        let mail = letter_in(&to.lang, "follow_up_landlord", &borrow(&values), &[]);
+        enqueue(
+            db,
+            to,
+            &mail,
+            format!("followup-{}-landlord", follow_up.id),
+            "follow_up_landlord",
+            p.unit.municipality_id,
+            Some(proposal.id),
+            Vec::new(),
+            p.municipality.contact_email.clone(),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// What a coordinator's weekly digest lists, each line ready to print.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DigestContent {
+    pub new_units: Vec<String>,
+    pub waiting_reviews: usize,
+    pub stalled: Vec<String>,
+    pub failed_mails: Vec<String>,
+}
+
+impl DigestContent {
+    pub fn is_empty(&self) -> bool {
+        self.new_units.is_empty()
+            && self.waiting_reviews == 0
+            && self.stalled.is_empty()
+            && self.failed_mails.is_empty()
+    }
+}
+
+/// The digest letter (pure, for tests and the job).
+pub fn digest_letter(
+    lang: &str,
+    name: &str,
+    municipality: &str,
+    week: &str,
+    content: &DigestContent,
+    link: &str,
+) -> Letter {
+    let values = [
+        ("name", name.to_owned()),
+        ("municipality", municipality.to_owned()),
+        ("week", week.to_owned()),
+        ("reviews", content.waiting_reviews.to_string()),
+    ];
+    let mut mail = letter_in(lang, "digest", &borrow(&values), &[("action", link)]);
+    let section = |key: &str, lines: &[String]| {
+        let mut text = crate::i18n::fill(
+            &mail_text(lang, &format!("mail.digest.{key}")),
+            &[("n", &lines.len().to_string())],
+        );
+        for line in lines.iter().take(20) {
+            text.push_str("\n• ");
+            text.push_str(line);
+        }
+        if lines.len() > 20 {
+            text.push_str("\n• …");
+        }
+        text
+    };
+    let mut sections = Vec::new();
+    if content.waiting_reviews > 0 {
+        sections.push(crate::i18n::fill(
+            &mail_text(lang, "mail.digest.reviews"),
+            &[("n", &content.waiting_reviews.to_string())],
+        ));
+    }
+    for (key, lines) in [
+        ("new_units", &content.new_units),
+        ("stalled", &content.stalled),
+        ("failed_mails", &content.failed_mails),
+    ] {
+        if !lines.is_empty() {
+            sections.push(section(key, lines));
+        }
+    }
+    if sections.is_empty() {
+        sections.push(mail_text(lang, "mail.digest.quiet"));
+    }
+    mail.paragraphs.extend(sections);
+    mail
+}
+
+/// Enqueues a digest for one coordinator (once per week: the key carries the week).
+#[allow(clippy::too_many_arguments)]
+pub async fn digest<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    municipality: &municipality::Model,
+    to: &Recipient,
+    week: &str,
+    content: &DigestContent,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let link = super::accounts::link(app, &format!("/m/{}", municipality.id));
+    let mail = digest_letter(
+        &to.lang,
+        to.name.as_deref().unwrap_or(""),
+        &municipality.name,
+        week,
+        content,
+        &link,
+    );
+    let who = to
+        .user_id
+        .map_or_else(|| "contact".to_owned(), |id| id.to_string());
+    enqueue(
+        db,
+        to,
+        &mail,
+        format!("digest-{}-{who}-{week}", municipality.id),
+        "digest",
+        municipality.id,
+        None,
+        Vec::new(),
+        None,
+        now,
+    )
+    .await
+}
+
+/// The ISO week of a day, e.g. `2026-W47`.
+pub fn iso_week(day: NaiveDate) -> String {
+    use chrono::Datelike;
+    let w = day.iso_week();
+    format!("{}-W{:02}", w.year(), w.week())
+}

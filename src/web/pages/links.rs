@@ -1,0 +1,270 @@
+//! The pages behind the links in proposal e-mails: no login, one action per link. Opening
+//! a link changes nothing (mail scanners open links too); the answer is the form on the
+//! page. A used, expired or outdated link gets a friendly page saying whom to contact.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::auth::MessagePage;
+use super::{Chrome, PageCtx};
+use crate::domain::pipeline::ProposalState;
+use crate::domain::validation::FieldErrors;
+use crate::engine::explain;
+use crate::i18n::{Texts, fill};
+use crate::services::ServiceError;
+use crate::services::links::Party;
+use crate::services::proposals::{self, LandlordAnswer, LinkContact, LinkPage, LinkView};
+use crate::web::error::PageError;
+use crate::web::form::{CsrfForm, FormData};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "answer_link.html")]
+pub struct AnswerPage {
+    pub chrome: Chrome,
+    pub token: String,
+    pub action: String,
+    pub title: String,
+    pub address: String,
+    pub facts: Vec<(String, String)>,
+    pub note: Option<String>,
+    pub due: String,
+    pub csrf: String,
+    pub reasons: Vec<(String, String, bool)>,
+    pub reason: String,
+    pub slots: [String; 3],
+    pub place: String,
+    pub errors: Vec<(String, String)>,
+    pub field_errors: FieldErrors,
+}
+
+impl AnswerPage {
+    /// The message for a field, if it has one.
+    pub fn error_for(&self, field: &str) -> Option<String> {
+        self.field_errors
+            .get(field)
+            .map(|key| self.chrome.t.get(key).to_owned())
+    }
+}
+
+fn flat_facts(t: Texts, view: &LinkView) -> Vec<(String, String)> {
+    let Some(d) = &view.flat else {
+        return Vec::new();
+    };
+    let l = t.locale;
+    let warm = d.cold_rent + d.service_charges + d.heating_costs;
+    vec![
+        (
+            t.get("link.flat.rooms").into(),
+            explain::compact(l, d.rooms),
+        ),
+        (
+            t.get("link.flat.area").into(),
+            format!("{} m²", explain::compact(l, d.area_m2)),
+        ),
+        (t.get("link.flat.floor").into(), d.floor.to_string()),
+        (t.get("link.flat.cold_rent").into(), d.cold_rent.format(l)),
+        (
+            t.get("link.flat.service_charges").into(),
+            d.service_charges.format(l),
+        ),
+        (t.get("link.flat.heating").into(), d.heating_costs.format(l)),
+        (t.get("link.flat.total").into(), warm.format(l)),
+        (
+            t.get("link.flat.available").into(),
+            explain::date(l, d.available_from),
+        ),
+    ]
+}
+
+fn answer_page(
+    ctx: &PageCtx,
+    token: &str,
+    view: &LinkView,
+    errors: &FieldErrors,
+    form: Option<&FormData>,
+) -> Response {
+    let t = ctx.t();
+    let action = view.link.action.clone();
+    let (facts, note) = match view.link.party {
+        Party::Landlord => (
+            view.household
+                .as_ref()
+                .map(|h| super::dashboard::household_facts(t, h))
+                .unwrap_or_default(),
+            view.household
+                .as_ref()
+                .and_then(|h| h.landlord_text.clone()),
+        ),
+        Party::Household => (flat_facts(t, view), None),
+    };
+    let reasons_list: &[&str] = match view.link.party {
+        Party::Landlord => proposals::DECLINE_REASONS,
+        Party::Household => crate::services::pipeline::HOUSEHOLD_REASONS,
+    };
+    let reason_prefix = match view.link.party {
+        Party::Landlord => "proposal.reasons",
+        Party::Household => "pipeline.household_reasons",
+    };
+    let selected = form.map(|f| f.text("reason_code")).unwrap_or_default();
+    let value = |name: &str| form.map(|f| f.text(name)).unwrap_or_default();
+    let page = AnswerPage {
+        chrome: ctx.chrome(),
+        token: token.to_owned(),
+        title: t
+            .get(&format!(
+                "link.title.{}_{}",
+                view.link.party.as_str(),
+                action
+            ))
+            .to_owned(),
+        action,
+        address: view.address.clone(),
+        facts,
+        note,
+        due: view
+            .answer_due_at
+            .map(|d| {
+                fill(
+                    t.get("link.due"),
+                    &[(
+                        "due",
+                        &explain::date(t.locale, crate::domain::time::berlin_date(d)),
+                    )],
+                )
+            })
+            .unwrap_or_default(),
+        csrf: ctx.csrf(),
+        reasons: reasons_list
+            .iter()
+            .map(|r| {
+                (
+                    (*r).to_owned(),
+                    t.get(&format!("{reason_prefix}.{r}")).to_owned(),
+                    *r == selected,
+                )
+            })
+            .collect(),
+        reason: value("reason"),
+        slots: [value("slot1"), value("slot2"), value("slot3")],
+        place: value("place"),
+        errors: errors
+            .0
+            .iter()
+            .map(|(f, k)| (f.to_owned(), t.get(k).to_owned()))
+            .collect(),
+        field_errors: errors.clone(),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, page).into_response()
+}
+
+fn contact_line(t: Texts, c: &LinkContact) -> String {
+    let reach: Vec<&str> = [c.email.as_deref(), c.phone.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if reach.is_empty() {
+        fill(
+            t.get("link.contact_plain"),
+            &[("municipality", &c.municipality)],
+        )
+    } else {
+        fill(
+            t.get("link.contact"),
+            &[
+                ("municipality", &c.municipality),
+                ("reach", &reach.join(", ")),
+            ],
+        )
+    }
+}
+
+fn notice(
+    ctx: &PageCtx,
+    status: StatusCode,
+    kind: &str,
+    contact: Option<&LinkContact>,
+) -> Response {
+    let t = ctx.t();
+    let mut paragraphs = vec![t.get(&format!("link.{kind}.text")).to_owned()];
+    if let Some(c) = contact {
+        paragraphs.push(contact_line(t, c));
+    }
+    let page = MessagePage {
+        chrome: ctx.chrome(),
+        title: t.get(&format!("link.{kind}.title")).to_owned(),
+        paragraphs,
+        links: vec![(t.get("common.back_home").to_owned(), "/".to_owned())],
+    };
+    (status, page).into_response()
+}
+
+fn not_open(ctx: &PageCtx, page: LinkPage) -> Response {
+    match page {
+        LinkPage::Used(c) => notice(ctx, StatusCode::GONE, "used", Some(&c)),
+        LinkPage::Expired(c) => notice(ctx, StatusCode::GONE, "expired", Some(&c)),
+        LinkPage::Closed(c) => notice(ctx, StatusCode::GONE, "closed", Some(&c)),
+        LinkPage::Unknown | LinkPage::Open(_) => {
+            notice(ctx, StatusCode::NOT_FOUND, "unknown", None)
+        }
+    }
+}
+
+/// `GET /a/{token}`: the proposal and the form for the link's action.
+pub async fn show(ctx: PageCtx, Path(token): Path<String>) -> Result<Response, PageError> {
+    Ok(match proposals::open_link(&ctx.app, &token).await? {
+        LinkPage::Open(view) => answer_page(&ctx, &token, &view, &FieldErrors::default(), None),
+        other => not_open(&ctx, other),
+    })
+}
+
+/// `POST /a/{token}`: the answer.
+pub async fn answer(
+    ctx: PageCtx,
+    Path(token): Path<String>,
+    CsrfForm(form): CsrfForm,
+) -> Result<Response, PageError> {
+    let view = match proposals::open_link(&ctx.app, &token).await? {
+        LinkPage::Open(view) => view,
+        other => return Ok(not_open(&ctx, other)),
+    };
+    let answer = match view.link.action.as_str() {
+        "accept" => LandlordAnswer::Accept,
+        "decline" => LandlordAnswer::Decline {
+            reason_code: form.text("reason_code"),
+            reason: form.text("reason"),
+        },
+        "viewing" => LandlordAnswer::ProposeViewing {
+            slots: vec![form.text("slot1"), form.text("slot2"), form.text("slot3")],
+            place: form.text("place"),
+        },
+        _ => return Ok(not_open(&ctx, LinkPage::Unknown)),
+    };
+    match proposals::answer_by_link(&ctx.app, &view.link, answer).await {
+        Ok(Ok(state)) => {
+            let kind = match state {
+                ProposalState::LandlordDeclined | ProposalState::HouseholdDeclined => "declined",
+                ProposalState::Accepted => "both",
+                _ => "accepted",
+            };
+            Ok(notice(
+                &ctx,
+                StatusCode::OK,
+                &format!("done_{kind}"),
+                Some(&view.contact),
+            ))
+        }
+        Ok(Err(errors)) => Ok(answer_page(&ctx, &token, &view, &errors, Some(&form))),
+        Err(ServiceError::Conflict(_)) => {
+            Ok(notice(&ctx, StatusCode::GONE, "used", Some(&view.contact)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
