@@ -286,6 +286,27 @@ async fn to_party<C: ConnectionTrait>(
     .await
 }
 
+/// Letter `<name>_<party>` to each of `parties`, keyed `<name>-<proposal>-<party>`, with
+/// fresh answer links valid until `links_until` when given.
+async fn to_sides<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal: &proposal::Model,
+    name: &str,
+    parties: &[Party],
+    links_until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let p = parts(db, proposal).await?;
+    for party in parties {
+        let key = format!("{name}-{}-{}", proposal.id, party.as_str());
+        to_party(db, app, &p, *party, name, key, links_until, now).await?;
+    }
+    Ok(())
+}
+
+const BOTH: [Party; 2] = [Party::Landlord, Party::Household];
+
 /// The proposal to both sides, with answer links valid until the answer date.
 pub async fn proposal_sent<C: ConnectionTrait>(
     db: &C,
@@ -293,13 +314,8 @@ pub async fn proposal_sent<C: ConnectionTrait>(
     proposal: &proposal::Model,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let p = parts(db, proposal).await?;
-    let expires = proposal.answer_due_at.unwrap_or(now + Duration::days(7));
-    for party in [Party::Landlord, Party::Household] {
-        let key = format!("proposal-{}-{}", proposal.id, party.as_str());
-        to_party(db, app, &p, party, "proposal", key, Some(expires), now).await?;
-    }
-    Ok(())
+    let until = proposal.answer_due_at.unwrap_or(now + Duration::days(7));
+    to_sides(db, app, proposal, "proposal", &BOTH, Some(until), now).await
 }
 
 /// A reminder to the sides that have not answered, with fresh links.
@@ -310,13 +326,8 @@ pub async fn reminder<C: ConnectionTrait>(
     parties: &[Party],
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let p = parts(db, proposal).await?;
-    let expires = proposal.answer_due_at.unwrap_or(now + Duration::days(2));
-    for party in parties {
-        let key = format!("reminder-{}-{}", proposal.id, party.as_str());
-        to_party(db, app, &p, *party, "reminder", key, Some(expires), now).await?;
-    }
-    Ok(())
+    let until = proposal.answer_due_at.unwrap_or(now + Duration::days(2));
+    to_sides(db, app, proposal, "reminder", parties, Some(until), now).await
 }
 
 /// Nobody (or only one side) answered in time: both sides hear that it ended.
@@ -326,12 +337,7 @@ pub async fn expired<C: ConnectionTrait>(
     proposal: &proposal::Model,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let p = parts(db, proposal).await?;
-    for party in [Party::Landlord, Party::Household] {
-        let key = format!("expired-{}-{}", proposal.id, party.as_str());
-        to_party(db, app, &p, party, "expired", key, None, now).await?;
-    }
-    Ok(())
+    to_sides(db, app, proposal, "expired", &BOTH, None, now).await
 }
 
 /// Both sides said yes: what happens next, to both.
@@ -341,12 +347,7 @@ pub async fn accepted<C: ConnectionTrait>(
     proposal: &proposal::Model,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let p = parts(db, proposal).await?;
-    for party in [Party::Landlord, Party::Household] {
-        let key = format!("accepted-{}-{}", proposal.id, party.as_str());
-        to_party(db, app, &p, party, "accepted", key, None, now).await?;
-    }
-    Ok(())
+    to_sides(db, app, proposal, "accepted", &BOTH, None, now).await
 }
 
 /// A viewing is arranged: an invitation with an .ics file to both sides.

@@ -171,8 +171,10 @@ pub async fn digest_content(
     app: &App,
     municipality_id: i64,
     since: chrono::DateTime<chrono::Utc>,
+    locale: crate::domain::Locale,
 ) -> Result<letters::DigestContent, ServiceError> {
     let now = app.clock.now();
+    let rooms_label = crate::i18n::text(locale, "link.flat.rooms");
     let new_units = unit::Entity::find()
         .filter(unit::Column::MunicipalityId.eq(municipality_id))
         .filter(unit::Column::CreatedAt.gte(since))
@@ -183,13 +185,13 @@ pub async fn digest_content(
         .into_iter()
         .map(|u| {
             format!(
-                "{} {}, {} {} ({} m², {} Zi.)",
+                "{} {}, {} {} ({} m², {rooms_label}: {})",
                 u.street,
                 u.house_number,
                 u.postal_code,
                 u.town,
-                crate::engine::explain::compact(Default::default(), u.area_m2),
-                crate::engine::explain::compact(Default::default(), u.rooms)
+                crate::engine::explain::compact(locale, u.area_m2),
+                crate::engine::explain::compact(locale, u.rooms)
             )
         })
         .collect();
@@ -200,7 +202,7 @@ pub async fn digest_content(
         let Ok(state) = r.proposal.state.parse::<ProposalState>() else {
             continue;
         };
-        if state == ProposalState::Suggested && r.proposal.is_open {
+        if state == ProposalState::Suggested {
             waiting_reviews += 1;
         } else if state.holds_unit_and_household()
             && state != ProposalState::MovedIn
@@ -211,8 +213,11 @@ pub async fn digest_content(
                 r.household.reference,
                 r.unit.street,
                 r.unit.house_number,
-                state.as_str(),
-                crate::domain::time::berlin_date(r.proposal.state_changed_at).format("%d.%m.%Y")
+                crate::i18n::text(locale, &format!("pipeline.state.{}", state.as_str())),
+                crate::engine::explain::date(
+                    locale,
+                    crate::domain::time::berlin_date(r.proposal.state_changed_at)
+                )
             ));
         }
     }
@@ -254,9 +259,13 @@ pub async fn weekly_digest(app: &App) -> Result<Counts, ServiceError> {
         .all(&app.db)
         .await?;
     for m in all {
-        let content = digest_content(app, m.id, since).await?;
+        let mut letters_to = Vec::new();
+        for to in letters::coordinator_recipients(&app.db, &m).await? {
+            let locale = to.lang.parse().unwrap_or_default();
+            letters_to.push((digest_content(app, m.id, since, locale).await?, to));
+        }
         let txn = app.db.begin().await?;
-        for to in letters::coordinator_recipients(&txn, &m).await? {
+        for (content, to) in letters_to {
             letters::digest(&txn, app, &m, &to, &week, &content, now).await?;
             count(&mut counts, "digests", 1);
         }

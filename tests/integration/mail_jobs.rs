@@ -583,3 +583,73 @@ async fn two_instances_on_one_postgres_run_each_slot_once_and_send_each_mail_onc
     let _ = db.close().await;
     crate::helpers::drop_postgres_database(&admin, &name).await;
 }
+
+db_test!(
+    async fn the_weekly_digest_goes_once_to_each_coordinator_in_their_language(app) {
+        let d = demo(app).await;
+        matching::run(
+            &app.app,
+            &Actor::System,
+            matching::Scope::Municipality(d.esslingen),
+            matching::Trigger::Cli,
+        )
+        .await
+        .expect("match run");
+        jobs::body(&app.app, Job::Digest, "test").await.expect("digest");
+        jobs::body(&app.app, Job::Digest, "test").await.expect("digest again");
+        app.dispatch_mails().await;
+        let digests: Vec<_> = app
+            .sent_mails()
+            .into_iter()
+            .filter(|(name, _)| name.starts_with(&format!("digest-{}-", d.esslingen)))
+            .collect();
+        assert_eq!(digests.len(), 1, "one coordinator, one digest per week: {digests:?}");
+        let m = app
+            .mails()
+            .into_iter()
+            .find(|m| m.to == crate::workspace::ES_COORDINATOR)
+            .expect("digest to the coordinator");
+        assert!(m.subject.starts_with("Bleibe Esslingen am Neckar: Ihre Woche"), "{}", m.subject);
+        assert!(m.text.contains("Vorschläge warten auf Ihre Prüfung"), "{}", m.text);
+    }
+);
+
+db_test!(
+    async fn retention_anonymises_households_closed_long_ago_and_only_those(app) {
+        demo(app).await;
+        let all = entities::household::Entity::find()
+            .order_by_asc(entities::household::Column::Id)
+            .all(app.db())
+            .await
+            .expect("households");
+        let (old, recent) = (all[0].id, all[1].id);
+        for (id, months) in [(old, 25), (recent, 3)] {
+            entities::household::Entity::update_many()
+                .col_expr(entities::household::Column::Status, "closed".into())
+                .col_expr(
+                    entities::household::Column::ClosedAt,
+                    Some(app.clock_now() - Duration::days(30 * months)).into(),
+                )
+                .filter(entities::household::Column::Id.eq(id))
+                .exec(app.db())
+                .await
+                .expect("close");
+        }
+        let counts = jobs::body(&app.app, Job::Retention, "test").await.expect("retention");
+        assert_eq!(counts["anonymised"], 1);
+        let again = jobs::body(&app.app, Job::Retention, "test").await.expect("retention");
+        assert_eq!(again["anonymised"], 0);
+        let h = bleibe::store::households::find(app.db(), old).await.expect("q").expect("household");
+        assert!(h.profile.members.iter().all(|m| m.first_name == "—" && m.last_name.is_none()));
+        assert!(h.profile.email.is_none() && h.profile.phone.is_none());
+        assert!(!h.profile.members.is_empty(), "size and birth years stay for statistics");
+        let kept = bleibe::store::households::find(app.db(), recent).await.expect("q").expect("household");
+        assert!(kept.profile.members.iter().all(|m| m.first_name != "—"));
+        let audit = entities::audit_entry::Entity::find()
+            .filter(entities::audit_entry::Column::Action.eq("anonymise_household"))
+            .all(app.db())
+            .await
+            .expect("audit");
+        assert_eq!(audit.len(), 1);
+    }
+);
