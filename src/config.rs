@@ -185,6 +185,8 @@ pub struct SecuritySettings {
     pub session_idle_hours: u64,
     pub secure_cookies: SecureCookies,
     pub login_attempts: u32,
+    pub token_attempts: u32,
+    pub trust_forwarded_for: bool,
 }
 
 /// `[uploads]`: unit photos.
@@ -698,6 +700,9 @@ fn validate(settings: &Settings, origins: &BTreeMap<String, String>) -> Result<(
     }
     if s.security.login_attempts == 0 {
         return fail("security.login_attempts", "must be at least 1".into());
+    }
+    if s.security.token_attempts == 0 {
+        return fail("security.token_attempts", "must be at least 1".into());
     }
     if !(1..=100).contains(&s.uploads.max_photo_mb) {
         return fail("uploads.max_photo_mb", "must be between 1 and 100".into());

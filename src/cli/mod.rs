@@ -8,6 +8,7 @@ mod matching;
 mod migrate;
 mod scenario;
 mod serve;
+mod token;
 mod user;
 
 use std::process::ExitCode;
@@ -47,6 +48,8 @@ pub enum Command {
     User(user::UserArgs),
     /// The scheduled jobs by hand: `job list`, `job run NAME`.
     Job(job::JobArgs),
+    /// API tokens: `token create --email E --name N [--days D]`, `token list`, `token revoke`.
+    Token(token::TokenArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -63,6 +66,7 @@ pub fn run() -> ExitCode {
         Command::Import(args) => with_settings(|loaded| import::run(loaded, args)),
         Command::User(args) => with_settings(|loaded| user::run(loaded, args)),
         Command::Job(args) => with_settings(|loaded| job::run(loaded, args)),
+        Command::Token(args) => with_settings(|loaded| token::run(loaded, args)),
         Command::Scenario(args) => match args.command {
             scenario::ScenarioCommand::Generate(generate) => report(scenario::generate(&generate)),
             scenario::ScenarioCommand::Export(export) => {

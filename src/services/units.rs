@@ -1160,3 +1160,43 @@ pub async fn may_see(
     )
     .await
 }
+
+/// The units a person may see, by id: a landlord's own; the units of the municipalities a
+/// staff member works for (only `municipality` when given, which must be one of them).
+pub async fn visible(
+    app: &App,
+    user: &CurrentUser,
+    municipality: Option<i64>,
+) -> Result<Vec<StoredUnit>, ServiceError> {
+    if user.role == Role::Landlord {
+        let Some(landlord) = landlords::find_by_user(&app.db, user.id).await? else {
+            return Ok(Vec::new());
+        };
+        let mut own = units::list_for_landlord(&app.db, landlord.id).await?;
+        own.retain(|u| municipality.is_none_or(|m| u.municipality_id == m));
+        own.sort_by_key(|u| u.id);
+        return Ok(own);
+    }
+    let scope = super::staff::scope(app, user).await?;
+    let wanted: Vec<i64> = match municipality {
+        Some(m) if scope.contains(&m) => vec![m],
+        Some(_) => return Err(ServiceError::Forbidden),
+        None => scope,
+    };
+    Ok(units::list_in(&app.db, &wanted, UnitStatus::ALL).await?)
+}
+
+/// One unit, if the person may see it (`Forbidden` otherwise).
+pub async fn one_visible(
+    app: &App,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<StoredUnit, ServiceError> {
+    let unit = units::find(&app.db, id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
+    if !may_see(app, user, &unit).await? {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(unit)
+}

@@ -2,6 +2,7 @@
 //! and convert between rows and `domain` types. Every function takes a connection or a
 //! transaction, so the caller decides the transaction's extent.
 
+pub mod api_tokens;
 pub mod audit;
 pub mod drafts;
 pub mod households;

@@ -51,3 +51,47 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
 }
+
+/// The client's IP address for rate limits: the TCP peer, or, with
+/// `security.trust_forwarded_for`, the last `X-Forwarded-For` entry (the one the proxy in
+/// front added; earlier entries are whatever the client sent).
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl ClientIp {
+    /// Reads the address from a request's parts.
+    pub fn of(parts: &Parts, trust_forwarded_for: bool) -> Self {
+        if trust_forwarded_for
+            && let Some(last) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+                .last()
+        {
+            return ClientIp(last.to_owned());
+        }
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+        ClientIp(peer)
+    }
+}
+
+impl FromRequestParts<crate::app::App> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &crate::app::App,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp::of(
+            parts,
+            app.settings.security.trust_forwarded_for,
+        ))
+    }
+}

@@ -1,6 +1,7 @@
 //! The HTTP interface: server-rendered pages, health endpoints and static files.
 //! Handlers are thin: extract, call one service function, render.
 
+pub mod api;
 pub mod assets;
 pub mod error;
 pub mod extract;
@@ -172,6 +173,7 @@ pub fn router(app: App) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit(&app)));
     let routes = Router::new()
         .merge(with_session)
+        .merge(api::routes())
         .route("/lang/{code}", get(pages::language::switch_language))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))

@@ -1,12 +1,10 @@
 //! Account pages: sign-up, e-mail confirmation, login and logout, password reset, and the
 //! invitation a landlord gets when someone else entered their flat.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, Query};
+use axum::extract::{Path, Query};
 use axum::http::{Request, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -18,6 +16,7 @@ use crate::domain::validation::FieldErrors;
 use crate::services::ServiceError;
 use crate::services::accounts::{self, LinkOutcome, LoginFailure, SignUp};
 use crate::web::error::PageError;
+use crate::web::extract::ClientIp;
 use crate::web::form::{CSRF_FIELD, CsrfForm, FormData};
 use crate::web::forms::{Field, Kind, Section, SummaryItem, summary};
 use crate::web::session::{PendingPost, SESSION_COOKIE};
@@ -319,17 +318,12 @@ pub async fn show_login(ctx: PageCtx, Query(query): Query<LoginQuery>) -> Respon
 /// `POST /login`.
 pub async fn login(
     ctx: PageCtx,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     CsrfForm(form): CsrfForm,
 ) -> Result<Response, PageError> {
     let next = safe_next(Some(form.get("next"))).to_owned();
-    let result = accounts::login(
-        &ctx.app,
-        form.get("email"),
-        form.get("login_password"),
-        &peer.ip().to_string(),
-    )
-    .await?;
+    let result =
+        accounts::login(&ctx.app, form.get("email"), form.get("login_password"), &ip).await?;
     let user = match result {
         Ok(user) => user,
         Err(failure) => {

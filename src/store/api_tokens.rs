@@ -1,0 +1,110 @@
+//! API tokens: per-user bearer tokens for the JSON API. Only the SHA-256 is stored.
+
+use chrono::{DateTime, Utc};
+use entities::api_token;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+/// Inserts a token row and returns it.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    prefix: &str,
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<api_token::Model, sea_orm::DbErr> {
+    api_token::Entity::insert(api_token::ActiveModel {
+        user_id: Set(user_id),
+        name: Set(name.to_owned()),
+        token_hash: Set(token_hash.to_owned()),
+        prefix: Set(prefix.to_owned()),
+        created_at: Set(now),
+        last_used_at: Set(None),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await
+}
+
+/// A user's tokens, newest first.
+pub async fn of_user<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+) -> Result<Vec<api_token::Model>, sea_orm::DbErr> {
+    api_token::Entity::find()
+        .filter(api_token::Column::UserId.eq(user_id))
+        .order_by_desc(api_token::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The token with this hash, if any.
+pub async fn by_hash<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+) -> Result<Option<api_token::Model>, sea_orm::DbErr> {
+    api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(token_hash))
+        .one(db)
+        .await
+}
+
+/// Marks a user's token revoked; returns whether one was.
+pub async fn revoke<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let result = api_token::Entity::update_many()
+        .col_expr(
+            api_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(api_token::Column::Id.eq(id))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+/// Records a use (callers do this at most once a minute per token).
+pub async fn touch<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    api_token::Entity::update_many()
+        .col_expr(
+            api_token::Column::LastUsedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(api_token::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every token of a user (account disabled or erased).
+pub async fn revoke_all<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    let result = api_token::Entity::update_many()
+        .col_expr(
+            api_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

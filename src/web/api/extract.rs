@@ -1,0 +1,150 @@
+//! Extractors of the JSON API: the token's person, and query, path and body readers whose
+//! rejections are problem documents.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use chrono::Duration;
+use serde::de::DeserializeOwned;
+
+use super::problem::Problem;
+use crate::app::App;
+use crate::services::{CurrentUser, api_tokens};
+use crate::store::sessions;
+use crate::web::extract::{ClientIp, Lang};
+
+/// The window of the failed-token counter.
+const WINDOW_MINUTES: i64 = 15;
+
+/// The person an API token acts for, and the language for messages.
+#[derive(Debug, Clone)]
+pub struct ApiUser {
+    pub user: CurrentUser,
+    pub texts: crate::i18n::Texts,
+}
+
+/// Counts failed uses of secrets per client address; refuses while over the limit. Shared
+/// by API tokens and the secret links of e-mails.
+pub async fn over_limit(app: &App, ip: &str) -> Result<bool, sea_orm::DbErr> {
+    let max = i32::try_from(app.settings.security.token_attempts).unwrap_or(i32::MAX);
+    let count = sessions::current_count(
+        &app.db,
+        &format!("token:ip:{ip}"),
+        Duration::minutes(WINDOW_MINUTES),
+        app.clock.now(),
+    )
+    .await?;
+    Ok(count >= max)
+}
+
+/// Records one failed use of a secret from `ip`.
+pub async fn count_failure(app: &App, ip: &str) -> Result<(), sea_orm::DbErr> {
+    sessions::count_event(
+        &app.db,
+        &format!("token:ip:{ip}"),
+        Duration::minutes(WINDOW_MINUTES),
+        app.clock.now(),
+    )
+    .await
+    .map(|_| ())
+}
+
+impl FromRequestParts<App> for ApiUser {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let Ok(Lang(locale)) = Lang::from_request_parts(parts, app).await;
+        let texts = crate::i18n::Texts::new(locale);
+        let secret = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim);
+        let Some(secret) = secret else {
+            return Err(Problem::unauthorized());
+        };
+        if let Some(user) = api_tokens::authenticate(app, secret)
+            .await
+            .map_err(|e| Problem::from_service(e, "token", false, &texts))?
+        {
+            return Ok(ApiUser { user, texts });
+        }
+        // A wrong token: counted per address. Over the limit, wrong tokens get 429 instead
+        // of 401 until the window ends (valid tokens still work: they are 192 random bits,
+        // so the limit is about load and noise, not about guessing).
+        let ip = ClientIp::of(parts, app.settings.security.trust_forwarded_for).0;
+        if over_limit(app, &ip)
+            .await
+            .map_err(|e| Problem::from_db(&e))?
+        {
+            return Err(Problem::too_many((WINDOW_MINUTES * 60) as u64));
+        }
+        count_failure(app, &ip)
+            .await
+            .map_err(|e| Problem::from_db(&e))?;
+        Err(Problem::unauthorized())
+    }
+}
+
+/// A query string read into `T`; a malformed one is a 400 problem.
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + validator::Validate, S: Send + Sync> FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let value: T = serde_urlencoded::from_str(query)
+            .map_err(|e| Problem::bad_request(format!("query string: {e}")))?;
+        value.validate().map_err(|errors| {
+            let fields = errors.field_errors();
+            let mut names: Vec<&str> = fields.keys().map(|k| k.as_ref()).collect();
+            names.sort_unstable();
+            Problem::bad_request(format!("out of range: {}", names.join(", ")))
+        })?;
+        Ok(ApiQuery(value))
+    }
+}
+
+/// Path parameters read into `T`; a malformed one is a 400 problem.
+#[derive(Debug, Clone)]
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|e| Problem::bad_request(format!("path: {}", e.body_text())))
+    }
+}
+
+/// A JSON body read into `T`; a body that is not JSON (or not this shape) is a 400
+/// problem, a wrong media type 415.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(json) => Ok(ApiJson(json.0)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(Problem::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the body as application/json",
+            )),
+            Err(e) => Err(Problem::bad_request(format!("body: {}", e.body_text()))),
+        }
+    }
+}

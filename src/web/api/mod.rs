@@ -1,0 +1,99 @@
+//! The JSON API for municipal systems under `/api/v1`, its OpenAPI document at
+//! `/api/openapi.json` and Swagger UI at `/api/docs`. Authentication is a per-user bearer
+//! token (created on `/account/tokens`); a token acts exactly as its person in the pages.
+//! Errors are `application/problem+json`.
+
+pub mod extract;
+pub mod model;
+pub mod problem;
+pub mod v1;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::app::App;
+
+/// The OpenAPI document, generated from the handlers and types.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Bleibe API",
+        description = "Housing matching for German municipalities: units, households, match runs, \
+                       proposals and placements. Authenticate with `Authorization: Bearer <token>`; \
+                       create tokens on /account/tokens. A token sees and does exactly what its \
+                       person may in the web interface. Errors are application/problem+json.",
+    ),
+    paths(
+        v1::me,
+        v1::municipalities,
+        v1::list_units,
+        v1::get_unit,
+        v1::list_households,
+        v1::get_household,
+        v1::set_household_status,
+        v1::list_runs,
+        v1::start_run,
+        v1::get_run,
+        v1::approve_run,
+        v1::list_proposals,
+        v1::get_proposal,
+        v1::take_step,
+        v1::list_placements,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The API's routes (no session, no CSRF: a bearer token is not sent by browsers on their
+/// own, so cross-site requests cannot use it).
+pub fn routes() -> Router<App> {
+    let v1 = Router::new()
+        .route("/me", get(v1::me))
+        .route("/municipalities", get(v1::municipalities))
+        .route("/units", get(v1::list_units))
+        .route("/units/{id}", get(v1::get_unit))
+        .route("/households", get(v1::list_households))
+        .route("/households/{id}", get(v1::get_household))
+        .route("/households/{id}/status", post(v1::set_household_status))
+        .route("/match-runs", get(v1::list_runs).post(v1::start_run))
+        .route("/match-runs/{id}", get(v1::get_run))
+        .route("/match-runs/{id}/approve", post(v1::approve_run))
+        .route("/proposals", get(v1::list_proposals))
+        .route("/proposals/{id}", get(v1::get_proposal))
+        .route("/proposals/{id}/steps", post(v1::take_step))
+        .route("/placements", get(v1::list_placements))
+        .fallback(|| async { problem::Problem::not_found("API route") })
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    // Swagger UI sets styles from its script; its page gets a policy that allows that.
+    let docs: Router<App> =
+        Router::from(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                 script-src 'self'; frame-ancestors 'none'; base-uri 'self'",
+                ),
+            ));
+    Router::new().nest("/api/v1", v1).merge(docs)
+}

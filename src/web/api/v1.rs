@@ -1,0 +1,545 @@
+//! `/api/v1`: thin handlers over the same services as the pages, with the same scope
+//! checks. Lists are filtered, then paged.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use super::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
+use super::model::*;
+use super::problem::Problem;
+use crate::app::App;
+use crate::domain::household::HouseholdStatus;
+use crate::domain::roles::Role;
+use crate::services::{
+    Actor, ServiceError, households, matching, pipeline, proposals, review, staff, units,
+};
+
+type ApiResult<T> = Result<T, Problem>;
+
+fn service(api: &ApiUser, what: &str, hide: bool) -> impl Fn(ServiceError) -> Problem {
+    move |e| Problem::from_service(e, what, hide, &api.texts)
+}
+
+fn paged<T, P: From<Paged<T>>>(all: Vec<T>, q: &impl Paging) -> ApiResult<Json<P>> {
+    paginate(all, q)
+        .map(|p| Json(P::from(p)))
+        .map_err(Problem::bad_request)
+}
+
+fn staff_only(api: &ApiUser) -> ApiResult<()> {
+    match api.user.role {
+        Role::Admin | Role::Coordinator => Ok(()),
+        Role::Volunteer | Role::Landlord => Err(Problem::forbidden()),
+    }
+}
+
+/// The municipalities a list covers: the one asked for (which must be in scope) or all
+/// the token's person manages.
+async fn managed(app: &App, api: &ApiUser, asked: Option<i64>) -> ApiResult<Vec<i64>> {
+    staff_only(api)?;
+    match asked {
+        Some(m) if api.user.can_manage(m) => Ok(vec![m]),
+        Some(_) => Err(Problem::forbidden()),
+        None => staff::scope(app, &api.user)
+            .await
+            .map_err(service(api, "municipality", false)),
+    }
+}
+
+/// The token's person.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+    responses(
+        (status = 200, description = "The token's person", body = Me),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn me(api: ApiUser) -> Json<Me> {
+    Json(Me::from(&api.user))
+}
+
+/// The municipalities the token's person works for (all for admins).
+#[utoipa::path(get, path = "/api/v1/municipalities", tag = "municipalities",
+    params(MunicipalityQuery),
+    responses(
+        (status = 200, description = "A page of municipalities", body = MunicipalityPage),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn municipalities(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiQuery(q): ApiQuery<MunicipalityQuery>,
+) -> ApiResult<Json<MunicipalityPage>> {
+    let all = staff::municipalities(&app, &api.user)
+        .await
+        .map_err(service(&api, "municipality", false))?;
+    paged(all.into_iter().map(Municipality::from).collect(), &q)
+}
+
+/// Units: a landlord's own, or those of the staff member's municipalities.
+#[utoipa::path(get, path = "/api/v1/units", tag = "units",
+    params(UnitQuery),
+    responses(
+        (status = 200, description = "A page of units, by id", body = UnitPage),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Municipality outside the token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_units(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiQuery(q): ApiQuery<UnitQuery>,
+) -> ApiResult<Json<UnitPage>> {
+    let all = units::visible(&app, &api.user, q.municipality_id)
+        .await
+        .map_err(service(&api, "municipality", false))?;
+    let postal = q.postal_code.as_deref();
+    if postal.is_some_and(|p| p.len() != 5 || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(Problem::bad_request("postal_code must be five digits"));
+    }
+    let items: Vec<Unit> = all
+        .into_iter()
+        .filter(|u| q.status.is_none_or(|s| u.status == s))
+        .filter(|u| postal.is_none_or(|p| u.details.address.postal_code == p))
+        .filter(|u| q.min_rooms.is_none_or(|r| u.details.rooms >= r))
+        .map(Unit::from)
+        .collect();
+    paged(items, &q)
+}
+
+/// One unit.
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units",
+    params(("id" = i64, Path, description = "The unit's id")),
+    responses(
+        (status = 200, description = "The unit", body = Unit),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_unit(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Unit>> {
+    let unit = units::one_visible(&app, &api.user, id)
+        .await
+        .map_err(service(&api, "unit", true))?;
+    Ok(Json(Unit::from(unit)))
+}
+
+/// Households of the coordinator's municipalities, longest waiting first.
+#[utoipa::path(get, path = "/api/v1/households", tag = "households",
+    params(HouseholdQuery),
+    responses(
+        (status = 200, description = "A page of households", body = HouseholdPage),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a coordinator of the municipality", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_households(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiQuery(q): ApiQuery<HouseholdQuery>,
+) -> ApiResult<Json<HouseholdPage>> {
+    let today = app.clock.today();
+    let filter = households::Filter {
+        status: q.status,
+        urgency: q.min_urgency,
+        ..Default::default()
+    };
+    let mut items = Vec::new();
+    for m in managed(&app, &api, q.municipality_id).await? {
+        let rows = households::list(&app, &api.user, m, &filter)
+            .await
+            .map_err(service(&api, "municipality", false))?;
+        items.extend(
+            rows.into_iter()
+                .filter(|r| q.min_persons.is_none_or(|p| r.persons >= p))
+                .map(|r| Household::of(r.household, today, false)),
+        );
+    }
+    paged(items, &q)
+}
+
+/// One household with its persons.
+#[utoipa::path(get, path = "/api/v1/households/{id}", tag = "households",
+    params(("id" = i64, Path, description = "The household's id")),
+    responses(
+        (status = 200, description = "The household", body = Household),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_household(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Household>> {
+    staff_only(&api)?;
+    let h = households::get(&app, &api.user, id)
+        .await
+        .map_err(service(&api, "household", true))?;
+    Ok(Json(Household::of(h, app.clock.today(), true)))
+}
+
+/// Pauses, closes (with a reason) or reactivates a household.
+#[utoipa::path(post, path = "/api/v1/households/{id}/status", tag = "households",
+    params(("id" = i64, Path, description = "The household's id")),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "The household as it is now", body = Household),
+        (status = 400, description = "Malformed id or body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible now (e.g. a landlord is waiting for this household)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields not acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn set_household_status(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<StatusChange>,
+) -> ApiResult<Json<Household>> {
+    staff_only(&api)?;
+    let status = match body.status.parse::<HouseholdStatus>() {
+        Ok(s) if s != HouseholdStatus::Placed => s,
+        _ => {
+            return Err(Problem::fields(
+                &crate::domain::validation::FieldErrors::single("status", "validation.choose_one"),
+                &api.texts,
+            ));
+        }
+    };
+    if body.reason.chars().count() > 500 {
+        return Err(Problem::fields(
+            &crate::domain::validation::FieldErrors::single("reason", "validation.too_long"),
+            &api.texts,
+        ));
+    }
+    households::set_status(&app, &api.user, id, status, &body.reason)
+        .await
+        .map_err(service(&api, "household", true))?
+        .map_err(|errors| Problem::fields(&errors, &api.texts))?;
+    get_household(State(app), api, ApiPath(id)).await
+}
+
+/// Match runs, newest first.
+#[utoipa::path(get, path = "/api/v1/match-runs", tag = "matching",
+    params(RunQuery),
+    responses(
+        (status = 200, description = "A page of runs", body = RunPage),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a coordinator of the municipality", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_runs(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiQuery(q): ApiQuery<RunQuery>,
+) -> ApiResult<Json<RunPage>> {
+    let mut runs = Vec::new();
+    for m in managed(&app, &api, q.municipality_id).await? {
+        runs.extend(review::runs_of(&app, &api.user, m).await.map_err(service(
+            &api,
+            "municipality",
+            false,
+        ))?);
+    }
+    runs.sort_by(|a, b| b.id.cmp(&a.id));
+    runs.dedup_by_key(|r| r.id);
+    paged(runs.into_iter().map(MatchRun::from).collect(), &q)
+}
+
+/// Runs the matching engine for a municipality; its suggestions wait for review.
+#[utoipa::path(post, path = "/api/v1/match-runs", tag = "matching",
+    request_body = NewRun,
+    responses(
+        (status = 201, description = "The finished run", body = MatchRun),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a coordinator of the municipality", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown municipality", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn start_run(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiJson(body): ApiJson<NewRun>,
+) -> ApiResult<(StatusCode, Json<MatchRun>)> {
+    staff_only(&api)?;
+    let summary = matching::run(
+        &app,
+        &Actor::User(api.user.clone()),
+        matching::Scope::Municipality(body.municipality_id),
+        matching::Trigger::Manual,
+    )
+    .await
+    .map_err(service(&api, "municipality", false))?;
+    let detail = review::run_detail(&app, &api.user, summary.run_id)
+        .await
+        .map_err(service(&api, "match run", true))?;
+    Ok((StatusCode::CREATED, Json(run_with_proposals(detail))))
+}
+
+fn run_with_proposals(detail: review::RunDetail) -> MatchRun {
+    let mut run = MatchRun::from(detail.run);
+    run.proposals = Some(
+        detail
+            .units
+            .into_iter()
+            .filter_map(|u| u.proposal)
+            .map(Proposal::from)
+            .collect(),
+    );
+    run
+}
+
+/// One run with the proposals it made.
+#[utoipa::path(get, path = "/api/v1/match-runs/{id}", tag = "matching",
+    params(("id" = i64, Path, description = "The run's id")),
+    responses(
+        (status = 200, description = "The run", body = MatchRun),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_run(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<MatchRun>> {
+    staff_only(&api)?;
+    let detail = review::run_detail(&app, &api.user, id)
+        .await
+        .map_err(service(&api, "match run", true))?;
+    Ok(Json(run_with_proposals(detail)))
+}
+
+/// Approves every suggestion of a run that still waits: each goes out to both sides.
+#[utoipa::path(post, path = "/api/v1/match-runs/{id}/approve", tag = "matching",
+    params(("id" = i64, Path, description = "The run's id")),
+    responses(
+        (status = 200, description = "What went out and what could not", body = Approval),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn approve_run(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Approval>> {
+    staff_only(&api)?;
+    let detail = review::run_detail(&app, &api.user, id)
+        .await
+        .map_err(service(&api, "match run", true))?;
+    let (approved, failed) = pipeline::approve_many(&app, &api.user, &detail.waiting())
+        .await
+        .map_err(service(&api, "match run", true))?;
+    Ok(Json(Approval {
+        approved,
+        not_approved: failed
+            .into_iter()
+            .map(|(proposal_id, e)| NotApproved {
+                proposal_id,
+                reason: step_text(&e, &api.texts),
+            })
+            .collect(),
+    }))
+}
+
+fn step_text(e: &pipeline::StepError, t: &crate::i18n::Texts) -> String {
+    match e {
+        pipeline::StepError::Fields(errors) => errors
+            .0
+            .iter()
+            .map(|(f, k)| format!("{f}: {}", t.get(k)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        pipeline::StepError::Illegal { from, to } => {
+            format!("a proposal in state {from} cannot move to {to}")
+        }
+        pipeline::StepError::Blocked { key, details } => {
+            let mut text = t.get(key).to_owned();
+            for (de, en) in details {
+                text.push(' ');
+                text.push_str(if t.locale == crate::domain::Locale::De {
+                    de
+                } else {
+                    en
+                });
+            }
+            text
+        }
+    }
+}
+
+/// Proposals: staff see their municipalities' (all but superseded ones); a landlord the
+/// ones sent for their units, with the household described but not named.
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals",
+    params(ProposalQuery),
+    responses(
+        (status = 200, description = "A page of proposals", body = ProposalPage),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Municipality outside the token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_proposals(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiQuery(q): ApiQuery<ProposalQuery>,
+) -> ApiResult<Json<ProposalPage>> {
+    if let Some(stage) = &q.stage
+        && !pipeline::STAGES.iter().any(|(k, _)| k == stage)
+    {
+        return Err(Problem::bad_request(format!("unknown stage \"{stage}\"")));
+    }
+    let mut items: Vec<Proposal> = if api.user.role == Role::Landlord {
+        proposals::for_landlord(&app, &api.user)
+            .await
+            .map_err(service(&api, "proposal", false))?
+            .into_iter()
+            .map(Proposal::from)
+            .collect()
+    } else {
+        let mut all = Vec::new();
+        for m in managed(&app, &api, q.municipality_id).await? {
+            all.extend(
+                pipeline::for_municipality(&app, &api.user, m, q.stage.as_deref())
+                    .await
+                    .map_err(service(&api, "municipality", false))?,
+            );
+        }
+        all.sort_by_key(|p| p.id);
+        all.dedup_by_key(|p| p.id);
+        all.into_iter().map(Proposal::from).collect()
+    };
+    items.retain(|p| {
+        q.state.is_none_or(|s| p.state == s.as_str()) && q.unit_id.is_none_or(|u| p.unit_id == u)
+    });
+    items.sort_by_key(|p| std::cmp::Reverse(p.id));
+    paged(items, &q)
+}
+
+/// One proposal.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals",
+    params(("id" = i64, Path, description = "The proposal's id")),
+    responses(
+        (status = 200, description = "The proposal", body = Proposal),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_proposal(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Proposal>> {
+    let proposal = if api.user.role == Role::Landlord {
+        Proposal::from(
+            proposals::landlord_view(&app, &api.user, id)
+                .await
+                .map_err(service(&api, "proposal", true))?,
+        )
+    } else {
+        staff_only(&api).map_err(|_| Problem::not_found("proposal"))?;
+        Proposal::from(
+            pipeline::detail(&app, &api.user, id)
+                .await
+                .map_err(service(&api, "proposal", true))?
+                .view,
+        )
+    };
+    Ok(Json(proposal))
+}
+
+/// Takes one step of a proposal's pipeline, as a coordinator does on the proposal page.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/steps", tag = "proposals",
+    params(("id" = i64, Path, description = "The proposal's id")),
+    request_body = Step,
+    responses(
+        (status = 200, description = "The proposal after the step", body = Proposal),
+        (status = 400, description = "Malformed id or body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The step is not possible from the proposal's state or data", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields the step needs are missing or wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn take_step(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(step): ApiJson<Step>,
+) -> ApiResult<Json<Proposal>> {
+    staff_only(&api)?;
+    if !pipeline::ACTIONS.contains(&step.action.as_str()) {
+        return Err(Problem::fields(
+            &crate::domain::validation::FieldErrors::single("action", "validation.choose_one"),
+            &api.texts,
+        ));
+    }
+    let fields: Vec<(String, String)> = step.fields.into_iter().collect();
+    match pipeline::act(&app, &api.user, id, &step.action, &fields)
+        .await
+        .map_err(service(&api, "proposal", true))?
+    {
+        Ok(_) => get_proposal(State(app), api, ApiPath(id)).await,
+        Err(pipeline::StepError::Fields(errors)) => Err(Problem::fields(&errors, &api.texts)),
+        Err(e) => Err(Problem::conflict(step_text(&e, &api.texts))),
+    }
+}
+
+/// Placements of the coordinator's municipalities, newest first.
+#[utoipa::path(get, path = "/api/v1/placements", tag = "placements",
+    params(PlacementQuery),
+    responses(
+        (status = 200, description = "A page of placements", body = PlacementPage),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a coordinator of the municipality", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_placements(
+    State(app): State<App>,
+    api: ApiUser,
+    ApiQuery(q): ApiQuery<PlacementQuery>,
+) -> ApiResult<Json<PlacementPage>> {
+    let mut items = Vec::new();
+    for m in managed(&app, &api, q.municipality_id).await? {
+        items.extend(
+            pipeline::placements(&app, &api.user, m)
+                .await
+                .map_err(service(&api, "municipality", false))?
+                .into_iter()
+                .filter(|p| {
+                    q.outcome
+                        .as_deref()
+                        .is_none_or(|o| p.placement.outcome == o)
+                })
+                .map(Placement::from),
+        );
+    }
+    items.sort_by_key(|p| std::cmp::Reverse(p.id));
+    paged(items, &q)
+}
