@@ -15,6 +15,7 @@ pub mod geodata;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod reports;
 pub mod server;
 pub mod services;

@@ -154,6 +154,18 @@ pub enum Outcome {
     AlreadyRan,
 }
 
+impl Outcome {
+    /// The outcome's name in metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Done { .. } => "succeeded",
+            Outcome::Failed { .. } => "failed",
+            Outcome::Busy => "busy",
+            Outcome::AlreadyRan => "already_ran",
+        }
+    }
+}
+
 /// Runs a job with lease and record. `scheduled_for` is the schedule's slot (None for a
 /// run by hand, which is never refused for having run before).
 pub async fn execute(
@@ -164,10 +176,14 @@ pub async fn execute(
 ) -> Result<Outcome, ServiceError> {
     let now = app.clock.now();
     if !store::acquire_lease(&app.db, job.name(), instance, now, job.lease(app)).await? {
+        crate::metrics::job_run(job.name(), Outcome::Busy.label());
         return Ok(Outcome::Busy);
     }
     let result = claimed(app, job, scheduled_for, instance).await;
     store::release_lease(&app.db, job.name(), instance, app.clock.now()).await?;
+    if let Ok(outcome) = &result {
+        crate::metrics::job_run(job.name(), outcome.label());
+    }
     result
 }
 

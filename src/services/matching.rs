@@ -476,6 +476,7 @@ pub async fn run(
     .await
     .map_err(|e| ServiceError::Other(anyhow::anyhow!("the matching engine stopped: {e}")))??;
     let elapsed_ms = timer.elapsed().as_millis() as u64;
+    crate::metrics::match_run(timer.elapsed().as_secs_f64());
     let now = app.clock.now();
 
     let txn = app.db.begin().await?;

@@ -17,6 +17,7 @@ pub mod map;
 pub mod matching;
 pub mod photos;
 pub mod pipeline;
+pub mod privacy;
 pub mod proposals;
 pub mod retention;
 pub mod review;

@@ -38,3 +38,60 @@ pub async fn insert<C: ConnectionTrait>(
     .await?;
     Ok(())
 }
+
+/// Which entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub actor_user_id: Option<i64>,
+    pub action: Option<String>,
+}
+
+/// Entries matching `filter`, newest first, one page; and how many match in all.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &Filter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<audit_entry::Model>, u64), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let mut query = audit_entry::Entity::find();
+    if let Some(entity) = &filter.entity {
+        query = query.filter(audit_entry::Column::Entity.eq(entity.clone()));
+    }
+    if let Some(id) = filter.entity_id {
+        query = query.filter(audit_entry::Column::EntityId.eq(id));
+    }
+    if let Some(actor) = filter.actor_user_id {
+        query = query.filter(audit_entry::Column::ActorUserId.eq(actor));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_entry::Column::Action.eq(action.clone()));
+    }
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(audit_entry::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Replaces the name under which a person appears as actor (after their erasure): the
+/// entries stay, with what was done and when, but no longer name them.
+pub async fn relabel_actor<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    label: &str,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    audit_entry::Entity::update_many()
+        .col_expr(audit_entry::Column::ActorLabel, Expr::value(label))
+        .filter(audit_entry::Column::ActorUserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

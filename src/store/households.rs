@@ -581,3 +581,19 @@ pub async fn anonymise<C: ConnectionTrait>(
     }
     Ok(true)
 }
+
+/// Replaces a household's reference (erasure: `anon-<id>`).
+pub async fn set_reference<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    reference: &str,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    household::Entity::update_many()
+        .col_expr(household::Column::Reference, Expr::value(reference))
+        .filter(household::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

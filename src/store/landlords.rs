@@ -84,3 +84,26 @@ pub async fn link_user<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// Anonymises a landlord record (erasure); statistics keep the kind.
+pub async fn anonymise<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let none = || Expr::value(Option::<String>::None);
+    landlord::Entity::update_many()
+        .col_expr(landlord::Column::DisplayName, Expr::value("—"))
+        .col_expr(landlord::Column::ContactEmail, none())
+        .col_expr(landlord::Column::Phone, none())
+        .col_expr(landlord::Column::Street, none())
+        .col_expr(landlord::Column::Notes, none())
+        .col_expr(landlord::Column::AnonymizedAt, Expr::value(Some(now)))
+        .col_expr(landlord::Column::UpdatedAt, Expr::value(now))
+        .filter(landlord::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

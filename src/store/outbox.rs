@@ -184,3 +184,15 @@ pub async fn by_status<C: ConnectionTrait>(
         .all(db)
         .await
 }
+
+/// How many messages have this status.
+pub async fn count_by_status<C: ConnectionTrait>(
+    db: &C,
+    status: &str,
+) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::PaginatorTrait;
+    outbox_message::Entity::find()
+        .filter(Column::Status.eq(status))
+        .count(db)
+        .await
+}

@@ -190,3 +190,30 @@ pub async fn coordinators_of<C: ConnectionTrait>(
         .all(db)
         .await
 }
+
+/// Anonymises an account (erasure): it can no longer log in and no longer names anyone.
+pub async fn anonymise<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    entities::user::Entity::update_many()
+        .col_expr(
+            entities::user::Column::Email,
+            Expr::value(format!("erased-{id}@erased.invalid")),
+        )
+        .col_expr(entities::user::Column::DisplayName, Expr::value("—"))
+        .col_expr(
+            entities::user::Column::PasswordHash,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(entities::user::Column::AnonymizedAt, Expr::value(Some(now)))
+        .col_expr(entities::user::Column::DisabledAt, Expr::value(Some(now)))
+        .col_expr(entities::user::Column::UpdatedAt, Expr::value(now))
+        .filter(entities::user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -28,6 +28,9 @@ pub enum PageError {
     /// another site).
     #[error("form expired")]
     FormExpired,
+    /// Too many wrong secret links from this address.
+    #[error("too many attempts")]
+    TooMany,
     /// The database cannot be reached right now.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -96,6 +99,7 @@ impl PageError {
             PageError::Conflict(_) => StatusCode::CONFLICT,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::FormExpired => StatusCode::FORBIDDEN,
+            PageError::TooMany => StatusCode::TOO_MANY_REQUESTS,
             PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -117,6 +121,10 @@ impl PageError {
             PageError::FormExpired => (
                 "error.form_expired_title",
                 t.get("error.form_expired_text").to_owned(),
+            ),
+            PageError::TooMany => (
+                "error.too_many_title",
+                t.get("error.too_many_text").to_owned(),
             ),
             PageError::Unavailable(_) => (
                 "error.unavailable_title",
@@ -172,10 +180,15 @@ fn render_error(status: StatusCode, err: &PageError, error_id: Option<String>) -
     match page.render() {
         Ok(html) => {
             let mut response = (status, Html(html)).into_response();
-            if status == StatusCode::SERVICE_UNAVAILABLE {
+            let retry = match status {
+                StatusCode::SERVICE_UNAVAILABLE => Some("30"),
+                StatusCode::TOO_MANY_REQUESTS => Some("900"),
+                _ => None,
+            };
+            if let Some(secs) = retry {
                 response.headers_mut().insert(
                     axum::http::header::RETRY_AFTER,
-                    axum::http::HeaderValue::from_static("30"),
+                    axum::http::HeaderValue::from_static(secs),
                 );
             }
             response

@@ -40,22 +40,9 @@ pub fn router(app: App) -> Router {
         .route("/signup", get(auth::show_signup).post(auth::create_account))
         .route("/signup/sent", get(auth::signup_sent))
         .route("/confirm/resend", post(auth::resend_confirmation))
-        .route("/confirm/{token}", get(auth::confirm_email))
-        .route(
-            "/a/{token}",
-            get(pages::links::show).post(pages::links::answer),
-        )
         .route("/login", get(auth::show_login).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/forgot", get(auth::show_forgot).post(auth::request_reset))
-        .route(
-            "/reset/{token}",
-            get(auth::show_reset).post(auth::reset_password),
-        )
-        .route(
-            "/invitation/{token}",
-            get(auth::show_invitation).post(auth::accept_invitation),
-        )
         .route("/dashboard", get(pages::dashboard::show_dashboard))
         .route("/proposals/{id}", get(pages::dashboard::show_proposal))
         .route(
@@ -163,8 +150,33 @@ pub fn router(app: App) -> Router {
         .route("/m/{mid}/report/{year}", get(figures::year_report))
         .route("/m/{mid}/map", get(figures::map))
         .route("/m/{mid}/map.json", get(figures::map_points))
+        .route("/account", get(pages::account::show))
+        .route(
+            "/account/tokens",
+            get(pages::account::show).post(pages::account::create_token),
+        )
+        .route(
+            "/account/tokens/{id}/revoke",
+            post(pages::account::revoke_token),
+        )
+        .route("/account/data.json", get(pages::account::export))
+        .route("/households/{id}/data", get(pages::privacy::household_data))
+        .route(
+            "/households/{id}/data.json",
+            get(pages::privacy::household_data_json),
+        )
+        .route(
+            "/households/{id}/erase",
+            post(pages::privacy::erase_household),
+        )
+        .route("/admin/audit", get(pages::privacy::audit_log))
+        .route(
+            "/admin/landlords/{id}/erase",
+            post(pages::privacy::erase_landlord),
+        )
         .route("/viewings", get(pipeline::my_viewings))
         .route("/viewings/{id}", post(pipeline::record_viewing))
+        .merge(secret_link_routes(&app))
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::middleware,
@@ -177,6 +189,7 @@ pub fn router(app: App) -> Router {
         .route("/lang/{code}", get(pages::language::switch_language))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route("/metrics", get(health::metrics))
         .route("/static/{*path}", get(assets::serve_asset))
         .fallback(error::not_found);
 
@@ -223,9 +236,41 @@ pub fn router(app: App) -> Router {
             ),
         ));
 
-    let router = routes.layer(middleware).with_state(app.clone());
+    let hsts = app.settings.secure_cookies().then(|| {
+        SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        )
+    });
+    let router = routes
+        .route_layer(axum::middleware::from_fn(health::track))
+        .layer(tower::util::option_layer(hsts))
+        .layer(middleware)
+        .with_state(app.clone());
     let _ = app.router.set(router.clone());
     router
+}
+
+/// Pages behind secret links, with the per-address limit on wrong links.
+fn secret_link_routes(app: &App) -> Router<App> {
+    Router::new()
+        .route("/confirm/{token}", get(auth::confirm_email))
+        .route(
+            "/a/{token}",
+            get(pages::links::show).post(pages::links::answer),
+        )
+        .route(
+            "/reset/{token}",
+            get(auth::show_reset).post(auth::reset_password),
+        )
+        .route(
+            "/invitation/{token}",
+            get(auth::show_invitation).post(auth::accept_invitation),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            health::secret_links,
+        ))
 }
 
 /// The largest request body accepted: every photo of a unit at its largest, plus fields.

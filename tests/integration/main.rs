@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod api;
 mod browser;
 mod cli;
 mod coordinators;
@@ -16,6 +17,7 @@ mod mail_jobs;
 mod matching;
 mod migrations;
 mod pages;
+mod privacy;
 mod scope;
 mod units;
 mod workspace;

@@ -53,6 +53,8 @@ const ADMIN_ONLY: [Expect; 6] = [Login, Hidden, Hidden, Hidden, Hidden, Ok];
 const STAFF: [Expect; 6] = [Login, Hidden, Ok, Ok, Ok, Ok];
 const LANDLORD_ONLY: [Expect; 6] = [Login, Ok, Hidden, Hidden, Hidden, Hidden];
 const ANY_LOGGED_IN: [Expect; 6] = [Login, Ok, Ok, Ok, Ok, Ok];
+/// Someone else's thing addressed by id: nobody may know it exists.
+const NOT_YOURS: [Expect; 6] = [Login, Hidden, Hidden, Hidden, Hidden, Hidden];
 
 /// (method, route as in the router) of every route in `src/web/mod.rs`.
 fn routes_in_source() -> BTreeSet<(String, String)> {
@@ -427,6 +429,33 @@ fn table(f: &Fixture) -> Vec<Case> {
         case("GET", "/lang/{code}", "/lang/en?next=/".into(), PUBLIC),
         case("GET", "/health", "/health".into(), PUBLIC),
         case("GET", "/ready", "/ready".into(), PUBLIC),
+        case("GET", "/metrics", "/metrics".into(), PUBLIC),
+        // One's own account.
+        case("GET", "/account", "/account".into(), ANY_LOGGED_IN),
+        case(
+            "GET",
+            "/account/tokens",
+            "/account/tokens".into(),
+            ANY_LOGGED_IN,
+        ),
+        post(
+            "/account/tokens",
+            "/account/tokens".into(),
+            vec![],
+            ANY_LOGGED_IN,
+        ),
+        post(
+            "/account/tokens/{id}/revoke",
+            "/account/tokens/999999/revoke".into(),
+            vec![],
+            NOT_YOURS,
+        ),
+        case(
+            "GET",
+            "/account/data.json",
+            "/account/data.json".into(),
+            ANY_LOGGED_IN,
+        ),
         case(
             "GET",
             "/static/{*path}",
@@ -578,6 +607,25 @@ fn table(f: &Fixture) -> Vec<Case> {
         post(
             "/households/{id}/edit",
             format!("/households/{}/edit", f.household),
+            vec![],
+            COORDINATOR,
+        ),
+        case(
+            "GET",
+            "/households/{id}/data",
+            format!("/households/{}/data", f.household),
+            COORDINATOR,
+        ),
+        case(
+            "GET",
+            "/households/{id}/data.json",
+            format!("/households/{}/data.json", f.household),
+            COORDINATOR,
+        ),
+        // Without the reference typed again nothing is erased (the page says so).
+        post(
+            "/households/{id}/erase",
+            format!("/households/{}/erase", f.household),
             vec![],
             COORDINATOR,
         ),
@@ -768,6 +816,14 @@ fn table(f: &Fixture) -> Vec<Case> {
         post(
             "/admin/municipalities/{id}/edit",
             format!("/admin/municipalities/{m}/edit"),
+            vec![],
+            ADMIN_ONLY,
+        ),
+        case("GET", "/admin/audit", "/admin/audit".into(), ADMIN_ONLY),
+        // Last: the admin's answer erases the landlord (or refuses while a proposal is open).
+        post(
+            "/admin/landlords/{id}/erase",
+            format!("/admin/landlords/{}/erase", f.landlord),
             vec![],
             ADMIN_ONLY,
         ),

@@ -201,11 +201,10 @@ pub async fn signup_sent(ctx: PageCtx) -> MessagePage {
 // ---- confirmation ----
 
 /// `GET /confirm/{token}`.
-pub async fn confirm_email(
-    ctx: PageCtx,
-    Path(token): Path<String>,
-) -> Result<MessagePage, PageError> {
-    Ok(match accounts::confirm_email(&ctx.app, &token).await? {
+pub async fn confirm_email(ctx: PageCtx, Path(token): Path<String>) -> Result<Response, PageError> {
+    let outcome = accounts::confirm_email(&ctx.app, &token).await?;
+    let status = link_status(&outcome);
+    let page = match outcome {
         LinkOutcome::Done => message(
             &ctx,
             "auth.confirmed_title",
@@ -230,7 +229,18 @@ pub async fn confirm_email(
             &["auth.link_unknown_text"],
             &[("common.back_home", "/")],
         ),
-    })
+    };
+    Ok((status, page).into_response())
+}
+
+/// The status of a page about a secret link: unknown 404, used or expired 410 (these count
+/// towards the per-address limit on wrong links).
+fn link_status(outcome: &LinkOutcome) -> StatusCode {
+    match outcome {
+        LinkOutcome::Done => StatusCode::OK,
+        LinkOutcome::AlreadyUsed | LinkOutcome::Expired => StatusCode::GONE,
+        LinkOutcome::Unknown => StatusCode::NOT_FOUND,
+    }
 }
 
 /// `POST /confirm/resend`.
@@ -479,7 +489,11 @@ pub async fn request_reset(ctx: PageCtx, CsrfForm(form): CsrfForm) -> Result<Res
 }
 
 fn link_problem(ctx: &PageCtx, outcome: LinkOutcome) -> Response {
-    match outcome {
+    let status = match outcome {
+        LinkOutcome::Done => StatusCode::NOT_FOUND,
+        ref other => link_status(other),
+    };
+    let page = match outcome {
         LinkOutcome::AlreadyUsed => message(
             ctx,
             "auth.link_used_title",
@@ -498,8 +512,8 @@ fn link_problem(ctx: &PageCtx, outcome: LinkOutcome) -> Response {
             &["auth.link_unknown_text"],
             &[("common.back_home", "/")],
         ),
-    }
-    .into_response()
+    };
+    (status, page).into_response()
 }
 
 fn new_password_page(

@@ -1,5 +1,6 @@
 //! Server-rendered pages, one typed template struct per page.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod dashboard;
@@ -10,6 +11,7 @@ pub mod import;
 pub mod language;
 pub mod links;
 pub mod pipeline;
+pub mod privacy;
 pub mod review;
 pub mod rules;
 pub mod staff;

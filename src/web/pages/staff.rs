@@ -158,6 +158,11 @@ pub async fn nav(
             label: t.get("jobs.title").into(),
             current: active == "jobs",
         });
+        out.links.push(NavLink {
+            href: "/admin/audit".into(),
+            label: t.get("privacy_tools.audit_title").into(),
+            current: active == "audit",
+        });
     }
     Ok(out)
 }
