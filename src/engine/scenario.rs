@@ -669,4 +669,79 @@ mod tests {
         let e = parse_err(&minimal().replace("2027-06-30", "30.06.2027"));
         assert!(e.starts_with("households[0].latest_move_date:"), "{e}");
     }
+
+    mod fuzz {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Runs a parsed scenario through the engine too: whatever parses must match.
+        fn parse_and_run(text: &str) {
+            if let Ok(s) = parse(text) {
+                let _ = crate::engine::run(&s, &crate::engine::Options::default());
+            } else if let Err(e) = parse(text) {
+                assert!(!e.to_string().is_empty(), "an error names what is wrong");
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+
+            /// Any text at all: an answer, never a panic.
+            #[test]
+            fn any_text_is_answered_without_panic(text in ".{0,400}") {
+                parse_and_run(&text);
+            }
+
+            /// The valid example cut off anywhere.
+            #[test]
+            fn a_cut_off_scenario_is_refused_without_panic(at in 0usize..1400) {
+                let text = minimal();
+                let cut: String = text.chars().take(at).collect();
+                parse_and_run(&cut);
+            }
+
+            /// The valid example with one character replaced, inserted or deleted.
+            #[test]
+            fn a_scenario_with_one_wrong_character_is_answered_without_panic(
+                at in 0usize..1400,
+                c in prop::sample::select(vec!['0', '9', '-', '"', '{', '}', '[', ']', ',', ':', 'e', '.', ' ', 'n', 'ü', '\\']),
+                how in 0u8..3,
+            ) {
+                let mut chars: Vec<char> = minimal().chars().collect();
+                let at = at.min(chars.len().saturating_sub(1));
+                match how {
+                    0 => chars[at] = c,
+                    1 => chars.insert(at, c),
+                    _ => { chars.remove(at); }
+                }
+                parse_and_run(&chars.into_iter().collect::<String>());
+            }
+
+            /// Numbers anywhere in range: refused with a message or matched, never a panic.
+            #[test]
+            fn extreme_numbers_are_answered_without_panic(
+                area in prop::num::f64::ANY,
+                rooms in -5.0f64..50.0,
+                rent in prop::num::f64::ANY,
+                adults in 0u32..100,
+                lat in -200.0f64..200.0,
+            ) {
+                let text = minimal()
+                    .replace("\"area_m2\": 45", &format!("\"area_m2\": {}", json_number(area)))
+                    .replace("\"rooms\": 2", &format!("\"rooms\": {rooms}"))
+                    .replace("\"cold_rent\": 400", &format!("\"cold_rent\": {}", json_number(rent)))
+                    .replace("\"adults\": 1", &format!("\"adults\": {adults}"))
+                    .replace("\"lat\": 48.71, \"lon\": 9.42, \"area_m2\"", &format!("\"lat\": {lat}, \"lon\": 9.42, \"area_m2\""));
+                parse_and_run(&text);
+            }
+        }
+
+        fn json_number(v: f64) -> String {
+            if v.is_finite() {
+                format!("{v:e}")
+            } else {
+                "1e999".to_owned()
+            }
+        }
+    }
 }

@@ -32,10 +32,19 @@ pub async fn outbox_job(app: &App, instance: &str) -> Result<Counts, sea_orm::Db
     ]))
 }
 
-/// Removes sessions that expired more than a week ago and forms kept that long.
+/// How long sent e-mails stay in the outbox (their bodies hold names and addresses).
+pub const SENT_MAIL_DAYS: i64 = 90;
+
+/// Removes sessions that expired more than a week ago and forms kept that long, and sent
+/// e-mails older than `SENT_MAIL_DAYS`.
 pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
     let before = app.clock.now() - ChronoDuration::days(7);
     let removed = crate::store::sessions::purge_expired(&app.db, before).await?;
+    let mails = crate::store::outbox::purge_sent(
+        &app.db,
+        app.clock.now() - ChronoDuration::days(SENT_MAIL_DAYS),
+    )
+    .await?;
     let stash = app.settings.data.dir.join("stash");
     let mut forms = 0;
     if let Ok(entries) = std::fs::read_dir(&stash) {
@@ -54,5 +63,6 @@ pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
     Ok(Counts::from([
         ("sessions".to_owned(), removed as i64),
         ("kept_forms".to_owned(), forms),
+        ("sent_mails".to_owned(), mails as i64),
     ]))
 }

@@ -196,3 +196,16 @@ pub async fn count_by_status<C: ConnectionTrait>(
         .count(db)
         .await
 }
+
+/// Deletes messages sent before `before`; returns how many.
+pub async fn purge_sent<C: ConnectionTrait>(
+    db: &C,
+    before: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(outbox_message::Entity::delete_many()
+        .filter(Column::Status.eq(SENT))
+        .filter(Column::SentAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

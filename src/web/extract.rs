@@ -69,8 +69,7 @@ impl ClientIp {
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(','))
                 .map(str::trim)
-                .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
-                .last()
+                .rfind(|v| v.parse::<std::net::IpAddr>().is_ok())
         {
             return ClientIp(last.to_owned());
         }

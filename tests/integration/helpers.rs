@@ -142,6 +142,12 @@ pub fn test_settings(database_url: &str, data_dir: &std::path::Path) -> config::
 impl TestApp {
     /// Starts Bleibe on `backend`; `None` when PostgreSQL is not configured (skip).
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_via(backend, |url| url).await
+    }
+
+    /// Like `spawn`, but the service connects through `route(url)` (e.g. a proxy that can
+    /// cut the database off); migrations run on the direct URL.
+    pub async fn spawn_via(backend: Backend, route: impl Fn(String) -> String) -> Option<TestApp> {
         let temp = tempfile::tempdir().expect("tempdir");
         let data_dir = temp.path().join("data");
         let (database_url, postgres_name) = match backend {
@@ -158,12 +164,17 @@ impl TestApp {
                 (url, Some(name))
             }
         };
-        let settings = test_settings(&database_url, &data_dir);
+        let direct = test_settings(&database_url, &data_dir);
+        let migrate = db::connect(&direct.database)
+            .await
+            .expect("connect to the test database");
+        db::migrate_up(&migrate).await.expect("migrations apply");
+        let _ = migrate.close().await;
+        let settings = test_settings(&route(database_url.clone()), &data_dir);
         let mail_dir = settings.mail.file_dir(&settings.data);
         let db = db::connect(&settings.database)
             .await
             .expect("connect to the test database");
-        db::migrate_up(&db).await.expect("migrations apply");
         let clock = ManualClock::new(test_start());
         let app = App::new(db, settings, Arc::new(clock.clone())).expect("app");
 

@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod coordinators;
 mod demo;
+mod faults;
 mod harness;
 mod health;
 mod landlord_proposals;

@@ -256,7 +256,7 @@ pub async fn list_runs(
             false,
         ))?);
     }
-    runs.sort_by(|a, b| b.id.cmp(&a.id));
+    runs.sort_by_key(|r| std::cmp::Reverse(r.id));
     runs.dedup_by_key(|r| r.id);
     paged(runs.into_iter().map(MatchRun::from).collect(), &q)
 }
