@@ -432,7 +432,12 @@ pub async fn current_user(app: &App, id: i64) -> Result<Option<CurrentUser>, Ser
         .role
         .parse()
         .map_err(|e: String| ServiceError::Other(anyhow::anyhow!(e)))?;
-    let municipalities = users::municipalities_of(&app.db, id).await?;
+    // Only coordinators and volunteers work for municipalities (one query less per request
+    // for everyone else).
+    let municipalities = match role {
+        Role::Coordinator | Role::Volunteer => users::municipalities_of(&app.db, id).await?,
+        Role::Admin | Role::Landlord => Vec::new(),
+    };
     Ok(Some(CurrentUser {
         id,
         display_name: user.display_name,

@@ -14,7 +14,9 @@ use crate::domain::household::{BenefitType, WorkSituation};
 use crate::domain::pipeline::{ProposalState, check_transition};
 use crate::domain::roles::Role;
 use crate::domain::validation::FieldErrors;
+use crate::store::households::StoredHousehold;
 use crate::store::proposals::{self as store, Move};
+use crate::store::units::StoredUnit;
 use crate::store::{households, landlords, units};
 
 /// What a landlord learns about a household before both sides accepted.
@@ -73,9 +75,14 @@ async fn summary(
     let household = households::find(&app.db, household_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("household".into()))?;
+    Ok(summary_of(&household, on))
+}
+
+/// What a landlord learns about a household.
+fn summary_of(household: &StoredHousehold, on: chrono::NaiveDate) -> HouseholdSummary {
     let p = &household.profile;
     let (adults, children_ages) = p.adults_and_children(on);
-    Ok(HouseholdSummary {
+    HouseholdSummary {
         persons: adults + children_ages.len() as u32,
         adults,
         children_ages,
@@ -85,7 +92,7 @@ async fn summary(
         pets: p.pets,
         wheelchair: p.wheelchair,
         landlord_text: p.landlord_text.clone(),
-    })
+    }
 }
 
 async fn to_view(app: &App, proposal: proposal::Model) -> Result<LandlordProposal, ServiceError> {
@@ -117,14 +124,55 @@ pub async fn for_landlord(
     let Some(landlord) = landlords::find_by_user(&app.db, user.id).await? else {
         return Ok(Vec::new());
     };
-    let unit_ids: Vec<i64> = units::list_for_landlord(&app.db, landlord.id)
-        .await?
-        .iter()
-        .map(|u| u.id)
-        .collect();
+    let own = units::list_for_landlord(&app.db, landlord.id).await?;
+    for_own_units(app, &own).await
+}
+
+/// The proposals landlords see for these units (the caller has checked they are the
+/// landlord's own), newest first.
+pub async fn for_own_units(
+    app: &App,
+    unit_rows: &[StoredUnit],
+) -> Result<Vec<LandlordProposal>, ServiceError> {
+    // A fixed number of queries however many proposals there are.
+    let unit_ids: Vec<i64> = unit_rows.iter().map(|u| u.id).collect();
+    let found = store::for_units(&app.db, &unit_ids, VISIBLE).await?;
+    let mut household_ids: Vec<i64> = found.iter().map(|p| p.household_id).collect();
+    household_ids.sort_unstable();
+    household_ids.dedup();
+    let households = households::find_many_members_only(&app.db, &household_ids).await?;
+    let proposal_ids: Vec<i64> = found.iter().map(|p| p.id).collect();
+    let viewings = store::viewings_of(&app.db, &proposal_ids).await?;
+    let today = app.clock.today();
     let mut out = Vec::new();
-    for p in store::for_units(&app.db, &unit_ids, VISIBLE).await? {
-        out.push(to_view(app, p).await?);
+    for proposal in found {
+        let state: ProposalState = proposal
+            .state
+            .parse()
+            .map_err(|e: String| ServiceError::Other(anyhow::anyhow!(e)))?;
+        let unit = unit_rows
+            .iter()
+            .find(|u| u.id == proposal.unit_id)
+            .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
+        let household = households
+            .iter()
+            .find(|h| h.id == proposal.household_id)
+            .ok_or_else(|| ServiceError::NotFound("household".into()))?;
+        let a = &unit.details.address;
+        out.push(LandlordProposal {
+            household: summary_of(household, today),
+            viewings: viewings
+                .iter()
+                .filter(|v| v.proposal_id == proposal.id)
+                .cloned()
+                .collect(),
+            unit_address: format!(
+                "{} {}, {} {}",
+                a.street, a.house_number, a.postal_code, a.town
+            ),
+            state,
+            proposal,
+        });
     }
     Ok(out)
 }

@@ -271,6 +271,54 @@ pub async fn list_by_status<C: ConnectionTrait>(
         .order_by_asc(household::Column::Id)
         .all(db)
         .await?;
+    with_details(db, rows, ids).await
+}
+
+/// The households with these ids with their members only: anchors and allowed
+/// municipalities are left empty. For what a landlord is shown (sizes, ages, languages),
+/// in two queries; never for matching or editing.
+pub async fn find_many_members_only<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<Vec<StoredHousehold>, sea_orm::DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = household::Entity::find()
+        .filter(household::Column::Id.is_in(ids.to_vec()))
+        .order_by_asc(household::Column::Id)
+        .all(db)
+        .await?;
+    let mut members_by: BTreeMap<i64, Vec<household_member::Model>> = BTreeMap::new();
+    for m in household_member::Entity::find()
+        .filter(household_member::Column::HouseholdId.is_in(ids.to_vec()))
+        .order_by_asc(household_member::Column::HouseholdId)
+        .order_by_asc(household_member::Column::Position)
+        .all(db)
+        .await?
+    {
+        members_by.entry(m.household_id).or_default().push(m);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let id = row.id;
+            from_rows(
+                row,
+                members_by.remove(&id).unwrap_or_default(),
+                Vec::new(),
+                Vec::new(),
+            )
+        })
+        .collect()
+}
+
+/// Loads members, anchors and allowed municipalities of `rows` (whose ids `ids` selects)
+/// in three queries and assembles the households.
+async fn with_details<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<household::Model>,
+    ids: sea_orm::sea_query::SelectStatement,
+) -> Result<Vec<StoredHousehold>, sea_orm::DbErr> {
     let members = household_member::Entity::find()
         .filter(household_member::Column::HouseholdId.in_subquery(ids.clone()))
         .order_by_asc(household_member::Column::HouseholdId)

@@ -111,6 +111,26 @@ pub async fn requests_for_unit<C: ConnectionTrait>(
         .collect())
 }
 
+/// The requests of several units with their programmes, by request id.
+pub async fn requests_for_units<C: ConnectionTrait>(
+    db: &C,
+    unit_ids: &[i64],
+) -> Result<Vec<(unit_incentive::Model, incentive_programme::Model)>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    if unit_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(unit_incentive::Entity::find()
+        .filter(unit_incentive::Column::UnitId.is_in(unit_ids.to_vec()))
+        .find_also_related(incentive_programme::Entity)
+        .order_by_asc(unit_incentive::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(request, programme)| programme.map(|p| (request, p)))
+        .collect())
+}
+
 /// Withdraws a request that has not been decided yet.
 pub async fn withdraw_request<C: ConnectionTrait>(
     db: &C,

@@ -229,7 +229,7 @@ db_test!(
         assert_eq!(r.headers()["location"], "/workspace");
         assert_eq!(jana.get(&format!("/m/{}/households", d.winnenden)).await.status(), 200);
         assert_eq!(jana.get(&format!("/m/{}/households", d.esslingen)).await.status(), 404);
-        assert_eq!(jana.get(&link).await.status(), 200, "a used link shows a friendly page");
+        assert_eq!(jana.get(&link).await.status(), 410, "a used link is gone, with a friendly page");
         assert!(jana.get(&link).await.text().await.expect("page").contains("schon"));
 
         // Only admins manage users.

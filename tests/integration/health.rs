@@ -64,3 +64,16 @@ db_test!(
         assert_eq!(echoed.headers()["x-request-id"], "from-the-proxy");
     }
 );
+
+db_test!(
+    async fn ready_while_a_newer_instance_added_a_migration_this_one_does_not_know(app) {
+        use sea_orm::ConnectionTrait;
+        app.db()
+            .execute_unprepared(
+                "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m29991231_000001_from_a_newer_release', 0)",
+            )
+            .await
+            .expect("insert");
+        assert_eq!(app.get("/ready").await.status(), 200, "rolling upgrades keep old instances ready");
+    }
+);

@@ -97,23 +97,32 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
     }
     let t = ctx.t();
     let landlord = unit_service::own_landlord(&ctx.app, &user).await?;
+    let own = store::units::list_for_landlord(&ctx.app.db, landlord.id).await?;
+    let unit_ids: Vec<i64> = own.iter().map(|u| u.id).collect();
+    let mut requests = store::incentives::requests_for_units(&ctx.app.db, &unit_ids).await?;
+    let proposals = proposals::for_own_units(&ctx.app, &own).await?;
     let mut units = Vec::new();
-    for unit in store::units::list_for_landlord(&ctx.app.db, landlord.id).await? {
+    for unit in own {
         let a = &unit.details.address;
-        let incentives = store::incentives::requests_for_unit(&ctx.app.db, unit.id)
-            .await?
+        let (mine, rest) = requests
             .into_iter()
-            .map(|(request, programme)| {
-                let name = if ctx.locale == Locale::En {
-                    programme.name_en
-                } else {
-                    programme.name_de
-                };
-                (
-                    name,
-                    text(t, &format!("incentive.status.{}", request.status)),
-                )
-            })
+            .partition(|(request, _)| request.unit_id == unit.id);
+        requests = rest;
+        let incentives = mine
+            .into_iter()
+            .map(
+                |(request, programme): (entities::unit_incentive::Model, _)| {
+                    let name = if ctx.locale == Locale::En {
+                        programme.name_en
+                    } else {
+                        programme.name_de
+                    };
+                    (
+                        name,
+                        text(t, &format!("incentive.status.{}", request.status)),
+                    )
+                },
+            )
             .collect();
         units.push(UnitCard {
             id: unit.id,
@@ -153,7 +162,6 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
             }
         })
         .collect();
-    let proposals = proposals::for_landlord(&ctx.app, &user).await?;
     let (waiting, running): (Vec<_>, Vec<_>) = proposals
         .iter()
         .map(|p| proposal_card(t, p))
