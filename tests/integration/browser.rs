@@ -137,6 +137,29 @@ async fn wait_for(browser: &Client, css: &str) {
         .unwrap_or_else(|_| panic!("{css} did not appear"));
 }
 
+/// Waits until the page's source contains `text` (a new page after a click, when the old
+/// one had the same elements, e.g. a flash message).
+async fn wait_for_text(browser: &Client, text: &str) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let html = browser.source().await.expect("html");
+        if html.contains(text) {
+            return html;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "\"{text}\" did not appear: {}",
+            html.split("<main")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take(2000)
+                .collect::<String>()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn value_of(browser: &Client, id: &str) -> String {
     browser
         .find(Locator::Id(id))
@@ -439,12 +462,9 @@ async fn a_coordinator_reviews_and_approves_in_a_real_browser() {
         .click()
         .await
         .expect("click");
+    // The review page before had a success message too: wait for the new page's text.
+    wait_for_text(&browser, "Verschickt, wartet auf beide Antworten").await;
     wait_for(&browser, ".flash-success").await;
-    let html = browser.source().await.expect("html");
-    assert!(
-        html.contains("Verschickt, wartet auf beide Antworten"),
-        "approved and sent"
-    );
     shots.take(&browser, "coordinator-proposal").await;
 
     // The map draws every unit and anchor from its data (script allowed by the CSP).
