@@ -45,6 +45,8 @@ use crate::app::App;
         v1::take_step,
         v1::list_placements,
     ),
+    // The error answers refer to this schema by name.
+    components(schemas(problem::Problem, problem::FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
 )]

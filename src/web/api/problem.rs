@@ -190,3 +190,53 @@ impl IntoResponse for Problem {
         response
     }
 }
+
+/// The error answers of the operations, for the OpenAPI document (each operation lists the
+/// ones it can give). All are problem documents.
+pub mod answers {
+    use utoipa::IntoResponses;
+
+    use super::Problem;
+
+    /// What every operation can answer: no valid token, or too many wrong ones.
+    #[derive(IntoResponses)]
+    pub enum Always {
+        /// No valid token
+        #[response(status = 401, content_type = "application/problem+json")]
+        Unauthorized(Problem),
+        /// Too many wrong tokens from this address
+        #[response(status = 429, content_type = "application/problem+json")]
+        TooMany(Problem),
+    }
+
+    /// A malformed query, path parameter or body
+    #[derive(IntoResponses)]
+    #[response(status = 400, content_type = "application/problem+json")]
+    pub struct BadRequest(pub Problem);
+
+    /// The token's person may not do this (or not for this municipality)
+    #[derive(IntoResponses)]
+    #[response(status = 403, content_type = "application/problem+json")]
+    pub struct Forbidden(pub Problem);
+
+    /// Unknown, or outside the token's scope
+    #[derive(IntoResponses)]
+    #[response(status = 404, content_type = "application/problem+json")]
+    pub struct NotFound(pub Problem);
+
+    /// Not possible in the current state
+    #[derive(IntoResponses)]
+    #[response(status = 409, content_type = "application/problem+json")]
+    pub struct Conflict(pub Problem);
+
+    /// A body that is not JSON, or fields that are not acceptable
+    #[derive(IntoResponses)]
+    pub enum BodyRefused {
+        /// The body is not application/json
+        #[response(status = 415, content_type = "application/problem+json")]
+        NotJson(Problem),
+        /// Fields not acceptable; `errors` names them
+        #[response(status = 422, content_type = "application/problem+json")]
+        Invalid(Problem),
+    }
+}

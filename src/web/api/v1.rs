@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use super::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
 use super::model::*;
 use super::problem::Problem;
+use super::problem::answers::{Always, BadRequest, BodyRefused, Conflict, Forbidden, NotFound};
 use crate::app::App;
 use crate::domain::household::HouseholdStatus;
 use crate::domain::roles::Role;
@@ -51,8 +52,7 @@ async fn managed(app: &App, api: &ApiUser, asked: Option<i64>) -> ApiResult<Vec<
 #[utoipa::path(get, path = "/api/v1/me", tag = "account",
     responses(
         (status = 200, description = "The token's person", body = Me),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        Always,
     ))]
 pub async fn me(api: ApiUser) -> Json<Me> {
     Json(Me::from(&api.user))
@@ -63,9 +63,7 @@ pub async fn me(api: ApiUser) -> Json<Me> {
     params(MunicipalityQuery),
     responses(
         (status = 200, description = "A page of municipalities", body = MunicipalityPage),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Always,
     ))]
 pub async fn municipalities(
     State(app): State<App>,
@@ -83,10 +81,7 @@ pub async fn municipalities(
     params(UnitQuery),
     responses(
         (status = 200, description = "A page of units, by id", body = UnitPage),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Municipality outside the token's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Forbidden, Always,
     ))]
 pub async fn list_units(
     State(app): State<App>,
@@ -115,10 +110,7 @@ pub async fn list_units(
     params(("id" = i64, Path, description = "The unit's id")),
     responses(
         (status = 200, description = "The unit", body = Unit),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound, Always,
     ))]
 pub async fn get_unit(
     State(app): State<App>,
@@ -136,10 +128,7 @@ pub async fn get_unit(
     params(HouseholdQuery),
     responses(
         (status = 200, description = "A page of households", body = HouseholdPage),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator of the municipality", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Forbidden, Always,
     ))]
 pub async fn list_households(
     State(app): State<App>,
@@ -171,11 +160,7 @@ pub async fn list_households(
     params(("id" = i64, Path, description = "The household's id")),
     responses(
         (status = 200, description = "The household", body = Household),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Forbidden, NotFound, Always,
     ))]
 pub async fn get_household(
     State(app): State<App>,
@@ -195,14 +180,7 @@ pub async fn get_household(
     request_body = StatusChange,
     responses(
         (status = 200, description = "The household as it is now", body = Household),
-        (status = 400, description = "Malformed id or body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible now (e.g. a landlord is waiting for this household)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields not acceptable", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Forbidden, NotFound, Conflict, BodyRefused, Always,
     ))]
 pub async fn set_household_status(
     State(app): State<App>,
@@ -238,10 +216,7 @@ pub async fn set_household_status(
     params(RunQuery),
     responses(
         (status = 200, description = "A page of runs", body = RunPage),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator of the municipality", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Forbidden, Always,
     ))]
 pub async fn list_runs(
     State(app): State<App>,
@@ -266,12 +241,7 @@ pub async fn list_runs(
     request_body = NewRun,
     responses(
         (status = 201, description = "The finished run", body = MatchRun),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator of the municipality", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown municipality", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Forbidden, NotFound, BodyRefused, Always,
     ))]
 pub async fn start_run(
     State(app): State<App>,
@@ -311,11 +281,7 @@ fn run_with_proposals(detail: review::RunDetail) -> MatchRun {
     params(("id" = i64, Path, description = "The run's id")),
     responses(
         (status = 200, description = "The run", body = MatchRun),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Forbidden, NotFound, Always,
     ))]
 pub async fn get_run(
     State(app): State<App>,
@@ -334,11 +300,7 @@ pub async fn get_run(
     params(("id" = i64, Path, description = "The run's id")),
     responses(
         (status = 200, description = "What went out and what could not", body = Approval),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Forbidden, NotFound, Always,
     ))]
 pub async fn approve_run(
     State(app): State<App>,
@@ -396,10 +358,7 @@ fn step_text(e: &pipeline::StepError, t: &crate::i18n::Texts) -> String {
     params(ProposalQuery),
     responses(
         (status = 200, description = "A page of proposals", body = ProposalPage),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Municipality outside the token's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Forbidden, Always,
     ))]
 pub async fn list_proposals(
     State(app): State<App>,
@@ -443,10 +402,7 @@ pub async fn list_proposals(
     params(("id" = i64, Path, description = "The proposal's id")),
     responses(
         (status = 200, description = "The proposal", body = Proposal),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, NotFound, Always,
     ))]
 pub async fn get_proposal(
     State(app): State<App>,
@@ -477,14 +433,7 @@ pub async fn get_proposal(
     request_body = Step,
     responses(
         (status = 200, description = "The proposal after the step", body = Proposal),
-        (status = 400, description = "Malformed id or body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown or outside the token's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The step is not possible from the proposal's state or data", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields the step needs are missing or wrong", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Forbidden, NotFound, Conflict, BodyRefused, Always,
     ))]
 pub async fn take_step(
     State(app): State<App>,
@@ -515,10 +464,7 @@ pub async fn take_step(
     params(PlacementQuery),
     responses(
         (status = 200, description = "A page of placements", body = PlacementPage),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a coordinator of the municipality", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Forbidden, Always,
     ))]
 pub async fn list_placements(
     State(app): State<App>,
