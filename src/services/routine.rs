@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
 use entities::{follow_up, municipality, outbox_message, placement, proposal, unit};
-use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
 use super::links::Party;
 use super::matching::{self, Scope, Trigger};
@@ -105,13 +103,7 @@ pub async fn deadlines(app: &App) -> Result<Counts, ServiceError> {
             continue;
         }
         let txn = app.db.begin().await?;
-        let marked = proposal::Entity::update_many()
-            .col_expr(proposal::Column::RemindedAt, Expr::value(Some(now)))
-            .filter(proposal::Column::Id.eq(p.id))
-            .filter(proposal::Column::RemindedAt.is_null())
-            .exec(&txn)
-            .await?;
-        if marked.rows_affected == 1 {
+        if proposals_store::mark_reminded(&txn, p.id, now).await? {
             letters::reminder(&txn, app, &p, &parties, now).await?;
             count(&mut counts, "reminded", 1);
         }
@@ -148,13 +140,7 @@ pub async fn follow_ups(app: &App) -> Result<Counts, ServiceError> {
             continue;
         };
         let txn = app.db.begin().await?;
-        let marked = follow_up::Entity::update_many()
-            .col_expr(follow_up::Column::ReminderSentAt, Expr::value(Some(now)))
-            .filter(follow_up::Column::Id.eq(f.id))
-            .filter(follow_up::Column::ReminderSentAt.is_null())
-            .exec(&txn)
-            .await?;
-        if marked.rows_affected == 1 {
+        if crate::store::pipeline::mark_follow_up_reminded(&txn, f.id, now).await? {
             letters::follow_up_due(&txn, app, &p, &f, now).await?;
             count(&mut counts, "due", 1);
         }

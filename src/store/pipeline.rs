@@ -542,3 +542,22 @@ pub async fn viewings_accompanied_by<C: ConnectionTrait>(
         .all(db)
         .await
 }
+
+/// Marks a follow-up's check-in as sent; false when it was already, so it goes out once.
+pub async fn mark_follow_up_reminded<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(follow_up::Entity::update_many()
+        .col_expr(
+            follow_up::Column::ReminderSentAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .filter(follow_up::Column::Id.eq(id))
+        .filter(follow_up::Column::ReminderSentAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}

@@ -158,3 +158,23 @@ pub async fn viewings<C: ConnectionTrait>(
         .all(db)
         .await
 }
+
+/// Marks a proposal as reminded; false when it was already (another run got there first),
+/// so each reminder goes out once.
+pub async fn mark_reminded<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::RemindedAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .filter(proposal::Column::Id.eq(id))
+        .filter(proposal::Column::RemindedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}

@@ -226,3 +226,13 @@ impl FromRequest<App> for CsrfForm {
 pub fn login_then(path: &str) -> String {
     format!("/login?next={}", url_encode(path))
 }
+
+/// The status of a page with a form: 200, or 422 when what was sent is not acceptable (the
+/// page then shows the messages at the fields and keeps the values).
+pub fn status_for(acceptable: bool) -> axum::http::StatusCode {
+    if acceptable {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}

@@ -248,26 +248,7 @@ impl TestApp {
     pub fn mails(&self) -> Vec<Mail> {
         self.sent_mails()
             .into_iter()
-            .filter_map(|(_, raw)| {
-                let message = mail_parser::MessageParser::default().parse(raw.as_bytes())?;
-                Some(Mail {
-                    to: message
-                        .to()
-                        .and_then(|a| a.first())
-                        .and_then(|a| a.address())
-                        .unwrap_or("")
-                        .to_owned(),
-                    subject: message.subject().unwrap_or("").to_owned(),
-                    text: message
-                        .body_text(0)
-                        .map(|t| t.into_owned())
-                        .unwrap_or_default(),
-                    html: message
-                        .body_html(0)
-                        .map(|t| t.into_owned())
-                        .unwrap_or_default(),
-                })
-            })
+            .filter_map(|(_, raw)| Mail::parse(&raw))
             .collect()
     }
 
@@ -328,6 +309,30 @@ pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+impl Mail {
+    /// Parses an .eml text; `None` when it is not an e-mail.
+    pub fn parse(raw: &str) -> Option<Mail> {
+        let message = mail_parser::MessageParser::default().parse(raw.as_bytes())?;
+        Some(Mail {
+            to: message
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or("")
+                .to_owned(),
+            subject: message.subject().unwrap_or("").to_owned(),
+            text: message
+                .body_text(0)
+                .map(|t| t.into_owned())
+                .unwrap_or_default(),
+            html: message
+                .body_html(0)
+                .map(|t| t.into_owned())
+                .unwrap_or_default(),
+        })
+    }
 }
 
 /// A test body that borrows the app.

@@ -74,26 +74,7 @@ fn answer_links(app: &TestApp, text: &str) -> Vec<String> {
 fn mail_file(app: &TestApp, key: &str) -> crate::helpers::Mail {
     let raw = std::fs::read_to_string(app.mail_dir.join(format!("{key}.eml")))
         .unwrap_or_else(|_| panic!("no e-mail file {key}.eml"));
-    let message = mail_parser::MessageParser::default()
-        .parse(raw.as_bytes())
-        .expect("parsable");
-    crate::helpers::Mail {
-        to: message
-            .to()
-            .and_then(|a| a.first())
-            .and_then(|a| a.address())
-            .unwrap_or("")
-            .to_owned(),
-        subject: message.subject().unwrap_or("").to_owned(),
-        text: message
-            .body_text(0)
-            .map(|t| t.into_owned())
-            .unwrap_or_default(),
-        html: message
-            .body_html(0)
-            .map(|t| t.into_owned())
-            .unwrap_or_default(),
-    }
+    crate::helpers::Mail::parse(&raw).expect("parsable")
 }
 
 db_test!(

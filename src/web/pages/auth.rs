@@ -78,11 +78,7 @@ pub fn message(
 
 /// A form page: `(status, page)`; 422 when there are errors.
 fn form_page(ctx: &PageCtx, page: FormPage) -> Response {
-    let status = if page.summary.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form::status_for(page.summary.is_empty());
     let _ = ctx;
     (status, page).into_response()
 }

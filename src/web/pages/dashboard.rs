@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::units::status_class;
@@ -284,11 +283,7 @@ fn proposal_page(
         }),
         place: form.map(|f| f.text("place")).unwrap_or_default(),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form::status_for(errors.is_empty());
     (status, page).into_response()
 }
 

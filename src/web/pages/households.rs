@@ -566,11 +566,7 @@ async fn form_page(
         last,
         cancel,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form::status_for(errors.is_empty());
     Ok((status, page).into_response())
 }
 

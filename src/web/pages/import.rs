@@ -181,11 +181,7 @@ async fn report_page(
     mid: i64,
     report: &Report,
 ) -> Result<Response, PageError> {
-    let status = if report.imported {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form::status_for(report.imported);
     let page = ReportPage {
         chrome: ctx.chrome(),
         nav: nav(ctx, user, Some(mid), "/import").await?,

@@ -157,11 +157,7 @@ fn answer_page(
             .collect(),
         field_errors: errors.clone(),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form::status_for(errors.is_empty());
     (status, page).into_response()
 }
 

@@ -284,11 +284,7 @@ async fn run_page(
             }
         })
         .collect();
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form::status_for(problems.is_empty());
     let page = RunPage {
         chrome: ctx.chrome(),
         nav: nav(ctx, user, Some(mid), "/runs").await?,

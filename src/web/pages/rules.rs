@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::staff::{Staff, StaffNav, nav, require_coordinator};
@@ -272,11 +271,7 @@ async fn rules_page(
         versions,
         programmes,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form::status_for(errors.is_empty());
     Ok((status, page).into_response())
 }
 
@@ -324,11 +319,7 @@ pub struct StaffFormPage {
 impl StaffFormPage {
     /// The page with status 200, or 422 when a field has an error.
     pub fn respond(self) -> Response {
-        let status = if self.summary.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
+        let status = crate::web::form::status_for(self.summary.is_empty());
         (status, self).into_response()
     }
 }

@@ -279,11 +279,7 @@ pub fn form_page(ctx: &PageCtx, editor: &Editor, notice: Option<String>) -> Resp
         attribution: ctx.app.settings.map.tile_attribution.clone(),
         is_edit,
     };
-    let status = if page.summary.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form::status_for(page.summary.is_empty());
     let mut response = (status, page).into_response();
     // Tiles come from the configured server; everything else from here.
     if let Some(host) = tile_origin(&ctx.app.settings.map.tile_url)

@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Authed, AuthedForm, Chrome, PageCtx};
@@ -122,11 +121,7 @@ async fn page(
             }
         })
         .collect();
-    let status = if errors.is_empty() && decision_error.is_none() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form::status_for(errors.is_empty() && decision_error.is_none());
     let page = WorkspacePage {
         chrome: ctx.chrome(),
         nav: super::staff::nav(ctx, user, None, "workspace").await?,
