@@ -146,4 +146,48 @@ mod tests {
         );
         assert_eq!(text(Locale::De, "no.such.key"), "no.such.key");
     }
+
+    /// Every message key written in the code as a literal (`"validation.…"`,
+    /// `"pipeline.invalid.…"`, …) has a text: a refusal never shows a bare key.
+    #[test]
+    fn every_message_key_in_the_code_has_a_text() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let prefixes = [
+            "\"validation.",
+            "\"pipeline.invalid.",
+            "\"pipeline.problem.",
+            "\"pipeline.blocked.",
+        ];
+        let mut missing = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("source file");
+            for prefix in prefixes {
+                for (at, _) in text.match_indices(prefix) {
+                    let key: String = text[at + 1..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                        .collect();
+                    // Keys built at run time end in a dot (`"validation.{code}"`).
+                    if !key.ends_with('.') && !has(Locale::De, &key) {
+                        missing.push(format!("{}: {key}", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys without a text: {missing:#?}");
+    }
 }

@@ -37,36 +37,6 @@ pub fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
-/// Parses a number as people type it: `1.234,50`, `1234.5`, `612 €`, `45 m²`.
-pub fn parse_number(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .trim()
-        .trim_end_matches(['€', 'm', '²', ' '])
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-        .collect();
-    if cleaned.is_empty() {
-        return None;
-    }
-    let normalized = match (cleaned.rfind(','), cleaned.rfind('.')) {
-        // Both present: the later one is the decimal mark.
-        (Some(c), Some(d)) if c > d => cleaned.replace('.', "").replace(',', "."),
-        (Some(_), Some(_)) => cleaned.replace(',', ""),
-        (Some(_), None) => cleaned.replace(',', "."),
-        // A dot followed by exactly three digits (and no other dot) is a thousands separator in German.
-        (None, Some(d))
-            if cleaned.len() - d == 4
-                && cleaned.matches('.').count() == 1
-                && !cleaned.starts_with('0') =>
-        {
-            cleaned.replace('.', "")
-        }
-        (None, Some(_)) if cleaned.matches('.').count() > 1 => cleaned.replace('.', ""),
-        _ => cleaned,
-    };
-    normalized.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
 /// A small, fast, seedable random number generator (SplitMix64). Its output for a seed
 /// never changes between versions, so demo data and generated scenarios are reproducible.
 #[derive(Debug, Clone)]

@@ -28,6 +28,8 @@ pub struct Model {
     pub outcome: String,
     pub ended_on: Option<Date>,
     pub end_reason: Option<String>,
+    /// Why the tenancy ended early, from the closed list (`domain::pipeline::EndReason`).
+    pub end_reason_code: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

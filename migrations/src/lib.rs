@@ -12,6 +12,7 @@ mod m20261121_000002_units;
 mod m20261121_000003_households;
 mod m20261121_000004_matching_and_pipeline;
 mod m20261121_000005_operations;
+mod m20261202_000001_end_reason_code;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_households::Migration),
             Box::new(m20261121_000004_matching_and_pipeline::Migration),
             Box::new(m20261121_000005_operations::Migration),
+            Box::new(m20261202_000001_end_reason_code::Migration),
         ]
     }
 }

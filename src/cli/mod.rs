@@ -1,6 +1,7 @@
 //! The `bleibe` command line: one binary, one subcommand per task.
 
 mod bench;
+mod check_data;
 mod demo;
 mod import;
 mod job;
@@ -36,6 +37,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Print the effective settings (secrets masked) and where each value comes from.
     CheckConfig,
+    /// List the stored records that break a rule of the placement pipeline (exit 1 if any).
+    CheckData(check_data::CheckDataArgs),
     /// Run the matching engine on a scenario file (prints JSON), or on the service's data (--run).
     Match(matching::MatchArgs),
     /// Generate a synthetic scenario, or export the service's data as one.
@@ -57,6 +60,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckConfig => check_config(),
+        Command::CheckData(args) => with_settings(|loaded| check_data::run(loaded, args)),
         Command::Serve(args) => with_settings(|loaded| serve::run(loaded, args)),
         Command::Migrate(args) => with_settings(|loaded| migrate::run(loaded, args)),
         Command::Demo(args) => with_settings(|loaded| demo::run(loaded, args)),

@@ -6,6 +6,7 @@ pub mod criteria;
 pub mod geo;
 pub mod household;
 pub mod incentive;
+pub mod input;
 pub mod locale;
 pub mod money;
 pub mod norms;
@@ -29,6 +30,9 @@ macro_rules! string_enum {
         impl $name {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// Every value's stored name, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
 
             /// The stored and serialised name.
             pub fn as_str(self) -> &'static str {

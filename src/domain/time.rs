@@ -44,6 +44,16 @@ fn last_sunday(year: i32, month: u32) -> NaiveDate {
     day
 }
 
+/// A German civil date and time as an instant. In the hour when clocks go back the earlier
+/// of the two instants is taken; a time in the hour skipped in spring is read as summer time.
+pub fn berlin_to_utc(local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    // The offset at the (approximate) instant, then once more at the corrected instant.
+    let guess = local.and_utc();
+    let first =
+        (local - Duration::seconds(i64::from(berlin_offset(guess).local_minus_utc()))).and_utc();
+    (local - Duration::seconds(i64::from(berlin_offset(first).local_minus_utc()))).and_utc()
+}
+
 /// Whole months between two dates (e.g. time spent in follow-up housing), never negative.
 pub fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
     if to <= from {

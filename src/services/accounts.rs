@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use validator::Validate;
 
-use super::{Actor, CurrentUser, ServiceError, audit};
+use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
 use crate::app::App;
 use crate::domain::Locale;
 use crate::domain::roles::Role;
@@ -726,7 +726,7 @@ pub async fn accept_invitation(
         return Err(ServiceError::Fields(errors));
     }
     if users::find_by_email(&app.db, &email).await?.is_some() {
-        return Err(ServiceError::Conflict("account_exists".into()));
+        return Err(ServiceError::Conflict(Conflict::AccountExists));
     }
     let hash = hash_password(password)?;
     let txn = app.db.begin().await?;

@@ -11,7 +11,7 @@ use sea_orm::{
 use validator::ValidateEmail;
 
 use super::accounts::{INVITATION_VALID_DAYS, link, random_token};
-use super::{Actor, ServiceError, audit};
+use super::{Actor, Conflict, ServiceError, audit};
 use crate::app::App;
 use crate::domain::Locale;
 use crate::domain::geo::GeoPoint;
@@ -239,9 +239,7 @@ pub async fn resend_invitation(
         .await?
         .ok_or_else(|| ServiceError::NotFound("user".into()))?;
     if u.password_hash.is_some() || u.role == Role::Landlord.as_str() {
-        return Err(ServiceError::Conflict(
-            "admin.invited_already_active".into(),
-        ));
+        return Err(ServiceError::Conflict(Conflict::InvitedAlreadyActive));
     }
     let token = random_token()?;
     let url = link(app, &format!("/invitation/{token}"));
@@ -284,7 +282,7 @@ pub async fn set_disabled(
 ) -> Result<(), ServiceError> {
     admin_only(actor)?;
     if actor.user_id() == Some(user_id) {
-        return Err(ServiceError::Conflict("admin.not_yourself".into()));
+        return Err(ServiceError::Conflict(Conflict::NotYourself));
     }
     let u = users::find(&app.db, user_id)
         .await?
@@ -364,8 +362,8 @@ fn validate_municipality(
     if input.state.trim().chars().count() > 100 {
         errors.add("state", "validation.too_long");
     }
-    let lat = crate::util::parse_number(&input.lat);
-    let lon = crate::util::parse_number(&input.lon);
+    let lat = crate::domain::input::parse_number(&input.lat);
+    let lon = crate::domain::input::parse_number(&input.lon);
     let center = match (lat, lon) {
         (Some(lat), Some(lon)) => GeoPoint::new(lat, lon),
         _ => None,

@@ -17,7 +17,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::{Actor, CurrentUser, ServiceError, audit};
 use crate::app::App;
 use crate::domain::household::HouseholdStatus;
+use crate::domain::incentive::{self, StoredIncentive};
 use crate::domain::pipeline::ProposalState;
+use crate::domain::pipeline::invariants::{self, Problem, StoredPlacement};
 use crate::domain::{Cents, Locale};
 use crate::i18n::Texts;
 use crate::reports::{Cell, Table};
@@ -68,6 +70,104 @@ pub struct Figures {
     pub incentives_paid: Cents,
     pub sustained_12_months: u64,
     pub ended_early: u64,
+    /// Records the figures leave out because they break an invariant (stored before the
+    /// checks existed): why, and how many.
+    pub left_out: Vec<(Problem, u64)>,
+}
+
+/// The placements and incentives the figures count, and what they leave out.
+struct Sound<'a> {
+    placements: Vec<&'a placement::Model>,
+    incentives: Vec<&'a unit_incentive::Model>,
+    left_out: Vec<(Problem, u64)>,
+}
+
+/// A placement as the invariants see it.
+fn stored_placement(data: &Data, p: &placement::Model) -> StoredPlacement {
+    let mut done: Vec<(u32, NaiveDate)> = data
+        .follow_ups
+        .iter()
+        .filter(|f| f.placement_id == p.id && f.status == "done")
+        .filter_map(|f| Some((f.month.max(0) as u32, f.done_on?)))
+        .collect();
+    done.sort();
+    StoredPlacement {
+        members: data.persons.get(&p.household_id).copied().unwrap_or(0) as u32,
+        places_freed: i64::from(p.places_freed),
+        outcome: p.outcome.clone(),
+        jobcenter_requested_on: p.jobcenter_requested_on,
+        jobcenter_decided_on: p.jobcenter_decided_on,
+        lease_signed_on: p.lease_signed_on,
+        lease_start: p.lease_start,
+        moved_in_on: p.moved_in_on,
+        ended_on: p.ended_on,
+        follow_ups_done: done,
+    }
+}
+
+/// An incentive as the invariants see it.
+fn stored_incentive(data: &Data, i: &unit_incentive::Model) -> StoredIncentive {
+    StoredIncentive {
+        granted: i.granted_amount_cents.map(Cents),
+        granted_on: i.decided_at.map(crate::domain::time::berlin_date),
+        paid: i.paid_amount_cents.map(Cents),
+        paid_on: i.paid_on,
+        programme_max: data
+            .programmes
+            .iter()
+            .find(|p| p.id == i.programme_id)
+            .and_then(|p| p.amount_cents)
+            .map(Cents),
+    }
+}
+
+/// Splits the rows into those the figures count and those that break an invariant.
+fn sound(data: &Data) -> Sound<'_> {
+    let mut left: BTreeMap<Problem, u64> = BTreeMap::new();
+    let mut keep = |problems: Vec<Problem>| {
+        for problem in &problems {
+            *left.entry(*problem).or_default() += 1;
+        }
+        problems.is_empty()
+    };
+    let placements = data
+        .placements
+        .iter()
+        .filter(|p| keep(invariants::problems(&stored_placement(data, p))))
+        .collect();
+    let incentives = data
+        .incentives
+        .iter()
+        .filter(|i| keep(incentive::problems(&stored_incentive(data, i))))
+        .collect();
+    Sound {
+        placements,
+        incentives,
+        left_out: left.into_iter().collect(),
+    }
+}
+
+/// Every stored record of a municipality that breaks an invariant (for `bleibe check-data`):
+/// (table, id, problems).
+pub fn problems_in(data: &Data) -> Vec<(&'static str, i64, Vec<Problem>)> {
+    let placements = data.placements.iter().map(|p| {
+        (
+            "placements",
+            p.id,
+            invariants::problems(&stored_placement(data, p)),
+        )
+    });
+    let incentives = data.incentives.iter().map(|i| {
+        (
+            "unit_incentives",
+            i.id,
+            incentive::problems(&stored_incentive(data, i)),
+        )
+    });
+    placements
+        .chain(incentives)
+        .filter(|(_, _, problems)| !problems.is_empty())
+        .collect()
 }
 
 fn state_of(p: &proposal::Model) -> Option<ProposalState> {
@@ -177,9 +277,12 @@ pub fn figures(data: &Data, now: DateTime<Utc>) -> Figures {
         month = month_of(month - chrono::Duration::days(1));
     }
     months.reverse();
-    let moved: Vec<&placement::Model> = data
+    let sound = sound(data);
+    f.left_out = sound.left_out.clone();
+    let moved: Vec<&placement::Model> = sound
         .placements
         .iter()
+        .copied()
         .filter(|p| p.moved_in_on.is_some())
         .collect();
     f.placements_per_month = months
@@ -201,24 +304,26 @@ pub fn figures(data: &Data, now: DateTime<Utc>) -> Figures {
         f.median_days_to_move_in,
     ) = move_ins(data, &moved);
     f.incentives_committed = Cents(
-        data.incentives
+        sound
+            .incentives
             .iter()
             .filter(|r| r.status == "granted" || r.status == "paid")
             .map(|r| r.granted_amount_cents.unwrap_or(0))
             .sum(),
     );
     f.incentives_paid = Cents(
-        data.incentives
+        sound
+            .incentives
             .iter()
             .map(|r| r.paid_amount_cents.unwrap_or(0))
             .sum(),
     );
-    f.sustained_12_months = data
+    f.sustained_12_months = sound
         .placements
         .iter()
         .filter(|p| p.outcome == "sustained")
         .count() as u64;
-    f.ended_early = data
+    f.ended_early = sound
         .placements
         .iter()
         .filter(|p| p.outcome == "ended_early")
@@ -226,7 +331,7 @@ pub fn figures(data: &Data, now: DateTime<Utc>) -> Figures {
     f
 }
 
-/// Loads a municipality's rows.
+/// Loads a municipality's rows, for a user who manages it.
 pub async fn load(
     app: &App,
     user: &CurrentUser,
@@ -235,6 +340,57 @@ pub async fn load(
     if !user.can_manage(municipality_id) {
         return Err(ServiceError::Forbidden);
     }
+    load_rows(app, municipality_id).await
+}
+
+/// A stored record that breaks an invariant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataProblem {
+    pub municipality: String,
+    pub table: &'static str,
+    pub id: i64,
+    /// The proposal the record belongs to (where its page shows it).
+    pub proposal_id: Option<i64>,
+    pub problems: Vec<Problem>,
+}
+
+/// Every stored record that breaks an invariant, in all municipalities or one (for
+/// `bleibe check-data`): stored before the checks existed, or changed by hand.
+pub async fn check_data(
+    app: &App,
+    municipality_id: Option<i64>,
+) -> Result<Vec<DataProblem>, ServiceError> {
+    let mut municipalities = entities::municipality::Entity::find()
+        .order_by_asc(entities::municipality::Column::Id)
+        .all(&app.db)
+        .await?;
+    municipalities.retain(|m| municipality_id.is_none_or(|id| id == m.id));
+    let mut out: Vec<DataProblem> = Vec::new();
+    for m in municipalities {
+        let data = load_rows(app, m.id).await?;
+        for (table, id, problems) in problems_in(&data) {
+            if out.iter().any(|p| p.table == table && p.id == id) {
+                continue;
+            }
+            let proposal_id = data
+                .placements
+                .iter()
+                .find(|p| table == "placements" && p.id == id)
+                .map(|p| p.proposal_id);
+            out.push(DataProblem {
+                municipality: m.name.clone(),
+                table,
+                id,
+                proposal_id,
+                problems,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Loads a municipality's rows (the caller has checked the scope).
+async fn load_rows(app: &App, municipality_id: i64) -> Result<Data, ServiceError> {
     let db = &app.db;
     let households = household::Entity::find()
         .filter(household::Column::MunicipalityId.eq(municipality_id))
@@ -605,6 +761,8 @@ pub struct YearReport {
     pub follow_ups_done: u64,
     pub sustained: u64,
     pub ended_early: u64,
+    /// Records left out because they break an invariant: why, and how many.
+    pub left_out: Vec<(Problem, u64)>,
 }
 
 fn in_year(d: Option<NaiveDate>, year: i32) -> bool {
@@ -623,10 +781,23 @@ pub fn year_report(
     locale: Locale,
 ) -> YearReport {
     let t = Texts::new(locale);
+    let sound = sound(data);
     let mut r = YearReport {
         year,
+        left_out: sound.left_out.clone(),
         ..Default::default()
     };
+    // Events of proposals whose placement is left out do not count either.
+    let left_out: Vec<i64> = data
+        .placements
+        .iter()
+        .filter(|p| !sound.placements.iter().any(|k| k.id == p.id))
+        .map(|p| p.proposal_id)
+        .collect();
+    let events: Vec<&entities::proposal_event::Model> = events
+        .iter()
+        .filter(|e| !left_out.contains(&e.proposal_id))
+        .collect();
     let mine = |h: &&household::Model| h.municipality_id == data.municipality_id;
     r.households_registered = data
         .households
@@ -654,7 +825,7 @@ pub fn year_report(
         .filter(|p| instant_in_year(p.sent_at, year))
         .count() as u64;
     let in_this_year =
-        |e: &&entities::proposal_event::Model| instant_in_year(Some(e.created_at), year);
+        |e: &&&entities::proposal_event::Model| instant_in_year(Some(e.created_at), year);
     let reached = |state: ProposalState| {
         events
             .iter()
@@ -677,9 +848,10 @@ pub fn year_report(
         *reasons.entry(label).or_default() += 1;
     }
     r.decline_reasons = reasons.into_iter().collect();
-    let signed: Vec<&placement::Model> = data
+    let signed: Vec<&placement::Model> = sound
         .placements
         .iter()
+        .copied()
         .filter(|p| in_year(p.lease_signed_on, year))
         .collect();
     r.leases_signed = signed.len() as u64;
@@ -687,9 +859,10 @@ pub fn year_report(
         .iter()
         .filter(|p| p.lease_kind.as_deref() == Some("head_lease"))
         .count() as u64;
-    let moved: Vec<&placement::Model> = data
+    let moved: Vec<&placement::Model> = sound
         .placements
         .iter()
+        .copied()
         .filter(|p| in_year(p.moved_in_on, year))
         .collect();
     (
@@ -710,9 +883,10 @@ pub fn year_report(
         })
         .collect();
     for programme in &data.programmes {
-        let of: Vec<&unit_incentive::Model> = data
+        let of: Vec<&unit_incentive::Model> = sound
             .incentives
             .iter()
+            .copied()
             .filter(|i| i.programme_id == programme.id)
             .collect();
         let granted: Vec<&&unit_incentive::Model> = of
@@ -745,6 +919,7 @@ pub fn year_report(
     r.follow_ups_done = data
         .follow_ups
         .iter()
+        .filter(|f| sound.placements.iter().any(|p| p.id == f.placement_id))
         .filter(|f| f.status == "done" && in_year(f.done_on, year))
         .count() as u64;
     let ended_in_year = |outcome: ProposalState| reached(outcome);
@@ -843,7 +1018,19 @@ pub fn year_report_xlsx(r: &YearReport, locale: Locale) -> Result<Vec<u8>, Servi
             line("follow_ups_done", int(r.follow_ups_done)),
             line("sustained", int(r.sustained)),
             line("ended_early", int(r.ended_early)),
-        ],
+        ]
+        .into_iter()
+        .chain(r.left_out.iter().map(|(problem, n)| {
+            vec![
+                text(format!(
+                    "{}: {}",
+                    t.get("dashboard_m.left_out_title"),
+                    t.get(problem.key())
+                )),
+                int(*n),
+            ]
+        }))
+        .collect(),
     };
     let months = Table {
         name: t.get("report.sheet_months").to_owned(),
@@ -1012,6 +1199,7 @@ mod tests {
             outcome: outcome.into(),
             ended_on: None,
             end_reason: None,
+            end_reason_code: None,
             created_at: at(2026, 3, 1),
             updated_at: at(2026, 3, 1),
         }

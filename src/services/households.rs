@@ -3,18 +3,18 @@
 //! change a household; every change is recorded in the audit log by field name, without
 //! the values.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sea_orm::TransactionTrait;
 use validator::ValidateEmail;
 
-use super::units::{Fields, parse_date};
-use super::{Actor, CurrentUser, ServiceError, audit};
+use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
 use crate::app::App;
 use crate::domain::Locale;
 use crate::domain::household::{
     Anchor, AnchorKind, BenefitType, HouseholdProfile, HouseholdStatus, Member, MemberRole,
     ResidenceStatus, WorkSituation,
 };
+use crate::domain::input::{Fields, Reader};
 use crate::domain::validation::FieldErrors;
 use crate::store::households::{self, Consent, StoredHousehold};
 
@@ -39,49 +39,6 @@ pub struct ValidHousehold {
     pub consent: Option<(DateTime<Utc>, String)>,
 }
 
-fn opt_text(f: Fields<'_>, name: &str, max: usize, errors: &mut FieldErrors) -> Option<String> {
-    let text = f.get(name);
-    if text.chars().count() > max {
-        errors.add(name, "validation.too_long");
-    }
-    (!text.is_empty()).then(|| text.to_owned())
-}
-
-fn opt_number(
-    f: Fields<'_>,
-    name: &str,
-    range: std::ops::RangeInclusive<f64>,
-    errors: &mut FieldErrors,
-) -> Option<f64> {
-    let text = f.get(name);
-    if text.is_empty() {
-        return None;
-    }
-    match crate::util::parse_number(text) {
-        Some(v) if range.contains(&v) => Some(v),
-        Some(_) => {
-            errors.add(name, "validation.out_of_range");
-            None
-        }
-        None => {
-            errors.add(name, "validation.number");
-            None
-        }
-    }
-}
-
-fn opt_date(f: Fields<'_>, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
-    let text = f.get(name);
-    if text.is_empty() {
-        return None;
-    }
-    let date = parse_date(text);
-    if date.is_none() {
-        errors.add(name, "validation.date");
-    }
-    date
-}
-
 /// Checks a household form.
 pub async fn validate(
     app: &App,
@@ -89,32 +46,32 @@ pub async fn validate(
     f: Fields<'_>,
     except: Option<i64>,
 ) -> Result<Result<ValidHousehold, FieldErrors>, ServiceError> {
-    let mut errors = FieldErrors::default();
+    let mut r = Reader::new(f.0);
     let today = app.clock.today();
     let reference = f.get("reference").to_owned();
     if reference.is_empty() {
-        errors.add("reference", "validation.required");
+        r.error("reference", "validation.required");
     } else if reference.chars().count() > 50 {
-        errors.add("reference", "validation.too_long");
+        r.error("reference", "validation.too_long");
     } else if households::reference_taken(&app.db, municipality_id, &reference, except).await? {
-        errors.add("reference", "validation.reference_taken");
+        r.error("reference", "validation.reference_taken");
     }
     let residence_status = f.get("residence_status").parse::<ResidenceStatus>().ok();
     if residence_status.is_none() {
-        errors.add("residence_status", "validation.choose_one");
+        r.error("residence_status", "validation.choose_one");
     }
     let benefit_type = match f.get("benefit_type") {
         "" => None,
         v => v
             .parse::<BenefitType>()
-            .map_err(|_| errors.add("benefit_type", "validation.choose_one"))
+            .map_err(|_| r.error("benefit_type", "validation.choose_one"))
             .ok(),
     };
     let work_situation = match f.get("work_situation") {
         "" => None,
         v => v
             .parse::<WorkSituation>()
-            .map_err(|_| errors.add("work_situation", "validation.choose_one"))
+            .map_err(|_| r.error("work_situation", "validation.choose_one"))
             .ok(),
     };
 
@@ -127,19 +84,19 @@ pub async fn validate(
             continue;
         }
         if name.is_empty() {
-            errors.add(&format!("member_first_name_{i}"), "validation.required");
+            r.error(&format!("member_first_name_{i}"), "validation.required");
         } else if name.chars().count() > 100 {
-            errors.add(&format!("member_first_name_{i}"), "validation.too_long");
+            r.error(&format!("member_first_name_{i}"), "validation.too_long");
         }
         if last.chars().count() > 100 {
-            errors.add(&format!("member_last_name_{i}"), "validation.too_long");
+            r.error(&format!("member_last_name_{i}"), "validation.too_long");
         }
         let birth_year = year
             .parse::<i32>()
             .ok()
             .filter(|y| (1900..=today.year()).contains(y));
         if birth_year.is_none() {
-            errors.add(&format!("member_birth_year_{i}"), "validation.birth_year");
+            r.error(&format!("member_birth_year_{i}"), "validation.birth_year");
         }
         let role = f
             .get(&format!("member_role_{i}"))
@@ -159,10 +116,10 @@ pub async fn validate(
         }
     }
     if members.is_empty()
-        && errors.get("member_first_name_0").is_none()
-        && errors.get("member_birth_year_0").is_none()
+        && !r.has_error("member_first_name_0")
+        && !r.has_error("member_birth_year_0")
     {
-        errors.add("member_first_name_0", "validation.members_required");
+        r.error("member_first_name_0", "validation.members_required");
     }
 
     let mut anchors = Vec::new();
@@ -178,7 +135,7 @@ pub async fn validate(
             .parse::<AnchorKind>()
             .unwrap_or(AnchorKind::Other);
         if label.is_empty() {
-            errors.add(&format!("anchor_label_{i}"), "validation.required");
+            r.error(&format!("anchor_label_{i}"), "validation.required");
         }
         for (part, value) in [
             ("label", label),
@@ -186,12 +143,12 @@ pub async fn validate(
             ("town", f.get(&format!("anchor_town_{i}"))),
         ] {
             if value.chars().count() > 200 {
-                errors.add(&format!("anchor_{part}_{i}"), "validation.too_long");
+                r.error(&format!("anchor_{part}_{i}"), "validation.too_long");
             }
         }
         let place = crate::geodata::postal(postal);
         if place.is_none() {
-            errors.add(
+            r.error(
                 &format!("anchor_postal_code_{i}"),
                 if postal.is_empty() {
                     "validation.required"
@@ -221,19 +178,20 @@ pub async fn validate(
 
     let urgency = f.get("urgency").parse::<u8>().ok().filter(|u| *u <= 3);
     if urgency.is_none() {
-        errors.add("urgency", "validation.choose_one");
+        r.error("urgency", "validation.choose_one");
     }
-    let max_floor =
-        opt_number(f, "max_floor_without_lift", 0.0..=40.0, &mut errors).map(|v| v as i32);
-    let rooms_wanted = opt_number(f, "rooms_wanted", 1.0..=10.0, &mut errors);
-    let max_distance = opt_number(f, "max_distance_km", 1.0..=300.0, &mut errors);
-    let latest_move_date = opt_date(f, "latest_move_date", &mut errors);
-    let in_follow_up_since = opt_date(f, "in_follow_up_since", &mut errors);
+    let max_floor = r
+        .number("max_floor_without_lift", 0.0..=40.0, false)
+        .map(|v| v as i32);
+    let rooms_wanted = r.number("rooms_wanted", 1.0..=10.0, false);
+    let max_distance = r.number("max_distance_km", 1.0..=300.0, false);
+    let latest_move_date = r.date("latest_move_date", false);
+    let in_follow_up_since = r.date("in_follow_up_since", false);
     if in_follow_up_since.is_some_and(|d| d > today) {
-        errors.add("in_follow_up_since", "validation.date_future");
+        r.error("in_follow_up_since", "validation.date_future");
     }
     let obligation = f.checked("residence_obligation");
-    let obligation_until = opt_date(f, "residence_obligation_until", &mut errors);
+    let obligation_until = r.date("residence_obligation_until", false);
     let known: Vec<i64> = area_choices(app)
         .await?
         .into_iter()
@@ -247,23 +205,23 @@ pub async fn validate(
                     allowed.push(id);
                 }
             }
-            _ => errors.add("allowed", "validation.choose_one"),
+            _ => r.error("allowed", "validation.choose_one"),
         }
     }
     allowed.sort_unstable();
     if obligation && allowed.is_empty() {
-        errors.add("allowed", "validation.allowed_required");
+        r.error("allowed", "validation.allowed_required");
     }
-    let email = opt_text(f, "email", 254, &mut errors);
+    let email = r.text("email", 254, false);
     if email.as_ref().is_some_and(|e| !e.validate_email()) {
-        errors.add("email", "validation.email_invalid");
+        r.error("email", "validation.email_invalid");
     }
-    let caseworker_email = opt_text(f, "caseworker_email", 254, &mut errors);
+    let caseworker_email = r.text("caseworker_email", 254, false);
     if caseworker_email
         .as_ref()
         .is_some_and(|e| !e.validate_email())
     {
-        errors.add("caseworker_email", "validation.email_invalid");
+        r.error("caseworker_email", "validation.email_invalid");
     }
     let mut languages: Vec<String> = f
         .all("languages")
@@ -275,7 +233,7 @@ pub async fn validate(
         let code = extra.trim().to_lowercase();
         if !code.is_empty() && !languages.contains(&code) {
             if code.len() > 12 || !code.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
-                errors.add("languages_other", "validation.language_code");
+                r.error("languages_other", "validation.language_code");
             } else {
                 languages.push(code);
             }
@@ -287,12 +245,12 @@ pub async fn validate(
         .unwrap_or_default();
 
     let consent = if f.checked("consent_given") {
-        let date = opt_date(f, "consent_date", &mut errors);
+        let date = r.date("consent_date", false);
         if f.get("consent_date").is_empty() {
-            errors.add("consent_date", "validation.required");
+            r.error("consent_date", "validation.required");
         }
         if date.is_some_and(|d| d > today) {
-            errors.add("consent_date", "validation.date_future");
+            r.error("consent_date", "validation.date_future");
         }
         let scope: Vec<&str> = f
             .all("consent_scope")
@@ -300,7 +258,7 @@ pub async fn validate(
             .filter(|s| CONSENT_SCOPES.contains(s))
             .collect();
         if scope.is_empty() {
-            errors.add("consent_scope", "validation.consent_scope");
+            r.error("consent_scope", "validation.consent_scope");
         }
         date.and_then(|d| d.and_hms_opt(12, 0, 0))
             .map(|d| (d.and_utc(), scope.join(",")))
@@ -308,16 +266,16 @@ pub async fn validate(
         None
     };
 
-    let follow_up_site = opt_text(f, "follow_up_site", 200, &mut errors);
-    let urgency_reason = opt_text(f, "urgency_reason", 1000, &mut errors);
-    let phone = opt_text(f, "phone", 50, &mut errors);
-    let caseworker_name = opt_text(f, "caseworker_name", 200, &mut errors);
-    let caseworker_phone = opt_text(f, "caseworker_phone", 50, &mut errors);
-    let landlord_text = opt_text(f, "landlord_text", 2000, &mut errors);
-    let notes = opt_text(f, "notes", 5000, &mut errors);
+    let follow_up_site = r.text("follow_up_site", 200, false);
+    let urgency_reason = r.text("urgency_reason", 1000, false);
+    let phone = r.text("phone", 50, false);
+    let caseworker_name = r.text("caseworker_name", 200, false);
+    let caseworker_phone = r.text("caseworker_phone", 50, false);
+    let landlord_text = r.text("landlord_text", 2000, false);
+    let notes = r.text("notes", 5000, false);
 
-    if !errors.is_empty() {
-        return Ok(Err(errors));
+    if !r.errors().is_empty() {
+        return Ok(Err(r.into_errors()));
     }
     let (Some(residence_status), Some(urgency)) = (residence_status, urgency) else {
         return Ok(Err(FieldErrors::single(
@@ -528,9 +486,7 @@ pub async fn set_status(
 ) -> Result<Result<(), FieldErrors>, ServiceError> {
     let current = get(app, user, id).await?;
     if status == HouseholdStatus::Placed {
-        return Err(ServiceError::Conflict(
-            "a household is placed by its move-in".into(),
-        ));
+        return Err(ServiceError::Conflict(Conflict::HouseholdPlacedByMoveIn));
     }
     if status == HouseholdStatus::Closed && reason.trim().is_empty() {
         return Ok(Err(FieldErrors::single(
@@ -542,7 +498,7 @@ pub async fn set_status(
         && crate::store::pipeline::held(&app.db, 0, id, None).await?.1
     {
         // A landlord is waiting for this household: the proposal is withdrawn first.
-        return Err(ServiceError::Conflict("household.open_proposal".into()));
+        return Err(ServiceError::Conflict(Conflict::HouseholdOpenProposal));
     }
     let now = app.clock.now();
     let txn = app.db.begin().await?;

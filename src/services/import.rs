@@ -18,11 +18,11 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::households::{ANCHOR_ROWS, KNOWN_LANGUAGES, MEMBER_ROWS};
-use super::units::{Fields, parse_date};
 use super::{Actor, ServiceError, audit};
 use crate::app::App;
 use crate::domain::Locale;
 use crate::domain::household::HouseholdStatus;
+use crate::domain::input::{Fields, parse_date};
 use crate::domain::unit::UnitStatus;
 use crate::domain::validation::FieldErrors;
 use crate::store::households::Consent;

@@ -64,7 +64,7 @@ pub async fn landlord_recipient<C: ConnectionTrait>(
 
 /// The household itself when it agreed to e-mail, else its caseworker.
 pub fn household_recipient(h: &StoredHousehold) -> Option<Recipient> {
-    let address = super::pipeline::household_address(h)?;
+    let address = h.mail_address()?;
     let own = h.profile.email.as_deref() == Some(address.as_str());
     Some(Recipient {
         address,

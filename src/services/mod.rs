@@ -87,6 +87,55 @@ impl Actor {
     }
 }
 
+/// What is stored that contradicts a request: each with the catalog key of its sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// A proposal for the household is under way: withdraw it first.
+    HouseholdOpenProposal,
+    /// "Placed" is set by recording the move-in, not by hand.
+    HouseholdPlacedByMoveIn,
+    /// The flat is in a proposal or let, and cannot be edited or withdrawn now.
+    UnitLocked,
+    /// An account with this e-mail address exists.
+    AccountExists,
+    /// A flat of this landlord is in an open proposal.
+    LandlordBusy,
+    /// The side has answered already, or the proposal moved on.
+    AnsweredAlready,
+    /// The incentive request was decided already.
+    DecidedAlready,
+    /// The flat's status does not allow that change (checked or released already).
+    UnitStatus,
+    /// The invited person has set a password already.
+    InvitedAlreadyActive,
+    /// An admin cannot lock their own account.
+    NotYourself,
+}
+
+impl Conflict {
+    /// The catalog key of the sentence that explains it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Conflict::HouseholdOpenProposal => "household.open_proposal",
+            Conflict::HouseholdPlacedByMoveIn => "household.placed_by_move_in",
+            Conflict::UnitLocked => "unit.locked",
+            Conflict::AccountExists => "auth.account_exists_text",
+            Conflict::LandlordBusy => "privacy_tools.landlord_busy",
+            Conflict::AnsweredAlready => "proposal.answered_already",
+            Conflict::DecidedAlready => "workspace.decided_already",
+            Conflict::UnitStatus => "workspace.status_conflict",
+            Conflict::InvitedAlreadyActive => "admin.invited_already_active",
+            Conflict::NotYourself => "admin.not_yourself",
+        }
+    }
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
 /// Why a use case did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -98,7 +147,7 @@ pub enum ServiceError {
     Forbidden,
     /// The request contradicts the current state.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Conflict),
     /// The input is not acceptable.
     #[error("{0}")]
     Invalid(String),

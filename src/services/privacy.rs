@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::{Value, json};
 
-use super::{Actor, CurrentUser, ServiceError, audit};
+use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
 use crate::app::App;
 use crate::domain::Locale;
 use crate::domain::household::HouseholdStatus;
@@ -129,7 +129,7 @@ pub async fn erase_household(
 ) -> Result<(), ServiceError> {
     let household = super::households::get(app, user, id).await?;
     if crate::store::pipeline::held(&app.db, 0, id, None).await?.1 {
-        return Err(ServiceError::Conflict("household.open_proposal".into()));
+        return Err(ServiceError::Conflict(Conflict::HouseholdOpenProposal));
     }
     let now = app.clock.now();
     let txn = app.db.begin().await?;
@@ -239,7 +239,7 @@ pub async fn erase_landlord(
             .await?
             .0
         {
-            return Err(ServiceError::Conflict("privacy_tools.landlord_busy".into()));
+            return Err(ServiceError::Conflict(Conflict::LandlordBusy));
         }
     }
     let now = app.clock.now();

@@ -3,15 +3,18 @@
 //! propose viewing times). Households' personal data reaches a landlord only after both
 //! sides accepted, and even then only through the coordinator.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use entities::proposal;
 use sea_orm::TransactionTrait;
 
 use super::links::{self, FoundLink, Party};
-use super::{Actor, CurrentUser, ServiceError, audit};
+use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
 use crate::app::App;
 use crate::domain::household::{BenefitType, WorkSituation};
-use crate::domain::pipeline::{ProposalState, check_transition};
+use crate::domain::input::parse_datetime;
+use crate::domain::pipeline::{
+    HouseholdDeclineReason, LandlordDeclineReason, ProposalState, check_transition,
+};
 use crate::domain::roles::Role;
 use crate::domain::validation::FieldErrors;
 use crate::store::households::StoredHousehold;
@@ -203,15 +206,6 @@ pub async fn landlord_view(
     to_view(app, proposal).await
 }
 
-/// Why a landlord declines.
-pub const DECLINE_REASONS: &[&str] = &[
-    "already_let",
-    "household_size",
-    "timing",
-    "personal",
-    "other",
-];
-
 /// A landlord's answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LandlordAnswer {
@@ -225,22 +219,6 @@ pub enum LandlordAnswer {
         slots: Vec<String>,
         place: String,
     },
-}
-
-pub(crate) fn parse_slot(text: &str) -> Option<NaiveDateTime> {
-    let text = text.trim();
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-}
-
-/// A local German date-time as an instant.
-pub(crate) fn berlin_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
-    // The offset at the (approximate) instant; the switch-over hour is rare enough for
-    // viewing appointments, and the result is then off by at most one hour.
-    let guess = local.and_utc();
-    let offset = crate::domain::time::berlin_offset(guess);
-    (local - chrono::Duration::seconds(i64::from(offset.local_minus_utc()))).and_utc()
 }
 
 /// Records a landlord's answer given on their page and moves the proposal on.
@@ -311,21 +289,21 @@ async fn record_answer(
             ProposalState::HouseholdAccepted,
             ProposalState::LandlordAccepted,
             ProposalState::LandlordDeclined,
-            DECLINE_REASONS,
+            LandlordDeclineReason::NAMES,
             "landlord",
         ),
         Party::Household => (
             ProposalState::LandlordAccepted,
             ProposalState::HouseholdAccepted,
             ProposalState::HouseholdDeclined,
-            super::pipeline::HOUSEHOLD_REASONS,
+            HouseholdDeclineReason::NAMES,
             "household",
         ),
     };
     let accept_to = match from {
         ProposalState::Sent => accept_own,
         f if f == other_accepted => ProposalState::Accepted,
-        _ => return Err(ServiceError::Conflict("answered_already".into())),
+        _ => return Err(ServiceError::Conflict(Conflict::AnsweredAlready)),
     };
     let mut slots = Vec::new();
     let (to, reason_code, reason, place) = match &answer {
@@ -368,9 +346,11 @@ async fn record_answer(
                 if text.trim().is_empty() {
                     continue;
                 }
-                match parse_slot(text) {
-                    Some(local) if berlin_to_utc(local) > now => slots.push(berlin_to_utc(local)),
-                    Some(_) => errors.add(&format!("slot{}", i + 1), "validation.date_past"),
+                match parse_datetime(text) {
+                    Some(at) if at > now => slots.push(at),
+                    Some(_) => {
+                        errors.add(&format!("slot{}", i + 1), "pipeline.invalid.viewing_past")
+                    }
                     None => errors.add(&format!("slot{}", i + 1), "validation.datetime"),
                 }
             }
@@ -393,12 +373,12 @@ async fn record_answer(
             )
         }
     };
-    check_transition(from, to).map_err(|e| ServiceError::Conflict(e.to_string()))?;
+    check_transition(from, to).map_err(|_| ServiceError::Conflict(Conflict::AnsweredAlready))?;
     let txn = app.db.begin().await?;
     if let Some(link) = link
         && !links::use_up(&txn, link, now).await?
     {
-        return Err(ServiceError::Conflict("answered_already".into()));
+        return Err(ServiceError::Conflict(Conflict::AnsweredAlready));
     }
     let moved = store::transition(
         &txn,
@@ -416,7 +396,7 @@ async fn record_answer(
     )
     .await?;
     if !moved {
-        return Err(ServiceError::Conflict("answered_already".into()));
+        return Err(ServiceError::Conflict(Conflict::AnsweredAlready));
     }
     if let Some(place) = &place {
         for slot in &slots {

@@ -10,12 +10,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
-use super::units::Fields;
 use super::{Actor, CurrentUser, ServiceError, audit};
 use crate::app::App;
 use crate::domain::Cents;
 use crate::domain::criteria::{Criterion, Weights};
 use crate::domain::incentive::{IncentiveKind, IncentiveStatus};
+use crate::domain::input::{Fields, Reader};
 use crate::domain::norms::{AreaNorms, RentCapTable, RuleSet};
 use crate::domain::validation::FieldErrors;
 use crate::store::incentives::NewProgramme;
@@ -160,102 +160,83 @@ pub fn fields_of(rules: Option<&RuleSet>) -> Vec<(String, String)> {
     out
 }
 
-fn parse_amount(f: Fields<'_>, name: &str, errors: &mut FieldErrors) -> Option<f64> {
-    let text = f.get(name);
-    if text.is_empty() {
-        return None;
-    }
-    match crate::util::parse_number(text) {
-        Some(v) if v.is_finite() && v >= 0.0 => Some(v),
+fn days(r: &mut Reader<'_>, name: &str) -> u32 {
+    match r.whole(name, i64::MIN..=i64::MAX, true) {
+        Some(d) if (1..=90).contains(&d) => d as u32,
         Some(_) => {
-            errors.add(name, "validation.out_of_range");
-            None
-        }
-        None => {
-            errors.add(name, "validation.number");
-            None
-        }
-    }
-}
-
-fn parse_days(f: Fields<'_>, name: &str, errors: &mut FieldErrors) -> u32 {
-    match f.get(name).parse::<u32>() {
-        Ok(d) if (1..=90).contains(&d) => d,
-        Ok(_) => {
-            errors.add(name, "validation.days_range");
+            r.error(name, "validation.days_range");
             0
         }
-        Err(_) => {
-            errors.add(name, "validation.whole_number");
-            0
-        }
+        None => 0,
     }
 }
 
 /// Checks a rule-set form.
 pub fn validate(f: Fields<'_>) -> Result<RuleSet, FieldErrors> {
-    let mut errors = FieldErrors::default();
+    let mut r = Reader::new(f.0);
     let mut caps = Vec::new();
     let mut areas = Vec::new();
     for persons in 1..=SIZES {
-        if let Some(v) = parse_amount(f, &format!("cap_{persons}"), &mut errors) {
+        if let Some(v) = r.number(&format!("cap_{persons}"), 0.0..=f64::MAX, false) {
             if !(50.0..=10_000.0).contains(&v) {
-                errors.add(&format!("cap_{persons}"), "validation.cap_range");
+                r.error(&format!("cap_{persons}"), "validation.cap_range");
             } else if let Some(c) = Cents::from_euros_f64(v) {
                 caps.push((persons, c));
             }
         }
-        if let Some(v) = parse_amount(f, &format!("area_{persons}"), &mut errors) {
+        if let Some(v) = r.number(&format!("area_{persons}"), 0.0..=f64::MAX, false) {
             if !(10.0..=500.0).contains(&v) {
-                errors.add(&format!("area_{persons}"), "validation.area_range");
+                r.error(&format!("area_{persons}"), "validation.area_range");
             } else {
                 areas.push((persons, v));
             }
         }
     }
-    if caps.is_empty() && errors.get("cap_1").is_none() {
-        errors.add("cap_1", "validation.cap_required");
+    if caps.is_empty() && !r.has_error("cap_1") {
+        r.error("cap_1", "validation.cap_required");
     }
     for pair in caps.windows(2) {
         if pair[1].1 < pair[0].1 {
-            errors.add(&format!("cap_{}", pair[1].0), "validation.cap_order");
+            r.error(&format!("cap_{}", pair[1].0), "validation.cap_order");
         }
     }
-    let extra_cap = parse_amount(f, "extra_cap", &mut errors).unwrap_or(0.0);
-    let extra_area = parse_amount(f, "extra_area", &mut errors).unwrap_or(15.0);
+    let extra_cap = r.number("extra_cap", 0.0..=f64::MAX, false).unwrap_or(0.0);
+    let extra_area = r
+        .number("extra_area", 0.0..=f64::MAX, false)
+        .unwrap_or(15.0);
     if extra_area > 100.0 {
-        errors.add("extra_area", "validation.out_of_range");
+        r.error("extra_area", "validation.out_of_range");
     }
     let mut weights = Vec::new();
     for c in Criterion::ALL {
         let name = format!("weight_{}", c.as_str());
-        let v = parse_amount(f, &name, &mut errors).unwrap_or(0.0);
+        let v = r.number(&name, 0.0..=f64::MAX, false).unwrap_or(0.0);
         if v > 1000.0 {
-            errors.add(&name, "validation.out_of_range");
+            r.error(&name, "validation.out_of_range");
         }
         weights.push((c.as_str(), v));
     }
     let weights = match Weights::from_overrides(weights.iter().map(|(k, v)| (*k, *v))) {
         Ok(w) => Some(w),
         Err(_) => {
-            errors.add("weight_anchor_distance", "validation.weights_zero");
+            r.error("weight_anchor_distance", "validation.weights_zero");
             None
         }
     };
-    let answer_days = parse_days(f, "answer_days", &mut errors);
-    let reminder_days = parse_days(f, "reminder_days", &mut errors);
+    let answer_days = days(&mut r, "answer_days");
+    let reminder_days = days(&mut r, "reminder_days");
     if answer_days > 0 && reminder_days >= answer_days {
-        errors.add("reminder_days", "validation.reminder_before_expiry");
+        r.error("reminder_days", "validation.reminder_before_expiry");
     }
     let source_note = f.get("source_note");
     if source_note.chars().count() > 500 {
-        errors.add("source_note", "validation.too_long");
+        r.error("source_note", "validation.too_long");
     }
     let change_note = f.get("change_note");
     if change_note.is_empty() {
-        errors.add("change_note", "validation.required");
+        r.error("change_note", "validation.required");
     } else if change_note.chars().count() > 500 {
-        errors.add("change_note", "validation.too_long");
+        r.error("change_note", "validation.too_long");
     }
     let rent_caps = RentCapTable::new(caps, Cents::from_euros_f64(extra_cap).unwrap_or_default());
     let area_norms = if areas.is_empty() {
@@ -264,7 +245,7 @@ pub fn validate(f: Fields<'_>) -> Result<RuleSet, FieldErrors> {
         AreaNorms::new(areas, extra_area)
     };
     match (rent_caps, area_norms, weights) {
-        (Ok(rent_caps), Ok(area_norms), Some(weights)) if errors.is_empty() => Ok(RuleSet {
+        (Ok(rent_caps), Ok(area_norms), Some(weights)) if r.errors().is_empty() => Ok(RuleSet {
             rent_caps,
             area_norms,
             weights,
@@ -274,13 +255,13 @@ pub fn validate(f: Fields<'_>) -> Result<RuleSet, FieldErrors> {
             source_note: Some(source_note.to_owned()).filter(|s| !s.is_empty()),
         }),
         (caps, norms, _) => {
-            if caps.is_err() && errors.get("cap_1").is_none() {
-                errors.add("cap_1", "validation.cap_required");
+            if caps.is_err() && !r.has_error("cap_1") {
+                r.error("cap_1", "validation.cap_required");
             }
-            if norms.is_err() && errors.get("area_1").is_none() {
-                errors.add("area_1", "validation.area_range");
+            if norms.is_err() && !r.has_error("area_1") {
+                r.error("area_1", "validation.area_range");
             }
-            Err(errors)
+            Err(r.into_errors())
         }
     }
 }
@@ -416,25 +397,11 @@ pub fn programme_fields(p: &incentive_programme::Model) -> Vec<(String, String)>
     out
 }
 
-fn optional_int(f: Fields<'_>, name: &str, max: i32, errors: &mut FieldErrors) -> Option<i32> {
-    let text = f.get(name);
-    if text.is_empty() {
-        return None;
-    }
-    match text.parse::<i32>() {
-        Ok(v) if (0..=max).contains(&v) => Some(v),
-        _ => {
-            errors.add(name, "validation.whole_number");
-            None
-        }
-    }
-}
-
 fn validate_programme(f: Fields<'_>) -> Result<(NewProgramme, bool), FieldErrors> {
-    let mut errors = FieldErrors::default();
+    let mut r = Reader::new(f.0);
     let kind = f.get("kind").parse::<IncentiveKind>();
     if kind.is_err() {
-        errors.add("kind", "validation.choose_one");
+        r.error("kind", "validation.choose_one");
     }
     for (name, max) in [
         ("name_de", 200),
@@ -444,20 +411,21 @@ fn validate_programme(f: Fields<'_>) -> Result<(NewProgramme, bool), FieldErrors
     ] {
         let v = f.get(name);
         if v.is_empty() {
-            errors.add(name, "validation.required");
+            r.error(name, "validation.required");
         } else if v.chars().count() > max {
-            errors.add(name, "validation.too_long");
+            r.error(name, "validation.too_long");
         }
     }
-    let money = |name: &str, errors: &mut FieldErrors| {
-        parse_amount(f, name, errors).and_then(Cents::from_euros_f64)
-    };
-    let amount = money("amount", &mut errors);
-    let budget = money("budget", &mut errors);
-    let duration_months = optional_int(f, "duration_months", 120, &mut errors);
-    let occupancy_years = optional_int(f, "occupancy_years", 30, &mut errors);
+    let amount = r
+        .number("amount", 0.0..=f64::MAX, false)
+        .and_then(Cents::from_euros_f64);
+    let budget = r
+        .number("budget", 0.0..=f64::MAX, false)
+        .and_then(Cents::from_euros_f64);
+    let duration_months = r.whole("duration_months", 0..=120, false).map(|v| v as i32);
+    let occupancy_years = r.whole("occupancy_years", 0..=30, false).map(|v| v as i32);
     match kind {
-        Ok(kind) if errors.is_empty() => Ok((
+        Ok(kind) if r.errors().is_empty() => Ok((
             NewProgramme {
                 kind,
                 name_de: f.get("name_de").to_owned(),
@@ -471,7 +439,7 @@ fn validate_programme(f: Fields<'_>) -> Result<(NewProgramme, bool), FieldErrors
             },
             f.checked("active"),
         )),
-        _ => Err(errors),
+        _ => Err(r.into_errors()),
     }
 }
 

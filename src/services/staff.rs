@@ -1,16 +1,15 @@
 //! What municipal staff do with landlords' flats: enter a flat for a landlord (who is then
 //! invited), check and release submitted units, and decide on requested incentives.
 
-use chrono::NaiveDate;
 use entities::{incentive_programme, unit_incentive};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use validator::Validate;
 
-use super::{Actor, CurrentUser, ServiceError, audit};
+use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
 use crate::app::App;
-use crate::domain::incentive::IncentiveStatus;
+use crate::domain::incentive::{self, Decision, GrantLimits, IncentiveStatus};
 use crate::domain::roles::Role;
 use crate::domain::unit::UnitStatus;
 use crate::domain::validation::FieldErrors;
@@ -209,10 +208,7 @@ pub async fn set_unit_status(
             )
     );
     if !allowed {
-        return Err(ServiceError::Conflict(format!(
-            "a unit that is {} cannot become {}",
-            unit.status, to
-        )));
+        return Err(ServiceError::Conflict(Conflict::UnitStatus));
     }
     let now = app.clock.now();
     let txn = app.db.begin().await?;
@@ -272,26 +268,14 @@ pub async fn open_requests(
     Ok(out)
 }
 
-/// A decision on a requested incentive.
-#[derive(Debug, Clone)]
-pub enum Decision {
-    Grant {
-        amount: Option<Cents>,
-        from: Option<NaiveDate>,
-        until: Option<NaiveDate>,
-        note: String,
-    },
-    Decline {
-        note: String,
-    },
-}
-
 /// Grants or declines a requested incentive (stored with amount, dates and who decided).
+/// The form's fields (`decision`, `amount`, `from`, `until`, `note`) are read by the one
+/// field reader; a grant stays within the programme's amount and what its budget has left.
 pub async fn decide_incentive(
     app: &App,
     user: &CurrentUser,
     request_id: i64,
-    decision: Decision,
+    pairs: &[(String, String)],
 ) -> Result<Result<(), FieldErrors>, ServiceError> {
     let (request, programme) = unit_incentive::Entity::find_by_id(request_id)
         .find_also_related(incentive_programme::Entity)
@@ -303,7 +287,21 @@ pub async fn decide_incentive(
         return Err(ServiceError::Forbidden);
     }
     if request.status != IncentiveStatus::Requested.as_str() {
-        return Err(ServiceError::Conflict("decided_already".into()));
+        return Err(ServiceError::Conflict(Conflict::DecidedAlready));
+    }
+    let decision = match Decision::parse(pairs) {
+        Ok(d) => d,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let limits = GrantLimits {
+        programme_max: programme.amount_cents.map(Cents),
+        budget_left: match programme.budget_cents {
+            Some(budget) => Some(Cents(budget) - granted_from(app, programme.id).await?),
+            None => None,
+        },
+    };
+    if let Err(errors) = incentive::check_grant(&decision, limits) {
+        return Ok(Err(errors));
     }
     let now = app.clock.now();
     let mut row: unit_incentive::ActiveModel = request.clone().into();
@@ -317,35 +315,13 @@ pub async fn decide_incentive(
             until,
             note,
         } => {
-            if let (Some(amount), Some(max)) = (amount, programme.amount_cents)
-                && amount.0 > max
-            {
-                return Ok(Err(FieldErrors::single(
-                    "amount",
-                    "validation.amount_above_programme",
-                )));
-            }
-            if let (Some(from), Some(until)) = (from, until)
-                && until < from
-            {
-                return Ok(Err(FieldErrors::single(
-                    "until",
-                    "validation.lease_end_before",
-                )));
-            }
             row.granted_amount_cents = Set(amount.map(|a| a.0));
             row.granted_from = Set(*from);
             row.granted_until = Set(*until);
-            row.decision_note = Set(Some(note.clone()).filter(|n| !n.trim().is_empty()));
+            row.decision_note = Set(note.clone());
             IncentiveStatus::Granted
         }
         Decision::Decline { note } => {
-            if note.trim().is_empty() {
-                return Ok(Err(FieldErrors::single(
-                    "note",
-                    "validation.reason_required",
-                )));
-            }
             row.decision_note = Set(Some(note.clone()));
             IncentiveStatus::Declined
         }
@@ -366,4 +342,19 @@ pub async fn decide_incentive(
     .await?;
     txn.commit().await?;
     Ok(Ok(()))
+}
+
+/// What a programme has granted so far (granted and paid requests).
+async fn granted_from(app: &App, programme_id: i64) -> Result<Cents, ServiceError> {
+    let granted = unit_incentive::Entity::find()
+        .filter(unit_incentive::Column::ProgrammeId.eq(programme_id))
+        .filter(unit_incentive::Column::Status.is_in([
+            IncentiveStatus::Granted.as_str(),
+            IncentiveStatus::Paid.as_str(),
+        ]))
+        .all(&app.db)
+        .await?;
+    Ok(Cents(
+        granted.iter().filter_map(|r| r.granted_amount_cents).sum(),
+    ))
 }

@@ -11,10 +11,11 @@ use entities::{incentive_programme, municipality, unit_photo};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use validator::Validate;
 
-use super::{Actor, CurrentUser, ServiceError, audit};
+use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
 use crate::app::App;
 use crate::domain::geo::GeoPoint;
 use crate::domain::incentive::IncentiveStatus;
+use crate::domain::input::{Fields, Reader, parse_date, parse_number};
 use crate::domain::roles::Role;
 use crate::domain::unit::{Address, LandlordPreference, LeaseType, UnitDetails, UnitStatus};
 use crate::domain::validation::FieldErrors;
@@ -25,36 +26,6 @@ use crate::services::photos;
 use crate::store::photos::Owner;
 use crate::store::units::StoredUnit;
 use crate::store::{drafts, incentives, landlords, units};
-
-/// The submitted fields, looked up by name.
-#[derive(Debug, Clone, Copy)]
-pub struct Fields<'a>(pub &'a [(String, String)]);
-
-impl Fields<'_> {
-    /// The first value of `name`, trimmed, or "".
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.trim())
-    }
-
-    /// Every value of `name`.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    /// Whether a checkbox was ticked.
-    pub fn checked(&self, name: &str) -> bool {
-        self.0
-            .iter()
-            .any(|(k, v)| k == name && !v.is_empty() && v != "0" && v != "false")
-    }
-}
 
 /// An uploaded photo.
 #[derive(Debug, Clone)]
@@ -158,40 +129,6 @@ struct Checks {
     description: String,
 }
 
-/// Parses a date as typed: `2027-03-01` (date pickers) or `01.03.2027`.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d.%m.%Y"))
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d.%m.%y"))
-        .ok()
-}
-
-/// Parses a number as typed (see [`crate::web::forms::parse_number`]).
-fn number(fields: Fields<'_>, name: &str, required: bool, errors: &mut FieldErrors) -> Option<f64> {
-    let text = fields.get(name);
-    if text.is_empty() {
-        if required {
-            errors.add(name, "validation.required");
-        }
-        return None;
-    }
-    let value = crate::util::parse_number(text);
-    if value.is_none() {
-        errors.add(name, "validation.number");
-    }
-    value
-}
-
-fn whole(fields: Fields<'_>, name: &str, required: bool, errors: &mut FieldErrors) -> Option<i64> {
-    let value = number(fields, name, required, errors)?;
-    if value.fract() != 0.0 {
-        errors.add(name, "validation.whole_number");
-        return None;
-    }
-    Some(value as i64)
-}
-
 fn money(value: Option<f64>) -> Cents {
     value.and_then(Cents::from_euros_f64).unwrap_or(Cents::ZERO)
 }
@@ -240,16 +177,20 @@ pub async fn validate_unit(
     fields: Fields<'_>,
     keep_date: Option<NaiveDate>,
 ) -> Result<Result<ValidUnit, FieldErrors>, ServiceError> {
-    let mut errors = FieldErrors::default();
-    let area_m2 = number(fields, "area_m2", true, &mut errors);
-    let rooms = number(fields, "rooms", true, &mut errors);
-    let floor = whole(fields, "floor", true, &mut errors);
-    let max_occupants = whole(fields, "max_occupants", true, &mut errors);
-    let cold_rent = number(fields, "cold_rent", true, &mut errors);
-    let service_charges = number(fields, "service_charges", true, &mut errors);
-    let heating_costs = number(fields, "heating_costs", false, &mut errors);
-    let deposit = number(fields, "deposit", false, &mut errors);
-    let pref_max = whole(fields, "pref_max_household_size", false, &mut errors);
+    // Ranges are checked below with their own sentences (area, rooms, rent, …).
+    let mut r = Reader::new(fields.0);
+    let any = f64::MIN..=f64::MAX;
+    let any_whole = i64::MIN..=i64::MAX;
+    let area_m2 = r.number("area_m2", any.clone(), true);
+    let rooms = r.number("rooms", any.clone(), true);
+    let floor = r.whole("floor", any_whole.clone(), true);
+    let max_occupants = r.whole("max_occupants", any_whole.clone(), true);
+    let cold_rent = r.number("cold_rent", any.clone(), true);
+    let service_charges = r.number("service_charges", any.clone(), true);
+    let heating_costs = r.number("heating_costs", any.clone(), false);
+    let deposit = r.number("deposit", any, false);
+    let pref_max = r.whole("pref_max_household_size", any_whole, false);
+    let mut errors = r.into_errors();
     let checks = Checks {
         street: fields.get("street").to_owned(),
         house_number: fields.get("house_number").to_owned(),
@@ -415,8 +356,8 @@ pub async fn validate_unit(
     };
     // The map pin, when moved, wins over the postal code's centre (within 25 km of it).
     let pin = match (
-        crate::util::parse_number(fields.get("lat")),
-        crate::util::parse_number(fields.get("lon")),
+        parse_number(fields.get("lat")),
+        parse_number(fields.get("lon")),
     ) {
         (Some(lat), Some(lon)) => GeoPoint::new(lat, lon).filter(|p| p.distance_km(centre) <= 25.0),
         _ => None,
@@ -605,10 +546,7 @@ async fn build_editor(
     let (municipality, location) =
         match municipality_for(app, view.get("postal_code"), view.get("town")).await? {
             Ok((m, centre)) => {
-                let pin = match (
-                    crate::util::parse_number(view.get("lat")),
-                    crate::util::parse_number(view.get("lon")),
-                ) {
+                let pin = match (parse_number(view.get("lat")), parse_number(view.get("lon"))) {
                     (Some(lat), Some(lon)) => {
                         GeoPoint::new(lat, lon).filter(|p| p.distance_km(centre) <= 25.0)
                     }
@@ -728,7 +666,7 @@ pub async fn editor_for_unit(
         return Err(ServiceError::Forbidden);
     }
     if matches!(unit.status, UnitStatus::Let | UnitStatus::Reserved) {
-        return Err(ServiceError::Conflict("unit_locked".into()));
+        return Err(ServiceError::Conflict(Conflict::UnitLocked));
     }
     let requested: Vec<i64> = incentives::requests_for_unit(&app.db, unit_id)
         .await?
@@ -870,7 +808,7 @@ pub async fn save(
                 return Err(ServiceError::Forbidden);
             }
             if matches!(unit.status, UnitStatus::Let | UnitStatus::Reserved) {
-                return Err(ServiceError::Conflict("unit_locked".into()));
+                return Err(ServiceError::Conflict(Conflict::UnitLocked));
             }
             (
                 Target::Unit(id),
@@ -1114,7 +1052,7 @@ pub async fn withdraw(
         unit.status,
         UnitStatus::Let | UnitStatus::Reserved | UnitStatus::Withdrawn
     ) {
-        return Err(ServiceError::Conflict("unit_locked".into()));
+        return Err(ServiceError::Conflict(Conflict::UnitLocked));
     }
     let now = app.clock.now();
     let txn = app.db.begin().await?;

@@ -43,6 +43,19 @@ impl StoredHousehold {
             .as_ref()
             .is_some_and(|c| c.scope.split(',').any(|s| s.trim() == "matching"))
     }
+
+    /// Where the household's e-mail goes: its own address when it consented to e-mail,
+    /// else its caseworker's.
+    pub fn mail_address(&self) -> Option<String> {
+        let email_ok = self
+            .consent
+            .as_ref()
+            .is_some_and(|c| c.scope.split(',').any(|s| s.trim() == "email"));
+        if email_ok && let Some(e) = &self.profile.email {
+            return Some(e.clone());
+        }
+        self.profile.caseworker_email.clone()
+    }
 }
 
 /// Sets the columns that come from the profile.

@@ -33,8 +33,11 @@ pub fn to_json_text<T: serde::Serialize>(value: &T) -> Result<String, DbErr> {
     serde_json::to_string(value).map_err(|e| DbErr::Custom(format!("cannot serialise JSON: {e}")))
 }
 
-/// Whether a database error is a unique-key violation (SQLite and PostgreSQL wording).
+/// Whether a database error is a unique-key violation (the driver's error code, on SQLite
+/// and PostgreSQL alike).
 pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
-    let text = e.to_string().to_lowercase();
-    text.contains("unique") || text.contains("duplicate key")
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }

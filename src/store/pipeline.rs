@@ -189,30 +189,35 @@ pub async fn held<C: ConnectionTrait>(
     ))
 }
 
+/// A coordinator's own choice of household for a flat of a run.
+#[derive(Debug, Clone)]
+pub struct Override<'a> {
+    pub run_id: i64,
+    pub candidate_id: i64,
+    pub unit_id: i64,
+    pub household_id: i64,
+    pub score: f64,
+    pub reason: &'a str,
+    pub user_id: i64,
+}
+
 /// Creates a proposal in state `suggested` for a coordinator's own choice (an override
 /// of a run's suggestion), with its first event. Returns its id.
-#[allow(clippy::too_many_arguments)]
 pub async fn insert_override<C: ConnectionTrait>(
     db: &C,
-    run_id: i64,
-    candidate_id: i64,
-    unit_id: i64,
-    household_id: i64,
-    score: f64,
-    reason: &str,
-    user_id: i64,
+    o: &Override<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, sea_orm::DbErr> {
     let row = proposal::ActiveModel {
-        match_run_id: Set(Some(run_id)),
-        candidate_id: Set(Some(candidate_id)),
-        unit_id: Set(unit_id),
-        household_id: Set(household_id),
+        match_run_id: Set(Some(o.run_id)),
+        candidate_id: Set(Some(o.candidate_id)),
+        unit_id: Set(o.unit_id),
+        household_id: Set(o.household_id),
         state: Set(ProposalState::Suggested.as_str().into()),
         is_open: Set(false),
         origin: Set("override".into()),
-        score: Set(score),
-        override_reason: Set(Some(reason.to_owned())),
+        score: Set(o.score),
+        override_reason: Set(Some(o.reason.to_owned())),
         state_changed_at: Set(now),
         approved_at: Set(None),
         approved_by_user_id: Set(None),
@@ -233,9 +238,9 @@ pub async fn insert_override<C: ConnectionTrait>(
         from_state: Set(None),
         to_state: Set(ProposalState::Suggested.as_str().into()),
         actor_kind: Set("user".into()),
-        actor_user_id: Set(Some(user_id)),
+        actor_user_id: Set(Some(o.user_id)),
         reason_code: Set(Some("override".into())),
-        reason: Set(Some(reason.to_owned())),
+        reason: Set(Some(o.reason.to_owned())),
         data: Set(None),
         created_at: Set(now),
         ..Default::default()
@@ -322,6 +327,7 @@ pub async fn ensure_placement<C: ConnectionTrait>(
         outcome: Set("open".into()),
         ended_on: Set(None),
         end_reason: Set(None),
+        end_reason_code: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -159,6 +159,14 @@ pub async fn viewings<C: ConnectionTrait>(
         .await
 }
 
+/// The viewing with this id.
+pub async fn viewing<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<viewing::Model>, sea_orm::DbErr> {
+    viewing::Entity::find_by_id(id).one(db).await
+}
+
 /// Marks a proposal as reminded; false when it was already (another run got there first),
 /// so each reminder goes out once.
 pub async fn mark_reminded<C: ConnectionTrait>(

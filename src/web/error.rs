@@ -21,6 +21,9 @@ pub enum PageError {
     /// The request contradicts the current state (e.g. an illegal pipeline step).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The request contradicts what is stored: a catalog key, shown in each language.
+    #[error("refused: {0}")]
+    Refused(&'static str),
     /// The request itself is malformed.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -45,7 +48,7 @@ impl From<crate::services::ServiceError> for PageError {
         match err {
             ServiceError::NotFound(_) => PageError::NotFound,
             ServiceError::Forbidden => PageError::NotFound,
-            ServiceError::Conflict(message) => PageError::Conflict(message),
+            ServiceError::Conflict(conflict) => PageError::Refused(conflict.key()),
             ServiceError::Invalid(message) => PageError::BadRequest(message),
             ServiceError::Fields(errors) => PageError::BadRequest(format!("{errors:?}")),
             ServiceError::Db(e) => e.into(),
@@ -96,7 +99,7 @@ impl PageError {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Forbidden => StatusCode::FORBIDDEN,
-            PageError::Conflict(_) => StatusCode::CONFLICT,
+            PageError::Conflict(_) | PageError::Refused(_) => StatusCode::CONFLICT,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::FormExpired => StatusCode::FORBIDDEN,
             PageError::TooMany => StatusCode::TOO_MANY_REQUESTS,
@@ -117,6 +120,7 @@ impl PageError {
                 t.get("error.forbidden_text").to_owned(),
             ),
             PageError::Conflict(message) => ("error.conflict_title", message.clone()),
+            PageError::Refused(key) => ("error.conflict_title", t.get(key).to_owned()),
             PageError::BadRequest(message) => ("error.bad_request_title", message.clone()),
             PageError::FormExpired => (
                 "error.form_expired_title",

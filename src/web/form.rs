@@ -14,6 +14,7 @@ use super::error::PageError;
 use super::pages::url_encode;
 use super::session::{PendingPost, Session, StashedFile};
 use crate::app::App;
+use crate::domain::input::Fields;
 
 /// The name of the hidden CSRF field in every form.
 pub const CSRF_FIELD: &str = "csrf";
@@ -35,28 +36,24 @@ pub struct FormData {
 }
 
 impl FormData {
+    /// The submitted values, read as the one field reader reads them.
+    pub fn values(&self) -> Fields<'_> {
+        Fields(&self.fields)
+    }
+
     /// The first value of `name`, or "" (trimmed of surrounding white space).
     pub fn get(&self, name: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.trim())
+        self.values().get(name)
     }
 
     /// Every value of `name` (repeated fields, checkboxes of a group).
     pub fn all(&self, name: &str) -> Vec<&str> {
-        self.fields
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
+        self.values().all(name)
     }
 
     /// Whether a checkbox `name` was ticked.
     pub fn checked(&self, name: &str) -> bool {
-        self.fields
-            .iter()
-            .any(|(k, v)| k == name && !v.is_empty() && v != "0" && v != "false")
+        self.values().checked(name)
     }
 
     /// The value of `name` as an owned string (for re-rendering).

@@ -54,6 +54,9 @@ pub struct Field {
     pub multiple: bool,
     /// Narrow inputs (numbers, postal codes) get a smaller width.
     pub narrow: bool,
+    /// The form this field belongs to, where a page has several with the same field names
+    /// (its element ids then stay unique).
+    pub form: String,
 }
 
 impl Field {
@@ -77,6 +80,7 @@ impl Field {
             accept: "",
             multiple: false,
             narrow: matches!(kind, Kind::Number | Kind::Date),
+            form: String::new(),
         }
     }
 
@@ -98,6 +102,7 @@ impl Field {
             accept: "",
             multiple: false,
             narrow: matches!(kind, Kind::Number | Kind::Date),
+            form: String::new(),
         }
     }
 
@@ -170,6 +175,12 @@ impl Field {
         self
     }
 
+    /// Places the field in form `form` (for unique element ids on a page with several).
+    pub fn in_form(mut self, form: &str) -> Self {
+        self.form = form.to_owned();
+        self
+    }
+
     /// Attaches the field's error, if any.
     pub fn error_from(mut self, t: Texts, errors: &FieldErrors) -> Self {
         self.error = errors.get(&self.name).map(|key| t.get(key).to_owned());
@@ -235,7 +246,12 @@ impl Field {
 
     /// The id of the input element.
     pub fn id(&self) -> String {
-        format!("f-{}", self.name.replace(['[', ']', '.'], "-"))
+        let name = self.name.replace(['[', ']', '.'], "-");
+        if self.form.is_empty() {
+            format!("f-{name}")
+        } else {
+            format!("f-{}-{name}", self.form)
+        }
     }
 
     /// The ids the input is described by (hint, error).
@@ -284,28 +300,4 @@ pub fn summary(sections: &[Section]) -> Vec<SummaryItem> {
             })
         })
         .collect()
-}
-
-pub use crate::util::parse_number;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_read_the_way_people_type_them() {
-        assert_eq!(parse_number("612"), Some(612.0));
-        assert_eq!(parse_number("612,50"), Some(612.5));
-        assert_eq!(parse_number("612.50"), Some(612.5));
-        assert_eq!(parse_number("1.234,50"), Some(1234.5));
-        assert_eq!(parse_number("1,234.50"), Some(1234.5));
-        assert_eq!(parse_number("1.234"), Some(1234.0));
-        assert_eq!(parse_number("0.5"), Some(0.5));
-        assert_eq!(parse_number("2,5"), Some(2.5));
-        assert_eq!(parse_number("612 €"), Some(612.0));
-        assert_eq!(parse_number("45 m²"), Some(45.0));
-        assert_eq!(parse_number("-3"), Some(-3.0));
-        assert_eq!(parse_number(""), None);
-        assert_eq!(parse_number("viel"), None);
-    }
 }

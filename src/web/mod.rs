@@ -26,7 +26,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
-use pages::{admin, auth, figures, households, import, pipeline, review, rules, units};
+use pages::{admin, auth, figures, households, import, pipeline, review, rules, unit_list, units};
 
 /// The header that carries a request's id, set by us or by a proxy in front.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -87,7 +87,7 @@ pub fn router(app: App) -> Router {
             get(households::edit_household).post(households::update_household),
         )
         .route("/households/{id}/status", post(households::change_status))
-        .route("/m/{mid}/units", get(pipeline::units_list))
+        .route("/m/{mid}/units", get(unit_list::units_list))
         .route(
             "/m/{mid}/runs",
             get(review::list_runs).post(review::start_run),

@@ -7,6 +7,7 @@ use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use bleibe::domain::pipeline::Action;
 use bleibe::jobs::{self, Job, Outcome};
 use bleibe::mail::Mailer;
 use bleibe::services::{Actor, matching, pipeline};
@@ -368,18 +369,18 @@ db_test!(
             .await
             .expect("q")
             .expect("user");
-        for action in ["landlord_accept", "household_accept"] {
-            pipeline::act(&app.app, &user, p.id, action, &[])
+        for action in [Action::LandlordAccept, Action::HouseholdAccept] {
+            pipeline::act_on(&app.app, &user, p.id, action, &[])
                 .await
                 .expect("step")
                 .expect("legal");
         }
         let when = (app.clock_now() + Duration::days(3)).format("%Y-%m-%dT15:00").to_string();
-        pipeline::act(
+        pipeline::act_on(
             &app.app,
             &user,
             p.id,
-            "schedule_viewing",
+            Action::ScheduleViewing,
             &[("starts_at".into(), when), ("place".into(), "Vor dem Haus".into())],
         )
         .await

@@ -229,11 +229,11 @@ async fn fixture(app: &TestApp) -> Fixture {
     };
     let landlord_proposal = insert(renate_unit.id, households[0].id, "sent").await;
     let proposal = insert(other_units[0].id, households[1].id, "lease_signed").await;
-    let moved = bleibe::services::pipeline::act(
+    let moved = bleibe::services::pipeline::act_on(
         &app.app,
         &coordinator,
         proposal,
-        "moved_in",
+        bleibe::domain::pipeline::Action::MovedIn,
         &[("moved_in_on".into(), now.date_naive().to_string())],
     )
     .await
@@ -259,11 +259,11 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await
         .expect("q")
         .expect("volunteer");
-    let scheduled = bleibe::services::pipeline::act(
+    let scheduled = bleibe::services::pipeline::act_on(
         &app.app,
         &coordinator,
         viewing_proposal,
-        "schedule_viewing",
+        bleibe::domain::pipeline::Action::ScheduleViewing,
         &[
             ("starts_at".into(), "2026-12-02 10:00".into()),
             ("place".into(), "Eingang".into()),

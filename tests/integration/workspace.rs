@@ -124,7 +124,20 @@ pub async fn step(
         .await
 }
 
-async fn state_of(app: &TestApp, id: i64) -> String {
+/// Sets the day a flat is free from (arranging data a test needs).
+pub async fn set_available_from(app: &TestApp, unit_id: i64, on: chrono::NaiveDate) {
+    use sea_orm::{ActiveModelTrait, Set};
+    unit::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(unit_id),
+        available_from: Set(on),
+        ..Default::default()
+    }
+    .update(app.db())
+    .await
+    .expect("unit");
+}
+
+pub async fn state_of(app: &TestApp, id: i64) -> String {
     proposal::Entity::find_by_id(id)
         .one(app.db())
         .await
@@ -147,6 +160,9 @@ db_test!(
         let p = proposal::Entity::find_by_id(proposal_id).one(app.db()).await.expect("q").expect("p");
         assert_eq!(p.state, "suggested");
         assert_eq!(p.match_run_id, Some(run_id));
+        // The flat has been free since the start of November (the lease may start then).
+        let on = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        set_available_from(app, p.unit_id, on(2026, 11, 1)).await;
 
         // Approve: both sides get their e-mail, the flat is reserved.
         let r = step(&es, proposal_id, "approve", &[]).await;
@@ -160,30 +176,46 @@ db_test!(
         let h = household::Entity::find_by_id(p.household_id).one(app.db()).await.expect("q").expect("h");
         let landlord_mail = mails.iter().find(|m| m.subject == "Ein Haushalt für Ihre Wohnung").expect("mail");
         assert!(!landlord_mail.text.contains(&h.reference), "no household data for the landlord before both accept");
+        let persons = h_persons(app, h.id).await;
+        let places = persons.to_string();
 
-        // The answers, entered on the parties' behalf, then viewing, Jobcenter, lease, move-in.
+        // The answers, entered on the parties' behalf; a viewing four days ahead.
         type Step<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
-        let steps: Vec<Step> = vec![
+        let answers: Vec<Step> = vec![
             ("household_accept", vec![], "household_accepted"),
-            ("landlord_accept", vec![("reason", "am Telefon zugesagt")], "accepted"),
-            ("schedule_viewing", vec![("starts_at", "05.12.2026 17:00"), ("place", "Vor dem Haus")], "viewing_scheduled"),
-            ("viewing_held", vec![("note", "Alle waren da")], "viewing_held"),
-            ("jobcenter_requested", vec![("on", "2026-11-21")], "jobcenter_requested"),
-            ("jobcenter_granted", vec![("on", "21.11.2026")], "jobcenter_granted"),
-            ("lease_signed", vec![("lease_kind", "direct"), ("signed_on", "2026-11-21"), ("lease_start", "2026-12-01"), ("rent_cold", "600"), ("service_charges", "130,50"), ("heating_costs", "80")], "lease_signed"),
-            ("moved_in", vec![("moved_in_on", "2026-11-21"), ("places_freed", "4"), ("freed_site", "AU Talstraße")], "moved_in"),
+            ("landlord_accept", vec![("note", "am Telefon zugesagt")], "accepted"),
+            ("schedule_viewing", vec![("starts_at", "25.11.2026 17:00"), ("place", "Vor dem Haus")], "viewing_scheduled"),
         ];
-        for (action, fields, expected) in &steps {
+        for (action, fields, expected) in &answers {
             let r = step(&es, proposal_id, action, fields).await;
             assert_eq!(r.status(), 303, "{action}: {}", r.text().await.unwrap_or_default());
             assert_eq!(&state_of(app, proposal_id).await, expected, "after {action}");
         }
+        // The day after the viewing: Jobcenter, lease (starting on the 1st), then move-in.
+        app.clock.advance(Duration::days(5));
+        let es = staff(app, ES_COORDINATOR).await;
+        let contract: Vec<Step> = vec![
+            ("viewing_held", vec![("note", "Alle waren da")], "viewing_held"),
+            ("jobcenter_requested", vec![("on", "2026-11-26")], "jobcenter_requested"),
+            ("jobcenter_granted", vec![("on", "26.11.2026")], "jobcenter_granted"),
+            ("lease_signed", vec![("lease_kind", "direct"), ("signed_on", "2026-11-26"), ("lease_start", "2026-12-01"), ("rent_cold", "600"), ("service_charges", "130,50"), ("heating_costs", "80")], "lease_signed"),
+        ];
+        for (action, fields, expected) in &contract {
+            let r = step(&es, proposal_id, action, fields).await;
+            assert_eq!(r.status(), 303, "{action}: {}", r.text().await.unwrap_or_default());
+            assert_eq!(&state_of(app, proposal_id).await, expected, "after {action}");
+        }
+        app.clock.advance(Duration::days(5));
+        let es = staff(app, ES_COORDINATOR).await;
+        let r = step(&es, proposal_id, "moved_in", &[("moved_in_on", "2026-12-01"), ("places_freed", &places), ("freed_site", "AU Talstraße")]).await;
+        assert_eq!(r.status(), 303, "moved_in: {}", r.text().await.unwrap_or_default());
+        assert_eq!(state_of(app, proposal_id).await, "moved_in");
         let u = unit::Entity::find_by_id(p.unit_id).one(app.db()).await.expect("q").expect("unit");
         assert_eq!(u.status, "let");
         let h = household::Entity::find_by_id(p.household_id).one(app.db()).await.expect("q").expect("h");
         assert_eq!(h.status, "placed");
         let placed = placement::Entity::find().filter(placement::Column::ProposalId.eq(proposal_id)).one(app.db()).await.expect("q").expect("placement");
-        assert_eq!(placed.places_freed, 4);
+        assert_eq!(placed.places_freed as usize, persons);
         assert_eq!(placed.freed_site.as_deref(), Some("AU Talstraße"));
         assert_eq!(placed.rent_cold_cents, Some(60_000));
         assert_eq!(placed.service_charges_cents, Some(13_050));
@@ -193,15 +225,14 @@ db_test!(
             .order_by_asc(follow_up::Column::Month)
             .all(app.db()).await.expect("q")
             .into_iter().map(|f| (f.month, f.due_on)).collect();
-        let on = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
-        assert_eq!(due, vec![(1, on(2026, 12, 21)), (3, on(2027, 2, 21)), (6, on(2027, 5, 21)), (12, on(2027, 11, 21))]);
+        assert_eq!(due, vec![(1, on(2027, 1, 1)), (3, on(2027, 3, 1)), (6, on(2027, 6, 1)), (12, on(2027, 12, 1))]);
 
-        // Closing as sustained needs the 12-month follow-up first: 409 with a sentence.
+        // Closing as sustained needs the 12-month follow-up first: 422 with the sentence at the form.
         let r = step(&es, proposal_id, "sustained", &[]).await;
-        assert_eq!(r.status(), 409);
+        assert_eq!(r.status(), 422);
         assert!(r.text().await.expect("text").contains("Nachbetreuung nach 12 Monaten"));
 
-        // A year later: the follow-ups, then the placement is closed as a success.
+        // A year later: the follow-ups, in order, then the placement is closed as a success.
         app.clock.advance(Duration::days(366));
         let es = staff(app, ES_COORDINATOR).await;
         let page = es.get(&format!("/workspace/proposals/{proposal_id}")).await.text().await.expect("page");
@@ -211,11 +242,11 @@ db_test!(
             let r = es.post_form(
                 &format!("/workspace/proposals/{proposal_id}"),
                 &format!("/workspace/follow-ups/{id}"),
-                &[("done_on", "2027-11-22"), ("rent_paid", "yes"), ("support_needed", "no"), ("problems", "")],
+                &[("done_on", "2027-12-01"), ("rent_paid", "yes"), ("support_needed", "no"), ("problems", "")],
             ).await;
-            assert_eq!(r.status(), 303);
+            assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
         }
-        let r = step(&es, proposal_id, "sustained", &[("reason", "Alles gut")]).await;
+        let r = step(&es, proposal_id, "sustained", &[("note", "Alles gut")]).await;
         assert_eq!(r.status(), 303);
         assert_eq!(state_of(app, proposal_id).await, "sustained");
 
@@ -235,9 +266,10 @@ db_test!(
         let user = bleibe::services::accounts::current_user(&app.app, es_user_id(app).await).await.expect("q").expect("user");
         let figures = bleibe::services::dashboard::dashboard(&app.app, &user, d.esslingen).await.expect("figures");
         assert_eq!(figures.moved_in, 1);
-        assert_eq!(figures.places_freed, 4);
+        assert_eq!(figures.places_freed as usize, persons);
         assert_eq!(figures.sustained_12_months, 1);
-        assert_eq!(figures.median_days_to_move_in, Some(0.0));
+        assert_eq!(figures.median_days_to_move_in, Some(10.0), "sent 21.11., moved in 01.12.");
+        assert!(figures.left_out.is_empty(), "{:?}", figures.left_out);
         assert!(figures.households_by_status.iter().any(|(s, n)| s.as_str() == "placed" && *n == 1));
 
         // … in the exports …
@@ -257,7 +289,7 @@ db_test!(
         let report = es.get(&format!("/m/{}/report/2026", d.esslingen)).await.text().await.expect("report");
         assert!(report.contains("Jahresbericht 2026") && report.contains("Esslingen am Neckar"));
         let r2026 = bleibe::services::dashboard::yearly(&app.app, &user, d.esslingen, 2026, bleibe::domain::Locale::De).await.expect("report");
-        assert_eq!((r2026.moved_in, r2026.persons_placed as usize, r2026.places_freed, r2026.leases_signed), (1, h_persons(app, h.id).await, 4, 1));
+        assert_eq!((r2026.moved_in, r2026.persons_placed as usize, r2026.places_freed as usize, r2026.leases_signed), (1, persons, persons, 1));
         assert_eq!(r2026.accepted_by_both, 1);
         let r2027 = bleibe::services::dashboard::yearly(&app.app, &user, d.esslingen, 2027, bleibe::domain::Locale::De).await.expect("report");
         assert_eq!((r2027.moved_in, r2027.sustained, r2027.follow_ups_done), (0, 1, 4));
@@ -306,7 +338,7 @@ db_test!(
         // Rejecting needs a reason; the form comes back with 422 at the field.
         let r = step(&es, proposal_id, "reject", &[("reason", "")]).await;
         assert_eq!(r.status(), 422);
-        assert!(r.text().await.expect("text").contains("id=\"f-reason-error\""));
+        assert!(r.text().await.expect("text").contains("id=\"f-reject-reason-error\""));
 
         step(&es, proposal_id, "approve", &[]).await;
         step(&es, proposal_id, "landlord_accept", &[]).await;
@@ -319,7 +351,7 @@ db_test!(
         let r = step(&es, proposal_id, "lease_signed", &[("lease_kind", "direct"), ("signed_on", "2026-11-20"), ("lease_start", "bald"), ("rent_cold", "-5"), ("service_charges", "120"), ("heating_costs", "60")]).await;
         assert_eq!(r.status(), 422);
         let html = r.text().await.expect("text");
-        assert!(html.contains("id=\"f-lease_start-error\"") && html.contains("id=\"f-rent_cold-error\""));
+        assert!(html.contains("id=\"f-lease_signed-lease_start-error\"") && html.contains("id=\"f-lease_signed-rent_cold-error\""));
         assert!(html.contains("value=\"bald\"") && html.contains("value=\"-5\"") && html.contains("value=\"2026-11-20\""), "values kept");
         assert_eq!(state_of(app, proposal_id).await, "accepted");
 
@@ -436,6 +468,14 @@ db_test!(
         // Volunteers do not see the proposal itself (household data).
         assert_eq!(v.get(&format!("/workspace/proposals/{proposal_id}")).await.status(), 404);
         let viewing = number_after(&page, "action=\"/viewings/");
+        // Before the viewing's time it cannot be recorded: the form comes back, nothing changes.
+        let r = v.post_form("/viewings", &format!("/viewings/{viewing}"), &[("note", "Familie war begeistert")]).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.expect("page");
+        assert!(html.contains("Die Besichtigung hat noch nicht begonnen") && html.contains(">Familie war begeistert</textarea>"), "{html}");
+        assert_eq!(state_of(app, proposal_id).await, "viewing_scheduled");
+        app.clock.advance(Duration::days(13));
+        let v = staff(app, VOLUNTEER).await;
         let r = v.post_form("/viewings", &format!("/viewings/{viewing}"), &[("note", "Familie war begeistert")]).await;
         assert_eq!(r.status(), 303);
         assert_eq!(state_of(app, proposal_id).await, "viewing_held");

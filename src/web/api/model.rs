@@ -2,16 +2,19 @@
 //! details are sent only to staff of the household's municipality; a landlord sees a
 //! proposal's household as the landlord pages do: without name, reference or contact.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{
+    AdditionalProperties, Discriminator, KnownFormat, Object, ObjectBuilder, OneOfBuilder, Schema,
+    SchemaFormat, Type,
+};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::domain::household::HouseholdStatus;
-use crate::domain::pipeline::ProposalState;
+use crate::domain::input::{FieldKind, FieldSpec, YES_NO};
+use crate::domain::pipeline::{Action, ProposalState};
 use crate::domain::unit::UnitStatus;
 use crate::services::CurrentUser;
 use crate::services::pipeline::{PlacementView, ProposalView};
@@ -47,10 +50,6 @@ fn proposal_state_schema() -> Object {
 
 fn settable_household_status_schema() -> Object {
     names(["active", "paused", "closed"])
-}
-
-fn action_schema() -> Object {
-    names(crate::services::pipeline::ACTIONS.iter().copied())
 }
 
 fn postal_code_schema() -> Object {
@@ -651,15 +650,80 @@ pub struct NotApproved {
     pub reason: String,
 }
 
-/// One pipeline step of a proposal, with the fields the step needs (as in the forms,
-/// e.g. `reason` for `reject`, `slot` and `place` for `schedule_viewing`).
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct Step {
-    /// The action, e.g. approve, reject, withdraw, landlord_accept, schedule_viewing.
-    #[schema(schema_with = action_schema)]
-    pub action: String,
-    #[serde(default)]
-    pub fields: BTreeMap<String, String>,
+/// One pipeline step of a proposal: `action` names the step, the other members are its
+/// fields (each action's schema lists them with their types and limits). An unknown or
+/// missing member, or one of the wrong type, is refused with 422 naming the member.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Step(pub serde_json::Map<String, serde_json::Value>);
+
+impl utoipa::PartialSchema for Step {
+    fn schema() -> RefOr<Schema> {
+        let mut one_of = OneOfBuilder::new().description(Some(
+            "A pipeline step, tagged by `action`. Dates are `YYYY-MM-DD`, times RFC 3339 or \
+             German civil time `YYYY-MM-DDTHH:MM`, amounts euros.",
+        ));
+        for action in Action::ALL {
+            let mut object = ObjectBuilder::new()
+                .title(Some(action.as_str()))
+                .description(Some(action.description()))
+                .property(
+                    "action",
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some([action.as_str()])),
+                )
+                .required("action")
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+            for spec in action.fields() {
+                object = object.property(spec.name, field_schema(spec));
+                if spec.required {
+                    object = object.required(spec.name);
+                }
+            }
+            one_of = one_of.item(object.build());
+        }
+        let one_of = one_of.discriminator(Some(Discriminator::new("action")));
+        RefOr::T(Schema::OneOf(one_of.build()))
+    }
+}
+
+impl ToSchema for Step {}
+
+/// The schema of one declared field.
+fn field_schema(spec: &FieldSpec) -> Object {
+    let string = || ObjectBuilder::new().schema_type(Type::String);
+    let text = |max: usize| {
+        string()
+            .min_length(Some(usize::from(spec.required)))
+            .max_length(Some(max))
+    };
+    match spec.kind {
+        FieldKind::Text { max } | FieldKind::Note { max } => text(max).build(),
+        FieldKind::Date => string()
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+            .build(),
+        FieldKind::DateTime => string()
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+            .build(),
+        FieldKind::Money { max } => ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .minimum(Some(0))
+            .maximum(Some(max.0 / 100))
+            .description(Some("euros"))
+            .build(),
+        FieldKind::Count { min, max } => ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(min))
+            .maximum(Some(max))
+            .build(),
+        FieldKind::Choice(values) => names(values.iter().copied()),
+        FieldKind::YesNo => names(YES_NO.iter().copied()),
+        FieldKind::Id => ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(1))
+            .build(),
+    }
 }
 
 /// An integer that JSON may also write as a number with a zero fraction (`12.0`).

@@ -132,14 +132,7 @@ impl Problem {
             ServiceError::NotFound(_) => Self::not_found(what),
             ServiceError::Forbidden if hide => Self::not_found(what),
             ServiceError::Forbidden => Self::forbidden(),
-            ServiceError::Conflict(key) => {
-                let text = t.get(&key);
-                Self::conflict(if text == key {
-                    key.clone()
-                } else {
-                    text.to_owned()
-                })
-            }
+            ServiceError::Conflict(conflict) => Self::conflict(t.get(conflict.key()).to_owned()),
             ServiceError::Invalid(message) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, message),
             ServiceError::Fields(errors) => Self::fields(&errors, t),
             ServiceError::Db(e) => Self::from_db(&e),

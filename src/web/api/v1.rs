@@ -11,7 +11,10 @@ use super::problem::Problem;
 use super::problem::answers::{Always, BadRequest, BodyRefused, Conflict, Forbidden, NotFound};
 use crate::app::App;
 use crate::domain::household::HouseholdStatus;
+use crate::domain::input::pairs_from_json;
+use crate::domain::pipeline::Action;
 use crate::domain::roles::Role;
+use crate::domain::validation::FieldErrors;
 use crate::services::{
     Actor, ServiceError, households, matching, pipeline, proposals, review, staff, units,
 };
@@ -337,9 +340,9 @@ fn step_text(e: &pipeline::StepError, t: &crate::i18n::Texts) -> String {
         pipeline::StepError::Illegal { from, to } => {
             format!("a proposal in state {from} cannot move to {to}")
         }
-        pipeline::StepError::Blocked { key, details } => {
-            let mut text = t.get(key).to_owned();
-            for (de, en) in details {
+        pipeline::StepError::Blocked(blocked) => {
+            let mut text = t.get(blocked.key()).to_owned();
+            for (de, en) in blocked.details() {
                 text.push(' ');
                 text.push_str(if t.locale == crate::domain::Locale::De {
                     de
@@ -442,19 +445,24 @@ pub async fn take_step(
     ApiJson(step): ApiJson<Step>,
 ) -> ApiResult<Json<Proposal>> {
     staff_only(&api)?;
-    if !pipeline::ACTIONS.contains(&step.action.as_str()) {
-        return Err(Problem::fields(
-            &crate::domain::validation::FieldErrors::single("action", "validation.choose_one"),
-            &api.texts,
-        ));
-    }
-    let fields: Vec<(String, String)> = step.fields.into_iter().collect();
-    match pipeline::act(&app, &api.user, id, &step.action, &fields)
+    let action = match step.0.get("action") {
+        Some(serde_json::Value::String(a)) => a.parse::<Action>().ok(),
+        _ => None,
+    };
+    let refused = |errors: &FieldErrors| Problem::fields(errors, &api.texts);
+    let Some(action) = action else {
+        return Err(refused(&FieldErrors::single(
+            "action",
+            "validation.choose_one",
+        )));
+    };
+    let pairs = pairs_from_json(&step.0, action.fields(), &["action"]).map_err(|e| refused(&e))?;
+    match pipeline::act_on(&app, &api.user, id, action, &pairs)
         .await
         .map_err(service(&api, "proposal", true))?
     {
         Ok(_) => get_proposal(State(app), api, ApiPath(id)).await,
-        Err(pipeline::StepError::Fields(errors)) => Err(Problem::fields(&errors, &api.texts)),
+        Err(pipeline::StepError::Fields(errors)) => Err(refused(&errors)),
         Err(e) => Err(Problem::conflict(step_text(&e, &api.texts))),
     }
 }

@@ -13,7 +13,7 @@ use crate::domain::roles::Role;
 use crate::domain::validation::FieldErrors;
 use crate::engine::explain;
 use crate::services::admin::{self, MunicipalityInput, NewStaff};
-use crate::services::{Actor, CurrentUser, ServiceError};
+use crate::services::{Actor, CurrentUser};
 use crate::web::error::PageError;
 use crate::web::form::FormData;
 use crate::web::forms::{Field, Kind, Section, SummaryItem, summary};
@@ -194,15 +194,6 @@ pub async fn create_user(
     }
 }
 
-fn conflict(ctx: &PageCtx, e: ServiceError) -> PageError {
-    match e {
-        ServiceError::Conflict(key) if key.starts_with("admin.") => {
-            PageError::Conflict(ctx.t().get(&key).to_owned())
-        }
-        other => other.into(),
-    }
-}
-
 /// `POST /admin/users/{id}/{action}`: disable, enable or invite again.
 pub async fn user_action(
     Path((id, action)): Path<(i64, String)>,
@@ -213,19 +204,19 @@ pub async fn user_action(
         "disable" => {
             admin::set_disabled(&ctx.app, &actor, id, true)
                 .await
-                .map_err(|e| conflict(&ctx, e))?;
+                .map_err(PageError::from)?;
             "admin.user_disabled"
         }
         "enable" => {
             admin::set_disabled(&ctx.app, &actor, id, false)
                 .await
-                .map_err(|e| conflict(&ctx, e))?;
+                .map_err(PageError::from)?;
             "admin.user_enabled"
         }
         "invite" => {
             admin::resend_invitation(&ctx.app, &actor, id)
                 .await
-                .map_err(|e| conflict(&ctx, e))?;
+                .map_err(PageError::from)?;
             "admin.invitation_sent"
         }
         _ => return Err(PageError::NotFound),

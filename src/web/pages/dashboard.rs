@@ -13,9 +13,7 @@ use crate::domain::pipeline::ProposalState;
 use crate::domain::roles::Role;
 use crate::domain::validation::FieldErrors;
 use crate::i18n::Texts;
-use crate::services::proposals::{
-    self, DECLINE_REASONS, HouseholdSummary, LandlordAnswer, LandlordProposal,
-};
+use crate::services::proposals::{self, HouseholdSummary, LandlordAnswer, LandlordProposal};
 use crate::services::{ServiceError, units as unit_service};
 use crate::store;
 use crate::web::error::PageError;
@@ -143,7 +141,7 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
         .await?
         .into_iter()
         .map(|d| {
-            let f = unit_service::Fields(&d.fields);
+            let f = crate::domain::input::Fields(&d.fields);
             let street = format!("{} {}", f.get("street"), f.get("house_number"))
                 .trim()
                 .to_owned();
@@ -261,7 +259,7 @@ fn proposal_page(
             })
             .collect(),
         csrf: ctx.csrf(),
-        reasons: DECLINE_REASONS
+        reasons: crate::domain::pipeline::LandlordDeclineReason::NAMES
             .iter()
             .map(|r| {
                 (

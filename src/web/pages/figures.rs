@@ -53,6 +53,19 @@ pub struct DashboardPage {
     pub stalled: Vec<StalledLine>,
     pub exports: Vec<(String, String)>,
     pub years: Vec<i32>,
+    /// Records the figures leave out, a sentence each.
+    pub left_out: Vec<String>,
+}
+
+/// What the figures leave out and why, a sentence each ("2 × more places freed than …").
+pub fn left_out_lines(
+    t: crate::i18n::Texts,
+    left_out: &[(crate::domain::pipeline::invariants::Problem, u64)],
+) -> Vec<String> {
+    left_out
+        .iter()
+        .map(|(problem, n)| format!("{n} × {}", t.get(problem.key())))
+        .collect()
 }
 
 fn month_label(locale: Locale, d: chrono::NaiveDate) -> String {
@@ -199,6 +212,7 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
         stalled,
         exports,
         years: vec![year, year - 1],
+        left_out: left_out_lines(t, &f.left_out),
     }
     .into_response())
 }
@@ -245,6 +259,7 @@ pub struct YearReportPage {
     pub versions: Vec<String>,
     pub created: String,
     pub chart: String,
+    pub left_out: Vec<String>,
 }
 
 /// `GET /m/{mid}/report/{year}`.
@@ -348,6 +363,7 @@ pub async fn year_report(
         versions,
         created: explain::date(locale, ctx.app.clock.today()),
         chart,
+        left_out: left_out_lines(t, &r.left_out),
         r,
     }
     .into_response())

@@ -14,14 +14,14 @@ use crate::domain::Locale;
 use crate::domain::household::{
     AnchorKind, BenefitType, HouseholdStatus, MemberRole, ResidenceStatus, WorkSituation,
 };
+use crate::domain::input::Fields;
 use crate::domain::validation::FieldErrors;
 use crate::engine::explain;
 use crate::i18n::Texts;
 use crate::services::households::{
     self, ANCHOR_ROWS, CONSENT_SCOPES, Filter, IMPORTANCE, KNOWN_LANGUAGES, MEMBER_ROWS,
 };
-use crate::services::units::Fields;
-use crate::services::{CurrentUser, ServiceError, pipeline};
+use crate::services::{CurrentUser, pipeline};
 use crate::store::households::StoredHousehold;
 use crate::web::error::PageError;
 use crate::web::forms::{Field, Kind, Section, SummaryItem, summary};
@@ -1000,10 +1000,6 @@ pub async fn change_status(
             let message = errors.get("reason").map(|k| ctx.t().get(k).to_owned());
             show_page(&ctx, &user, h, message, form.text("reason")).await
         }
-        Err(ServiceError::Conflict(key)) if key.starts_with("household.") => {
-            Err(PageError::Conflict(ctx.t().get(&key).to_owned()))
-        }
-        Err(ServiceError::Conflict(message)) => Err(PageError::Conflict(message)),
         Err(e) => Err(e.into()),
     }
 }

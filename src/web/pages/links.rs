@@ -101,8 +101,8 @@ fn answer_page(
         Party::Household => (flat_facts(t, view), None),
     };
     let reasons_list: &[&str] = match view.link.party {
-        Party::Landlord => proposals::DECLINE_REASONS,
-        Party::Household => crate::services::pipeline::HOUSEHOLD_REASONS,
+        Party::Landlord => crate::domain::pipeline::LandlordDeclineReason::NAMES,
+        Party::Household => crate::domain::pipeline::HouseholdDeclineReason::NAMES,
     };
     let reason_prefix = match view.link.party {
         Party::Landlord => "proposal.reasons",

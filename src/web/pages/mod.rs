@@ -15,6 +15,7 @@ pub mod privacy;
 pub mod review;
 pub mod rules;
 pub mod staff;
+pub mod unit_list;
 pub mod units;
 pub mod workspace;
 

@@ -10,15 +10,8 @@ use serde::Deserialize;
 
 use super::staff::{Staff, StaffNav, nav, require_coordinator};
 use super::{AuthedForm, Chrome};
-use crate::services::{ServiceError, privacy};
+use crate::services::privacy;
 use crate::web::error::PageError;
-
-fn conflict(ctx: &super::PageCtx, e: ServiceError) -> PageError {
-    match e {
-        ServiceError::Conflict(key) => PageError::Conflict(ctx.t().get(&key).to_owned()),
-        other => other.into(),
-    }
-}
 
 /// A line of the audit log as shown.
 #[derive(Debug, Clone)]
@@ -147,7 +140,7 @@ pub async fn erase_household(
     }
     privacy::erase_household(&ctx.app, &user, id, &form.text("reason"))
         .await
-        .map_err(|e| conflict(&ctx, e))?;
+        .map_err(PageError::from)?;
     ctx.session
         .flash("success", "privacy_tools.household_erased");
     Ok(Redirect::to(&format!("/m/{}/households", h.municipality_id)).into_response())
@@ -238,7 +231,7 @@ pub async fn erase_landlord(
     }
     privacy::erase_landlord(&ctx.app, &user, id)
         .await
-        .map_err(|e| conflict(&ctx, e))?;
+        .map_err(PageError::from)?;
     ctx.session
         .flash("success", "privacy_tools.landlord_erased");
     Ok(Redirect::to("/admin/audit").into_response())

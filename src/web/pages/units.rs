@@ -11,12 +11,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Authed, AuthedForm, Chrome, PageCtx};
+use crate::domain::input::Fields;
 use crate::domain::roles::Role;
 use crate::domain::unit::{LandlordPreference, UnitStatus};
 use crate::domain::validation::FieldErrors;
 use crate::domain::{Cents, Locale};
 use crate::i18n::Texts;
-use crate::services::units::{self, Action, Editor, Fields, Outcome, Target, Upload};
+use crate::services::units::{self, Action, Editor, Outcome, Target, Upload};
 use crate::services::{CurrentUser, ServiceError};
 use crate::store;
 use crate::web::error::PageError;

@@ -7,13 +7,12 @@ use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Authed, AuthedForm, Chrome, PageCtx};
+use crate::domain::Locale;
 use crate::domain::roles::Role;
 use crate::domain::unit::UnitStatus;
 use crate::domain::validation::FieldErrors;
-use crate::domain::{Cents, Locale};
-use crate::services::staff::{self, Decision, LandlordContact};
-use crate::services::units::parse_date;
-use crate::services::{CurrentUser, ServiceError};
+use crate::services::CurrentUser;
+use crate::services::staff::{self, LandlordContact};
 use crate::web::error::PageError;
 use crate::web::form::FormData;
 use crate::web::forms::{Field, Kind};
@@ -35,6 +34,70 @@ pub struct RequestRow {
     pub address: String,
     pub programme: String,
     pub requested: String,
+    pub grant_fields: Vec<Field>,
+    pub decline_fields: Vec<Field>,
+}
+
+/// A decision form that came back: the request, which of its two forms, what was typed.
+#[derive(Clone, Copy)]
+struct FailedDecision<'a> {
+    request: i64,
+    decision: &'a str,
+    form: &'a FormData,
+    errors: &'a FieldErrors,
+}
+
+/// The grant and decline forms of a request (element ids unique per request).
+fn decision_fields(
+    t: crate::i18n::Texts,
+    id: i64,
+    failed: Option<FailedDecision<'_>>,
+) -> (Vec<Field>, Vec<Field>) {
+    let none = FieldErrors::default();
+    let empty = FormData::default();
+    let (grant, grant_errors) = match failed {
+        Some(f) if f.request == id && f.decision == "grant" => (f.form, f.errors),
+        _ => (&empty, &none),
+    };
+    let (decline, decline_errors) = match failed {
+        Some(f) if f.request == id && f.decision == "decline" => (f.form, f.errors),
+        _ => (&empty, &none),
+    };
+    let form = format!("grant{id}");
+    let grant_fields = vec![
+        Field::new(t, "workspace", "amount", Kind::Number)
+            .in_form(&form)
+            .value(grant.text("amount"))
+            .inputmode("decimal")
+            .suffix("€")
+            .error_from(t, grant_errors),
+        Field::new(t, "workspace", "from", Kind::Date)
+            .in_form(&form)
+            .value(grant.text("from"))
+            .error_from(t, grant_errors),
+        Field::new(t, "workspace", "until", Kind::Date)
+            .in_form(&form)
+            .value(grant.text("until"))
+            .error_from(t, grant_errors),
+        Field::new(t, "workspace", "note", Kind::Text)
+            .in_form(&form)
+            .value(grant.text("note"))
+            .wide()
+            .error_from(t, grant_errors),
+    ];
+    let decline_fields = vec![
+        Field::labelled(
+            "note",
+            t.get("workspace.decline_reason").to_owned(),
+            Kind::Text,
+        )
+        .in_form(&format!("decline{id}"))
+        .value(decline.text("note"))
+        .required()
+        .wide()
+        .error_from(t, decline_errors),
+    ];
+    (grant_fields, decline_fields)
 }
 
 /// The workspace.
@@ -64,7 +127,7 @@ async fn page(
     user: &CurrentUser,
     form: &FormData,
     errors: &FieldErrors,
-    decision_error: Option<String>,
+    failed: Option<FailedDecision<'_>>,
 ) -> Result<Response, PageError> {
     let t = ctx.t();
     let entry_fields = vec![
@@ -105,7 +168,10 @@ async fn page(
         .into_iter()
         .map(|r| {
             let a = &r.unit.details.address;
+            let (grant_fields, decline_fields) = decision_fields(t, r.request.id, failed);
             RequestRow {
+                grant_fields,
+                decline_fields,
                 id: r.request.id,
                 unit_id: r.unit.id,
                 address: format!("{} {}, {}", a.street, a.house_number, a.town),
@@ -121,7 +187,7 @@ async fn page(
             }
         })
         .collect();
-    let status = crate::web::form::status_for(errors.is_empty() && decision_error.is_none());
+    let status = crate::web::form::status_for(errors.is_empty() && failed.is_none());
     let page = WorkspacePage {
         chrome: ctx.chrome(),
         nav: super::staff::nav(ctx, user, None, "workspace").await?,
@@ -130,7 +196,7 @@ async fn page(
         entry_errors: !errors.is_empty(),
         checks,
         requests,
-        decision_error,
+        decision_error: failed.map(|_| t.get("form.summary_title").to_owned()),
         coordinator: matches!(user.role, Role::Admin | Role::Coordinator),
     };
     Ok((status, page).into_response())
@@ -184,70 +250,36 @@ pub async fn change_unit_status(
             ctx.session.flash("success", "workspace.status_changed");
             Ok(Redirect::to("/workspace").into_response())
         }
-        Err(ServiceError::Conflict(message)) => Err(PageError::Conflict(message)),
         Err(e) => Err(e.into()),
     }
 }
 
-/// `POST /workspace/incentives/{id}`.
+/// `POST /workspace/incentives/{id}`: grant or decline a requested incentive.
 pub async fn decide_incentive(
     Path(id): Path<i64>,
     AuthedForm { ctx, user, form }: AuthedForm,
 ) -> Result<Response, PageError> {
     require_staff(&user)?;
-    let t = ctx.t();
-    let decision = match form.get("decision") {
-        "grant" => {
-            let amount = match form.get("amount") {
-                "" => None,
-                text => match crate::util::parse_number(text)
-                    .and_then(Cents::from_euros_f64)
-                    .filter(|c| c.0 >= 0)
-                {
-                    Some(c) => Some(c),
-                    None => {
-                        return page(
-                            &ctx,
-                            &user,
-                            &FormData::default(),
-                            &FieldErrors::default(),
-                            Some(t.get("validation.number").to_owned()),
-                        )
-                        .await;
-                    }
-                },
-            };
-            Decision::Grant {
-                amount,
-                from: parse_date(form.get("from")),
-                until: parse_date(form.get("until")),
-                note: form.text("note"),
-            }
-        }
-        "decline" => Decision::Decline {
-            note: form.text("note"),
-        },
-        _ => return Err(PageError::BadRequest("unknown decision".into())),
-    };
-    match staff::decide_incentive(&ctx.app, &user, id, decision).await {
-        Ok(Ok(())) => {
+    match staff::decide_incentive(&ctx.app, &user, id, &form.fields).await? {
+        Ok(()) => {
             ctx.session.flash("success", "workspace.decided");
             Ok(Redirect::to("/workspace").into_response())
         }
-        Ok(Err(errors)) => {
-            let message = errors.0.values().next().map(|k| t.get(k).to_owned());
+        Err(errors) => {
+            let failed = FailedDecision {
+                request: id,
+                decision: form.get("decision"),
+                form: &form,
+                errors: &errors,
+            };
             page(
                 &ctx,
                 &user,
                 &FormData::default(),
                 &FieldErrors::default(),
-                message,
+                Some(failed),
             )
             .await
         }
-        Err(ServiceError::Conflict(_)) => Err(PageError::Conflict(
-            t.get("workspace.decided_already").to_owned(),
-        )),
-        Err(e) => Err(e.into()),
     }
 }

@@ -1,7 +1,6 @@
-//! The placement pipeline: the states a proposal moves through, one way, and which moves
-//! are legal. Every move is recorded with actor, time and reason by the services.
+//! The states a proposal moves through, one way, and which moves are legal.
 
-use super::string_enum;
+use crate::domain::string_enum;
 
 string_enum! {
     /// Where a proposal stands.

@@ -1,0 +1,560 @@
+//! The one field reader: a web form, a JSON body (through [`pairs_from_json`]) and a CSV row
+//! all arrive as name–value pairs of text, exactly as typed, and are read here into typed
+//! values or a list of field errors. Nothing else in Bleibe parses people's input.
+//!
+//! Numbers are read the way people type them (`1.234,50`, `612.5`, `612 €`), dates as
+//! `2027-03-01` (date pickers) or `01.03.2027`, times as German civil time
+//! (`05.12.2026 17:00`, `2026-12-05T17:00`) or RFC 3339 with an offset.
+
+use std::ops::RangeInclusive;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+use super::money::Cents;
+use super::validation::FieldErrors;
+
+/// The submitted values, looked up by name.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a>(pub &'a [(String, String)]);
+
+impl<'a> Fields<'a> {
+    /// The first value of `name`, trimmed, or "".
+    pub fn get(&self, name: &str) -> &'a str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    /// Every value of `name` (repeated fields, checkboxes of a group).
+    pub fn all(&self, name: &str) -> Vec<&'a str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// Whether a checkbox `name` was ticked.
+    pub fn checked(&self, name: &str) -> bool {
+        self.0
+            .iter()
+            .any(|(k, v)| k == name && !v.is_empty() && v != "0" && v != "false")
+    }
+}
+
+/// Parses a number as people type it: `1.234,50`, `1234.5`, `612 €`, `45 m²`.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .trim()
+        .trim_end_matches(['€', 'm', '²', ' '])
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let normalized = match (cleaned.rfind(','), cleaned.rfind('.')) {
+        // Both present: the later one is the decimal mark.
+        (Some(c), Some(d)) if c > d => cleaned.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => cleaned.replace(',', ""),
+        (Some(_), None) => cleaned.replace(',', "."),
+        // A dot followed by exactly three digits (and no other dot) is a thousands separator in German.
+        (None, Some(d))
+            if cleaned.len() - d == 4
+                && cleaned.matches('.').count() == 1
+                && !cleaned.starts_with('0') =>
+        {
+            cleaned.replace('.', "")
+        }
+        (None, Some(_)) if cleaned.matches('.').count() > 1 => cleaned.replace('.', ""),
+        _ => cleaned,
+    };
+    normalized.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Parses a date as typed: `2027-03-01` (date pickers) or `01.03.2027` (or `01.03.27`).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    // A two-digit year is this century's (chrono would read "27" as the year 27).
+    let short_year = text.rsplit('.').next().is_some_and(|y| y.len() == 2) && text.contains('.');
+    let german = if short_year { "%d.%m.%y" } else { "%d.%m.%Y" };
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, german))
+        .ok()
+}
+
+/// Parses a local (German civil) date and time as typed.
+pub fn parse_local_datetime(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim();
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%d.%m.%Y %H:%M",
+        "%d.%m.%Y, %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+}
+
+/// Parses a point in time: German civil time as typed, or RFC 3339 with an offset.
+pub fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    parse_local_datetime(text).map(super::time::berlin_to_utc)
+}
+
+/// What a field holds, with its limits. Steps declare their fields with these; the reader
+/// parses by them, the forms render by them and the API document describes them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FieldKind {
+    /// One line of text of at most `max` characters.
+    Text { max: usize },
+    /// Several lines of text of at most `max` characters.
+    Note { max: usize },
+    /// A calendar date.
+    Date,
+    /// A date and time (German civil time, or RFC 3339 in the API).
+    DateTime,
+    /// An amount of money in euros, from 0 to `max`.
+    Money { max: Cents },
+    /// A whole number within `min..=max`.
+    Count { min: i64, max: i64 },
+    /// One of these values.
+    Choice(&'static [&'static str]),
+    /// yes, no or unknown.
+    YesNo,
+    /// The id of a record (a person of the team, say).
+    Id,
+}
+
+/// One field of a typed input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub kind: FieldKind,
+    pub required: bool,
+}
+
+impl FieldSpec {
+    /// A field that must be given.
+    pub const fn required(name: &'static str, kind: FieldKind) -> Self {
+        Self {
+            name,
+            kind,
+            required: true,
+        }
+    }
+
+    /// A field that may be left empty.
+    pub const fn optional(name: &'static str, kind: FieldKind) -> Self {
+        Self {
+            name,
+            kind,
+            required: false,
+        }
+    }
+}
+
+/// The values yes / no / unknown of a [`FieldKind::YesNo`] field.
+pub const YES_NO: &[&str] = &["yes", "no", "unknown"];
+
+/// Reads typed values from the submitted pairs and collects the errors, field by field.
+#[derive(Debug, Clone)]
+pub struct Reader<'a> {
+    fields: Fields<'a>,
+    errors: FieldErrors,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader of these pairs.
+    pub fn new(pairs: &'a [(String, String)]) -> Self {
+        Self {
+            fields: Fields(pairs),
+            errors: FieldErrors::default(),
+        }
+    }
+
+    /// The raw values.
+    pub fn fields(&self) -> Fields<'a> {
+        self.fields
+    }
+
+    /// The value of `name` as typed (trimmed).
+    pub fn raw(&self, name: &str) -> &'a str {
+        self.fields.get(name)
+    }
+
+    /// Records an error at `field` (the first one per field wins).
+    pub fn error(&mut self, field: &str, key: &str) {
+        self.errors.add(field, key);
+    }
+
+    /// Whether `field` has an error already.
+    pub fn has_error(&self, field: &str) -> bool {
+        self.errors.get(field).is_some()
+    }
+
+    /// The errors so far.
+    pub fn errors(&self) -> &FieldErrors {
+        &self.errors
+    }
+
+    /// The value when nothing was wrong, else every error. `build` gives `None` only when
+    /// a required value is missing, which has recorded an error already.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, FieldErrors> {
+        let mut errors = self.errors;
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        build().ok_or_else(|| {
+            errors.add("form", "validation.required");
+            errors
+        })
+    }
+
+    /// The errors, to merge with others.
+    pub fn into_errors(self) -> FieldErrors {
+        self.errors
+    }
+
+    /// `Some(text)` if present; "" is an error when `required`.
+    fn present(&mut self, name: &str, required: bool) -> Option<&'a str> {
+        let text = self.fields.get(name);
+        if text.is_empty() {
+            if required {
+                self.error(name, "validation.required");
+            }
+            return None;
+        }
+        Some(text)
+    }
+
+    /// A text of at most `max` characters (`None` when empty or too long).
+    pub fn text(&mut self, name: &str, max: usize, required: bool) -> Option<String> {
+        let text = self.present(name, required)?;
+        if text.chars().count() > max {
+            self.error(name, "validation.too_long");
+            return None;
+        }
+        Some(text.to_owned())
+    }
+
+    /// A number within `range`.
+    pub fn number(
+        &mut self,
+        name: &str,
+        range: RangeInclusive<f64>,
+        required: bool,
+    ) -> Option<f64> {
+        let text = self.present(name, required)?;
+        match parse_number(text) {
+            Some(v) if range.contains(&v) => Some(v),
+            Some(_) => {
+                self.error(name, "validation.out_of_range");
+                None
+            }
+            None => {
+                self.error(name, "validation.number");
+                None
+            }
+        }
+    }
+
+    /// A whole number within `range`.
+    pub fn whole(&mut self, name: &str, range: RangeInclusive<i64>, required: bool) -> Option<i64> {
+        let text = self.present(name, required)?;
+        match parse_number(text) {
+            Some(v) if v.fract() != 0.0 => {
+                self.error(name, "validation.whole_number");
+                None
+            }
+            Some(v) if v >= *range.start() as f64 && v <= *range.end() as f64 => Some(v as i64),
+            Some(_) => {
+                self.error(name, "validation.out_of_range");
+                None
+            }
+            None => {
+                self.error(name, "validation.number");
+                None
+            }
+        }
+    }
+
+    /// An amount of euros from 0 to `max`, to the cent.
+    pub fn money(&mut self, name: &str, max: Cents, required: bool) -> Option<Cents> {
+        let text = self.present(name, required)?;
+        match parse_number(text).and_then(Cents::from_euros_f64) {
+            Some(c) if c.0 >= 0 && c <= max => Some(c),
+            Some(_) => {
+                self.error(name, "validation.out_of_range");
+                None
+            }
+            None => {
+                self.error(name, "validation.number");
+                None
+            }
+        }
+    }
+
+    /// A calendar date.
+    pub fn date(&mut self, name: &str, required: bool) -> Option<NaiveDate> {
+        let text = self.present(name, required)?;
+        let date = parse_date(text);
+        if date.is_none() {
+            self.error(name, "validation.date");
+        }
+        date
+    }
+
+    /// A point in time.
+    pub fn datetime(&mut self, name: &str, required: bool) -> Option<DateTime<Utc>> {
+        let text = self.present(name, required)?;
+        let at = parse_datetime(text);
+        if at.is_none() {
+            self.error(name, "validation.datetime");
+        }
+        at
+    }
+
+    /// One of the values of `T` (a string enum).
+    pub fn choice<T: FromStr>(&mut self, name: &str, required: bool) -> Option<T> {
+        let text = self.present(name, required)?;
+        let value = text.parse().ok();
+        if value.is_none() {
+            self.error(name, "validation.choose_one");
+        }
+        value
+    }
+
+    /// yes → `Some(true)`, no → `Some(false)`, unknown or empty → `None`.
+    pub fn yes_no(&mut self, name: &str) -> Option<bool> {
+        match self.fields.get(name) {
+            "yes" => Some(true),
+            "no" => Some(false),
+            "" | "unknown" => None,
+            _ => {
+                self.error(name, "validation.choose_one");
+                None
+            }
+        }
+    }
+
+    /// The id of a record.
+    pub fn id(&mut self, name: &str, required: bool) -> Option<i64> {
+        let text = self.present(name, required)?;
+        match text.parse::<i64>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => {
+                self.error(name, "validation.choose_one");
+                None
+            }
+        }
+    }
+
+    /// A text field as `spec` describes it.
+    pub fn spec_text(&mut self, spec: &FieldSpec) -> Option<String> {
+        let max = match spec.kind {
+            FieldKind::Text { max } | FieldKind::Note { max } => max,
+            _ => 0,
+        };
+        self.text(spec.name, max, spec.required)
+    }
+
+    /// A money field as `spec` describes it.
+    pub fn spec_money(&mut self, spec: &FieldSpec) -> Option<Cents> {
+        let max = match spec.kind {
+            FieldKind::Money { max } => max,
+            _ => Cents::ZERO,
+        };
+        self.money(spec.name, max, spec.required)
+    }
+
+    /// A count as `spec` describes it.
+    pub fn spec_count(&mut self, spec: &FieldSpec) -> Option<i64> {
+        let (min, max) = match spec.kind {
+            FieldKind::Count { min, max } => (min, max),
+            _ => (0, 0),
+        };
+        self.whole(spec.name, min..=max, spec.required)
+    }
+
+    /// A date as `spec` describes it.
+    pub fn spec_date(&mut self, spec: &FieldSpec) -> Option<NaiveDate> {
+        self.date(spec.name, spec.required)
+    }
+
+    /// A point in time as `spec` describes it.
+    pub fn spec_datetime(&mut self, spec: &FieldSpec) -> Option<DateTime<Utc>> {
+        self.datetime(spec.name, spec.required)
+    }
+
+    /// A choice as `spec` describes it.
+    pub fn spec_choice<T: FromStr>(&mut self, spec: &FieldSpec) -> Option<T> {
+        self.choice(spec.name, spec.required)
+    }
+
+    /// An id as `spec` describes it.
+    pub fn spec_id(&mut self, spec: &FieldSpec) -> Option<i64> {
+        self.id(spec.name, spec.required)
+    }
+}
+
+/// Turns a JSON object into the reader's pairs, checking each member against `specs`: an
+/// unknown member, or a value of the wrong JSON type, is an error at that member. `null` is
+/// the same as leaving a member out. Members named in `skip` (the tag of a tagged union)
+/// are left out.
+pub fn pairs_from_json(
+    object: &serde_json::Map<String, serde_json::Value>,
+    specs: &[FieldSpec],
+    skip: &[&str],
+) -> Result<Vec<(String, String)>, FieldErrors> {
+    use serde_json::Value;
+    let mut errors = FieldErrors::default();
+    let mut pairs = Vec::new();
+    for (name, value) in object {
+        if skip.contains(&name.as_str()) {
+            continue;
+        }
+        let Some(spec) = specs.iter().find(|s| s.name == name) else {
+            errors.add(name, "validation.unknown_field");
+            continue;
+        };
+        let text = match (spec.kind, value) {
+            (_, Value::Null) => continue,
+            // A JSON number has a decimal point, never a thousands separator.
+            (FieldKind::Money { .. }, Value::Number(n)) => n.to_string().replace('.', ","),
+            (FieldKind::Count { .. } | FieldKind::Id, Value::Number(n)) => match n.as_i64() {
+                Some(i) => i.to_string(),
+                None => {
+                    errors.add(name, "validation.whole_number");
+                    continue;
+                }
+            },
+            (
+                FieldKind::Text { .. }
+                | FieldKind::Note { .. }
+                | FieldKind::Date
+                | FieldKind::DateTime
+                | FieldKind::Choice(_)
+                | FieldKind::YesNo,
+                Value::String(s),
+            ) => s.clone(),
+            _ => {
+                errors.add(name, "validation.wrong_type");
+                continue;
+            }
+        };
+        pairs.push((name.clone(), text));
+    }
+    if errors.is_empty() {
+        Ok(pairs)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn numbers_are_read_the_way_people_type_them() {
+        assert_eq!(parse_number("612"), Some(612.0));
+        assert_eq!(parse_number("612,50"), Some(612.5));
+        assert_eq!(parse_number("612.50"), Some(612.5));
+        assert_eq!(parse_number("1.234,50"), Some(1234.5));
+        assert_eq!(parse_number("1,234.50"), Some(1234.5));
+        assert_eq!(parse_number("1.234"), Some(1234.0));
+        assert_eq!(parse_number("0.5"), Some(0.5));
+        assert_eq!(parse_number("2,5"), Some(2.5));
+        assert_eq!(parse_number("612 €"), Some(612.0));
+        assert_eq!(parse_number("45 m²"), Some(45.0));
+        assert_eq!(parse_number("-3"), Some(-3.0));
+        assert_eq!(parse_number(""), None);
+        assert_eq!(parse_number("viel"), None);
+    }
+
+    #[test]
+    fn dates_and_times_are_read_in_german_and_iso_forms() {
+        let d = NaiveDate::from_ymd_opt(2027, 3, 1);
+        assert_eq!(parse_date("2027-03-01"), d);
+        assert_eq!(parse_date("01.03.2027"), d);
+        assert_eq!(parse_date("1.3.27"), d);
+        assert_eq!(parse_date("März"), None);
+        // 17:00 in December is 16:00 UTC; in July 15:00 UTC.
+        let winter = parse_datetime("05.12.2026 17:00").expect("time");
+        assert_eq!(winter.to_rfc3339(), "2026-12-05T16:00:00+00:00");
+        let summer = parse_datetime("2027-07-05T17:00").expect("time");
+        assert_eq!(summer.to_rfc3339(), "2027-07-05T15:00:00+00:00");
+        let offset = parse_datetime("2026-12-05T17:00:00+01:00").expect("time");
+        assert_eq!(offset, winter);
+        assert_eq!(parse_datetime("bald"), None);
+    }
+
+    #[test]
+    fn a_reader_collects_every_error_by_field_and_keeps_going() {
+        let input = pairs(&[
+            ("amount", "1.500,00"),
+            ("count", "2,5"),
+            ("on", "gestern"),
+            ("kind", "x"),
+        ]);
+        let mut r = Reader::new(&input);
+        assert_eq!(r.money("amount", Cents::euros(1000), true), None);
+        assert_eq!(r.whole("count", 0..=10, true), None);
+        assert_eq!(r.date("on", true), None);
+        assert_eq!(r.text("missing", 10, true), None);
+        assert_eq!(r.text("optional", 10, false), None);
+        assert_eq!(r.yes_no("kind"), None);
+        let errors = r.finish(|| Some(())).expect_err("errors");
+        assert_eq!(errors.get("amount"), Some("validation.out_of_range"));
+        assert_eq!(errors.get("count"), Some("validation.whole_number"));
+        assert_eq!(errors.get("on"), Some("validation.date"));
+        assert_eq!(errors.get("missing"), Some("validation.required"));
+        assert_eq!(errors.get("optional"), None);
+        assert_eq!(errors.get("kind"), Some("validation.choose_one"));
+    }
+
+    #[test]
+    fn json_members_must_be_known_and_of_their_type() {
+        const SPECS: &[FieldSpec] = &[
+            FieldSpec::required("place", FieldKind::Text { max: 10 }),
+            FieldSpec::optional("places", FieldKind::Count { min: 0, max: 9 }),
+            FieldSpec::optional(
+                "amount",
+                FieldKind::Money {
+                    max: Cents::euros(10),
+                },
+            ),
+        ];
+        let ok = serde_json::json!({"action": "x", "place": "Tür", "places": 3, "amount": 2.5});
+        let pairs =
+            pairs_from_json(ok.as_object().expect("object"), SPECS, &["action"]).expect("valid");
+        assert_eq!(
+            pairs,
+            vec![
+                ("amount".to_owned(), "2,5".to_owned()),
+                ("place".to_owned(), "Tür".to_owned()),
+                ("places".to_owned(), "3".to_owned()),
+            ]
+        );
+        let bad = serde_json::json!({"place": 7, "places": 2.5, "slot": "x", "amount": null});
+        let errors =
+            pairs_from_json(bad.as_object().expect("object"), SPECS, &[]).expect_err("invalid");
+        assert_eq!(errors.get("place"), Some("validation.wrong_type"));
+        assert_eq!(errors.get("places"), Some("validation.whole_number"));
+        assert_eq!(errors.get("slot"), Some("validation.unknown_field"));
+        assert_eq!(errors.get("amount"), None);
+    }
+}

@@ -1,0 +1,254 @@
+//! The proposals of a municipality by stage, a household's or a flat's proposals, and one
+//! proposal with everything its page shows.
+
+use std::collections::BTreeMap;
+
+use entities::{
+    follow_up, incentive_programme, placement, proposal_event, unit_incentive, viewing,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+
+use super::{ProposalView, load, may_manage, view_of};
+use crate::app::App;
+use crate::domain::Locale;
+use crate::domain::pipeline::ProposalState;
+use crate::domain::roles::Role;
+use crate::services::{CurrentUser, ServiceError};
+use crate::store::households::StoredHousehold;
+use crate::store::pipeline as store;
+use crate::store::proposals as proposals_store;
+use crate::store::units::StoredUnit;
+use crate::store::{households, landlords, units};
+
+/// A household's proposals (for its profile).
+pub async fn for_household(
+    app: &App,
+    user: &CurrentUser,
+    household_id: i64,
+) -> Result<Vec<ProposalView>, ServiceError> {
+    let rows = store::of_household(&app.db, household_id).await?;
+    rows.iter()
+        .filter(|r| may_manage(user, r))
+        .map(view_of)
+        .collect()
+}
+
+/// A unit's proposals (for the unit page, staff only).
+pub async fn for_unit(
+    app: &App,
+    user: &CurrentUser,
+    unit_id: i64,
+) -> Result<Vec<ProposalView>, ServiceError> {
+    let rows = store::of_unit(&app.db, unit_id).await?;
+    rows.iter()
+        .filter(|r| may_manage(user, r))
+        .map(view_of)
+        .collect()
+}
+
+/// The stages the pipeline board groups proposals into.
+pub const STAGES: &[(&str, &[ProposalState])] = &[
+    ("review", &[ProposalState::Suggested]),
+    (
+        "waiting",
+        &[
+            ProposalState::Approved,
+            ProposalState::Sent,
+            ProposalState::LandlordAccepted,
+            ProposalState::HouseholdAccepted,
+        ],
+    ),
+    (
+        "viewing",
+        &[
+            ProposalState::Accepted,
+            ProposalState::ViewingScheduled,
+            ProposalState::ViewingHeld,
+        ],
+    ),
+    (
+        "contract",
+        &[
+            ProposalState::JobcenterRequested,
+            ProposalState::JobcenterGranted,
+            ProposalState::LeaseSigned,
+        ],
+    ),
+    ("moved_in", &[ProposalState::MovedIn]),
+    (
+        "ended",
+        &[
+            ProposalState::Sustained,
+            ProposalState::EndedEarly,
+            ProposalState::LandlordDeclined,
+            ProposalState::HouseholdDeclined,
+            ProposalState::Expired,
+            ProposalState::JobcenterRefused,
+            ProposalState::Withdrawn,
+        ],
+    ),
+];
+
+/// The proposals of a municipality in a stage (`None`: all but the superseded ones).
+pub async fn for_municipality(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+    stage: Option<&str>,
+) -> Result<Vec<ProposalView>, ServiceError> {
+    if !user.can_manage(municipality_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    let states: Option<&[ProposalState]> =
+        stage.and_then(|s| STAGES.iter().find(|(k, _)| *k == s).map(|(_, v)| *v));
+    let rows = store::of_municipality(&app.db, municipality_id, states).await?;
+    rows.iter().map(view_of).collect()
+}
+
+/// A scored criterion as stored with a run's candidates.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct StoredCriterion {
+    pub name: String,
+    pub weight: f64,
+    pub points: f64,
+    pub text_de: String,
+    pub text_en: String,
+}
+
+impl StoredCriterion {
+    /// The sentence in `locale`.
+    pub fn text(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::De => &self.text_de,
+            Locale::En => &self.text_en,
+        }
+    }
+}
+
+/// Everything the proposal page shows.
+#[derive(Debug, Clone)]
+pub struct ProposalDetail {
+    pub view: ProposalView,
+    pub unit: StoredUnit,
+    pub household: StoredHousehold,
+    pub landlord: entities::landlord::Model,
+    pub events: Vec<proposal_event::Model>,
+    pub viewings: Vec<viewing::Model>,
+    pub placement: Option<placement::Model>,
+    pub follow_ups: Vec<follow_up::Model>,
+    pub criteria: Vec<StoredCriterion>,
+    pub incentives: Vec<(unit_incentive::Model, incentive_programme::Model)>,
+    /// Staff who can accompany a viewing (volunteers and coordinators of the unit's
+    /// municipality): (user id, name).
+    pub companions: Vec<(i64, String)>,
+    /// Names of the users who acted, by id.
+    pub actors: BTreeMap<i64, String>,
+}
+
+/// Parses the criteria stored with a candidate.
+pub fn parse_criteria(json: &str) -> Vec<StoredCriterion> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// A proposal with its history, for the coordinator.
+pub async fn detail(
+    app: &App,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<ProposalDetail, ServiceError> {
+    let row = load(app, user, id).await?;
+    let db = &app.db;
+    let unit = units::find(db, row.unit.id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
+    let household = households::find(db, row.household.id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("household".into()))?;
+    let landlord = landlords::find(db, unit.landlord_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("landlord".into()))?;
+    let events = proposals_store::events(db, id).await?;
+    let viewings = proposals_store::viewings(db, id).await?;
+    let placement = store::placement_of(db, id).await?;
+    let follow_ups = match &placement {
+        Some(p) => store::follow_ups_of(db, &[p.id]).await?,
+        None => Vec::new(),
+    };
+    let criteria = match row.proposal.candidate_id {
+        Some(cid) => entities::match_candidate::Entity::find_by_id(cid)
+            .one(db)
+            .await?
+            .map(|c| parse_criteria(&c.criteria))
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let requests = unit_incentive::Entity::find()
+        .filter(unit_incentive::Column::UnitId.eq(unit.id))
+        .order_by_asc(unit_incentive::Column::Id)
+        .all(db)
+        .await?;
+    let programmes: BTreeMap<i64, incentive_programme::Model> = incentive_programme::Entity::find()
+        .filter(incentive_programme::Column::MunicipalityId.eq(unit.municipality_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let incentives = requests
+        .into_iter()
+        .filter_map(|r| programmes.get(&r.programme_id).cloned().map(|p| (r, p)))
+        .collect();
+    let companions = companions(app, unit.municipality_id).await?;
+    let mut actor_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_user_id).collect();
+    actor_ids.sort_unstable();
+    actor_ids.dedup();
+    let actors = entities::user::Entity::find()
+        .filter(entities::user::Column::Id.is_in(actor_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    Ok(ProposalDetail {
+        view: view_of(&row)?,
+        unit,
+        household,
+        landlord,
+        events,
+        viewings,
+        placement,
+        follow_ups,
+        criteria,
+        incentives,
+        companions,
+        actors,
+    })
+}
+
+/// Volunteers and coordinators of a municipality, by name.
+pub(super) async fn companions(
+    app: &App,
+    municipality_id: i64,
+) -> Result<Vec<(i64, String)>, ServiceError> {
+    let ids: Vec<i64> = entities::user_municipality::Entity::find()
+        .filter(entities::user_municipality::Column::MunicipalityId.eq(municipality_id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    Ok(entities::user::Entity::find()
+        .filter(entities::user::Column::Id.is_in(ids))
+        .filter(entities::user::Column::DisabledAt.is_null())
+        .filter(
+            entities::user::Column::Role
+                .is_in([Role::Volunteer.as_str(), Role::Coordinator.as_str()]),
+        )
+        .order_by_asc(entities::user::Column::DisplayName)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}

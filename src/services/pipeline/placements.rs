@@ -1,0 +1,143 @@
+//! Placements as a list with their next follow-up, and payments of granted incentives.
+
+use chrono::NaiveDate;
+use entities::{placement, unit_incentive};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+use crate::app::App;
+use crate::domain::Cents;
+use crate::domain::incentive::{self, IncentiveStatus, Payment};
+use crate::domain::time::berlin_date;
+use crate::services::{Actor, CurrentUser, ServiceError, audit};
+use crate::store::pipeline as store;
+use crate::store::units;
+
+use super::{Blocked, StepError};
+
+/// Records the payment of a granted incentive (`paid_amount`, `paid_on`): at most the
+/// granted amount, not before the grant, not in the future. Returns the flat's id.
+pub async fn incentive_paid(
+    app: &App,
+    user: &CurrentUser,
+    request_id: i64,
+    pairs: &[(String, String)],
+) -> Result<Result<i64, StepError>, ServiceError> {
+    let request = unit_incentive::Entity::find_by_id(request_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("incentive".into()))?;
+    let unit = units::find(&app.db, request.unit_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
+    if !user.can_manage(unit.municipality_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    if request.status != IncentiveStatus::Granted.as_str() {
+        return Ok(Err(StepError::Blocked(Blocked::NotGranted)));
+    }
+    let checked = Payment::parse(pairs).and_then(|payment| {
+        incentive::check_payment(
+            &payment,
+            request.granted_amount_cents.map(Cents),
+            request.decided_at.map(berlin_date),
+            Cents(request.paid_amount_cents.unwrap_or(0)),
+            app.clock.today(),
+        )
+        .map(|()| payment)
+    });
+    let payment = match checked {
+        Ok(p) => p,
+        Err(errors) => return Ok(Err(StepError::Fields(errors))),
+    };
+    let now = app.clock.now();
+    let txn = app.db.begin().await?;
+    let paid = unit_incentive::Entity::update_many()
+        .col_expr(
+            unit_incentive::Column::PaidAmountCents,
+            Some(payment.amount.0).into(),
+        )
+        .col_expr(unit_incentive::Column::PaidOn, Some(payment.on).into())
+        .col_expr(
+            unit_incentive::Column::Status,
+            IncentiveStatus::Paid.as_str().into(),
+        )
+        .col_expr(unit_incentive::Column::UpdatedAt, now.into())
+        .filter(unit_incentive::Column::Id.eq(request_id))
+        .filter(unit_incentive::Column::Status.eq(IncentiveStatus::Granted.as_str()))
+        .exec(&txn)
+        .await?;
+    if paid.rows_affected != 1 {
+        return Ok(Err(StepError::Blocked(Blocked::NotGranted)));
+    }
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "incentive_paid",
+        "unit_incentives",
+        Some(request_id),
+        Some(unit.municipality_id),
+        serde_json::json!({"amount_cents": payment.amount.0}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(unit.id))
+}
+
+/// A placement as the table shows it.
+#[derive(Debug, Clone)]
+pub struct PlacementView {
+    pub placement: placement::Model,
+    pub unit_address: String,
+    pub household_reference: String,
+    /// The next follow-up still due: (month, due date).
+    pub next_follow_up: Option<(i32, NaiveDate)>,
+}
+
+/// The placements of a municipality (started ones included), newest first.
+pub async fn placements(
+    app: &App,
+    user: &CurrentUser,
+    municipality_id: i64,
+) -> Result<Vec<PlacementView>, ServiceError> {
+    if !user.can_manage(municipality_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    let rows = store::placements_of_municipality(&app.db, municipality_id).await?;
+    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let follow_ups = store::follow_ups_of(&app.db, &ids).await?;
+    let proposals = entities::proposal::Entity::find()
+        .filter(
+            entities::proposal::Column::Id
+                .is_in(rows.iter().map(|p| p.proposal_id).collect::<Vec<_>>()),
+        )
+        .all(&app.db)
+        .await?;
+    let parties = store::with_parties(&app.db, proposals).await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let party = parties.iter().find(|r| r.proposal.id == p.proposal_id);
+            let next = follow_ups
+                .iter()
+                .filter(|f| f.placement_id == p.id && f.status == "due")
+                .min_by_key(|f| f.due_on)
+                .map(|f| (f.month, f.due_on));
+            PlacementView {
+                unit_address: party
+                    .map(|r| {
+                        format!(
+                            "{} {}, {} {}",
+                            r.unit.street, r.unit.house_number, r.unit.postal_code, r.unit.town
+                        )
+                    })
+                    .unwrap_or_default(),
+                household_reference: party
+                    .map(|r| r.household.reference.clone())
+                    .unwrap_or_default(),
+                next_follow_up: next,
+                placement: p,
+            }
+        })
+        .collect())
+}
