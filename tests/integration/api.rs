@@ -312,3 +312,129 @@ db_test!(
         assert!(app.get("/health").await.headers().get("strict-transport-security").is_none());
     }
 );
+
+db_test!(
+    async fn a_whole_placement_can_be_walked_through_the_api_alone(app) {
+        let d = demo(app).await;
+        let token = token_for(app, ES_COORDINATOR).await;
+        let (_, suggested) = crate::pipeline::match_run(app, d).await;
+        let p = &suggested[0];
+        crate::workspace::set_available_from(app, p.unit_id, crate::pipeline::day(2026, 11, 1)).await;
+        let members = entities::household_member::Entity::find()
+            .filter(entities::household_member::Column::HouseholdId.eq(p.household_id))
+            .all(app.db())
+            .await
+            .expect("q")
+            .len();
+        let path = format!("/api/v1/proposals/{}/steps", p.id);
+        let step = async |token: &str, body: Value, expected: &str| {
+            let (status, answer) = api_post(app, token, &path, body.clone()).await;
+            assert_eq!(status, 200, "{body} → {answer}");
+            assert_eq!(answer["state"], expected, "{body}");
+        };
+        let take = async |body: Value, expected: &str| step(&token, body, expected).await;
+        take(serde_json::json!({"action": "approve"}), "sent").await;
+        take(serde_json::json!({"action": "landlord_accept", "note": "am Telefon"}), "landlord_accepted").await;
+        take(serde_json::json!({"action": "household_accept"}), "accepted").await;
+        take(serde_json::json!({"action": "schedule_viewing", "starts_at": "2026-11-23T17:00:00+01:00", "place": "Haustür"}), "viewing_scheduled").await;
+        app.clock.advance(chrono::Duration::days(3));
+        take(serde_json::json!({"action": "viewing_held"}), "viewing_held").await;
+        take(serde_json::json!({"action": "jobcenter_requested", "on": "2026-11-24"}), "jobcenter_requested").await;
+        take(serde_json::json!({"action": "jobcenter_granted", "on": "2026-11-24", "note": null}), "jobcenter_granted").await;
+        take(serde_json::json!({"action": "lease_signed", "lease_kind": "head_lease", "signed_on": "2026-11-24", "lease_start": "2026-12-01", "rent_cold": 512.5, "service_charges": 90, "heating_costs": 45.25}), "lease_signed").await;
+        app.clock.advance(chrono::Duration::days(8));
+        take(serde_json::json!({"action": "moved_in", "moved_in_on": "2026-12-01", "places_freed": members}), "moved_in").await;
+        app.clock.advance(chrono::Duration::days(366));
+        // A year later: a new token (the first was valid for 30 days).
+        let token = token_for(app, ES_COORDINATOR).await;
+        for month in [1, 3, 6, 12] {
+            step(&token, serde_json::json!({"action": "follow_up", "month": month, "done_on": "2027-12-02", "rent_paid": "yes", "support_needed": "no"}), "moved_in").await;
+        }
+        step(&token, serde_json::json!({"action": "sustained"}), "sustained").await;
+        let placement = entities::placement::Entity::find()
+            .filter(entities::placement::Column::ProposalId.eq(p.id))
+            .one(app.db())
+            .await
+            .expect("q")
+            .expect("placement");
+        assert_eq!((placement.rent_cold_cents, placement.heating_costs_cents), (Some(51_250), Some(4_525)));
+        assert_eq!(placement.lease_kind.as_deref(), Some("head_lease"));
+        assert_eq!(placement.outcome, "sustained");
+    }
+);
+
+db_test!(
+    async fn api_steps_name_the_field_that_is_unknown_missing_or_of_the_wrong_type(app) {
+        let d = demo(app).await;
+        let token = token_for(app, ES_COORDINATOR).await;
+        let (_, suggested) = crate::pipeline::match_run(app, d).await;
+        let path = format!("/api/v1/proposals/{}/steps", suggested[0].id);
+        let (status, _) = api_post(app, &token, &path, serde_json::json!({"action": "approve"})).await;
+        assert_eq!(status, 200);
+        for (action, _) in [("landlord_accept", ()), ("household_accept", ())] {
+            assert_eq!(api_post(app, &token, &path, serde_json::json!({"action": action})).await.0, 200);
+        }
+        let field_of = |body: &Value| body["errors"][0]["field"].as_str().unwrap_or("").to_owned();
+        // The old documentation said `slot`: an unknown member is named.
+        let (status, body) = api_post(app, &token, &path, serde_json::json!({"action": "schedule_viewing", "slot": "2026-12-05T17:00", "place": "Tür"})).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(field_of(&body), "slot");
+        // A missing member, in German by default and in English on request.
+        let (status, body) = api_post(app, &token, &path, serde_json::json!({"action": "schedule_viewing", "place": "Tür"})).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(field_of(&body), "starts_at");
+        // A value of the wrong type, and a time in the past.
+        let (status, body) = api_post(app, &token, &path, serde_json::json!({"action": "schedule_viewing", "starts_at": 1_700_000_000, "place": "Tür"})).await;
+        assert_eq!((status, field_of(&body)), (422, "starts_at".to_owned()), "{body}");
+        let (status, body) = api_post(app, &token, &path, serde_json::json!({"action": "schedule_viewing", "starts_at": "2026-11-20T17:00:00Z", "place": "Tür"})).await;
+        assert_eq!((status, field_of(&body)), (422, "starts_at".to_owned()), "{body}");
+        // No action at all.
+        let (status, body) = api_post(app, &token, &path, serde_json::json!({"place": "Tür"})).await;
+        assert_eq!((status, field_of(&body)), (422, "action".to_owned()), "{body}");
+        // The documented member works.
+        let (status, body) = api_post(app, &token, &path, serde_json::json!({"action": "schedule_viewing", "starts_at": "2026-12-05T17:00", "place": "Tür"})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["state"], "viewing_scheduled");
+    }
+);
+
+db_test!(
+    async fn the_openapi_document_lists_every_step_with_its_own_fields(app) {
+        use bleibe::domain::input::FieldKind;
+        use bleibe::domain::pipeline::Action;
+        let doc: Value = app.get("/api/openapi.json").await.json().await.expect("json");
+        let step = &doc["components"]["schemas"]["Step"];
+        assert_eq!(step["discriminator"]["propertyName"], "action", "{step}");
+        let variants = step["oneOf"].as_array().expect("oneOf");
+        assert_eq!(variants.len(), Action::ALL.len());
+        for action in Action::ALL {
+            let v = variants
+                .iter()
+                .find(|v| v["properties"]["action"]["enum"][0] == action.as_str())
+                .unwrap_or_else(|| panic!("{action} is not in the document"));
+            let properties = v["properties"].as_object().expect("properties");
+            let mut names: Vec<&str> = properties.keys().map(String::as_str).filter(|k| *k != "action").collect();
+            names.sort_unstable();
+            let mut declared: Vec<&str> = action.fields().iter().map(|f| f.name).collect();
+            declared.sort_unstable();
+            assert_eq!(names, declared, "{action}");
+            assert_eq!(v["additionalProperties"], false, "{action}");
+            for spec in action.fields() {
+                let p = &properties[spec.name];
+                let required = v["required"].as_array().expect("required").iter().any(|r| r == spec.name);
+                assert_eq!(required, spec.required, "{action}.{}", spec.name);
+                match spec.kind {
+                    FieldKind::DateTime => assert_eq!(p["format"], "date-time"),
+                    FieldKind::Date => assert_eq!(p["format"], "date"),
+                    FieldKind::Money { max } => assert_eq!(p["maximum"].as_f64(), Some((max.0 / 100) as f64)),
+                    FieldKind::Count { max, .. } => assert_eq!(p["maximum"].as_i64(), Some(max)),
+                    FieldKind::Text { max } | FieldKind::Note { max } => assert_eq!(p["maxLength"].as_u64(), Some(max as u64)),
+                    FieldKind::Choice(values) => assert_eq!(p["enum"].as_array().map(Vec::len), Some(values.len())),
+                    FieldKind::YesNo | FieldKind::Id => {}
+                }
+            }
+        }
+        let viewing = variants.iter().find(|v| v["properties"]["action"]["enum"][0] == "schedule_viewing").expect("viewing");
+        assert!(viewing["properties"].get("slot").is_none());
+    }
+);

@@ -16,7 +16,7 @@ use sea_orm::{
 
 use crate::db_test;
 use crate::helpers::{Backend, TestApp};
-use crate::pipeline::{accepted, coordinator, match_run, moved_in};
+use crate::pipeline::{accepted, coordinator, match_run};
 use crate::workspace::{ES_COORDINATOR, demo, staff, state_of, step};
 
 /// Tables whose rows change on every request, not with the action under test.

@@ -21,6 +21,7 @@ mod matching;
 mod migrations;
 mod pages;
 mod pipeline;
+mod pipeline_walk;
 mod privacy;
 mod scope;
 mod units;

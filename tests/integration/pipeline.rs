@@ -403,3 +403,110 @@ db_test!(
         assert!(matches!(illegal, Err(StepError::Illegal { .. })), "{illegal:?}");
     }
 );
+
+/// The proposal page of `id` as the coordinator sees it: served, its ids unique, every
+/// field named.
+async fn page_is_sound(client: &crate::accounts::TestClient<'_>, id: i64, expected_state: &str) {
+    let r = client.get(&format!("/workspace/proposals/{id}")).await;
+    assert_eq!(r.status(), 200, "proposal {id} in {expected_state}");
+    let html = r.text().await.expect("page");
+    let twice = crate::html::duplicate_ids(&html);
+    assert!(twice.is_empty(), "{expected_state}: ids twice: {twice:?}");
+    let unnamed = crate::html::unlabelled_fields(&html);
+    assert!(
+        unnamed.is_empty(),
+        "{expected_state}: fields without a name: {unnamed:?}"
+    );
+}
+
+db_test!(
+    async fn the_proposal_page_is_sound_in_every_state(app) {
+        let d = demo(app).await;
+        let (_, suggested) = match_run(app, d).await;
+        let user = coordinator(app).await;
+        for p in &suggested {
+            set_available_from(app, p.unit_id, day(2026, 11, 1)).await;
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let mut check = async |id: i64| {
+            let state = state_of(app, id).await;
+            let es = staff(app, ES_COORDINATOR).await;
+            page_is_sound(&es, id, &state).await;
+            seen.insert(state);
+        };
+        let [main, b, c, dd, e, f, g, h, ..] = suggested.as_slice() else {
+            panic!("at least eight suggestions")
+        };
+        check(main.id).await;
+        // The main path, checked at every state.
+        let path: Vec<(Action, Vec<(&str, &str)>)> = vec![
+            (Action::Approve, vec![]),
+            (Action::LandlordAccept, vec![]),
+            (Action::HouseholdAccept, vec![]),
+            (Action::ScheduleViewing, vec![("starts_at", "2026-11-22T17:00"), ("place", "Haustür")]),
+        ];
+        for (action, fields) in &path {
+            take(app, &user, main.id, *action, fields).await;
+            check(main.id).await;
+        }
+        // Side branches end in every other state.
+        take(app, &user, c.id, Action::Reject, &[("reason", "passt nicht")]).await;
+        check(c.id).await;
+        for (p, steps) in [
+            (b, vec![(Action::HouseholdAccept, vec![]), (Action::LandlordDecline, vec![("reason_code", "timing")])]),
+            (dd, vec![(Action::HouseholdDecline, vec![("reason_code", "too_far")])]),
+            (e, vec![(Action::Withdraw, vec![("reason", "Familie zieht weg")])]),
+        ] {
+            take(app, &user, p.id, Action::Approve, &[]).await;
+            check(p.id).await;
+            for (action, fields) in steps {
+                take(app, &user, p.id, action, &fields).await;
+                check(p.id).await;
+            }
+        }
+        for p in [g, h] {
+            for action in [Action::Approve, Action::LandlordAccept, Action::HouseholdAccept] {
+                take(app, &user, p.id, action, &[]).await;
+            }
+            take(app, &user, p.id, Action::JobcenterRequested, &[("on", "2026-11-21")]).await;
+            check(p.id).await;
+        }
+        take(app, &user, g.id, Action::JobcenterRefused, &[("on", "2026-11-21"), ("reason", "zu teuer")]).await;
+        check(g.id).await;
+        take(app, &user, f.id, Action::Approve, &[]).await;
+        app.clock.advance(Duration::days(2));
+        take(app, &user, main.id, Action::ViewingHeld, &[]).await;
+        check(main.id).await;
+        take(app, &user, main.id, Action::JobcenterRequested, &[("on", "2026-11-23")]).await;
+        for p in [main, h] {
+            take(app, &user, p.id, Action::JobcenterGranted, &[("on", "2026-11-23")]).await;
+            check(p.id).await;
+            let lease = [("lease_kind", "direct"), ("signed_on", "2026-11-23"), ("lease_start", "2026-12-01"), ("rent_cold", "500"), ("service_charges", "90"), ("heating_costs", "50")];
+            take(app, &user, p.id, Action::LeaseSigned, &lease).await;
+            check(p.id).await;
+        }
+        app.clock.advance(Duration::days(30));
+        bleibe::services::routine::deadlines(&app.app).await.expect("deadlines");
+        check(f.id).await;
+        for p in [main, h] {
+            take(app, &user, p.id, Action::MovedIn, &[("moved_in_on", "2026-12-01")]).await;
+            check(p.id).await;
+        }
+        take(app, &user, h.id, Action::EndedEarly, &[("ended_on", "2026-12-20"), ("reason_code", "other"), ("reason", "Umzug zur Familie")]).await;
+        check(h.id).await;
+        app.clock.advance(Duration::days(370));
+        for month in ["1", "3", "6", "12"] {
+            take(app, &user, main.id, Action::FollowUp, &[("month", month), ("done_on", "2027-12-02"), ("rent_paid", "yes")]).await;
+        }
+        check(main.id).await;
+        take(app, &user, main.id, Action::Sustained, &[]).await;
+        check(main.id).await;
+        let all: std::collections::BTreeSet<String> = bleibe::domain::pipeline::ProposalState::ALL
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .filter(|s| s != "approved")
+            .collect();
+        let missing: Vec<&String> = all.difference(&seen).collect();
+        assert!(missing.is_empty(), "states not checked: {missing:?}");
+    }
+);

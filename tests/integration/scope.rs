@@ -876,7 +876,19 @@ db_test!(
                 };
                 let status = response.status().as_u16();
                 let location = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or("").to_owned();
+                let html_page = response.headers().get("content-type").and_then(|c| c.to_str().ok()).is_some_and(|c| c.starts_with("text/html"));
                 let body = response.text().await.unwrap_or_default();
+                // Every page: element ids unique, every field with an accessible name.
+                if html_page {
+                    let twice = crate::html::duplicate_ids(&body);
+                    if !twice.is_empty() {
+                        failures.push(format!("{} {} as {}: ids twice on the page: {twice:?}", case.method, case.path, ROLES[role]));
+                    }
+                    let unnamed = crate::html::unlabelled_fields(&body);
+                    if !unnamed.is_empty() {
+                        failures.push(format!("{} {} as {}: fields without a name: {unnamed:?}", case.method, case.path, ROLES[role]));
+                    }
+                }
                 if status >= 500 {
                     failures.push(format!("{} {} as {}: server error {status}: {}", case.method, case.path, ROLES[role], &body[..body.len().min(200)]));
                     continue;
