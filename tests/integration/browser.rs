@@ -517,3 +517,193 @@ async fn a_coordinator_reviews_and_approves_in_a_real_browser() {
     browser.close().await.expect("close browser");
     app.finish().await;
 }
+
+/// Presses `key` where the focus is.
+async fn press(browser: &Client, key: fantoccini::key::Key) {
+    browser
+        .active_element()
+        .await
+        .expect("focus")
+        .send_keys(&key)
+        .await
+        .expect("key");
+}
+
+/// Types `text` where the focus is.
+async fn type_here(browser: &Client, text: &str) {
+    browser
+        .active_element()
+        .await
+        .expect("focus")
+        .send_keys(text)
+        .await
+        .expect("type");
+}
+
+/// Presses Tab until the focus is on an element matching `css` (and, if given, with this
+/// text). The script only looks where the focus is; it moves nothing.
+async fn tab_to(browser: &Client, css: &str, text: Option<&str>) {
+    for _ in 0..600 {
+        let here = browser
+            .execute(
+                "const e = document.activeElement; \
+                 return !!e && e.matches(arguments[0]) && \
+                 (arguments[1] === null || e.textContent.trim() === arguments[1]);",
+                vec![serde_json::json!(css), serde_json::json!(text)],
+            )
+            .await
+            .expect("focus check");
+        if here == serde_json::Value::Bool(true) {
+            return;
+        }
+        press(browser, fantoccini::key::Key::Tab).await;
+    }
+    panic!("Tab never reached {css} {text:?}");
+}
+
+/// Logs in with the keyboard alone.
+async fn keyboard_login(browser: &Client, app: &TestApp, email: &str, password: &str) {
+    browser.goto(&app.url("/login")).await.expect("login");
+    wait_for(browser, "#f-email").await;
+    tab_to(browser, "#f-email", None).await;
+    type_here(browser, email).await;
+    tab_to(browser, "#f-login_password", None).await;
+    type_here(browser, password).await;
+    press(browser, fantoccini::key::Key::Enter).await;
+    wait_for(browser, ".staff-nav").await;
+}
+
+/// Opens the step `title` on a proposal page and sends its form as it stands (after
+/// `fill` typed into it), all with the keyboard.
+async fn keyboard_step(browser: &Client, action: &str, title: &str, done: &str) {
+    tab_to(browser, "details.step > summary", Some(title)).await;
+    press(browser, fantoccini::key::Key::Enter).await;
+    tab_to(
+        browser,
+        &format!("form[action$='/{action}'] button[type=submit]"),
+        None,
+    )
+    .await;
+    press(browser, fantoccini::key::Key::Enter).await;
+    wait_for_text(browser, done).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_walks_a_placement_with_the_keyboard_alone() {
+    use fantoccini::key::Key;
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    let (p, _) = crate::pipeline::accepted(&app).await;
+    let profile = tempfile::tempdir().expect("profile");
+    let browser = browser(&driver, profile.path()).await;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let mut shots = Shots { dir, n: 40 };
+    let (email, password) = (
+        "koordination.esslingen@bleibe.example",
+        "Bleibe-Koordination-2026",
+    );
+    let page = app.url(&format!("/workspace/proposals/{}", p.id));
+
+    keyboard_login(&browser, &app, email, password).await;
+    browser.goto(&page).await.expect("proposal");
+    // A viewing: the time typed, the meeting place as offered.
+    tab_to(
+        &browser,
+        "details.step > summary",
+        Some("Besichtigung vereinbaren"),
+    )
+    .await;
+    press(&browser, Key::Enter).await;
+    tab_to(&browser, "#f-schedule_viewing-starts_at", None).await;
+    type_here(&browser, "23.11.2026 17:00").await;
+    shots.take(&browser, "keyboard-viewing-form").await;
+    tab_to(
+        &browser,
+        "form[action$='/schedule_viewing'] button[type=submit]",
+        None,
+    )
+    .await;
+    press(&browser, Key::Enter).await;
+    wait_for_text(&browser, "Der Besichtigungstermin ist gespeichert.").await;
+
+    // Three days later: the viewing, the Jobcenter, the lease and the move-in, each with the
+    // values the forms offer.
+    app.clock.advance(chrono::Duration::days(3));
+    keyboard_login(&browser, &app, email, password).await;
+    browser.goto(&page).await.expect("proposal");
+    for (action, title, done) in [
+        (
+            "viewing_held",
+            "Besichtigung hat stattgefunden",
+            "Die Besichtigung ist eingetragen.",
+        ),
+        (
+            "jobcenter_requested",
+            "Zusicherung beim Jobcenter beantragt",
+            "Gespeichert: Zusicherung beantragt.",
+        ),
+        (
+            "jobcenter_granted",
+            "Jobcenter hat zugestimmt",
+            "Gespeichert: Das Jobcenter hat zugestimmt.",
+        ),
+        (
+            "lease_signed",
+            "Mietvertrag unterschrieben",
+            "Der Mietvertrag ist gespeichert.",
+        ),
+        ("moved_in", "Eingezogen", "Der Einzug ist gespeichert."),
+    ] {
+        keyboard_step(&browser, action, title, done).await;
+    }
+    shots.take(&browser, "keyboard-moved-in").await;
+
+    // A month later: the first follow-up, "rent paid: yes" chosen with the arrow keys.
+    app.clock.advance(chrono::Duration::days(35));
+    keyboard_login(&browser, &app, email, password).await;
+    browser.goto(&page).await.expect("proposal");
+    tab_to(
+        &browser,
+        "section.card details > summary",
+        Some("Ergebnis eintragen"),
+    )
+    .await;
+    press(&browser, Key::Enter).await;
+    tab_to(&browser, "input[type=radio][name=rent_paid]", None).await;
+    press(&browser, Key::Up).await;
+    press(&browser, Key::Up).await;
+    shots.take(&browser, "keyboard-follow-up").await;
+    tab_to(
+        &browser,
+        "form[action^='/workspace/follow-ups/'] button[type=submit]",
+        None,
+    )
+    .await;
+    press(&browser, Key::Enter).await;
+    wait_for_text(&browser, "Die Nachbetreuung ist gespeichert.").await;
+
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let placement = entities::placement::Entity::find()
+        .filter(entities::placement::Column::ProposalId.eq(p.id))
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("placement");
+    let first = entities::follow_up::Entity::find()
+        .filter(entities::follow_up::Column::PlacementId.eq(placement.id))
+        .filter(entities::follow_up::Column::Month.eq(1))
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("follow-up");
+    assert_eq!(
+        (first.status.as_str(), first.rent_paid),
+        ("done", Some(true))
+    );
+    assert_eq!(crate::workspace::state_of(&app, p.id).await, "moved_in");
+    browser.close().await.expect("close browser");
+    app.finish().await;
+}

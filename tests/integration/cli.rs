@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::{Backend, create_postgres_database, postgres_admin_url};
 
-fn bleibe() -> Command {
+pub fn bleibe() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_bleibe"));
     // Start from a clean slate: no settings from the developer's shell.
     for (key, _) in std::env::vars() {

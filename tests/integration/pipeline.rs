@@ -510,3 +510,48 @@ db_test!(
         assert!(missing.is_empty(), "states not checked: {missing:?}");
     }
 );
+
+db_test!(
+    async fn records_that_break_a_rule_are_left_out_of_the_figures_and_listed(app) {
+        let (p, user) = accepted(app).await;
+        let size = members(app, p.household_id).await;
+        moved_in(app, &p, &user, &size.to_string()).await;
+        let municipality = p_municipality(app, &p).await;
+        let figures = bleibe::services::dashboard::dashboard(&app.app, &user, municipality).await.expect("figures");
+        assert_eq!((figures.moved_in, figures.places_freed as u64), (1, size));
+        // A row stored before the checks existed: 40 places freed by this household.
+        let placed = placement::Entity::find().filter(placement::Column::ProposalId.eq(p.id)).one(app.db()).await.expect("q").expect("placement");
+        let mut row: placement::ActiveModel = placed.clone().into();
+        row.places_freed = Set(40);
+        row.update(app.db()).await.expect("update");
+
+        let figures = bleibe::services::dashboard::dashboard(&app.app, &user, municipality).await.expect("figures");
+        assert_eq!((figures.moved_in, figures.places_freed), (0, 0), "the broken record is not counted");
+        assert_eq!(figures.left_out, [(bleibe::domain::pipeline::invariants::Problem::PlacesAboveMembers, 1)]);
+        let es = staff(app, ES_COORDINATOR).await;
+        let page = es.get(&format!("/m/{municipality}")).await.text().await.expect("page");
+        assert!(page.contains("Nicht mitgezählt") && page.contains("1 × mehr frei gewordene Plätze als Personen im Haushalt"), "{page}");
+        let report = es.get(&format!("/m/{municipality}/report/2026")).await.text().await.expect("report");
+        assert!(report.contains("1 × mehr frei gewordene Plätze"), "the yearly report says it too");
+
+        // `bleibe check-data` lists it for the coordinator, and fails (exit 1) while it stands.
+        let output = crate::cli::bleibe()
+            .args(["check-data"])
+            .env("BLEIBE_DATABASE__URL", &app.database_url)
+            .env("BLEIBE_LOG__LEVEL", "warn")
+            .output()
+            .expect("run bleibe");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(1), "{stdout}");
+        assert!(stdout.contains(&format!("placements {} (Esslingen am Neckar) /workspace/proposals/{}", placed.id, p.id)), "{stdout}");
+        assert!(stdout.contains("mehr frei gewordene Plätze als Personen im Haushalt / more places freed than people in the household"), "{stdout}");
+        let output = crate::cli::bleibe()
+            .args(["check-data", "--municipality", "Winnenden"])
+            .env("BLEIBE_DATABASE__URL", &app.database_url)
+            .env("BLEIBE_LOG__LEVEL", "warn")
+            .output()
+            .expect("run bleibe");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(String::from_utf8_lossy(&output.stdout).contains("Every record keeps the rules"));
+    }
+);
