@@ -1246,7 +1246,7 @@ mod tests {
                 household(6, "paused"),
                 household(7, "closed"),
             ],
-            persons: [(1, 4), (2, 2), (3, 1)].into_iter().collect(),
+            persons: [(1, 4), (2, 2), (3, 1), (10, 2)].into_iter().collect(),
             units: Vec::new(),
             proposals: vec![
                 proposal(1, MovedIn, at(2026, 9, 2), None),
@@ -1270,8 +1270,35 @@ mod tests {
                 placement(1, Some(day(2026, 9, 1)), 4, "living"),
                 placement(2, Some(day(2025, 12, 15)), 2, "sustained"),
                 placement(3, Some(day(2026, 3, 10)), 1, "ended_early"),
+                // Stored before the checks: five places freed by a household of two.
+                placement(10, Some(day(2026, 5, 1)), 5, "living"),
             ],
-            follow_ups: Vec::new(),
+            // The sustained tenancy's four follow-ups.
+            follow_ups: [
+                (1, day(2026, 1, 15)),
+                (3, day(2026, 3, 15)),
+                (6, day(2026, 6, 15)),
+                (12, day(2026, 12, 15)),
+            ]
+            .into_iter()
+            .enumerate()
+            .map(|(i, (month, done_on))| follow_up::Model {
+                id: i as i64 + 1,
+                placement_id: 2,
+                month,
+                due_on: done_on,
+                status: "done".into(),
+                done_on: Some(done_on),
+                rent_paid: Some(true),
+                problems: None,
+                support_needed: None,
+                note: None,
+                recorded_by_user_id: None,
+                reminder_sent_at: None,
+                created_at: at(2026, 1, 15),
+                updated_at: at(2026, 1, 15),
+            })
+            .collect(),
             incentives: vec![
                 incentive(1, "granted", Some(100_000), None),
                 incentive(2, "paid", Some(50_000), Some(50_000)),
@@ -1313,6 +1340,11 @@ mod tests {
         assert_eq!(f.incentives_committed, Cents(150_000));
         assert_eq!(f.incentives_paid, Cents(50_000));
         assert_eq!((f.sustained_12_months, f.ended_early), (1, 1));
+        assert_eq!(
+            f.left_out,
+            [(Problem::PlacesAboveMembers, 1)],
+            "left out, and said so"
+        );
         // The last 12 months, Dec 2025 to Nov 2026: Dec, Mar and Sep have one move-in each.
         assert_eq!(f.placements_per_month.len(), 12);
         assert_eq!(f.placements_per_month[0], (day(2025, 12, 1), 1));
@@ -1337,7 +1369,8 @@ mod tests {
         assert_eq!(households.rows.len(), 7);
         let placements = table(&d, "placements", Locale::En).expect("table");
         assert_eq!(placements.name, "Placements");
-        assert_eq!(placements.rows.len(), 3);
+        // Exports hold every stored record, also those the figures leave out.
+        assert_eq!(placements.rows.len(), 4);
         assert!(placements.rows[1].contains(&Cell::Text("lasted (12 months)".into())));
         assert!(table(&d, "secrets", Locale::De).is_none());
         let csv = String::from_utf8(crate::reports::to_csv(&placements, false)).expect("utf-8");
@@ -1383,6 +1416,7 @@ mod tests {
         ];
         let r = year_report(&d, &events, 2026, Locale::De);
         assert_eq!((r.moved_in, r.persons_placed, r.places_freed), (2, 5, 5));
+        assert_eq!(r.left_out, [(Problem::PlacesAboveMembers, 1)]);
         assert_eq!(
             (
                 r.accepted_by_both,

@@ -119,79 +119,37 @@ pub fn check(step: &Step, history: &History, now: DateTime<Utc>) -> Result<(), F
         today: berlin_date(now),
         history,
     };
-    let h = history;
     match step {
-        Step::ScheduleViewing(v) => {
-            if v.starts_at <= now {
-                c.fail("starts_at", "pipeline.invalid.viewing_past");
-            } else if v.starts_at > now + Duration::days(VIEWING_AHEAD_DAYS) {
-                c.fail("starts_at", "pipeline.invalid.viewing_far");
-            }
-        }
-        Step::ViewingHeld { .. } => match h.viewing_starts_at {
+        Step::ScheduleViewing(v) => check_viewing(&mut c, v.starts_at, now),
+        Step::ViewingHeld { .. } => match history.viewing_starts_at {
             Some(at) if at > now => c.fail(STEP_FIELD, "pipeline.invalid.viewing_not_yet"),
             Some(_) => {}
             None => c.fail(STEP_FIELD, "pipeline.invalid.no_viewing"),
         },
         Step::JobcenterRequested { on, .. } => {
             c.not_future("on", *on);
-            c.not_before(
-                "on",
-                *on,
-                h.accepted_on(),
-                "pipeline.invalid.before_accepted",
-            );
+            let accepted = history.accepted_on();
+            c.not_before("on", *on, accepted, "pipeline.invalid.before_accepted");
         }
         Step::JobcenterGranted { on, .. } | Step::JobcenterRefused { on, .. } => {
             c.not_future("on", *on);
-            c.not_before(
-                "on",
-                *on,
-                h.jobcenter_requested_on,
-                "pipeline.invalid.decided_before_requested",
-            );
+            let requested = history.jobcenter_requested_on;
+            let key = "pipeline.invalid.decided_before_requested";
+            c.not_before("on", *on, requested, key);
         }
         Step::LeaseSigned(lease) => check_lease(&mut c, lease),
-        Step::MovedIn(m) => {
-            c.not_future("moved_in_on", m.on);
-            c.not_before(
-                "moved_in_on",
-                m.on,
-                h.lease_start,
-                "pipeline.invalid.moved_before_start",
-            );
-            c.not_before(
-                "moved_in_on",
-                m.on,
-                h.lease_signed_on,
-                "pipeline.invalid.moved_before_signed",
-            );
-            if m.places_freed.is_some_and(|p| p > h.members) {
-                c.fail("places_freed", "pipeline.invalid.places_above_members");
-            }
-        }
+        Step::MovedIn(m) => check_move_in(&mut c, m),
         Step::FollowUp(check_in) => check_follow_up(&mut c, check_in.month, check_in.done_on),
         Step::Sustained { .. } => {
-            let twelve_done = h.follow_ups.iter().any(|(m, d)| *m == 12 && d.is_some());
+            let twelve_done = history
+                .follow_ups
+                .iter()
+                .any(|(m, d)| *m == 12 && d.is_some());
             if !twelve_done {
                 c.fail(STEP_FIELD, "pipeline.invalid.sustained_before_12");
             }
         }
-        Step::EndedEarly { on, .. } => {
-            c.not_future("ended_on", *on);
-            c.not_before(
-                "ended_on",
-                *on,
-                h.moved_in_on,
-                "pipeline.invalid.ended_before_move_in",
-            );
-            c.not_before(
-                "ended_on",
-                *on,
-                h.last_follow_up_on(),
-                "pipeline.invalid.ended_before_follow_up",
-            );
-        }
+        Step::EndedEarly { on, .. } => check_end(&mut c, *on),
         Step::Approve
         | Step::Reject { .. }
         | Step::LandlordAccept { .. }
@@ -205,6 +163,55 @@ pub fn check(step: &Step, history: &History, now: DateTime<Utc>) -> Result<(), F
     } else {
         Err(c.errors)
     }
+}
+
+fn check_viewing(c: &mut Check<'_>, starts_at: DateTime<Utc>, now: DateTime<Utc>) {
+    if starts_at <= now {
+        c.fail("starts_at", "pipeline.invalid.viewing_past");
+    } else if starts_at > now + Duration::days(VIEWING_AHEAD_DAYS) {
+        c.fail("starts_at", "pipeline.invalid.viewing_far");
+    }
+}
+
+fn check_move_in(c: &mut Check<'_>, m: &super::step::MoveIn) {
+    let h = c.history;
+    c.not_future("moved_in_on", m.on);
+    let start = h.lease_start;
+    c.not_before(
+        "moved_in_on",
+        m.on,
+        start,
+        "pipeline.invalid.moved_before_start",
+    );
+    let signed = h.lease_signed_on;
+    c.not_before(
+        "moved_in_on",
+        m.on,
+        signed,
+        "pipeline.invalid.moved_before_signed",
+    );
+    if m.places_freed.is_some_and(|p| p > h.members) {
+        c.fail("places_freed", "pipeline.invalid.places_above_members");
+    }
+}
+
+fn check_end(c: &mut Check<'_>, on: NaiveDate) {
+    let h = c.history;
+    c.not_future("ended_on", on);
+    let moved = h.moved_in_on;
+    c.not_before(
+        "ended_on",
+        on,
+        moved,
+        "pipeline.invalid.ended_before_move_in",
+    );
+    let last = h.last_follow_up_on();
+    c.not_before(
+        "ended_on",
+        on,
+        last,
+        "pipeline.invalid.ended_before_follow_up",
+    );
 }
 
 fn check_lease(c: &mut Check<'_>, lease: &super::step::Lease) {

@@ -425,21 +425,22 @@ impl Step {
         let mut r = Reader::new(pairs);
         match action {
             Action::Approve => Ok(Step::Approve),
-            Action::Reject => {
-                let reason = r.spec_text(&REASON);
-                r.finish(|| Some(Step::Reject { reason: reason? }))
+            Action::Reject | Action::Withdraw | Action::JobcenterRefused => {
+                parse_with_reason(action, r)
             }
-            Action::Withdraw => {
-                let reason = r.spec_text(&REASON);
-                r.finish(|| Some(Step::Withdraw { reason: reason? }))
-            }
-            Action::LandlordAccept => {
+            Action::LandlordAccept
+            | Action::HouseholdAccept
+            | Action::ViewingHeld
+            | Action::Sustained => {
                 let note = r.spec_text(&NOTE);
-                r.finish(|| Some(Step::LandlordAccept { note }))
-            }
-            Action::HouseholdAccept => {
-                let note = r.spec_text(&NOTE);
-                r.finish(|| Some(Step::HouseholdAccept { note }))
+                r.finish(|| {
+                    Some(match action {
+                        Action::LandlordAccept => Step::LandlordAccept { note },
+                        Action::HouseholdAccept => Step::HouseholdAccept { note },
+                        Action::ViewingHeld => Step::ViewingHeld { note },
+                        _ => Step::Sustained { note },
+                    })
+                })
             }
             Action::LandlordDecline => {
                 let (reason, note) = decline(&mut r, &LANDLORD_REASON, |c| {
@@ -464,10 +465,6 @@ impl Step {
                 })
             }
             Action::ScheduleViewing => parse_viewing(r),
-            Action::ViewingHeld => {
-                let note = r.spec_text(&NOTE);
-                r.finish(|| Some(Step::ViewingHeld { note }))
-            }
             Action::JobcenterRequested | Action::JobcenterGranted => {
                 let on = r.spec_date(&ON);
                 let note = r.spec_text(&NOTE);
@@ -480,34 +477,9 @@ impl Step {
                     })
                 })
             }
-            Action::JobcenterRefused => {
-                let on = r.spec_date(&ON);
-                let reason = r.spec_text(&REASON);
-                r.finish(|| {
-                    Some(Step::JobcenterRefused {
-                        on: on?,
-                        reason: reason?,
-                    })
-                })
-            }
             Action::LeaseSigned => parse_lease(r),
-            Action::MovedIn => {
-                let on = r.spec_date(&MOVED_IN_ON);
-                let freed_site = r.spec_text(&FREED_SITE);
-                let places = r.spec_count(&PLACES_FREED);
-                r.finish(|| {
-                    Some(Step::MovedIn(MoveIn {
-                        on: on?,
-                        freed_site,
-                        places_freed: places.map(|p| p as u32),
-                    }))
-                })
-            }
+            Action::MovedIn => parse_move_in(r),
             Action::FollowUp => parse_check_in(r),
-            Action::Sustained => {
-                let note = r.spec_text(&NOTE);
-                r.finish(|| Some(Step::Sustained { note }))
-            }
             Action::EndedEarly => {
                 let on = r.spec_date(&ENDED_ON);
                 let (reason, note) = decline(&mut r, &END_REASON, |c| c == EndReason::Other);
@@ -521,6 +493,35 @@ impl Step {
             }
         }
     }
+}
+
+/// The steps whose one required text is a reason (with a date for the Jobcenter's refusal).
+fn parse_with_reason(action: Action, mut r: Reader<'_>) -> Result<Step, FieldErrors> {
+    let on = (action == Action::JobcenterRefused)
+        .then(|| r.spec_date(&ON))
+        .flatten();
+    let reason = r.spec_text(&REASON);
+    r.finish(|| {
+        let reason = reason?;
+        Some(match action {
+            Action::Reject => Step::Reject { reason },
+            Action::Withdraw => Step::Withdraw { reason },
+            _ => Step::JobcenterRefused { on: on?, reason },
+        })
+    })
+}
+
+fn parse_move_in(mut r: Reader<'_>) -> Result<Step, FieldErrors> {
+    let on = r.spec_date(&MOVED_IN_ON);
+    let freed_site = r.spec_text(&FREED_SITE);
+    let places = r.spec_count(&PLACES_FREED);
+    r.finish(|| {
+        Some(Step::MovedIn(MoveIn {
+            on: on?,
+            freed_site,
+            places_freed: places.map(|p| p as u32),
+        }))
+    })
 }
 
 /// A reason from a list and a text, which is needed when the reason is "other".

@@ -285,14 +285,11 @@ fn proposal_page(
     (status, page).into_response()
 }
 
-fn language_name(t: Texts, code: &str) -> String {
-    let key = format!("languages.{code}");
-    let name = t.get(&key);
-    if name == key {
-        code.to_owned()
-    } else {
-        name.to_owned()
-    }
+/// A language's name in the reader's language; the code itself for a language Bleibe has
+/// no name for.
+pub fn language_name(t: Texts, code: &str) -> String {
+    t.optional(&format!("languages.{code}"))
+        .map_or_else(|| code.to_owned(), str::to_owned)
 }
 
 /// `GET /proposals/{id}`.

@@ -811,15 +811,7 @@ async fn show_page(
             "household.labels.languages",
             p.languages
                 .iter()
-                .map(|code| {
-                    let key = format!("languages.{code}");
-                    let name = t.get(&key);
-                    if name == key {
-                        code.clone()
-                    } else {
-                        name.to_owned()
-                    }
-                })
+                .map(|code| super::dashboard::language_name(t, code))
                 .collect::<Vec<_>>()
                 .join(", "),
         ),

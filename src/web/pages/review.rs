@@ -40,15 +40,9 @@ pub fn criterion_lines(
     criteria
         .iter()
         .map(|c| CriterionLine {
-            name: {
-                let key = format!("criteria.{}", c.name);
-                let label = t.get(&key);
-                if label == key {
-                    c.name.clone()
-                } else {
-                    label.to_owned()
-                }
-            },
+            name: t
+                .optional(&format!("criteria.{}", c.name))
+                .map_or_else(|| c.name.clone(), str::to_owned),
             weight: format!("{} %", explain::number(locale, c.weight * 100.0, 0)),
             points: explain::number(locale, c.points * c.weight * 100.0, 1),
             text: c.text(locale).to_owned(),
