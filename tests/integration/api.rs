@@ -429,7 +429,11 @@ db_test!(
                     FieldKind::Money { max } => assert_eq!(p["maximum"].as_f64(), Some((max.0 / 100) as f64)),
                     FieldKind::Count { max, .. } => assert_eq!(p["maximum"].as_i64(), Some(max)),
                     FieldKind::Text { max } | FieldKind::Note { max } => assert_eq!(p["maxLength"].as_u64(), Some(max as u64)),
-                    FieldKind::Choice(values) => assert_eq!(p["enum"].as_array().map(Vec::len), Some(values.len())),
+                    FieldKind::Choice(values) => assert_eq!(
+                        p["enum"].as_array().map(Vec::len),
+                        Some(values.len() + usize::from(!spec.required)),
+                        "the values, and null where the field may be left out"
+                    ),
                     FieldKind::YesNo | FieldKind::Id => {}
                 }
             }

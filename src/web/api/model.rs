@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{
     AdditionalProperties, Discriminator, KnownFormat, Object, ObjectBuilder, OneOfBuilder, Schema,
-    SchemaFormat, Type,
+    SchemaFormat, SchemaType, Type,
 };
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -690,39 +690,46 @@ impl utoipa::PartialSchema for Step {
 
 impl ToSchema for Step {}
 
-/// The schema of one declared field.
+/// The schema of one declared field; a field that may be left out may also be `null`.
 fn field_schema(spec: &FieldSpec) -> Object {
-    let string = || ObjectBuilder::new().schema_type(Type::String);
-    let text = |max: usize| {
-        string()
-            .min_length(Some(usize::from(spec.required)))
-            .max_length(Some(max))
+    let of = |t: Type| {
+        let types: SchemaType = if spec.required {
+            t.into()
+        } else {
+            [t, Type::Null].into_iter().collect()
+        };
+        ObjectBuilder::new().schema_type(types)
+    };
+    let named = |values: &[&str]| {
+        let mut all: Vec<serde_json::Value> = values.iter().map(|v| (*v).into()).collect();
+        if !spec.required {
+            all.push(serde_json::Value::Null);
+        }
+        of(Type::String).enum_values(Some(all)).build()
     };
     match spec.kind {
-        FieldKind::Text { max } | FieldKind::Note { max } => text(max).build(),
-        FieldKind::Date => string()
+        FieldKind::Text { max } | FieldKind::Note { max } => of(Type::String)
+            .min_length(Some(usize::from(spec.required)))
+            .max_length(Some(max))
+            .build(),
+        FieldKind::Date => of(Type::String)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
             .build(),
-        FieldKind::DateTime => string()
+        FieldKind::DateTime => of(Type::String)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
             .build(),
-        FieldKind::Money { max } => ObjectBuilder::new()
-            .schema_type(Type::Number)
+        FieldKind::Money { max } => of(Type::Number)
             .minimum(Some(0))
             .maximum(Some(max.0 / 100))
             .description(Some("euros"))
             .build(),
-        FieldKind::Count { min, max } => ObjectBuilder::new()
-            .schema_type(Type::Integer)
+        FieldKind::Count { min, max } => of(Type::Integer)
             .minimum(Some(min))
             .maximum(Some(max))
             .build(),
-        FieldKind::Choice(values) => names(values.iter().copied()),
-        FieldKind::YesNo => names(YES_NO.iter().copied()),
-        FieldKind::Id => ObjectBuilder::new()
-            .schema_type(Type::Integer)
-            .minimum(Some(1))
-            .build(),
+        FieldKind::Choice(values) => named(values),
+        FieldKind::YesNo => named(YES_NO),
+        FieldKind::Id => of(Type::Integer).minimum(Some(1)).build(),
     }
 }
 
