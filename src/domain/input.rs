@@ -199,6 +199,11 @@ impl<'a> Reader<'a> {
         self.errors.get(field).is_some()
     }
 
+    /// A more telling sentence for `field` than the general `instead_of`.
+    pub fn refine(&mut self, field: &str, instead_of: &str, key: &str) {
+        self.errors.refine(field, instead_of, key);
+    }
+
     /// The errors so far.
     pub fn errors(&self) -> &FieldErrors {
         &self.errors

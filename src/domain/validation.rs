@@ -15,6 +15,16 @@ impl FieldErrors {
             .or_insert_with(|| key.to_owned());
     }
 
+    /// Puts `key` in place of `field`'s error when that is `instead_of` (a more telling
+    /// sentence for a general one).
+    pub fn refine(&mut self, field: &str, instead_of: &str, key: &str) {
+        if let Some(k) = self.0.get_mut(field)
+            && k == instead_of
+        {
+            *k = key.to_owned();
+        }
+    }
+
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -515,6 +515,11 @@ fn parse_move_in(mut r: Reader<'_>) -> Result<Step, FieldErrors> {
     let on = r.spec_date(&MOVED_IN_ON);
     let freed_site = r.spec_text(&FREED_SITE);
     let places = r.spec_count(&PLACES_FREED);
+    r.refine(
+        "places_freed",
+        "validation.out_of_range",
+        "validation.places_range",
+    );
     r.finish(|| {
         Some(Step::MovedIn(MoveIn {
             on: on?,
@@ -562,6 +567,15 @@ fn parse_lease(mut r: Reader<'_>) -> Result<Step, FieldErrors> {
     let rent_cold = r.spec_money(&RENT_COLD);
     let service_charges = r.spec_money(&SERVICE_CHARGES);
     let heating_costs = r.spec_money(&HEATING_COSTS);
+    // The ranges in words, as in the flat form.
+    r.refine(
+        "rent_cold",
+        "validation.out_of_range",
+        "validation.rent_range",
+    );
+    for costs in ["service_charges", "heating_costs"] {
+        r.refine(costs, "validation.out_of_range", "validation.costs_range");
+    }
     r.finish(|| {
         Some(Step::LeaseSigned(Lease {
             kind: kind?,
@@ -576,6 +590,11 @@ fn parse_lease(mut r: Reader<'_>) -> Result<Step, FieldErrors> {
 
 fn parse_check_in(mut r: Reader<'_>) -> Result<Step, FieldErrors> {
     let month = r.spec_count(&MONTH);
+    r.refine(
+        "month",
+        "validation.out_of_range",
+        "pipeline.invalid.follow_up_month",
+    );
     if month.is_some_and(|m| !super::FOLLOW_UP_MONTHS.contains(&(m as u32))) {
         r.error("month", "pipeline.invalid.follow_up_month");
     }
@@ -715,8 +734,8 @@ mod tests {
         .expect_err("invalid");
         assert_eq!(errors.get("lease_kind"), Some("validation.choose_one"));
         assert_eq!(errors.get("signed_on"), Some("validation.date"));
-        assert_eq!(errors.get("rent_cold"), Some("validation.out_of_range"));
-        assert_eq!(errors.get("heating_costs"), Some("validation.out_of_range"));
+        assert_eq!(errors.get("rent_cold"), Some("validation.rent_range"));
+        assert_eq!(errors.get("heating_costs"), Some("validation.costs_range"));
         assert_eq!(errors.get("lease_start"), None);
 
         let errors = Step::parse(

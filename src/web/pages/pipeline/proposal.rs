@@ -21,7 +21,7 @@ use crate::services::CurrentUser;
 use crate::services::pipeline::{self, ProposalDetail, StepError};
 use crate::web::error::PageError;
 use crate::web::form::{FormData, status_for};
-use crate::web::forms::{Field, Kind};
+use crate::web::forms::{Field, Kind, SummaryItem};
 use crate::web::pages::staff::{Staff, StaffNav, nav, require_coordinator};
 use crate::web::pages::{AuthedForm, Chrome, PageCtx};
 
@@ -92,7 +92,8 @@ pub struct ProposalPage {
     pub follow_ups: Vec<FollowUpView>,
     pub incentives: Vec<IncentiveView>,
     pub events: Vec<EventLine>,
-    pub error_summary: Option<String>,
+    /// What is wrong in the form that came back, each linked to its field.
+    pub summary: Vec<SummaryItem>,
     pub unit_id: i64,
     pub household_id: i64,
 }
@@ -620,6 +621,48 @@ fn event_lines(ctx: &PageCtx, d: &ProposalDetail) -> Vec<EventLine> {
         .collect()
 }
 
+/// The error summary of the forms that came back: each field's message linked to it, and
+/// the messages about a whole step linked to its form.
+fn error_summary(
+    actions: &[ActionForm],
+    follow_ups: &[FollowUpView],
+    incentives: &[IncentiveView],
+) -> Vec<SummaryItem> {
+    let of_fields = |fields: &[Field]| {
+        fields
+            .iter()
+            .filter_map(|f| {
+                f.error.as_ref().map(|e| SummaryItem {
+                    target: f.id(),
+                    message: format!("{}: {e}", f.label),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let of_notices = |target: String, notices: &[String]| {
+        notices
+            .iter()
+            .map(|n| SummaryItem {
+                target: target.clone(),
+                message: n.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut out = Vec::new();
+    for a in actions.iter().filter(|a| a.open) {
+        out.extend(of_notices(format!("step-{}", a.action), &a.notices));
+        out.extend(of_fields(&a.fields));
+    }
+    for f in follow_ups.iter().filter(|f| f.has_errors) {
+        out.extend(of_notices(format!("fu-{}", f.id), &f.notices));
+        out.extend(of_fields(&f.fields));
+    }
+    for i in incentives {
+        out.extend(of_fields(&i.fields));
+    }
+    out
+}
+
 async fn proposal_page(
     ctx: &PageCtx,
     user: &CurrentUser,
@@ -635,6 +678,13 @@ async fn proposal_page(
         .filter(|m| user.can_manage(*m))
         .or(Some(v.household_municipality_id));
     let acceptable = matches!(failed, Failed::None);
+    let actions = if is_coordinator {
+        action_forms(ctx, &d, failed)
+    } else {
+        Vec::new()
+    };
+    let follow_ups = follow_up_views(ctx, &d, failed);
+    let incentives = incentive_views(ctx, &d, is_coordinator, failed);
     let page = ProposalPage {
         chrome: ctx.chrome(),
         nav: nav(ctx, user, municipality, "/proposals").await?,
@@ -643,17 +693,13 @@ async fn proposal_page(
         state: state_label(t, v.state),
         facts: facts(ctx, &d),
         criteria: crate::web::pages::review::criterion_lines(t, ctx.locale, &d.criteria),
-        actions: if is_coordinator {
-            action_forms(ctx, &d, failed)
-        } else {
-            Vec::new()
-        },
+        summary: error_summary(&actions, &follow_ups, &incentives),
+        actions,
         viewings: viewing_lines(ctx, &d),
         placement: placement_lines(ctx, &d),
-        follow_ups: follow_up_views(ctx, &d, failed),
-        incentives: incentive_views(ctx, &d, is_coordinator, failed),
+        follow_ups,
+        incentives,
         events: event_lines(ctx, &d),
-        error_summary: (!acceptable).then(|| t.get("form.summary_title").to_owned()),
         unit_id: d.unit.id,
         household_id: d.household.id,
     };
