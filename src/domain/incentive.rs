@@ -60,6 +60,7 @@ impl Decision {
     /// `note`).
     pub fn parse(pairs: &[(String, String)]) -> Result<Decision, FieldErrors> {
         let mut r = Reader::new(pairs);
+        r.check_characters(&[]);
         match r.raw("decision") {
             "grant" => {
                 let amount = r.money("amount", AMOUNT_MAX, false);
@@ -106,6 +107,7 @@ impl Payment {
     /// Reads the payment form (`paid_amount`, `paid_on`).
     pub fn parse(pairs: &[(String, String)]) -> Result<Payment, FieldErrors> {
         let mut r = Reader::new(pairs);
+        r.check_characters(&[]);
         let amount = r.money("paid_amount", AMOUNT_MAX, true);
         let on = r.date("paid_on", true);
         r.finish(|| {
@@ -147,13 +149,14 @@ pub fn check_grant(decision: &Decision, limits: GrantLimits) -> Result<(), Field
     }
 }
 
-/// A payment is not in the future, not before the grant, and with what was paid before at
-/// most the granted amount.
+/// A payment is not in the future, not before the grant nor before the payment before it,
+/// and with what was paid before at most the granted amount.
 pub fn check_payment(
     payment: &Payment,
     granted: Option<Cents>,
     granted_on: Option<NaiveDate>,
     paid_before: Cents,
+    last_paid_on: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<(), FieldErrors> {
     let mut errors = FieldErrors::default();
@@ -166,6 +169,8 @@ pub fn check_payment(
         errors.add("paid_on", "validation.date_future");
     } else if granted_on.is_some_and(|g| payment.on < g) {
         errors.add("paid_on", "validation.paid_before_grant");
+    } else if last_paid_on.is_some_and(|last| payment.on < last) {
+        errors.add("paid_on", "validation.paid_before_last");
     }
     if errors.is_empty() {
         Ok(())
@@ -227,10 +232,17 @@ mod tests {
         };
         let granted = Some(Cents::euros(1000));
         let check = |p: &Payment, before| {
-            check_payment(p, granted, Some(day(10)), Cents::euros(before), day(20))
-                .err()
-                .map(|e| e.0.into_iter().collect::<Vec<_>>())
-                .unwrap_or_default()
+            check_payment(
+                p,
+                granted,
+                Some(day(10)),
+                Cents::euros(before),
+                None,
+                day(20),
+            )
+            .err()
+            .map(|e| e.0.into_iter().collect::<Vec<_>>())
+            .unwrap_or_default()
         };
         assert!(check(&pay(1000, day(12)), 0).is_empty());
         assert_eq!(

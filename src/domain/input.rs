@@ -44,6 +44,59 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Whether `text` holds a control character other than a tab or a line break (a NUL byte,
+/// say, which no keyboard types and PostgreSQL cannot store).
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// The character errors of submitted pairs: a control character anywhere, or a line break
+/// in a field that is one line (all but `multi_line`, whose texts may have several).
+pub fn character_errors(pairs: &[(String, String)], multi_line: &[&str]) -> FieldErrors {
+    line_errors(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        multi_line,
+    )
+}
+
+/// The character errors of named texts (see [`character_errors`]).
+pub fn line_errors<'a>(
+    fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+    multi_line: &[&str],
+) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    for (name, value) in fields {
+        if has_control_characters(value) || has_control_characters(name) {
+            errors.add(name, "validation.control_characters");
+        } else if !multi_line.contains(&name) && value.trim().contains(['\n', '\r']) {
+            errors.add(name, "validation.one_line");
+        }
+    }
+    errors
+}
+
+/// A `validator` check for one-line texts (names, e-mail addresses, streets): no control
+/// character, no line break.
+pub fn one_line(text: &str) -> Result<(), validator::ValidationError> {
+    if has_control_characters(text) {
+        Err(validator::ValidationError::new("control_characters"))
+    } else if text.trim().contains(['\n', '\r']) {
+        Err(validator::ValidationError::new("one_line"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A `validator` check for texts of several lines: no control character.
+pub fn plain_text(text: &str) -> Result<(), validator::ValidationError> {
+    if has_control_characters(text) {
+        Err(validator::ValidationError::new("control_characters"))
+    } else {
+        Ok(())
+    }
+}
+
 /// Parses a number as people type it: `1.234,50`, `1234.5`, `612 €`, `45 m²`.
 pub fn parse_number(text: &str) -> Option<f64> {
     let cleaned: String = text
@@ -207,6 +260,14 @@ impl<'a> Reader<'a> {
     /// The errors so far.
     pub fn errors(&self) -> &FieldErrors {
         &self.errors
+    }
+
+    /// Checks every submitted value's characters (see [`character_errors`]); `multi_line`
+    /// names the fields that may have line breaks.
+    pub fn check_characters(&mut self, multi_line: &[&str]) {
+        for (field, key) in character_errors(self.fields.0, multi_line).0 {
+            self.errors.add(&field, &key);
+        }
     }
 
     /// The value when nothing was wrong, else every error. `build` gives `None` only when
@@ -529,6 +590,23 @@ mod tests {
         assert_eq!(errors.get("missing"), Some("validation.required"));
         assert_eq!(errors.get("optional"), None);
         assert_eq!(errors.get("kind"), Some("validation.choose_one"));
+    }
+
+    #[test]
+    fn control_characters_and_line_breaks_in_one_line_fields_are_named() {
+        let input = pairs(&[
+            ("email", "a\u{0}@example.org"),
+            ("street", "Hauptstraße 1\r\nBcc: x@y"),
+            ("note", "zwei\nZeilen\tmit Tab"),
+            ("name", "Ayşe"),
+        ]);
+        let errors = character_errors(&input, &["note"]);
+        assert_eq!(errors.get("email"), Some("validation.control_characters"));
+        assert_eq!(errors.get("street"), Some("validation.one_line"));
+        assert_eq!(errors.get("note"), None);
+        assert_eq!(errors.get("name"), None);
+        assert!(one_line("Müller\u{7}").is_err());
+        assert!(plain_text("Zeile\nZeile").is_ok());
     }
 
     #[test]

@@ -25,6 +25,13 @@ impl FieldErrors {
         }
     }
 
+    /// Adds the errors of `other` (where a field has none yet).
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, key) in other.0 {
+            self.add(&field, &key);
+        }
+    }
+
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -78,9 +78,13 @@ pub fn password_problem(password: &str, email: &str) -> Option<&'static str> {
 /// What a sign-up form holds.
 #[derive(Debug, Clone, Validate)]
 pub struct SignUp {
-    #[validate(length(min = 2, max = 200, code = "name_length"))]
+    #[validate(
+        custom(function = "crate::domain::input::one_line"),
+        length(min = 2, max = 200, code = "name_length")
+    )]
     pub name: String,
     #[validate(
+        custom(function = "crate::domain::input::one_line"),
         email(code = "email_invalid"),
         length(max = 254, code = "email_invalid")
     )]
@@ -135,39 +139,9 @@ pub async fn sign_up(app: &App, input: SignUp) -> Result<(), ServiceError> {
     let txn = app.db.begin().await?;
     match existing {
         Some(user) => {
-            let token = random_token()?;
-            tokens::insert(
-                &txn,
-                &NewToken {
-                    hash: hash_token(&token),
-                    purpose: tokens::PASSWORD_RESET,
-                    user_id: Some(user.id),
-                    ..Default::default()
-                },
-                now + Duration::hours(RESET_VALID_HOURS),
-                now,
-            )
-            .await?;
-            let locale = user.locale.parse().unwrap_or_default();
-            let url = link(app, &format!("/reset/{token}"));
-            let mail = letter(
-                locale,
-                "password_reset",
-                &[("name", &user.display_name)],
-                Some(&url),
-            );
-            enqueue(
-                &txn,
-                mail.to_email(
-                    format!("signup-existing-{}-{}", user.id, &token[..12]),
-                    &user.email,
-                    Some(&user.display_name),
-                ),
-                "password_reset",
-                locale,
-                now,
-            )
-            .await?;
+            if may_mail(app, &user.email, now).await? {
+                send_reset_link(app, &txn, &user, "signup-existing", now).await?;
+            }
         }
         None => {
             let user_id = users::insert(
@@ -282,6 +256,9 @@ pub async fn resend_confirmation(app: &App, email: &str) -> Result<(), ServiceEr
         return Ok(());
     };
     if user.email_confirmed_at.is_some() || user.disabled_at.is_some() {
+        return Ok(());
+    }
+    if !may_mail(app, &user.email, now).await? {
         return Ok(());
     }
     let txn = app.db.begin().await?;
@@ -456,16 +433,39 @@ pub async fn request_password_reset(app: &App, email: &str) -> Result<(), Servic
     if user.disabled_at.is_some() || user.anonymized_at.is_some() {
         return Ok(());
     }
-    let window = Duration::hours(1);
-    if sessions::count_event(&app.db, &format!("reset:{}", user.id), window, now).await? > 5 {
+    if !may_mail(app, &user.email, now).await? {
         return Ok(());
     }
+    let txn = app.db.begin().await?;
+    send_reset_link(app, &txn, &user, "password-reset", now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// How many e-mails one address gets in an hour from the forms anybody can send (sign-up,
+/// password reset, confirmation again): enough for a person, too few to flood a mailbox.
+pub const MAILS_PER_ADDRESS_PER_HOUR: i32 = 3;
+
+/// Whether another e-mail may go to `address` now (and counts it).
+async fn may_mail(app: &App, address: &str, now: DateTime<Utc>) -> Result<bool, ServiceError> {
+    let key = format!("mail:{}", address.trim().to_lowercase());
+    let sent = sessions::count_event(&app.db, &key, Duration::hours(1), now).await?;
+    Ok(sent <= MAILS_PER_ADDRESS_PER_HOUR)
+}
+
+/// A new password-reset link by e-mail; earlier links of the user stop working.
+async fn send_reset_link<C: ConnectionTrait>(
+    app: &App,
+    db: &C,
+    user: &entities::user::Model,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
     let token = random_token()?;
     let locale: Locale = user.locale.parse().unwrap_or_default();
-    let txn = app.db.begin().await?;
-    tokens::retire(&txn, user.id, tokens::PASSWORD_RESET, now).await?;
+    tokens::retire(db, user.id, tokens::PASSWORD_RESET, now).await?;
     let token_id = tokens::insert(
-        &txn,
+        db,
         &NewToken {
             hash: hash_token(&token),
             purpose: tokens::PASSWORD_RESET,
@@ -484,9 +484,9 @@ pub async fn request_password_reset(app: &App, email: &str) -> Result<(), Servic
         Some(&url),
     );
     enqueue(
-        &txn,
+        db,
         mail.to_email(
-            format!("password-reset-{}-{token_id}", user.id),
+            format!("{kind}-{}-{token_id}", user.id),
             &user.email,
             Some(&user.display_name),
         ),
@@ -495,7 +495,6 @@ pub async fn request_password_reset(app: &App, email: &str) -> Result<(), Servic
         now,
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -541,6 +540,8 @@ pub async fn reset_password(
     }
     users::set_password(&txn, user.id, &hash, now).await?;
     sessions::delete_for_user(&txn, user.id, None).await?;
+    // Whoever reset the password may not be whoever made the tokens.
+    crate::store::api_tokens::revoke_all(&txn, user.id, now).await?;
     audit::record(
         &txn,
         &Actor::System,

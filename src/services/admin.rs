@@ -93,7 +93,8 @@ pub async fn create_user(
     new: &NewStaff,
 ) -> Result<Result<Created, FieldErrors>, ServiceError> {
     admin_only(actor)?;
-    let mut errors = FieldErrors::default();
+    let mut errors =
+        crate::domain::input::line_errors([("email", &*new.email), ("name", &*new.name)], &[]);
     let email = new.email.trim().to_lowercase();
     if !email.validate_email() {
         errors.add("email", "validation.email_invalid");
@@ -349,7 +350,19 @@ impl MunicipalityInput {
 fn validate_municipality(
     input: &MunicipalityInput,
 ) -> Result<(NewMunicipality, Option<String>, Option<String>), FieldErrors> {
-    let mut errors = FieldErrors::default();
+    let mut errors = crate::domain::input::line_errors(
+        [
+            ("ags", &*input.ags),
+            ("name", &*input.name),
+            ("district", &*input.district),
+            ("state", &*input.state),
+            ("lat", &*input.lat),
+            ("lon", &*input.lon),
+            ("contact_email", &*input.contact_email),
+            ("contact_phone", &*input.contact_phone),
+        ],
+        &[],
+    );
     let ags = input.ags.trim();
     if ags.len() != 8 || !ags.chars().all(|c| c.is_ascii_digit()) {
         errors.add("ags", "validation.ags_format");

@@ -27,7 +27,7 @@ pub struct NewApiToken {
 
 /// Checks a token's name and validity; the field errors, if any.
 pub fn check(name: &str, days: Option<u32>) -> FieldErrors {
-    let mut errors = FieldErrors::default();
+    let mut errors = crate::domain::input::line_errors([("name", name)], &[]);
     let length = name.trim().chars().count();
     if length == 0 {
         errors.add("name", "validation.required");

@@ -47,6 +47,7 @@ pub async fn validate(
     except: Option<i64>,
 ) -> Result<Result<ValidHousehold, FieldErrors>, ServiceError> {
     let mut r = Reader::new(f.0);
+    r.check_characters(&["urgency_reason", "landlord_text", "notes"]);
     let today = app.clock.today();
     let reference = f.get("reference").to_owned();
     if reference.is_empty() {
@@ -487,6 +488,10 @@ pub async fn set_status(
     let current = get(app, user, id).await?;
     if status == HouseholdStatus::Placed {
         return Err(ServiceError::Conflict(Conflict::HouseholdPlacedByMoveIn));
+    }
+    let characters = crate::domain::input::line_errors([("reason", reason)], &["reason"]);
+    if !characters.is_empty() {
+        return Ok(Err(characters));
     }
     if status == HouseholdStatus::Closed && reason.trim().is_empty() {
         return Ok(Err(FieldErrors::single(

@@ -11,8 +11,37 @@ use crate::app::App;
 
 /// Longest side of a thumbnail, in pixels.
 pub const THUMB_SIZE: u32 = 480;
-/// Largest width or height accepted.
-const MAX_DIMENSION: u32 = 12_000;
+/// Largest width or height accepted (a 40-megapixel camera is 7,728 × 5,152).
+const MAX_DIMENSION: u32 = 8_000;
+/// Most pixels accepted: 40 megapixels, far beyond what a flat's photo needs; decoding one
+/// takes at most 160 MB.
+const MAX_PIXELS: u64 = 40_000_000;
+/// Photos decoded at the same time (each on the blocking pool, not on a request worker).
+const DECODING_AT_ONCE: usize = 2;
+
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DECODING_AT_ONCE);
+
+/// Checks an uploaded file and stores it with a thumbnail, decoding on the blocking pool,
+/// at most `DECODING_AT_ONCE` at a time. Errors are interface text keys.
+pub async fn store_file(app: &App, path: &Path) -> Result<StoredPhoto, &'static str> {
+    let Ok(_permit) = DECODING.acquire().await else {
+        return Err("validation.photo_store");
+    };
+    let max = app.settings.uploads.max_photo_mb * 1024 * 1024;
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > max => return Err("validation.photo_size"),
+        Ok(_) => {}
+        Err(_) => return Err("validation.photo_store"),
+    }
+    let app = app.clone();
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let bytes = std::fs::read(&path).map_err(|_| "validation.photo_store")?;
+        store(&app, &bytes)
+    })
+    .await
+    .unwrap_or(Err("validation.photo_store"))
+}
 
 /// A photo's checked facts after it was written to disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,11 +100,18 @@ pub fn store(app: &App, bytes: &[u8]) -> Result<StoredPhoto, &'static str> {
         return Err("validation.photo_size");
     }
     let (format, content_type, extension) = sniff(bytes).ok_or("validation.photo_type")?;
+    // The size is read from the header first: a small file must not unpack into gigabytes.
+    let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|_| "validation.photo_broken")?;
+    if w > MAX_DIMENSION || h > MAX_DIMENSION || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err("validation.photo_pixels");
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_DIMENSION);
     limits.max_image_height = Some(MAX_DIMENSION);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_PIXELS * 4 + 16 * 1024 * 1024);
     reader.limits(limits);
     let image = reader.decode().map_err(|_| "validation.photo_broken")?;
     let (width, height) = (image.width(), image.height());

@@ -305,6 +305,26 @@ async fn record_answer(
         f if f == other_accepted => ProposalState::Accepted,
         _ => return Err(ServiceError::Conflict(Conflict::AnsweredAlready)),
     };
+    let characters = match &answer {
+        LandlordAnswer::Accept => FieldErrors::default(),
+        LandlordAnswer::Decline { reason, .. } => {
+            crate::domain::input::line_errors([("reason", reason.as_str())], &["reason"])
+        }
+        LandlordAnswer::ProposeViewing { slots, place } => {
+            let names: Vec<String> = (1..=slots.len()).map(|i| format!("slot{i}")).collect();
+            crate::domain::input::line_errors(
+                names
+                    .iter()
+                    .map(String::as_str)
+                    .zip(slots.iter().map(String::as_str))
+                    .chain([("place", place.as_str())]),
+                &[],
+            )
+        }
+    };
+    if !characters.is_empty() {
+        return Ok(Err(characters));
+    }
     let mut slots = Vec::new();
     let (to, reason_code, reason, place) = match &answer {
         LandlordAnswer::Accept => (accept_to, None, None, None),

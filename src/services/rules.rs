@@ -174,6 +174,7 @@ fn days(r: &mut Reader<'_>, name: &str) -> u32 {
 /// Checks a rule-set form.
 pub fn validate(f: Fields<'_>) -> Result<RuleSet, FieldErrors> {
     let mut r = Reader::new(f.0);
+    r.check_characters(&[]);
     let mut caps = Vec::new();
     let mut areas = Vec::new();
     for persons in 1..=SIZES {
@@ -399,6 +400,7 @@ pub fn programme_fields(p: &incentive_programme::Model) -> Vec<(String, String)>
 
 fn validate_programme(f: Fields<'_>) -> Result<(NewProgramme, bool), FieldErrors> {
     let mut r = Reader::new(f.0);
+    r.check_characters(&["conditions_de", "conditions_en"]);
     let kind = f.get("kind").parse::<IncentiveKind>();
     if kind.is_err() {
         r.error("kind", "validation.choose_one");

@@ -88,11 +88,20 @@ pub async fn units_of(
 /// A landlord to enter a flat for.
 #[derive(Debug, Clone, Validate)]
 pub struct LandlordContact {
-    #[validate(length(min = 2, max = 200, code = "name_length"))]
+    #[validate(
+        custom(function = "crate::domain::input::one_line"),
+        length(min = 2, max = 200, code = "name_length")
+    )]
     pub name: String,
-    #[validate(email(code = "email_invalid"))]
+    #[validate(
+        custom(function = "crate::domain::input::one_line"),
+        email(code = "email_invalid")
+    )]
     pub email: String,
-    #[validate(length(max = 50, code = "too_long"))]
+    #[validate(
+        custom(function = "crate::domain::input::one_line"),
+        length(max = 50, code = "too_long")
+    )]
     pub phone: String,
     pub locale: Locale,
 }

@@ -31,7 +31,10 @@ use crate::store::{drafts, incentives, landlords, units};
 #[derive(Debug, Clone)]
 pub struct Upload {
     pub filename: String,
-    pub bytes: Vec<u8>,
+    /// Where the upload was streamed to (the caller removes it afterwards).
+    pub path: std::path::PathBuf,
+    /// More was sent than a photo may have; only the start is on disk.
+    pub too_large: bool,
 }
 
 /// What the form is for.
@@ -179,6 +182,7 @@ pub async fn validate_unit(
 ) -> Result<Result<ValidUnit, FieldErrors>, ServiceError> {
     // Ranges are checked below with their own sentences (area, rooms, rent, …).
     let mut r = Reader::new(fields.0);
+    r.check_characters(&["pref_notes", "description"]);
     let any = f64::MIN..=f64::MAX;
     let any_whole = i64::MIN..=i64::MAX;
     let area_m2 = r.number("area_m2", any.clone(), true);
@@ -416,11 +420,11 @@ async fn may_edit(
         Role::Landlord => landlords::find_by_user(&app.db, user.id)
             .await?
             .is_some_and(|l| l.id == landlord_id),
-        Role::Coordinator | Role::Volunteer => match municipality_id {
-            Some(m) => user.municipalities.contains(&m),
-            // A draft without a place yet: only who started it.
-            None => created_by == Some(user.id),
-        },
+        // Staff: what they started themselves, or what is in their area by its stored place.
+        Role::Coordinator | Role::Volunteer => {
+            created_by == Some(user.id)
+                || municipality_id.is_some_and(|m| user.municipalities.contains(&m))
+        }
     })
 }
 
@@ -701,7 +705,12 @@ async fn take_photos(
             errors.add("photos", "validation.photo_count");
             break;
         }
-        match photos::store(app, &upload.bytes) {
+        let stored = if upload.too_large {
+            Err("validation.photo_size")
+        } else {
+            photos::store_file(app, &upload.path).await
+        };
+        match stored {
             Ok(stored) => {
                 crate::store::photos::insert(
                     &app.db,
@@ -745,22 +754,16 @@ pub async fn save(
         .filter(|(k, _)| k != "remove_photo")
         .cloned()
         .collect();
-    let place = municipality_for(
-        app,
-        Fields(&kept).get("postal_code"),
-        Fields(&kept).get("town"),
-    )
-    .await?
-    .ok()
-    .map(|(m, _)| m.id);
 
     // Resolve the target, checking who may act on it; a new unit becomes a draft at once.
     let (target, landlord_id, stored_unit, owner) = match target {
         Target::New { landlord_id } => {
+            // Staff enter flats only for a landlord they entered (the place posted does not
+            // count: it is what the requester chose).
             let creator = landlords::find(&app.db, landlord_id)
                 .await?
                 .and_then(|l| l.created_by_user_id);
-            if !may_edit(app, user, landlord_id, place, creator).await? {
+            if !may_edit(app, user, landlord_id, None, creator).await? {
                 return Err(ServiceError::Forbidden);
             }
             let id = drafts::insert(&app.db, landlord_id, Some(user.id), &kept, now).await?;
@@ -778,15 +781,9 @@ pub async fn save(
             .await?
             .ok()
             .map(|(m, _)| m.id);
-            if !may_edit(
-                app,
-                user,
-                draft.landlord_id,
-                previous.or(place),
-                draft.created_by,
-            )
-            .await?
-            {
+            // A draft belongs to its author; other staff may open it only where its stored
+            // place is in their area (never by the place they post).
+            if !may_edit(app, user, draft.landlord_id, previous, draft.created_by).await? {
                 return Err(ServiceError::Forbidden);
             }
             drafts::update(&app.db, id, &kept, now).await?;

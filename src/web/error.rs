@@ -24,6 +24,14 @@ pub enum PageError {
     /// The request contradicts what is stored: a catalog key, shown in each language.
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// The request contradicts what is stored, said in German and English, with the page
+    /// to go back to (where nothing was changed).
+    #[error("refused: {de}")]
+    RefusedAt {
+        de: String,
+        en: String,
+        back: Option<String>,
+    },
     /// The request itself is malformed.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -86,6 +94,8 @@ struct ErrorPage<'a> {
     de: ErrorText<'a>,
     en: ErrorText<'a>,
     error_id: Option<String>,
+    /// The page to go back to, where nothing changed.
+    back: Option<String>,
 }
 
 struct ErrorText<'a> {
@@ -99,7 +109,9 @@ impl PageError {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Forbidden => StatusCode::FORBIDDEN,
-            PageError::Conflict(_) | PageError::Refused(_) => StatusCode::CONFLICT,
+            PageError::Conflict(_) | PageError::Refused(_) | PageError::RefusedAt { .. } => {
+                StatusCode::CONFLICT
+            }
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::FormExpired => StatusCode::FORBIDDEN,
             PageError::TooMany => StatusCode::TOO_MANY_REQUESTS,
@@ -121,6 +133,10 @@ impl PageError {
             ),
             PageError::Conflict(message) => ("error.conflict_title", message.clone()),
             PageError::Refused(key) => ("error.conflict_title", t.get(key).to_owned()),
+            PageError::RefusedAt { de, en, .. } => (
+                "error.conflict_title",
+                if locale == Locale::En { en } else { de }.clone(),
+            ),
             PageError::BadRequest(message) => ("error.bad_request_title", message.clone()),
             PageError::FormExpired => (
                 "error.form_expired_title",
@@ -180,6 +196,10 @@ fn render_error(status: StatusCode, err: &PageError, error_id: Option<String>) -
         de: err.text_for(Locale::De, error_id.as_deref()),
         en: err.text_for(Locale::En, error_id.as_deref()),
         error_id,
+        back: match err {
+            PageError::RefusedAt { back, .. } => back.clone(),
+            _ => None,
+        },
     };
     match page.render() {
         Ok(html) => {

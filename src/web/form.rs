@@ -5,6 +5,8 @@
 //! it matches, the fields (and files) are kept in a new session and the person is asked
 //! to log in again, after which the post is completed (see `pages::auth`).
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header;
@@ -19,13 +21,54 @@ use crate::domain::input::Fields;
 /// The name of the hidden CSRF field in every form.
 pub const CSRF_FIELD: &str = "csrf";
 
-/// An uploaded file.
+/// An uploaded file, streamed to a temporary file as it arrives (never held whole in
+/// memory); the file is removed when the last copy of this value is dropped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadedFile {
     pub field: String,
     pub filename: String,
     pub content_type: String,
-    pub bytes: Vec<u8>,
+    pub file: Arc<TempFile>,
+    /// Bytes sent (also when more than were kept).
+    pub size: u64,
+    /// More than the field's limit was sent: only the start was kept, the upload is refused.
+    pub too_large: bool,
+}
+
+impl UploadedFile {
+    /// The file's content (only for files within their limit).
+    pub fn bytes(&self) -> std::io::Result<Vec<u8>> {
+        std::fs::read(&self.file.path)
+    }
+}
+
+/// A temporary file that is removed when dropped.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TempFile {
+    pub path: std::path::PathBuf,
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Largest text of one form field (a description has at most 5,000 characters).
+pub const FIELD_MAX_BYTES: usize = 64 * 1024;
+/// Largest body of a form without files.
+pub const FORM_MAX_BYTES: usize = 256 * 1024;
+/// Largest CSV file to import.
+pub const IMPORT_MAX_BYTES: u64 = 20 * 1024 * 1024;
+
+/// The most one uploaded file of `field` may have: a photo its limit, an import file its
+/// own; other fields take no files.
+fn file_limit(app: &App, field: &str) -> u64 {
+    match field {
+        "photos" => app.settings.uploads.max_photo_mb * 1024 * 1024,
+        "file" => IMPORT_MAX_BYTES,
+        _ => 0,
+    }
 }
 
 /// A submitted form.
@@ -102,47 +145,10 @@ async fn read_form(request: Request, state: &App) -> Result<FormData, FormReject
         .unwrap_or("")
         .to_owned();
     if content_type.starts_with("multipart/form-data") {
-        let mut multipart = Multipart::from_request(request, state)
+        let multipart = Multipart::from_request(request, state)
             .await
             .map_err(|e| FormRejection::Malformed(e.body_text()))?;
-        let mut form = FormData::default();
-        while let Some(field) = multipart
-            .next_field()
-            .await
-            .map_err(|e| FormRejection::Malformed(e.body_text()))?
-        {
-            let name = field.name().unwrap_or("").to_owned();
-            match field.file_name().map(str::to_owned) {
-                Some(filename) => {
-                    let content_type = field
-                        .content_type()
-                        .unwrap_or("application/octet-stream")
-                        .to_owned();
-                    let bytes = field
-                        .bytes()
-                        .await
-                        .map_err(|e| FormRejection::Malformed(e.body_text()))?;
-                    // Browsers send an empty part for a file input left empty.
-                    if !bytes.is_empty() || !filename.is_empty() {
-                        form.files.push(UploadedFile {
-                            field: name,
-                            filename,
-                            content_type,
-                            bytes: bytes.to_vec(),
-                        });
-                    }
-                }
-                None => {
-                    let value = field
-                        .text()
-                        .await
-                        .map_err(|e| FormRejection::Malformed(e.body_text()))?;
-                    form.fields.push((name, value));
-                }
-            }
-        }
-        form.files.retain(|f| !f.bytes.is_empty());
-        Ok(form)
+        read_multipart(multipart, state).await
     } else {
         let bytes = Bytes::from_request(request, state)
             .await
@@ -156,21 +162,110 @@ async fn read_form(request: Request, state: &App) -> Result<FormData, FormReject
     }
 }
 
-/// Keeps the files of a form posted after expiry under `<data.dir>/stash/<random>/`.
+/// Reads a multipart form: text fields up to `FIELD_MAX_BYTES` each, files streamed to
+/// temporary files under `<data.dir>/uploads/` up to their field's limit (the rest is read
+/// and dropped, and the file marked too large).
+async fn read_multipart(mut multipart: Multipart, app: &App) -> Result<FormData, FormRejection> {
+    use tokio::io::AsyncWriteExt;
+    let malformed =
+        |e: axum::extract::multipart::MultipartError| FormRejection::Malformed(e.body_text());
+    let io = |e: std::io::Error| FormRejection::Page(PageError::Internal(e.into()));
+    let mut form = FormData::default();
+    while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or("").to_owned();
+        let Some(filename) = field.file_name().map(str::to_owned) else {
+            let mut text = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+                if text.len() + chunk.len() > FIELD_MAX_BYTES {
+                    return Err(FormRejection::Malformed(format!(
+                        "the field {name} is too long"
+                    )));
+                }
+                text.extend_from_slice(&chunk);
+            }
+            let value = String::from_utf8(text)
+                .map_err(|_| FormRejection::Malformed(format!("the field {name} is not UTF-8")))?;
+            form.fields.push((name, value));
+            continue;
+        };
+        let content_type = field
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        let limit = file_limit(app, &name);
+        let dir = app.settings.data.dir.join("uploads");
+        tokio::fs::create_dir_all(&dir).await.map_err(io)?;
+        let temp =
+            TempFile {
+                path: dir.join(crate::util::random_hex(16).map_err(|e| {
+                    FormRejection::Page(PageError::Internal(anyhow::anyhow!("{e}")))
+                })?),
+            };
+        let mut out = tokio::fs::File::create(&temp.path).await.map_err(io)?;
+        let mut size = 0u64;
+        while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+            let before = size;
+            size += chunk.len() as u64;
+            if before < limit {
+                let room = (limit - before).min(chunk.len() as u64) as usize;
+                out.write_all(&chunk[..room]).await.map_err(io)?;
+            }
+        }
+        out.flush().await.map_err(io)?;
+        // Browsers send an empty part for a file input left empty.
+        if size > 0 {
+            form.files.push(UploadedFile {
+                field: name,
+                filename,
+                content_type,
+                file: Arc::new(temp),
+                size,
+                too_large: size > limit,
+            });
+        }
+    }
+    Ok(form)
+}
+
+/// How many forms posted after their session expired are kept per account and day.
+pub const KEPT_FORMS_PER_DAY: i32 = 3;
+/// Largest text of a kept form (all fields together).
+pub const KEPT_TEXT_MAX_BYTES: usize = 64 * 1024;
+/// Largest files of a kept form (all together); only photos are kept.
+pub const KEPT_FILES_MAX_BYTES: u64 = 20 * 1024 * 1024;
+
+/// Keeps the photos of a form posted after expiry under `<data.dir>/stash/<random>/`: only
+/// files that are photos by their content, within their limit, up to
+/// `KEPT_FILES_MAX_BYTES` together. Others are not kept (the person adds them again).
 fn stash_files(app: &App, files: &[UploadedFile]) -> Result<Vec<StashedFile>, PageError> {
-    if files.is_empty() {
+    let internal = |e: std::io::Error| PageError::Internal(e.into());
+    let mut total = 0u64;
+    let keep: Vec<&UploadedFile> = files
+        .iter()
+        .filter(|f| !f.too_large && f.field == "photos")
+        .filter(|f| {
+            let mut head = [0u8; 16];
+            let read = std::fs::File::open(&f.file.path)
+                .and_then(|mut file| std::io::Read::read(&mut file, &mut head));
+            read.is_ok_and(|n| crate::services::photos::sniff(&head[..n]).is_some())
+        })
+        .filter(|f| {
+            total += f.size;
+            total <= KEPT_FILES_MAX_BYTES
+        })
+        .collect();
+    if keep.is_empty() {
         return Ok(Vec::new());
     }
     let folder = app.settings.data.dir.join("stash").join(
         crate::util::random_hex(12).map_err(|e| PageError::Internal(anyhow::anyhow!("{e}")))?,
     );
-    std::fs::create_dir_all(&folder).map_err(|e| PageError::Internal(e.into()))?;
-    files
-        .iter()
+    std::fs::create_dir_all(&folder).map_err(internal)?;
+    keep.iter()
         .enumerate()
         .map(|(i, f)| {
             let path = folder.join(format!("{i}"));
-            std::fs::write(&path, &f.bytes).map_err(|e| PageError::Internal(e.into()))?;
+            std::fs::copy(&f.file.path, &path).map_err(internal)?;
             Ok(StashedFile {
                 field: f.field.clone(),
                 filename: f.filename.clone(),
@@ -179,6 +274,40 @@ fn stash_files(app: &App, files: &[UploadedFile]) -> Result<Vec<StashedFile>, Pa
             })
         })
         .collect()
+}
+
+/// Keeps a form posted after its session expired, within the limits: a few per account and
+/// day, small text, only photos. False when it is not kept.
+async fn keep_form(
+    app: &App,
+    session: &Session,
+    user_id: i64,
+    path: String,
+    form: FormData,
+) -> Result<bool, FormRejection> {
+    let text: usize = form.fields.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if text > KEPT_TEXT_MAX_BYTES {
+        return Ok(false);
+    }
+    let kept = crate::store::sessions::count_event(
+        &app.db,
+        &format!("kept-form:{user_id}"),
+        chrono::Duration::days(1),
+        app.clock.now(),
+    )
+    .await
+    .map_err(|e| FormRejection::Page(e.into()))?;
+    if kept > KEPT_FORMS_PER_DAY {
+        return Ok(false);
+    }
+    let files = stash_files(app, &form.files)?;
+    session.set_pending(PendingPost {
+        user_id,
+        path,
+        fields: form.fields,
+        files,
+    });
+    Ok(true)
 }
 
 impl FromRequest<App> for CsrfForm {
@@ -194,6 +323,11 @@ impl FromRequest<App> for CsrfForm {
                     "session middleware missing"
                 )))
             })?;
+        // A browser without a session (or an expired one) cannot carry a valid form token:
+        // refused before its body is read.
+        if !session.may_carry_form() {
+            return Err(FormRejection::Csrf);
+        }
         let path = request.uri().path().to_owned();
         let mut form = read_form(request, state).await?;
         let token = form.get(CSRF_FIELD).to_owned();
@@ -206,14 +340,9 @@ impl FromRequest<App> for CsrfForm {
             .filter(|_| !token.is_empty())
         {
             form.fields.retain(|(k, _)| k != CSRF_FIELD);
-            let files = stash_files(state, &form.files)?;
-            session.set_pending(PendingPost {
-                user_id,
-                path,
-                fields: form.fields,
-                files,
-            });
-            return Err(FormRejection::Kept);
+            if keep_form(state, &session, user_id, path, form).await? {
+                return Err(FormRejection::Kept);
+            }
         }
         Err(FormRejection::Csrf)
     }

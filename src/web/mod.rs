@@ -34,6 +34,30 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Builds the whole router with its middleware.
 pub fn router(app: App) -> Router {
     let timeout = Duration::from_secs(app.settings.server.request_timeout_secs);
+    // Forms with files: photos of a flat, import files. They are read as a stream to disk,
+    // a few at a time; every other form is small.
+    let uploads = Router::new()
+        .route("/units/new", get(units::new_unit).post(units::create_unit))
+        .route(
+            "/landlords/{id}/units/new",
+            get(units::new_unit_for).post(units::create_unit_for),
+        )
+        .route(
+            "/units/drafts/{id}",
+            get(units::show_draft).post(units::save_draft),
+        )
+        .route(
+            "/units/{id}/edit",
+            get(units::edit_unit).post(units::update_unit),
+        )
+        .route(
+            "/m/{mid}/import",
+            get(import::show_import).post(import::upload),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit(&app)))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+            UPLOADS_AT_ONCE,
+        ));
     let with_session = Router::new()
         .route("/", get(pages::home::show_home))
         .route("/privacy", get(pages::home::show_privacy))
@@ -49,20 +73,7 @@ pub fn router(app: App) -> Router {
             "/proposals/{id}/answer",
             post(pages::dashboard::answer_proposal),
         )
-        .route("/units/new", get(units::new_unit).post(units::create_unit))
-        .route(
-            "/landlords/{id}/units/new",
-            get(units::new_unit_for).post(units::create_unit_for),
-        )
-        .route(
-            "/units/drafts/{id}",
-            get(units::show_draft).post(units::save_draft),
-        )
         .route("/units/{id}", get(units::show_unit))
-        .route(
-            "/units/{id}/edit",
-            get(units::edit_unit).post(units::update_unit),
-        )
         .route("/units/{id}/withdraw", post(units::withdraw_unit))
         .route("/photos/{key}", get(units::serve_photo))
         .route("/geo/postal/{code}", get(units::postal_lookup))
@@ -138,10 +149,6 @@ pub fn router(app: App) -> Router {
             "/admin/municipalities/{id}/edit",
             get(admin::edit_municipality).post(admin::update_municipality),
         )
-        .route(
-            "/m/{mid}/import",
-            get(import::show_import).post(import::upload),
-        )
         .route("/m/{mid}/import/template/{file}", get(import::template))
         .route("/imports/{id}", get(import::show_report))
         .route("/flags/{id}/resolve", post(import::resolve_flag))
@@ -177,12 +184,12 @@ pub fn router(app: App) -> Router {
         .route("/viewings", get(pipeline::my_viewings))
         .route("/viewings/{id}", post(pipeline::record_viewing))
         .merge(secret_link_routes(&app))
+        .layer(axum::extract::DefaultBodyLimit::max(form::FORM_MAX_BYTES))
+        .merge(uploads)
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::middleware,
-        ))
-        // Unit forms carry photos: room for all of them plus the fields.
-        .layer(axum::extract::DefaultBodyLimit::max(upload_limit(&app)));
+        ));
     let routes = Router::new()
         .merge(with_session)
         .merge(api::routes())
@@ -273,7 +280,11 @@ fn secret_link_routes(app: &App) -> Router<App> {
         ))
 }
 
-/// The largest request body accepted: every photo of a unit at its largest, plus fields.
+/// Requests with files served at the same time (more wait their turn).
+pub const UPLOADS_AT_ONCE: usize = 4;
+
+/// The largest body of a form with files: every photo of a unit at its largest, plus fields
+/// (an import file is smaller).
 fn upload_limit(app: &App) -> usize {
     let uploads = &app.settings.uploads;
     (uploads.max_photo_mb as usize * uploads.max_photos + 2) * 1024 * 1024

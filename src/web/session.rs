@@ -139,6 +139,13 @@ impl Session {
             .is_some_and(|mine| constant_time_eq(mine, token))
     }
 
+    /// Whether a form sent in this session can carry a valid form token: the session has
+    /// one, or an expired session of a user had one.
+    pub fn may_carry_form(&self) -> bool {
+        let s = self.lock();
+        s.csrf.is_some() || matches!(s.expired, Some((Some(_), _)))
+    }
+
     /// The user of an expired session whose form token is `token`, if the request carried one.
     pub fn expired_user_with_csrf(&self, token: &str) -> Option<i64> {
         let s = self.lock();

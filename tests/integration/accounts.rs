@@ -205,7 +205,7 @@ db_test!(
         // Unknown addresses get the same answer.
         let unknown = post_form(app, "/forgot", "/forgot", &[("email", "nobody@example.org")]).await;
         assert_eq!(unknown.status(), 200);
-        app.dispatch_mails().await;
+        app.wait_for_mail("renate@example.org", "/reset/").await;
         assert!(app.mails().iter().all(|m| m.to != "nobody@example.org"));
         let link = app.link_in_mail("renate@example.org", "/reset/");
         let r = post_form(app, &link, &link, &[("password", "kurz"), ("password_repeat", "kurz")]).await;
@@ -225,7 +225,7 @@ db_test!(
     async fn reset_links_expire_after_an_hour(app) {
         landlord_logged_in(app, "renate@example.org").await;
         post_form(app, "/forgot", "/forgot", &[("email", "renate@example.org")]).await;
-        app.dispatch_mails().await;
+        app.wait_for_mail("renate@example.org", "/reset/").await;
         let link = app.link_in_mail("renate@example.org", "/reset/");
         app.clock.advance(Duration::minutes(61));
         assert!(app.get(&link).await.text().await.expect("text").contains("abgelaufen"));

@@ -252,6 +252,23 @@ impl TestApp {
             .collect()
     }
 
+    /// Sends what the outbox holds until an e-mail to `to` has gone out (work done after an
+    /// answer, such as a password reset, writes its e-mail a moment later).
+    pub async fn wait_for_mail(&self, to: &str, containing: &str) {
+        for _ in 0..100 {
+            self.dispatch_mails().await;
+            if self
+                .mails()
+                .iter()
+                .any(|m| m.to == to && m.text.contains(containing))
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no e-mail to {to} with {containing:?} within 5 s");
+    }
+
     /// The first link in the last e-mail to `to` whose path starts with `prefix`, as a path.
     pub fn link_in_mail(&self, to: &str, prefix: &str) -> String {
         let mail = self

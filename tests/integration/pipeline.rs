@@ -201,6 +201,7 @@ db_test!(
         // no audit entry.
         assert_eq!(state_of(app, second.id).await, "suggested");
         assert_eq!(events(app, second.id).await, 1);
+        assert!(text.contains(">Kennt die Nachbarn</textarea>"), "the reason typed is kept");
         assert_eq!(proposal::Entity::find().count(app.db()).await.expect("count"), proposals_before);
         assert_eq!(audit_entries(app).await, audit_before);
     }
@@ -362,7 +363,16 @@ db_test!(
         assert_eq!(r.status(), 422);
         let stored = unit_incentive::Entity::find_by_id(request.id).one(app.db()).await.expect("q").expect("request");
         assert_eq!((stored.status.as_str(), stored.paid_amount_cents), ("granted", None));
-        let r = es.post_form(&page, &format!("/workspace/incentives/{}/paid", request.id), &[("paid_amount", "1.000,00"), ("paid_on", "2026-11-21"), ("back", &page)]).await;
+        // Paid in two parts: 400 € first (the rest stays open), then the other 600 €.
+        let r = es.post_form(&page, &format!("/workspace/incentives/{}/paid", request.id), &[("paid_amount", "400"), ("paid_on", "2026-11-21"), ("back", &page)]).await;
+        assert_eq!(r.status(), 303);
+        let stored = unit_incentive::Entity::find_by_id(request.id).one(app.db()).await.expect("q").expect("request");
+        assert_eq!((stored.status.as_str(), stored.paid_amount_cents), ("granted", Some(40_000)));
+        let html = es.get(&page).await.text().await.expect("page");
+        assert!(html.contains("noch offen: 600\u{a0}€") && html.contains(&format!("action=\"/workspace/incentives/{}/paid\"", request.id)), "the rest can still be paid");
+        let r = es.post_form(&page, &format!("/workspace/incentives/{}/paid", request.id), &[("paid_amount", "600,01"), ("paid_on", "2026-11-21"), ("back", &page)]).await;
+        assert_eq!(r.status(), 422, "together more than the grant");
+        let r = es.post_form(&page, &format!("/workspace/incentives/{}/paid", request.id), &[("paid_amount", "600"), ("paid_on", "2026-11-21"), ("back", &page)]).await;
         assert_eq!(r.status(), 303);
         let stored = unit_incentive::Entity::find_by_id(request.id).one(app.db()).await.expect("q").expect("request");
         assert_eq!((stored.status.as_str(), stored.paid_amount_cents), ("paid", Some(100_000)));
@@ -553,5 +563,61 @@ db_test!(
             .expect("run bleibe");
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         assert!(String::from_utf8_lossy(&output.stdout).contains("Every record keeps the rules"));
+    }
+);
+
+db_test!(
+    async fn picking_an_alternative_without_a_reason_keeps_the_page_and_says_so_at_the_field(app) {
+        let d = demo(app).await;
+        let (run_id, suggested) = match_run(app, d).await;
+        let candidate = entities::match_candidate::Entity::find()
+            .filter(entities::match_candidate::Column::MatchRunId.eq(run_id))
+            .filter(entities::match_candidate::Column::UnitId.eq(suggested[0].unit_id))
+            .filter(entities::match_candidate::Column::HouseholdId.ne(suggested[0].household_id))
+            .one(app.db()).await.expect("q").expect("an alternative");
+        let es = staff(app, ES_COORDINATOR).await;
+        let long = "x".repeat(1200);
+        let r = es.post_form(&format!("/runs/{run_id}"), &format!("/runs/{run_id}/pick"), &[("candidate", &candidate.id.to_string()), ("reason", &long)]).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.expect("page");
+        assert!(html.contains(&format!("id=\"pick-{}-error\"", candidate.id)) && html.contains("Dieser Text ist zu lang"), "at the field");
+        assert!(html.contains(&format!(">{long}</textarea>")), "the reason is kept");
+        assert!(html.contains("<details class=\"alternatives\" open>"), "the alternatives stay open");
+        assert_eq!(state_of(app, suggested[0].id).await, "suggested");
+    }
+);
+
+db_test!(
+    async fn a_step_taken_twice_in_two_windows_says_it_is_done_with_a_way_back(app) {
+        let (p, user) = accepted(app).await;
+        take(app, &user, p.id, Action::ScheduleViewing, &[("starts_at", "2026-11-22T17:00"), ("place", "Haustür")]).await;
+        app.clock.advance(Duration::days(2));
+        let es = staff(app, ES_COORDINATOR).await;
+        let old_tab = es.get(&format!("/workspace/proposals/{}", p.id)).await.text().await.expect("page");
+        assert!(old_tab.contains("/viewing_held"));
+        assert_eq!(step(&es, p.id, "viewing_held", &[("note", "erste")]).await.status(), 303);
+        let r = step(&es, p.id, "viewing_held", &[("note", "zweite")]).await;
+        assert_eq!(r.status(), 409);
+        let html = r.text().await.expect("page");
+        assert!(html.contains("Dieser Schritt ist schon eingetragen") && html.contains("This step is recorded already"), "{html}");
+        assert!(html.contains(&format!("href=\"/workspace/proposals/{}\"", p.id)), "a way back to the proposal");
+    }
+);
+
+db_test!(
+    async fn a_tenancy_that_ended_early_frees_the_household_and_the_flat(app) {
+        let (p, user) = accepted(app).await;
+        let size = members(app, p.household_id).await.to_string();
+        moved_in(app, &p, &user, &size).await;
+        take(app, &user, p.id, Action::EndedEarly, &[("ended_on", "2026-12-02"), ("reason_code", "rent_arrears")]).await;
+        let h = entities::household::Entity::find_by_id(p.household_id).one(app.db()).await.expect("q").expect("h");
+        assert_eq!(h.status, "active", "looking for a flat again");
+        let u = unit::Entity::find_by_id(p.unit_id).one(app.db()).await.expect("q").expect("unit");
+        assert_eq!(u.status, "checked", "to be offered again once agreed");
+        let placed = placement::Entity::find().filter(placement::Column::ProposalId.eq(p.id)).one(app.db()).await.expect("q").expect("placement");
+        assert_eq!((placed.outcome.as_str(), placed.end_reason_code.as_deref()), ("ended_early", Some("rent_arrears")));
+        let es = staff(app, ES_COORDINATOR).await;
+        let html = es.get(&format!("/workspace/proposals/{}", p.id)).await.text().await.expect("page");
+        assert!(html.contains("Mietschulden"), "the reason in words");
     }
 );

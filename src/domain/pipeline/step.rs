@@ -423,6 +423,13 @@ impl Step {
     /// stored data (dates in order, the household's size) are [`super::invariants`].
     pub fn parse(action: Action, pairs: &[(String, String)]) -> Result<Step, FieldErrors> {
         let mut r = Reader::new(pairs);
+        let notes: Vec<&str> = action
+            .fields()
+            .iter()
+            .filter(|f| matches!(f.kind, FieldKind::Note { .. }))
+            .map(|f| f.name)
+            .collect();
+        r.check_characters(&notes);
         match action {
             Action::Approve => Ok(Step::Approve),
             Action::Reject | Action::Withdraw | Action::JobcenterRefused => {

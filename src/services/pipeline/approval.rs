@@ -205,6 +205,10 @@ pub async fn pick_alternative(
         .await?
         .ok_or_else(|| ServiceError::NotFound("candidate".into()))?;
     scope_of_candidate(app, user, &candidate).await?;
+    let characters = crate::domain::input::line_errors([("reason", reason)], &["reason"]);
+    if !characters.is_empty() {
+        return Ok(Err(StepError::Fields(characters)));
+    }
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > crate::domain::pipeline::step::NOTE_MAX {
         let key = if reason.is_empty() {

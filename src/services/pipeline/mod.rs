@@ -136,6 +136,8 @@ pub enum Blocked {
     NoRules,
     /// Someone changed the proposal meanwhile.
     MovedMeanwhile,
+    /// This step was taken already (in another window, or by a colleague).
+    AlreadyDone,
     /// The proposal does not exist (or is not the user's).
     UnknownProposal,
     /// The viewing was recorded already or is no longer arranged.
@@ -155,6 +157,7 @@ impl Blocked {
             Blocked::NotEligible(_) => "pipeline.blocked.not_eligible",
             Blocked::NoRules => "pipeline.blocked.no_rules",
             Blocked::MovedMeanwhile => "pipeline.blocked.moved_meanwhile",
+            Blocked::AlreadyDone => "pipeline.blocked.already_done",
             Blocked::UnknownProposal => "pipeline.blocked.unknown_proposal",
             Blocked::ViewingRecorded => "pipeline.blocked.viewing_recorded",
             Blocked::FollowUpDone => "pipeline.blocked.follow_up_done",

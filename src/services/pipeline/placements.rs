@@ -14,8 +14,9 @@ use crate::store::units;
 
 use super::{Blocked, StepError};
 
-/// Records the payment of a granted incentive (`paid_amount`, `paid_on`): at most the
-/// granted amount, not before the grant, not in the future. Returns the flat's id.
+/// Records a payment of a granted incentive (`paid_amount`, `paid_on`): the payments add
+/// up to at most the granted amount, none before the grant, the one before, or in the
+/// future. Returns the flat's id.
 pub async fn incentive_paid(
     app: &App,
     user: &CurrentUser,
@@ -35,12 +36,15 @@ pub async fn incentive_paid(
     if request.status != IncentiveStatus::Granted.as_str() {
         return Ok(Err(StepError::Blocked(Blocked::NotGranted)));
     }
+    let granted = request.granted_amount_cents.map(Cents);
+    let paid_before = Cents(request.paid_amount_cents.unwrap_or(0));
     let checked = Payment::parse(pairs).and_then(|payment| {
         incentive::check_payment(
             &payment,
-            request.granted_amount_cents.map(Cents),
+            granted,
             request.decided_at.map(berlin_date),
-            Cents(request.paid_amount_cents.unwrap_or(0)),
+            paid_before,
+            request.paid_on,
             app.clock.today(),
         )
         .map(|()| payment)
@@ -49,25 +53,33 @@ pub async fn incentive_paid(
         Ok(p) => p,
         Err(errors) => return Ok(Err(StepError::Fields(errors))),
     };
+    // Payments add up (a grant may be paid in parts); paid in full, the incentive is "paid".
+    let total = paid_before + payment.amount;
+    let status = if granted.is_some_and(|g| total >= g) {
+        IncentiveStatus::Paid
+    } else {
+        IncentiveStatus::Granted
+    };
     let now = app.clock.now();
     let txn = app.db.begin().await?;
     let paid = unit_incentive::Entity::update_many()
         .col_expr(
             unit_incentive::Column::PaidAmountCents,
-            Some(payment.amount.0).into(),
+            Some(total.0).into(),
         )
         .col_expr(unit_incentive::Column::PaidOn, Some(payment.on).into())
-        .col_expr(
-            unit_incentive::Column::Status,
-            IncentiveStatus::Paid.as_str().into(),
-        )
+        .col_expr(unit_incentive::Column::Status, status.as_str().into())
         .col_expr(unit_incentive::Column::UpdatedAt, now.into())
         .filter(unit_incentive::Column::Id.eq(request_id))
         .filter(unit_incentive::Column::Status.eq(IncentiveStatus::Granted.as_str()))
+        .filter(match request.paid_amount_cents {
+            Some(before) => unit_incentive::Column::PaidAmountCents.eq(before),
+            None => unit_incentive::Column::PaidAmountCents.is_null(),
+        })
         .exec(&txn)
         .await?;
     if paid.rows_affected != 1 {
-        return Ok(Err(StepError::Blocked(Blocked::NotGranted)));
+        return Ok(Err(StepError::Blocked(Blocked::MovedMeanwhile)));
     }
     audit::record(
         &txn,
@@ -76,7 +88,7 @@ pub async fn incentive_paid(
         "unit_incentives",
         Some(request_id),
         Some(unit.municipality_id),
-        serde_json::json!({"amount_cents": payment.amount.0}),
+        serde_json::json!({"amount_cents": payment.amount.0, "total_cents": total.0}),
         now,
     )
     .await?;

@@ -48,10 +48,7 @@ pub async fn act_on(
     }
     let from = state_of(&row.proposal)?;
     if action.target(from).is_none() {
-        return Ok(Err(StepError::Illegal {
-            from,
-            to: action.leads_to(),
-        }));
+        return Ok(Err(not_open(action, from)));
     }
     match Step::parse(action, pairs) {
         Ok(step) => take(app, user, row, step, action.actor_kind()).await,
@@ -70,10 +67,7 @@ pub(super) async fn take(
     let from = state_of(&row.proposal)?;
     let action = step.action();
     let Some(to) = action.target(from) else {
-        return Ok(Err(StepError::Illegal {
-            from,
-            to: action.leads_to(),
-        }));
+        return Ok(Err(not_open(action, from)));
     };
     if step == Step::Approve {
         return super::approval::approve_checked(app, &Actor::User(user.clone()), row).await;
@@ -126,6 +120,19 @@ pub(super) async fn take(
     audit_step(&txn, user, &row, from, to, &step, now).await?;
     txn.commit().await?;
     Ok(Ok(to))
+}
+
+/// Why `action` is not open from `from`: taken already (in another window, by a colleague),
+/// or not a move the pipeline has.
+fn not_open(action: Action, from: ProposalState) -> StepError {
+    if action.leads_to() == from && action != Action::FollowUp {
+        StepError::Blocked(Blocked::AlreadyDone)
+    } else {
+        StepError::Illegal {
+            from,
+            to: action.leads_to(),
+        }
+    }
 }
 
 /// Fills what a step leaves to the household's data: the places freed default to its size,
@@ -252,6 +259,10 @@ async fn record_step(
             let id = p.id;
             store::save_placement(txn, p, now).await?;
             store::cancel_follow_ups(txn, id, now).await?;
+            // The household looks for a flat again (its coordinator may close it); the flat
+            // is checked, and offered again once the landlord and the town agree.
+            households::set_status(txn, household.id, HouseholdStatus::Active, None, now).await?;
+            units::set_status(txn, row.unit.id, UnitStatus::Checked, None, None, now).await?;
         }
         Step::Approve
         | Step::Reject { .. }

@@ -138,13 +138,67 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         use axum::extract::rejection::JsonRejection;
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(json) => Ok(ApiJson(json.0)),
+        let locale = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| v.trim_start().starts_with("en"))
+            .map_or(crate::domain::Locale::De, |_| crate::domain::Locale::En);
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(json) => {
+                // Text with a control character (a NUL byte, say) is named, not stored.
+                let mut bad = Vec::new();
+                control_characters(&json.0, "", &mut bad);
+                if !bad.is_empty() {
+                    let mut errors = crate::domain::validation::FieldErrors::default();
+                    for field in bad {
+                        errors.add(&field, "validation.control_characters");
+                    }
+                    return Err(Problem::fields(&errors, &crate::i18n::Texts::new(locale)));
+                }
+                serde_json::from_value(json.0)
+                    .map(ApiJson)
+                    .map_err(|e| Problem::bad_request(format!("body: {e}")))
+            }
             Err(JsonRejection::MissingJsonContentType(_)) => Err(Problem::new(
                 axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "send the body as application/json",
             )),
             Err(e) => Err(Problem::bad_request(format!("body: {}", e.body_text()))),
         }
+    }
+}
+
+/// The members (as `a.b[2]`) whose strings hold a control character other than a tab or a
+/// line break.
+fn control_characters(value: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if crate::domain::input::has_control_characters(s) => {
+            out.push(if path.is_empty() {
+                "body".into()
+            } else {
+                path.to_owned()
+            });
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                control_characters(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(members) => {
+            for (name, member) in members {
+                let inner = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                if crate::domain::input::has_control_characters(name) {
+                    out.push(inner.clone());
+                }
+                control_characters(member, &inner, out);
+            }
+        }
+        _ => {}
     }
 }

@@ -12,6 +12,7 @@ use tower::ServiceExt;
 
 use super::language::safe_next;
 use super::{Chrome, PageCtx, home_of};
+use crate::domain::input::character_errors;
 use crate::domain::validation::FieldErrors;
 use crate::services::ServiceError;
 use crate::services::accounts::{self, LinkOutcome, LoginFailure, SignUp};
@@ -244,8 +245,30 @@ pub async fn resend_confirmation(
     ctx: PageCtx,
     CsrfForm(form): CsrfForm,
 ) -> Result<Redirect, PageError> {
-    accounts::resend_confirmation(&ctx.app, form.get("email")).await?;
+    let email = form.get("email").to_owned();
+    if character_errors(&form.fields, &[]).is_empty() {
+        // The work is done after the answer, so its time does not tell whether the
+        // address has an account.
+        in_background(&ctx, "resend confirmation", move |app| async move {
+            accounts::resend_confirmation(&app, &email).await
+        });
+    }
     Ok(Redirect::to("/signup/sent"))
+}
+
+/// Runs `work` after the answer is sent (errors are logged): for requests whose answer
+/// must not depend on what the work finds.
+fn in_background<F, Fut>(ctx: &PageCtx, what: &'static str, work: F)
+where
+    F: FnOnce(crate::app::App) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), crate::services::ServiceError>> + Send,
+{
+    let app = ctx.app.clone();
+    tokio::spawn(async move {
+        if let Err(err) = work(app).await {
+            tracing::error!(error = %err, "{what} failed");
+        }
+    });
 }
 
 // ---- login ----
@@ -311,7 +334,7 @@ pub async fn show_login(ctx: PageCtx, Query(query): Query<LoginQuery>) -> Respon
     let notice = query
         .kept
         .map(|_| ctx.t().get("auth.kept_notice").to_owned());
-    let next = safe_next(query.next.as_deref()).to_owned();
+    let next = safe_next(query.next.as_deref());
     login_page(
         &ctx,
         &FormData::default(),
@@ -327,7 +350,11 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     CsrfForm(form): CsrfForm,
 ) -> Result<Response, PageError> {
-    let next = safe_next(Some(form.get("next"))).to_owned();
+    let next = safe_next(Some(form.get("next")));
+    let characters = character_errors(&form.fields, &[]);
+    if !characters.is_empty() {
+        return Ok(login_page(&ctx, &form, &characters, None, &next));
+    }
     let result =
         accounts::login(&ctx.app, form.get("email"), form.get("login_password"), &ip).await?;
     let user = match result {
@@ -467,6 +494,10 @@ pub async fn show_forgot(ctx: PageCtx) -> Response {
 
 /// `POST /forgot`.
 pub async fn request_reset(ctx: PageCtx, CsrfForm(form): CsrfForm) -> Result<Response, PageError> {
+    let characters = character_errors(&form.fields, &[]);
+    if !characters.is_empty() {
+        return Ok(forgot_page(&ctx, &form, &characters));
+    }
     if !form.get("email").contains('@') {
         return Ok(forgot_page(
             &ctx,
@@ -474,7 +505,12 @@ pub async fn request_reset(ctx: PageCtx, CsrfForm(form): CsrfForm) -> Result<Res
             &FieldErrors::single("email", "validation.email_invalid"),
         ));
     }
-    accounts::request_password_reset(&ctx.app, form.get("email")).await?;
+    // The same answer at the same time for every address: the link is made and sent after
+    // the answer.
+    let email = form.get("email").to_owned();
+    in_background(&ctx, "password reset", move |app| async move {
+        accounts::request_password_reset(&app, &email).await
+    });
     Ok(message(
         &ctx,
         "auth.reset_sent_title",

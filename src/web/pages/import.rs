@@ -210,11 +210,7 @@ pub async fn upload(
         )
         .await;
     };
-    let Some(file) = form
-        .files
-        .iter()
-        .find(|f| f.field == "file" && !f.bytes.is_empty())
-    else {
+    let Some(file) = form.files.iter().find(|f| f.field == "file" && f.size > 0) else {
         return import_page(
             &ctx,
             &user,
@@ -223,6 +219,19 @@ pub async fn upload(
             &kind_text,
         )
         .await;
+    };
+    let bytes = match file.bytes() {
+        Ok(bytes) if !file.too_large => bytes,
+        _ => {
+            return import_page(
+                &ctx,
+                &user,
+                mid,
+                Some(t.get("import.too_large").into()),
+                &kind_text,
+            )
+            .await;
+        }
     };
     let options = Options {
         file_name: file.filename.clone(),
@@ -233,7 +242,7 @@ pub async fn upload(
         &ctx.app,
         &Actor::User(user.clone()),
         kind,
-        &file.bytes,
+        &bytes,
         &options,
         &|_, _, _| {},
     )

@@ -21,7 +21,7 @@ pub async fn switch_language(
 ) -> Result<Response, PageError> {
     let locale: Locale = code.parse().map_err(|_| PageError::NotFound)?;
     let next = safe_next(query.next.as_deref());
-    let mut response = Redirect::to(next).into_response();
+    let mut response = Redirect::to(&next).into_response();
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
         locale.code()
@@ -32,14 +32,34 @@ pub async fn switch_language(
     Ok(response)
 }
 
-/// Only local paths are followed, so the switcher cannot be used to send people elsewhere.
-pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path
-        }
-        _ => "/",
+/// Only a path on this site is followed, so the switcher and the login cannot send people
+/// elsewhere: it starts with one `/`, has no backslash, no control character and no white
+/// space anywhere (browsers drop tabs and line breaks and would read `/\t/host` as
+/// `//host`), and other characters beyond ASCII are percent-encoded so the `Location`
+/// header can always be written. Anything else leads to the start page.
+pub fn safe_next(next: Option<&str>) -> String {
+    let Some(path) = next else {
+        return "/".to_owned();
+    };
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace());
+    if !local {
+        return "/".to_owned();
     }
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -53,5 +73,24 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn open_redirect_through_white_space_or_control_characters_is_refused() {
+        for next in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/%0a\n",
+            "/\r\n/x",
+            "/\u{0}/x",
+            "\t//evil.example",
+        ] {
+            assert_eq!(safe_next(Some(next)), "/", "{next:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/households?q=Müller")),
+            "/households?q=M%C3%BCller"
+        );
     }
 }

@@ -140,6 +140,18 @@ pub struct CandidateView {
     pub persons: String,
     pub score: String,
     pub criteria: Vec<CriterionLine>,
+    /// The reason typed when picking this household came back.
+    pub reason: String,
+    pub reason_error: Option<String>,
+}
+
+/// A pick of an alternative that came back: the candidate, the reason as typed, the
+/// message for the reason field (if the field was at fault).
+#[derive(Debug, Clone, Default)]
+pub struct FailedPick {
+    pub candidate: i64,
+    pub reason: String,
+    pub error: Option<String>,
 }
 
 /// A unit in the review.
@@ -154,6 +166,8 @@ pub struct UnitView {
     pub override_reason: Option<String>,
     pub chosen: Option<CandidateView>,
     pub alternatives: Vec<CandidateView>,
+    /// The alternatives are shown open (a pick among them came back).
+    pub open: bool,
 }
 
 /// `GET /runs/{id}`.
@@ -176,6 +190,16 @@ async fn run_page(
     user: &crate::services::CurrentUser,
     id: i64,
     problems: Vec<String>,
+) -> Result<Response, PageError> {
+    run_page_with(ctx, user, id, problems, None).await
+}
+
+async fn run_page_with(
+    ctx: &super::PageCtx,
+    user: &crate::services::CurrentUser,
+    id: i64,
+    problems: Vec<String>,
+    pick: Option<FailedPick>,
 ) -> Result<Response, PageError> {
     let t = ctx.t();
     let locale = ctx.locale;
@@ -232,6 +256,15 @@ async fn run_page(
         persons: explain::persons(locale, c.persons as u32),
         score: percent(locale, c.score),
         criteria: criterion_lines(t, locale, &c.criteria),
+        reason: pick
+            .as_ref()
+            .filter(|p| p.candidate == c.id)
+            .map(|p| p.reason.clone())
+            .unwrap_or_default(),
+        reason_error: pick
+            .as_ref()
+            .filter(|p| p.candidate == c.id)
+            .and_then(|p| p.error.clone()),
     };
     let units = detail
         .units
@@ -274,11 +307,14 @@ async fn run_page(
                     .filter(|c| chosen.as_ref().is_none_or(|x| x.id != c.id))
                     .map(candidate)
                     .collect(),
+                open: pick
+                    .as_ref()
+                    .is_some_and(|p| u.alternatives.iter().any(|c| c.id == p.candidate)),
                 chosen,
             }
         })
         .collect();
-    let status = crate::web::form::status_for(problems.is_empty());
+    let status = crate::web::form::status_for(problems.is_empty() && pick.is_none());
     let page = RunPage {
         chrome: ctx.chrome(),
         nav: nav(ctx, user, Some(mid), "/runs").await?,
@@ -360,7 +396,23 @@ pub async fn pick_alternative(
             ctx.session.flash("success", "review.picked");
             Ok(Redirect::to(&format!("/workspace/proposals/{pid}")).into_response())
         }
-        Err(e) => run_page(&ctx, &user, id, vec![blocked_message(t, ctx.locale, &e)]).await,
+        Err(e) => {
+            // The reason as typed comes back, with the message at the field where it is at
+            // fault, or above the page where the pick itself cannot go out.
+            let reason_error = match &e {
+                pipeline::StepError::Fields(errors) => {
+                    errors.get("reason").map(|k| t.get(k).to_owned())
+                }
+                _ => None,
+            };
+            let problems = vec![blocked_message(t, ctx.locale, &e)];
+            let pick = FailedPick {
+                candidate,
+                reason: form.text("reason"),
+                error: reason_error,
+            };
+            run_page_with(&ctx, &user, id, problems, Some(pick)).await
+        }
     }
 }
 

@@ -317,7 +317,8 @@ fn uploads(form: &FormData) -> Vec<Upload> {
         .filter(|f| f.field == "photos")
         .map(|f| Upload {
             filename: f.filename.clone(),
-            bytes: f.bytes.clone(),
+            path: f.file.path.clone(),
+            too_large: f.too_large,
         })
         .collect()
 }

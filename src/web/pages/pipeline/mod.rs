@@ -55,9 +55,13 @@ pub fn blocked_message(t: Texts, locale: Locale, e: &StepError) -> String {
 }
 
 /// A step that the proposal's stage or data does not allow: the 409 page with the sentence
-/// (nothing was changed).
-pub fn refusal(t: Texts, locale: Locale, e: &StepError) -> PageError {
-    PageError::Conflict(blocked_message(t, locale, e))
+/// in German and English and the way back to `back` (nothing was changed).
+pub fn refusal(e: &StepError, back: Option<String>) -> PageError {
+    PageError::RefusedAt {
+        de: blocked_message(Texts::new(Locale::De), Locale::De, e),
+        en: blocked_message(Texts::new(Locale::En), Locale::En, e),
+        back,
+    }
 }
 
 /// The messages of errors that belong to no field of a form (`fields`): the step as a

@@ -364,17 +364,22 @@ fn viewing_lines(ctx: &PageCtx, d: &ProposalDetail) -> Vec<(String, String)> {
     d.viewings
         .iter()
         .map(|vw| {
-            let who = vw
-                .accompanied_by_user_id
-                .and_then(|id| {
-                    d.companions
-                        .iter()
-                        .find(|(c, _)| *c == id)
-                        .map(|(_, n)| n.clone())
-                })
-                .or_else(|| vw.accompanied_by_name.clone())
-                .map(|n| format!(" · {}: {n}", t.get("pipeline.labels.companion")))
-                .unwrap_or_default();
+            // Who comes along: someone of the team, someone else, or both.
+            let team = vw.accompanied_by_user_id.and_then(|id| {
+                d.companions
+                    .iter()
+                    .find(|(c, _)| *c == id)
+                    .map(|(_, n)| n.clone())
+            });
+            let names: Vec<String> = [team, vw.accompanied_by_name.clone()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let who = if names.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}: {}", t.get("pipeline.companions"), names.join(", "))
+            };
             let note = vw
                 .note
                 .as_ref()
@@ -480,10 +485,11 @@ fn follow_up_outcome(t: Texts, locale: Locale, fu: &entities::follow_up::Model) 
         answer(fu.rent_paid),
         t.get("followup.labels.support_needed"),
         answer(fu.support_needed),
-        fu.problems
-            .as_ref()
+        [&fu.problems, &fu.note]
+            .into_iter()
+            .flatten()
             .map(|p| format!(" · {p}"))
-            .unwrap_or_default()
+            .collect::<String>()
     )
 }
 
@@ -534,10 +540,17 @@ fn incentive_views(
                 .granted_amount_cents
                 .map(|c| crate::domain::Cents(c).format(locale))
                 .unwrap_or_default();
+            // A grant may be paid in parts: the form offers what is still open.
+            let open = crate::domain::Cents(
+                r.granted_amount_cents.unwrap_or(0) - r.paid_amount_cents.unwrap_or(0),
+            );
             let form = format!("paid{}", r.id);
             let (values, errors) = match failed.payment(r.id) {
                 Some((f, e)) => ((f.text("paid_amount"), f.text("paid_on")), e),
-                None => ((granted.clone(), ctx.app.clock.today().to_string()), &none),
+                None => (
+                    (open.format(locale), ctx.app.clock.today().to_string()),
+                    &none,
+                ),
             };
             let fields = vec![
                 Field::new(t, "pipeline", "paid_amount", Kind::Number)
@@ -561,6 +574,13 @@ fn incentive_views(
                 },
                 status: t.get(&format!("incentive.status.{}", r.status)).to_owned(),
                 paid: match (r.paid_amount_cents, r.paid_on) {
+                    (Some(c), Some(on)) if open.0 > 0 => format!(
+                        "{} ({}) · {} {}",
+                        crate::domain::Cents(c).format(locale),
+                        explain::date(locale, on),
+                        t.get("pipeline.still_open"),
+                        open.format(locale)
+                    ),
                     (Some(c), Some(on)) => format!(
                         "{} ({})",
                         crate::domain::Cents(c).format(locale),
@@ -721,7 +741,7 @@ pub async fn take_step(
     AuthedForm { ctx, user, form }: AuthedForm,
 ) -> Result<Response, PageError> {
     require_coordinator(&user)?;
-    let (t, locale) = (ctx.t(), ctx.locale);
+    let t = ctx.t();
     let Ok(action) = action.parse::<Action>() else {
         return Err(PageError::Conflict(
             t.get("pipeline.blocked.unknown_action").to_owned(),
@@ -736,7 +756,7 @@ pub async fn take_step(
         Err(StepError::Fields(errors)) => {
             proposal_page(&ctx, &user, id, Failed::Step(action, &form, &errors)).await
         }
-        Err(e) => Err(refusal(t, locale, &e)),
+        Err(e) => Err(refusal(&e, Some(format!("/workspace/proposals/{id}")))),
     }
 }
 
@@ -756,7 +776,13 @@ pub async fn record_follow_up(
             let failed = Failed::FollowUp(id, &form, &errors);
             proposal_page(&ctx, &user, proposal_id, failed).await
         }
-        Err(e) => Err(refusal(ctx.t(), ctx.locale, &e)),
+        Err(e) => {
+            let proposal_id = pipeline::proposal_of_follow_up(&ctx.app, id).await?;
+            Err(refusal(
+                &e,
+                Some(format!("/workspace/proposals/{proposal_id}")),
+            ))
+        }
     }
 }
 
@@ -785,8 +811,11 @@ pub async fn incentive_paid(
                 let failed = Failed::Payment(id, &form, &errors);
                 proposal_page(&ctx, &user, proposal_id, failed).await
             }
-            None => Err(refusal(ctx.t(), ctx.locale, &StepError::Fields(errors))),
+            None => Err(refusal(&StepError::Fields(errors), None)),
         },
-        Err(e) => Err(refusal(ctx.t(), ctx.locale, &e)),
+        Err(e) => Err(refusal(
+            &e,
+            back.map(|p| format!("/workspace/proposals/{p}")),
+        )),
     }
 }

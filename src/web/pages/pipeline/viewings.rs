@@ -100,6 +100,6 @@ pub async fn record_viewing(
         Err(StepError::Fields(errors)) => {
             viewings_page(&ctx, &user, Some((id, &form, &errors))).await
         }
-        Err(e) => Err(refusal(ctx.t(), ctx.locale, &e)),
+        Err(e) => Err(refusal(&e, Some("/viewings".to_owned()))),
     }
 }
