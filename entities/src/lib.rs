@@ -29,6 +29,7 @@ pub mod proposal_event;
 pub mod rate_limit;
 pub mod rent_cap;
 pub mod review_flag;
+pub mod role_policy;
 pub mod rule_set;
 pub mod session;
 pub mod unit;

@@ -25,6 +25,7 @@ pub use super::proposal_event::Entity as ProposalEvent;
 pub use super::rate_limit::Entity as RateLimit;
 pub use super::rent_cap::Entity as RentCap;
 pub use super::review_flag::Entity as ReviewFlag;
+pub use super::role_policy::Entity as RolePolicy;
 pub use super::rule_set::Entity as RuleSet;
 pub use super::session::Entity as Session;
 pub use super::unit::Entity as Unit;

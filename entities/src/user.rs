@@ -18,6 +18,14 @@ pub struct Model {
     pub disabled_at: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
     pub anonymized_at: Option<DateTimeUtc>,
+    /// The shared secret of the second factor (base32), once set up.
+    pub totp_secret: Option<String>,
+    /// When the second factor was confirmed (from then on it is asked at every login).
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The last time step whose code was used (each code works once).
+    pub totp_last_step: Option<i64>,
+    /// SHA-256 of the recovery codes not used yet, as a JSON list.
+    pub totp_recovery: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

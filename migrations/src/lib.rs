@@ -13,6 +13,7 @@ mod m20261121_000003_households;
 mod m20261121_000004_matching_and_pipeline;
 mod m20261121_000005_operations;
 mod m20261202_000001_end_reason_code;
+mod m20261202_000002_second_factor;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_matching_and_pipeline::Migration),
             Box::new(m20261121_000005_operations::Migration),
             Box::new(m20261202_000001_end_reason_code::Migration),
+            Box::new(m20261202_000002_second_factor::Migration),
         ]
     }
 }

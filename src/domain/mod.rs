@@ -12,6 +12,7 @@ pub mod money;
 pub mod norms;
 pub mod pipeline;
 pub mod roles;
+pub mod second_factor;
 pub mod time;
 pub mod unit;
 pub mod validation;

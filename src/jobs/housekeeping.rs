@@ -35,10 +35,14 @@ pub async fn outbox_job(app: &App, instance: &str) -> Result<Counts, sea_orm::Db
 /// How long sent e-mails stay in the outbox (their bodies hold names and addresses).
 pub const SENT_MAIL_DAYS: i64 = 90;
 
-/// Removes sessions that expired more than a week ago and forms kept that long, and sent
-/// e-mails older than `SENT_MAIL_DAYS`.
+/// How long a form posted after its session expired is kept for the next login (and the
+/// expired session that recognises it).
+pub const KEPT_FORM_HOURS: i64 = 24;
+
+/// Removes sessions that expired more than `KEPT_FORM_HOURS` ago and forms kept that long,
+/// and sent e-mails older than `SENT_MAIL_DAYS`.
 pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
-    let before = app.clock.now() - ChronoDuration::days(7);
+    let before = app.clock.now() - ChronoDuration::hours(KEPT_FORM_HOURS);
     let removed = crate::store::sessions::purge_expired(&app.db, before).await?;
     let mails = crate::store::outbox::purge_sent(
         &app.db,
@@ -54,7 +58,7 @@ pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
                 .and_then(|m| m.modified())
                 .ok()
                 .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > Duration::from_secs(7 * 24 * 3600));
+                .is_some_and(|age| age > Duration::from_secs(KEPT_FORM_HOURS as u64 * 3600));
             if old && std::fs::remove_dir_all(entry.path()).is_ok() {
                 forms += 1;
             }

@@ -427,6 +427,28 @@ pub async fn run(
             "no municipality with id {id}"
         )));
     }
+    // One run at a time: two at once would each suggest for the same flats.
+    let instance = crate::util::random_hex(8).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = app.clock.now();
+    let lease = chrono::Duration::minutes(RUN_LEASE_MINUTES);
+    if !crate::store::jobs::acquire_lease(&app.db, RUN_LOCK, &instance, now, lease).await? {
+        return Err(ServiceError::Conflict(super::Conflict::RunInProgress));
+    }
+    let result = run_alone(app, actor, scope, trigger).await;
+    crate::store::jobs::release_lease(&app.db, RUN_LOCK, &instance, app.clock.now()).await?;
+    result
+}
+
+/// The lock every match run takes (a crashed run's lapses after `RUN_LEASE_MINUTES`).
+const RUN_LOCK: &str = "match-run-any";
+const RUN_LEASE_MINUTES: i64 = 10;
+
+async fn run_alone(
+    app: &App,
+    actor: &Actor,
+    scope: Scope,
+    trigger: Trigger,
+) -> Result<RunSummary, ServiceError> {
     let started_at = app.clock.now();
     let as_of = app.clock.today();
     let timer = Instant::now();

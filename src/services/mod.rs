@@ -23,6 +23,7 @@ pub mod retention;
 pub mod review;
 pub mod routine;
 pub mod rules;
+pub mod second_factor;
 pub mod staff;
 pub mod units;
 
@@ -110,6 +111,8 @@ pub enum Conflict {
     InvitedAlreadyActive,
     /// An admin cannot lock their own account.
     NotYourself,
+    /// Another match run is under way.
+    RunInProgress,
 }
 
 impl Conflict {
@@ -126,6 +129,7 @@ impl Conflict {
             Conflict::UnitStatus => "workspace.status_conflict",
             Conflict::InvitedAlreadyActive => "admin.invited_already_active",
             Conflict::NotYourself => "admin.not_yourself",
+            Conflict::RunInProgress => "review.run_in_progress",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod photos;
 pub mod pipeline;
 pub mod proposals;
+pub mod role_policies;
 pub mod sessions;
 pub mod tokens;
 pub mod units;

@@ -209,11 +209,130 @@ pub async fn anonymise<C: ConnectionTrait>(
             entities::user::Column::PasswordHash,
             Expr::value(Option::<String>::None),
         )
+        .col_expr(
+            entities::user::Column::TotpSecret,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            entities::user::Column::TotpEnabledAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(
+            entities::user::Column::TotpRecovery,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(entities::user::Column::AnonymizedAt, Expr::value(Some(now)))
         .col_expr(entities::user::Column::DisabledAt, Expr::value(Some(now)))
         .col_expr(entities::user::Column::UpdatedAt, Expr::value(now))
         .filter(entities::user::Column::Id.eq(id))
         .exec(db)
         .await?;
+    Ok(())
+}
+
+/// Keeps a new second-factor secret until the person confirms it with a code (the one
+/// confirmed before, if any, stops working).
+pub async fn set_totp_secret<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    user::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        totp_secret: Set(Some(secret.to_owned())),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
+        totp_recovery: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Turns the second factor on with the step of the confirming code and the recovery
+/// codes' hashes; false when the secret changed meanwhile.
+pub async fn enable_totp<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    secret: &str,
+    step: i64,
+    recovery_json: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let done = user::Entity::update_many()
+        .col_expr(user::Column::TotpEnabledAt, Some(now).into())
+        .col_expr(user::Column::TotpLastStep, Some(step).into())
+        .col_expr(
+            user::Column::TotpRecovery,
+            Some(recovery_json.to_owned()).into(),
+        )
+        .col_expr(user::Column::UpdatedAt, now.into())
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::TotpSecret.eq(secret))
+        .filter(user::Column::TotpEnabledAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Records that the code of `step` was used; false when it (or a later one) was used
+/// already, so each code works once.
+pub async fn use_totp_step<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    step: i64,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+    let done = user::Entity::update_many()
+        .col_expr(user::Column::TotpLastStep, Some(step).into())
+        .filter(user::Column::Id.eq(id))
+        .filter(
+            Condition::any()
+                .add(user::Column::TotpLastStep.is_null())
+                .add(user::Column::TotpLastStep.lt(step)),
+        )
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Replaces the unused recovery codes (one was used); false when they changed meanwhile.
+pub async fn replace_recovery<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    old_json: &str,
+    new_json: &str,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let done = user::Entity::update_many()
+        .col_expr(user::Column::TotpRecovery, Some(new_json.to_owned()).into())
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::TotpRecovery.eq(old_json))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Turns the second factor off.
+pub async fn disable_totp<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    user::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
+        totp_recovery: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
     Ok(())
 }

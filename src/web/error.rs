@@ -32,6 +32,9 @@ pub enum PageError {
         en: String,
         back: Option<String>,
     },
+    /// The form is larger than the page accepts.
+    #[error("too large")]
+    TooLarge,
     /// The request itself is malformed.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -45,6 +48,9 @@ pub enum PageError {
     /// The database cannot be reached right now.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// Not an error: the person must go elsewhere first (e.g. set up a second factor).
+    #[error("see {0}")]
+    SeeOther(String),
     /// Anything else: logged with an error id that the page shows.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -113,10 +119,12 @@ impl PageError {
                 StatusCode::CONFLICT
             }
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::FormExpired => StatusCode::FORBIDDEN,
             PageError::TooMany => StatusCode::TOO_MANY_REQUESTS,
             PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::SeeOther(_) => StatusCode::SEE_OTHER,
         }
     }
 
@@ -138,6 +146,10 @@ impl PageError {
                 if locale == Locale::En { en } else { de }.clone(),
             ),
             PageError::BadRequest(message) => ("error.bad_request_title", message.clone()),
+            PageError::TooLarge => (
+                "error.too_large_title",
+                t.get("error.too_large_text").to_owned(),
+            ),
             PageError::FormExpired => (
                 "error.form_expired_title",
                 t.get("error.form_expired_text").to_owned(),
@@ -150,6 +162,7 @@ impl PageError {
                 "error.unavailable_title",
                 t.get("error.unavailable_text").to_owned(),
             ),
+            PageError::SeeOther(to) => ("error.title", to.clone()),
             PageError::Internal(_) => (
                 "error.title",
                 format!(
@@ -173,6 +186,9 @@ fn text_static(locale: Locale, key: &'static str) -> &'static str {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        if let PageError::SeeOther(to) = &self {
+            return axum::response::Redirect::to(to).into_response();
+        }
         let status = self.status();
         let error_id = match &self {
             PageError::Internal(err) => {

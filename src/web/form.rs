@@ -113,6 +113,8 @@ pub struct CsrfForm(pub FormData);
 pub enum FormRejection {
     /// Not a readable form body.
     Malformed(String),
+    /// Larger than the route accepts.
+    TooLarge,
     /// The token does not belong to this (or any) session of this browser.
     Csrf,
     /// Sent after the session expired; kept until the user logs in again.
@@ -124,6 +126,7 @@ impl IntoResponse for FormRejection {
     fn into_response(self) -> Response {
         match self {
             FormRejection::Malformed(message) => PageError::BadRequest(message).into_response(),
+            FormRejection::TooLarge => PageError::TooLarge.into_response(),
             FormRejection::Csrf => PageError::FormExpired.into_response(),
             FormRejection::Kept => Redirect::to("/login?kept=1").into_response(),
             FormRejection::Page(e) => e.into_response(),
@@ -150,9 +153,13 @@ async fn read_form(request: Request, state: &App) -> Result<FormData, FormReject
             .map_err(|e| FormRejection::Malformed(e.body_text()))?;
         read_multipart(multipart, state).await
     } else {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| FormRejection::Malformed(e.body_text()))?;
+        let bytes = Bytes::from_request(request, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                FormRejection::TooLarge
+            } else {
+                FormRejection::Malformed(e.body_text())
+            }
+        })?;
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|e| FormRejection::Malformed(e.to_string()))?;
         Ok(FormData {
@@ -167,8 +174,13 @@ async fn read_form(request: Request, state: &App) -> Result<FormData, FormReject
 /// and dropped, and the file marked too large).
 async fn read_multipart(mut multipart: Multipart, app: &App) -> Result<FormData, FormRejection> {
     use tokio::io::AsyncWriteExt;
-    let malformed =
-        |e: axum::extract::multipart::MultipartError| FormRejection::Malformed(e.body_text());
+    let malformed = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            FormRejection::TooLarge
+        } else {
+            FormRejection::Malformed(e.body_text())
+        }
+    };
     let io = |e: std::io::Error| FormRejection::Page(PageError::Internal(e.into()));
     let mut form = FormData::default();
     while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {

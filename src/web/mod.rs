@@ -65,6 +65,7 @@ pub fn router(app: App) -> Router {
         .route("/signup/sent", get(auth::signup_sent))
         .route("/confirm/resend", post(auth::resend_confirmation))
         .route("/login", get(auth::show_login).post(auth::login))
+        .route("/login/code", get(auth::show_code).post(auth::submit_code))
         .route("/logout", post(auth::logout))
         .route("/forgot", get(auth::show_forgot).post(auth::request_reset))
         .route("/dashboard", get(pages::dashboard::show_dashboard))
@@ -158,6 +159,18 @@ pub fn router(app: App) -> Router {
         .route("/m/{mid}/map", get(figures::map))
         .route("/m/{mid}/map.json", get(figures::map_points))
         .route("/account", get(pages::account::show))
+        .route(
+            "/account/second-factor",
+            get(pages::second_factor::show).post(pages::second_factor::confirm),
+        )
+        .route(
+            "/account/second-factor/off",
+            post(pages::second_factor::turn_off),
+        )
+        .route(
+            "/admin/second-factor",
+            post(pages::second_factor::set_requirements),
+        )
         .route(
             "/account/tokens",
             get(pages::account::show).post(pages::account::create_token),

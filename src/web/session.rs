@@ -61,6 +61,18 @@ pub struct SessionData {
     pub flash: Option<Flash>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<PendingPost>,
+    /// The password was right; the second factor is asked next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_factor: Option<PendingLogin>,
+}
+
+/// A login waiting for its second factor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingLogin {
+    pub user_id: i64,
+    /// Where to go afterwards.
+    pub next: String,
+    pub since: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +174,7 @@ impl Session {
         s.user_id = Some(user_id);
         s.csrf = Some(crate::util::random_hex(24).unwrap_or_default());
         s.expired = None;
+        s.data.second_factor = None;
         s.change = Change::New;
         Ok(())
     }
@@ -204,6 +217,29 @@ impl Session {
         if s.change != Change::New {
             s.change = Change::Dirty;
         }
+    }
+
+    /// Remembers that `user_id` gave the right password and must give a code next.
+    pub fn await_second_factor(&self, user_id: i64, next: &str, now: DateTime<Utc>) {
+        self.csrf_token();
+        let mut s = self.lock();
+        s.data.second_factor = Some(PendingLogin {
+            user_id,
+            next: next.to_owned(),
+            since: now,
+        });
+        if s.change != Change::New {
+            s.change = Change::Dirty;
+        }
+    }
+
+    /// The login waiting for its second factor (for at most 10 minutes).
+    pub fn awaiting_second_factor(&self, now: DateTime<Utc>) -> Option<PendingLogin> {
+        self.lock()
+            .data
+            .second_factor
+            .clone()
+            .filter(|p| p.since + Duration::minutes(10) > now)
     }
 
     /// Takes the kept form.

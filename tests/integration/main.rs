@@ -24,5 +24,6 @@ mod pipeline;
 mod pipeline_walk;
 mod privacy;
 mod scope;
+mod security;
 mod units;
 mod workspace;

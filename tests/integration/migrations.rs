@@ -48,6 +48,7 @@ fn all_entities() -> Vec<(String, BTreeSet<String>)> {
         rate_limit,
         rent_cap,
         review_flag,
+        role_policy,
         rule_set,
         session,
         unit,

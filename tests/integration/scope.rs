@@ -89,6 +89,7 @@ struct Fixture {
     unit: i64,
     landlord: i64,
     draft: i64,
+    draft_without_place: i64,
     photo_key: String,
     landlord_proposal: i64,
     proposal: i64,
@@ -160,6 +161,15 @@ async fn fixture(app: &TestApp) -> Fixture {
             ("town".into(), "Kirchheim unter Teck".into()),
             ("street".into(), "Alleenstraße".into()),
         ],
+        now,
+    )
+    .await
+    .expect("draft");
+    let draft_without_place = bleibe::store::drafts::insert(
+        db,
+        renate.id,
+        renate.user_id,
+        &[("street".into(), "Schillerstraße".into())],
         now,
     )
     .await
@@ -325,6 +335,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         unit: renate_unit.id,
         landlord: renate.id,
         draft,
+        draft_without_place,
         photo_key: photo.storage_key,
         landlord_proposal,
         proposal,
@@ -398,6 +409,13 @@ fn table(f: &Fixture) -> Vec<Case> {
         ),
         case("GET", "/login", "/login".into(), PUBLIC),
         case("POST", "/login", "/login".into(), PUBLIC),
+        case("GET", "/login/code", "/login/code".into(), PUBLIC),
+        post(
+            "/login/code",
+            "/login/code".into(),
+            vec![("code", "123456".into())],
+            PUBLIC,
+        ),
         case("POST", "/logout", "/logout".into(), PUBLIC),
         case("GET", "/forgot", "/forgot".into(), PUBLIC),
         case("POST", "/forgot", "/forgot".into(), PUBLIC),
@@ -458,6 +476,30 @@ fn table(f: &Fixture) -> Vec<Case> {
         ),
         case(
             "GET",
+            "/account/second-factor",
+            "/account/second-factor".into(),
+            ANY_LOGGED_IN,
+        ),
+        post(
+            "/account/second-factor",
+            "/account/second-factor".into(),
+            vec![("code", "000000".into())],
+            ANY_LOGGED_IN,
+        ),
+        post(
+            "/account/second-factor/off",
+            "/account/second-factor/off".into(),
+            vec![("code", "000000".into())],
+            ANY_LOGGED_IN,
+        ),
+        post(
+            "/admin/second-factor",
+            "/admin/second-factor".into(),
+            vec![],
+            ADMIN_ONLY,
+        ),
+        case(
+            "GET",
             "/static/{*path}",
             "/static/bleibe.css".into(),
             PUBLIC,
@@ -493,6 +535,26 @@ fn table(f: &Fixture) -> Vec<Case> {
             "/landlords/{id}/units/new",
             format!("/landlords/{}/units/new", f.landlord),
             vec![("action", "submit".into())],
+            [Login, Ok, Hidden, Hidden, Hidden, Ok],
+        ),
+        // Flats under any landlord: a postal code in one's own area gives no right to enter
+        // a flat for a landlord one did not enter.
+        post(
+            "/landlords/{id}/units/new",
+            format!("/landlords/{}/units/new", f.landlord),
+            vec![
+                ("action", "draft".into()),
+                ("postal_code", "73230".into()),
+                ("town", "Kirchheim unter Teck".into()),
+            ],
+            [Login, Ok, Hidden, Hidden, Hidden, Ok],
+        ),
+        // Draft takeover: a landlord's draft without a place yet is theirs alone, whatever
+        // place others post.
+        case(
+            "GET",
+            "/units/drafts/{id}",
+            format!("/units/drafts/{}", f.draft_without_place),
             [Login, Ok, Hidden, Hidden, Hidden, Ok],
         ),
         case(

@@ -51,6 +51,8 @@ pub struct UsersPage {
     pub summary: Vec<SummaryItem>,
     pub fields: Vec<Field>,
     pub own_id: i64,
+    /// Which staff roles must use a second factor: the checkbox group.
+    pub second_factor: Field,
 }
 
 async fn users_page(
@@ -151,6 +153,30 @@ async fn users_page(
         intro: None,
         fields: fields.clone(),
     }];
+    let requirements = crate::services::second_factor::requirements(&ctx.app).await?;
+    let selected: Vec<&str> = requirements
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(r, _)| r.as_str())
+        .collect();
+    let second_factor = Field::labelled(
+        "required",
+        t.get("second_factor.policy_title").to_owned(),
+        Kind::Checkboxes,
+    )
+    .in_form("second-factor")
+    .options(
+        requirements
+            .iter()
+            .map(|(r, _)| {
+                (
+                    r.as_str().to_owned(),
+                    t.get(&format!("admin.roles.{}", r.as_str())).to_owned(),
+                )
+            })
+            .collect(),
+        &selected,
+    );
     let page = UsersPage {
         chrome: ctx.chrome(),
         nav: nav(ctx, user, None, "users").await?,
@@ -159,6 +185,7 @@ async fn users_page(
         summary: summary(&sections),
         fields,
         own_id: user.id,
+        second_factor,
     };
     let status = crate::web::form::status_for(errors.is_empty());
     Ok((status, page).into_response())

@@ -16,6 +16,7 @@ use crate::domain::input::character_errors;
 use crate::domain::validation::FieldErrors;
 use crate::services::ServiceError;
 use crate::services::accounts::{self, LinkOutcome, LoginFailure, SignUp};
+use crate::services::{CurrentUser, second_factor};
 use crate::web::error::PageError;
 use crate::web::extract::ClientIp;
 use crate::web::form::{CSRF_FIELD, CsrfForm, FormData};
@@ -370,10 +371,25 @@ pub async fn login(
             return Ok(login_page(&ctx, &form, &errors, None, &next));
         }
     };
+    if second_factor::enabled(&ctx.app, user.id).await? {
+        ctx.session
+            .await_second_factor(user.id, &next, ctx.app.clock.now());
+        return Ok(Redirect::to("/login/code").into_response());
+    }
+    complete_login(&ctx, &user, next).await
+}
+
+/// Logs `user` in and goes on: a form kept over an expired session is completed, else the
+/// page asked for (or the person's start page).
+async fn complete_login(
+    ctx: &PageCtx,
+    user: &CurrentUser,
+    next: String,
+) -> Result<Response, PageError> {
     ctx.session.login(user.id)?;
     let pending = ctx.session.take_pending();
     match pending {
-        Some(pending) if pending.user_id == user.id => replay(&ctx, pending).await,
+        Some(pending) if pending.user_id == user.id => replay(ctx, pending).await,
         _ => {
             let target = if next == "/" {
                 home_of(Some(user.role)).to_owned()
@@ -383,6 +399,69 @@ pub async fn login(
             Ok(Redirect::to(&target).into_response())
         }
     }
+}
+
+fn code_page(ctx: &PageCtx, errors: &FieldErrors) -> Response {
+    let t = ctx.t();
+    let fields = vec![
+        Field::new(t, "second_factor", "code", Kind::Text)
+            .required()
+            .autocomplete("one-time-code")
+            .error_from(t, errors),
+    ];
+    let mut p = page(
+        ctx,
+        "second_factor.login_title",
+        "/login/code",
+        "second_factor.login_submit",
+        single_section(fields),
+    );
+    p.intro = vec![t.get("second_factor.login_intro").to_owned()];
+    form_page(ctx, p)
+}
+
+/// `GET /login/code`: the second factor after the password.
+pub async fn show_code(ctx: PageCtx) -> Response {
+    if ctx
+        .session
+        .awaiting_second_factor(ctx.app.clock.now())
+        .is_none()
+    {
+        return Redirect::to("/login").into_response();
+    }
+    code_page(&ctx, &FieldErrors::default())
+}
+
+/// How many wrong codes a person may type in 15 minutes.
+const CODE_ATTEMPTS: i32 = 5;
+
+/// `POST /login/code`.
+pub async fn submit_code(ctx: PageCtx, CsrfForm(form): CsrfForm) -> Result<Response, PageError> {
+    let now = ctx.app.clock.now();
+    let Some(waiting) = ctx.session.awaiting_second_factor(now) else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let key = format!("second-factor:{}", waiting.user_id);
+    let window = chrono::Duration::minutes(15);
+    if crate::store::sessions::count_event(&ctx.app.db, &key, window, now).await? > CODE_ATTEMPTS {
+        return Ok(code_page(
+            &ctx,
+            &FieldErrors::single("code", "second_factor.too_many"),
+        ));
+    }
+    if !character_errors(&form.fields, &[]).is_empty()
+        || !second_factor::verify(&ctx.app, waiting.user_id, form.get("code")).await?
+    {
+        return Ok(code_page(
+            &ctx,
+            &FieldErrors::single("code", "second_factor.wrong_code"),
+        ));
+    }
+    crate::store::sessions::reset_counter(&ctx.app.db, &key).await?;
+    let Some(user) = accounts::current_user(&ctx.app, waiting.user_id).await? else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    complete_login(&ctx, &user, waiting.next).await
 }
 
 /// Completes a form that was posted after the session had expired: it is sent again,

@@ -14,6 +14,7 @@ pub mod pipeline;
 pub mod privacy;
 pub mod review;
 pub mod rules;
+pub mod second_factor;
 pub mod staff;
 pub mod unit_list;
 pub mod units;
@@ -192,10 +193,27 @@ impl FromRequestParts<App> for Authed {
             .await
             .map_err(AuthRejection::Page)?;
         match ctx.user.clone() {
-            Some(user) => Ok(Authed { ctx, user }),
+            Some(user) => {
+                second_factor_first(&ctx, &user)
+                    .await
+                    .map_err(AuthRejection::Page)?;
+                Ok(Authed { ctx, user })
+            }
             None => Err(AuthRejection::Login(LoginFirst(ctx.path.clone()))),
         }
     }
+}
+
+/// A person whose role requires a second factor and who has none yet goes to its set-up
+/// page first, whatever page they asked for.
+async fn second_factor_first(ctx: &PageCtx, user: &CurrentUser) -> Result<(), PageError> {
+    if ctx.path.starts_with("/account/second-factor") {
+        return Ok(());
+    }
+    if crate::services::second_factor::setup_missing(&ctx.app, user).await? {
+        return Err(PageError::SeeOther("/account/second-factor".to_owned()));
+    }
+    Ok(())
 }
 
 /// Percent-encodes a value for use in a query parameter.
@@ -238,7 +256,12 @@ impl axum::extract::FromRequest<App> for AuthedForm {
             .await
             .map_err(IntoResponse::into_response)?;
         match ctx.user.clone() {
-            Some(user) => Ok(AuthedForm { ctx, user, form }),
+            Some(user) => {
+                second_factor_first(&ctx, &user)
+                    .await
+                    .map_err(IntoResponse::into_response)?;
+                Ok(AuthedForm { ctx, user, form })
+            }
             None => Err(LoginFirst(ctx.path.clone()).into_response()),
         }
     }
