@@ -36,6 +36,17 @@ db_test!(
 );
 
 db_test!(
+    async fn newline_in_next_gives_no_server_error(app) {
+        for next in ["/%0a", "/%0d", "/x%0aSet-Cookie:%20a=b"] {
+            let r = app.get(&format!("/lang/de?next={next}")).await;
+            assert_eq!(r.status(), 303, "{next}");
+            assert_eq!(location(&r), "/");
+            assert!(r.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap_or("").starts_with("a=")));
+        }
+    }
+);
+
+db_test!(
     async fn draft_takeover_by_posting_a_place_is_refused(app) {
         demo(app).await;
         let renate = entities::landlord::Entity::find()
@@ -133,7 +144,7 @@ db_test!(
 );
 
 db_test!(
-    async fn large_bodies_are_refused_before_they_are_read(app) {
+    async fn large_bodies_without_login_are_refused_before_they_are_read(app) {
         // The server may answer and close before the client has sent everything; a closed
         // connection is a refusal too.
         let refused = |result: Result<reqwest::Response, reqwest::Error>, status: u16| match result {
@@ -157,7 +168,7 @@ db_test!(
 );
 
 db_test!(
-    async fn kept_forms_are_few_small_and_photos_only(app) {
+    async fn disk_and_database_fill_through_kept_forms_is_bounded(app) {
         demo(app).await;
         // A browser whose cookie we can send again after the session expired.
         let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
@@ -226,7 +237,7 @@ db_test!(
 );
 
 db_test!(
-    async fn heavy_images_are_refused_by_their_size_in_pixels(app) {
+    async fn heavy_image_decoding_is_refused_by_the_size_in_pixels(app) {
         demo(app).await;
         let wide = image::RgbImage::from_pixel(8_001, 2, image::Rgb([200, 200, 200]));
         let mut bytes = std::io::Cursor::new(Vec::new());
@@ -265,7 +276,7 @@ db_test!(
 );
 
 db_test!(
-    async fn account_enumeration_on_forgot_is_closed_even_when_sending_fails(app) {
+    async fn account_enumeration_by_timing_on_forgot_is_closed_the_work_comes_after_the_answer(app) {
         demo(app).await;
         // The work happens after the answer: a failure while writing the mail cannot show
         // which address has an account.
@@ -394,5 +405,36 @@ db_test!(
         assert_eq!(r.status(), 422);
         let landlord = staff(app, LANDLORD).await;
         assert_eq!(landlord.get("/dashboard").await.status(), 200);
+    }
+);
+
+db_test!(
+    async fn control_characters_in_an_imported_row_are_named_like_in_the_form(app) {
+        let d = demo(app).await;
+        let template = bleibe::services::import::household_template("Esslingen am Neckar");
+        let broken = template
+            .replace("AU-2026-001", "AU-2026-NUL")
+            .replace("Gemeinschaftsunterkunft Beispielweg 1", "Gemeinschafts\u{1}unterkunft");
+        let options = bleibe::services::import::Options {
+            file_name: "haushalte.csv".into(),
+            default_municipality: Some(d.esslingen),
+            only_municipality: Some(d.esslingen),
+        };
+        let report = bleibe::services::import::run(
+            &app.app,
+            &bleibe::services::Actor::System,
+            bleibe::services::import::Kind::Households,
+            broken.as_bytes(),
+            &options,
+            &|_, _, _| {},
+        )
+        .await
+        .expect("import");
+        assert!(!report.imported, "nothing written");
+        assert!(
+            report.rejected.iter().any(|p| p.key == "validation.control_characters" && p.column.as_deref().is_some_and(|c| c.contains("follow_up_site") || c.contains("Unterkunft"))),
+            "{:?}",
+            report.rejected
+        );
     }
 );

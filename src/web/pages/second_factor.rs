@@ -50,11 +50,13 @@ async fn page(
                 .join(" ")
         })
         .unwrap_or_default();
-    let code = Field::new(t, "second_factor", "code", Kind::Text)
+    let mut code = Field::new(t, "second_factor", "code", Kind::Text)
         .required()
         .autocomplete("one-time-code")
         .inputmode("numeric")
         .error_from(t, errors);
+    // The recovery codes come only after the set-up.
+    code.hint = Some(t.get("second_factor.app_code_hint").to_owned());
     let page = SecondFactorPage {
         chrome: ctx.chrome(),
         csrf: ctx.csrf(),
