@@ -28,6 +28,8 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     pub municipality_id: Option<i64>,
     pub proposal_id: Option<i64>,
+    /// When the e-mail was redacted because a person it concerned was erased.
+    pub redacted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -14,6 +14,7 @@ mod m20261121_000004_matching_and_pipeline;
 mod m20261121_000005_operations;
 mod m20261202_000001_end_reason_code;
 mod m20261202_000002_second_factor;
+mod m20261202_000003_redacted_mail;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_operations::Migration),
             Box::new(m20261202_000001_end_reason_code::Migration),
             Box::new(m20261202_000002_second_factor::Migration),
+            Box::new(m20261202_000003_redacted_mail::Migration),
         ]
     }
 }

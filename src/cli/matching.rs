@@ -135,5 +135,11 @@ pub async fn run_live(loaded: LoadedSettings, args: MatchArgs) -> anyhow::Result
             summary.frozen_units, summary.frozen_households
         );
     }
+    if summary.held_for_review > 0 {
+        println!(
+            "{} units may be duplicates (review flags from an import) and were left out until a coordinator decides.",
+            summary.held_for_review
+        );
+    }
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod input;
 pub mod locale;
 pub mod money;
 pub mod norms;
+pub mod personal_data;
 pub mod pipeline;
 pub mod roles;
 pub mod second_factor;

@@ -1,6 +1,8 @@
 //! The two jobs that keep the service itself in order: sending what waits in the e-mail
 //! outbox, and tidying up expired sessions and kept forms.
 
+use std::collections::HashSet;
+use std::path::Path;
 use std::time::Duration;
 
 use chrono::Duration as ChronoDuration;
@@ -39,34 +41,102 @@ pub const SENT_MAIL_DAYS: i64 = 90;
 /// expired session that recognises it).
 pub const KEPT_FORM_HOURS: i64 = 24;
 
+/// How old a file without a row must be before the tidy job removes it (a photo is
+/// written a moment before its row).
+pub const ORPHAN_FILE_MINUTES: u64 = 60;
+
 /// Removes sessions that expired more than `KEPT_FORM_HOURS` ago and forms kept that long,
-/// and sent e-mails older than `SENT_MAIL_DAYS`.
+/// sent e-mails older than `SENT_MAIL_DAYS` and their files, counters of attempts older than
+/// a day, the cells of refused rows from import reports older than `SENT_MAIL_DAYS`, and
+/// files left behind by an erasure (photos without a row, e-mail files of redacted or
+/// removed messages).
 pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
-    let before = app.clock.now() - ChronoDuration::hours(KEPT_FORM_HOURS);
+    let now = app.clock.now();
+    let before = now - ChronoDuration::hours(KEPT_FORM_HOURS);
     let removed = crate::store::sessions::purge_expired(&app.db, before).await?;
-    let mails = crate::store::outbox::purge_sent(
-        &app.db,
-        app.clock.now() - ChronoDuration::days(SENT_MAIL_DAYS),
-    )
-    .await?;
-    let stash = app.settings.data.dir.join("stash");
-    let mut forms = 0;
-    if let Ok(entries) = std::fs::read_dir(&stash) {
-        for entry in entries.flatten() {
-            let old = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > Duration::from_secs(KEPT_FORM_HOURS as u64 * 3600));
-            if old && std::fs::remove_dir_all(entry.path()).is_ok() {
-                forms += 1;
-            }
-        }
-    }
+    let long_ago = now - ChronoDuration::days(SENT_MAIL_DAYS);
+    let mails = crate::store::outbox::purge_sent(&app.db, long_ago).await?;
+    let counters =
+        crate::store::erasure::purge_counters(&app.db, now - ChronoDuration::days(1)).await?;
+    let reports = crate::store::erasure::purge_import_cells(&app.db, long_ago).await?;
+    let forms = remove_old_entries(
+        &app.settings.data.dir.join("stash"),
+        Duration::from_secs(KEPT_FORM_HOURS as u64 * 3600),
+        |_| true,
+    );
+    let photos = {
+        let keys = crate::store::erasure::photo_keys(&app.db).await?;
+        let stems: HashSet<&str> = keys.iter().map(|k| stem(k)).collect();
+        remove_old_entries(
+            &app.settings.uploads.dir(&app.settings.data),
+            Duration::from_secs(ORPHAN_FILE_MINUTES * 60),
+            |name| is_photo_name(name) && !stems.contains(stem(name)),
+        )
+    };
+    let mail_files = {
+        let keys: HashSet<String> = crate::store::outbox::unredacted_keys(&app.db)
+            .await?
+            .iter()
+            .map(|k| crate::mail::sanitize_key(k))
+            .collect();
+        remove_old_entries(
+            &app.settings.mail.file_dir(&app.settings.data),
+            Duration::from_secs(ORPHAN_FILE_MINUTES * 60),
+            |name| {
+                name.strip_suffix(".eml")
+                    .is_some_and(|key| !key.starts_with('.') && !keys.contains(key))
+            },
+        )
+    };
     Ok(Counts::from([
         ("sessions".to_owned(), removed as i64),
         ("kept_forms".to_owned(), forms),
         ("sent_mails".to_owned(), mails as i64),
+        ("counters".to_owned(), counters as i64),
+        ("import_reports".to_owned(), reports as i64),
+        ("photo_files".to_owned(), photos),
+        ("mail_files".to_owned(), mail_files),
     ]))
+}
+
+/// Whether a file name is one Bleibe gives photos (32 hex digits, then the kind), so the
+/// tidy job never touches other files in the folder.
+fn is_photo_name(name: &str) -> bool {
+    let key = stem(name);
+    key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()) && name.len() > key.len()
+}
+
+/// A stored name up to its first dot (a photo and its thumbnail share it).
+fn stem(name: &str) -> &str {
+    name.split('.').next().unwrap_or(name)
+}
+
+/// Removes the entries of `folder` older than `age` that `remove` picks; returns how many.
+fn remove_old_entries(folder: &Path, age: Duration, remove: impl Fn(&str) -> bool) -> i64 {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|elapsed| elapsed > age);
+        if !old || !remove(&name) {
+            continue;
+        }
+        let path = entry.path();
+        let gone = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        if gone.is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }

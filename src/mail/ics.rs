@@ -1,4 +1,6 @@
-//! iCalendar (RFC 5545) invitations for viewings, attached to the viewing e-mails.
+//! iCalendar (RFC 5545) invitations for viewings, attached to the viewing e-mails. Times
+//! are local times in Europe/Berlin with that zone's `VTIMEZONE`, as calendars expect
+//! when people edit the event.
 
 use chrono::{DateTime, Utc};
 
@@ -51,6 +53,37 @@ fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
+/// A time as `;TZID=Europe/Berlin:` local time.
+fn berlin(t: DateTime<Utc>) -> String {
+    format!(
+        ";TZID={ZONE}:{}",
+        crate::domain::time::to_berlin(t).format("%Y%m%dT%H%M%S")
+    )
+}
+
+const ZONE: &str = "Europe/Berlin";
+
+/// The rules of Europe/Berlin since 1996: summer time from the last Sunday of March,
+/// 02:00, to the last Sunday of October, 03:00.
+const VTIMEZONE: [&str; 16] = [
+    "BEGIN:VTIMEZONE",
+    "TZID:Europe/Berlin",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:+0100",
+    "TZOFFSETTO:+0200",
+    "TZNAME:CEST",
+    "DTSTART:19700329T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:+0200",
+    "TZOFFSETTO:+0100",
+    "TZNAME:CET",
+    "DTSTART:19701025T030000",
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "END:STANDARD",
+];
+
 /// The calendar file for `event`.
 pub fn calendar(event: &Event) -> String {
     let mut out = String::new();
@@ -60,20 +93,25 @@ pub fn calendar(event: &Event) -> String {
         "PRODID:-//Bleibe//Besichtigung//DE".to_owned(),
         "CALSCALE:GREGORIAN".to_owned(),
         "METHOD:PUBLISH".to_owned(),
+    ]
+    .into_iter()
+    .chain(VTIMEZONE.iter().map(|l| (*l).to_owned()))
+    .chain([
+        "END:VTIMEZONE".to_owned(),
         "BEGIN:VEVENT".to_owned(),
         format!("UID:{}", escape(&event.uid)),
         format!("SEQUENCE:{}", event.sequence),
         format!("DTSTAMP:{}", stamp(event.stamp)),
-        format!("DTSTART:{}", stamp(event.starts_at)),
-        format!("DTEND:{}", stamp(event.ends_at)),
+        format!("DTSTART{}", berlin(event.starts_at)),
+        format!("DTEND{}", berlin(event.ends_at)),
         format!("SUMMARY:{}", escape(&event.summary)),
         format!("LOCATION:{}", escape(&event.location)),
         format!("DESCRIPTION:{}", escape(&event.description)),
         "END:VEVENT".to_owned(),
         "END:VCALENDAR".to_owned(),
-    ];
-    for line in &lines {
-        fold(line, &mut out);
+    ]);
+    for line in lines {
+        fold(&line, &mut out);
     }
     out
 }
@@ -98,14 +136,46 @@ mod tests {
         });
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
         assert!(text.ends_with("END:VCALENDAR\r\n"));
-        assert!(text.contains("DTSTART:20261203T150000Z\r\n"));
+        assert!(text.contains("DTSTART;TZID=Europe/Berlin:20261203T160000\r\n"));
+        assert!(text.contains("DTEND;TZID=Europe/Berlin:20261203T170000\r\n"));
+        assert!(text.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"));
+        assert!(text.contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"));
+        assert!(
+            text.find("END:VTIMEZONE").unwrap() < text.find("BEGIN:VEVENT").unwrap(),
+            "the zone comes before the event that uses it"
+        );
         assert!(text.contains("LOCATION:Hauptstraße 1\\; 2. Stock\r\n"));
         assert!(text.contains("SUMMARY:Wohnungsbesichtigung Hauptstraße 1\\, Plochingen"));
         for line in text.split("\r\n") {
             assert!(line.len() <= 75, "line too long: {line}");
         }
+        assert!(
+            !text.contains("DTSTART:2026") && !text.contains("DTEND:"),
+            "no event times in UTC without a zone"
+        );
         // Unfolded, the description is whole again.
         let unfolded = text.replace("\r\n ", "");
         assert!(unfolded.contains("die Wohnungsübergabe begleitet."));
+    }
+
+    #[test]
+    fn summer_times_are_two_hours_ahead_of_utc() {
+        let start = Utc.with_ymd_and_hms(2027, 7, 1, 8, 30, 0).unwrap();
+        let text = calendar(&Event {
+            uid: "viewing-8@bleibe.example".into(),
+            sequence: 1,
+            starts_at: start,
+            ends_at: start + chrono::Duration::minutes(45),
+            summary: "Besichtigung".into(),
+            location: "Ort".into(),
+            description: String::new(),
+            stamp: start,
+        });
+        assert!(text.contains("DTSTART;TZID=Europe/Berlin:20270701T103000\r\n"));
+        assert!(text.contains("DTEND;TZID=Europe/Berlin:20270701T111500\r\n"));
+        assert!(
+            text.contains("DTSTAMP:20270701T083000Z\r\n"),
+            "DTSTAMP stays in UTC"
+        );
     }
 }

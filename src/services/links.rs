@@ -93,8 +93,10 @@ pub enum LinkState {
     Valid(FoundLink),
     /// Used already (by this or another link of the same party), with the proposal.
     Used(i64),
-    /// Past its date, with the proposal.
+    /// Past its date, or the proposal expired unanswered, with the proposal.
     Expired(i64),
+    /// Retired without an answer of this party: the proposal ended otherwise.
+    Closed(i64),
     Unknown,
 }
 
@@ -114,7 +116,7 @@ pub async fn check(app: &App, token: &str) -> Result<LinkState, ServiceError> {
         return Ok(LinkState::Unknown);
     };
     if row.used_at.is_some() {
-        return Ok(LinkState::Used(proposal_id));
+        return retired(app, proposal_id, party).await;
     }
     if row.expires_at <= app.clock.now() {
         return Ok(LinkState::Expired(proposal_id));
@@ -125,6 +127,25 @@ pub async fn check(app: &App, token: &str) -> Result<LinkState, ServiceError> {
         party,
         action,
     }))
+}
+
+/// Why a link no longer works: its party answered (used), the proposal expired without
+/// that answer, or the proposal ended otherwise (links are retired when it closes).
+async fn retired(app: &App, proposal_id: i64, party: Party) -> Result<LinkState, ServiceError> {
+    let Some(p) = crate::store::proposals::find(&app.db, proposal_id).await? else {
+        return Ok(LinkState::Unknown);
+    };
+    let answered = match party {
+        Party::Landlord => p.landlord_answered_at.is_some(),
+        Party::Household => p.household_answered_at.is_some(),
+    };
+    Ok(if answered {
+        LinkState::Used(proposal_id)
+    } else if p.state == crate::domain::pipeline::ProposalState::Expired.as_str() {
+        LinkState::Expired(proposal_id)
+    } else {
+        LinkState::Closed(proposal_id)
+    })
 }
 
 /// Uses a party's links of a proposal up, in the caller's transaction. False when the

@@ -76,6 +76,9 @@ pub struct LoadedScenario {
     /// Units and households left out because they are frozen by an open proposal.
     pub frozen_units: usize,
     pub frozen_households: usize,
+    /// Units left out because they may be a duplicate of another (an open review flag
+    /// from an import) until a coordinator decides.
+    pub held_for_review: usize,
     /// Left out because their municipality has no rule tables, or (households) no members.
     pub skipped: usize,
 }
@@ -94,6 +97,7 @@ pub struct RunSummary {
     pub superseded: usize,
     pub frozen_units: usize,
     pub frozen_households: usize,
+    pub held_for_review: usize,
 }
 
 /// Finds a municipality by database id, official key (AGS) or exact name.
@@ -264,6 +268,7 @@ pub async fn load_scenario(
     let all_municipalities = municipalities::list(db).await?;
     let rules = municipalities::current_rule_sets(db).await?;
     let (frozen_units, frozen_households) = store::frozen(db).await?;
+    let under_review = store::duplicates_under_review(db).await?;
     let declines = store::declines(db).await?;
 
     let municipality_inputs = municipality_inputs(&all_municipalities, &rules);
@@ -273,10 +278,15 @@ pub async fn load_scenario(
     let stored_units =
         units::list_by_status(db, &[UnitStatus::Available], scope.municipality()).await?;
     let mut frozen_unit_count = 0;
+    let mut held_for_review = 0;
     let mut unit_inputs = Vec::new();
     for u in stored_units {
         if frozen_units.contains(&u.id) {
             frozen_unit_count += 1;
+            continue;
+        }
+        if under_review.contains(&u.id) {
+            held_for_review += 1;
             continue;
         }
         if !has_rules(u.municipality_id) {
@@ -353,6 +363,7 @@ pub async fn load_scenario(
         rule_set_ids,
         frozen_units: frozen_unit_count,
         frozen_households: frozen_household_count,
+        held_for_review,
         skipped,
     })
 }
@@ -577,6 +588,7 @@ async fn run_alone(
         superseded,
         frozen_units: loaded.frozen_units,
         frozen_households: loaded.frozen_households,
+        held_for_review: loaded.held_for_review,
     })
 }
 

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod demo;
+pub mod dossier;
 pub mod households;
 pub mod import;
 pub mod letters;
@@ -113,6 +114,8 @@ pub enum Conflict {
     NotYourself,
     /// Another match run is under way.
     RunInProgress,
+    /// The person's data was erased already.
+    AlreadyErased,
 }
 
 impl Conflict {
@@ -130,6 +133,7 @@ impl Conflict {
             Conflict::InvitedAlreadyActive => "admin.invited_already_active",
             Conflict::NotYourself => "admin.not_yourself",
             Conflict::RunInProgress => "review.run_in_progress",
+            Conflict::AlreadyErased => "privacy_tools.already_erased",
         }
     }
 }

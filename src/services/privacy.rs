@@ -5,98 +5,29 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::dossier::Dossier;
 use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
 use crate::app::App;
-use crate::domain::Locale;
 use crate::domain::household::HouseholdStatus;
+use crate::domain::personal_data::Identifiers;
 use crate::domain::roles::Role;
 use crate::domain::unit::UnitStatus;
 use crate::store::households::StoredHousehold;
-use crate::store::{api_tokens, households, landlords, sessions, units, users};
+use crate::store::{api_tokens, erasure, households, landlords, outbox, sessions, units, users};
 
 /// Audit entries shown per page.
 pub const AUDIT_PAGE: u64 = 50;
 
-fn entry_json(e: &entities::audit_entry::Model) -> Value {
-    json!({
-        "at": e.occurred_at,
-        "actor": e.actor_label,
-        "action": e.action,
-        "entity": e.entity,
-        "entity_id": e.entity_id,
-        "details": e.details.as_deref().and_then(|d| serde_json::from_str::<Value>(d).ok()),
-    })
-}
-
-async fn audit_about(
-    app: &App,
-    entity: &str,
-    id: i64,
-) -> Result<Vec<entities::audit_entry::Model>, ServiceError> {
-    let filter = crate::store::audit::Filter {
-        entity: Some(entity.to_owned()),
-        entity_id: Some(id),
-        ..Default::default()
-    };
-    Ok(crate::store::audit::list(&app.db, &filter, 0, 10_000)
-        .await?
-        .0)
-}
-
-/// What Bleibe stores about one household, for the household (Art. 15).
-#[derive(Debug, Clone)]
-pub struct HouseholdData {
-    pub household: StoredHousehold,
-    /// Every profile field as entered: (field name, value).
-    pub fields: Vec<(String, String)>,
-    pub proposals: Vec<super::pipeline::ProposalView>,
-    pub audit: Vec<entities::audit_entry::Model>,
-}
-
-impl HouseholdData {
-    /// The export as JSON.
-    pub fn to_json(&self, exported_at: DateTime<Utc>, by: &str) -> Value {
-        let h = &self.household;
-        json!({
-            "exported_at": exported_at,
-            "exported_by": by,
-            "purpose": "Auskunft nach Art. 15 DSGVO / access under Art. 15 GDPR",
-            "household": {
-                "id": h.id,
-                "municipality_id": h.municipality_id,
-                "status": h.status.as_str(),
-                "reference": h.profile.reference,
-                "allowed_municipalities": h.allowed_municipalities,
-                "consent": h.consent.as_ref().map(|c| json!({
-                    "given_at": c.at, "scope": c.scope, "recorded_by_user_id": c.recorded_by,
-                })),
-            },
-            "profile": self.fields.iter().map(|(k, v)| json!({"field": k, "value": v})).collect::<Vec<_>>(),
-            "proposals": self.proposals.iter().map(|p| json!({
-                "id": p.id, "state": p.state.as_str(), "unit_address": p.unit_address,
-                "score": p.score, "created_at": p.created_at, "state_changed_at": p.state_changed_at,
-            })).collect::<Vec<_>>(),
-            "audit_log": self.audit.iter().map(entry_json).collect::<Vec<_>>(),
-        })
-    }
-}
-
-/// A household's data for its coordinator; the export is audited.
+/// A household's data for its coordinator (Art. 15), with its reference and
+/// municipality; the export is audited.
 pub async fn household_data(
     app: &App,
     user: &CurrentUser,
     id: i64,
-    locale: Locale,
-) -> Result<HouseholdData, ServiceError> {
+) -> Result<(StoredHousehold, Dossier), ServiceError> {
     let household = super::households::get(app, user, id).await?;
-    let fields = super::households::fields_of(&household, locale)
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .collect();
-    let proposals = super::pipeline::for_household(app, user, id).await?;
-    let now = app.clock.now();
     audit::record(
         &app.db,
         &Actor::User(user.clone()),
@@ -105,22 +36,91 @@ pub async fn household_data(
         Some(id),
         Some(household.municipality_id),
         json!({"article": 15}),
-        now,
+        app.clock.now(),
     )
     .await?;
-    let audit = audit_about(app, "households", id).await?;
-    Ok(HouseholdData {
-        household,
-        fields,
-        proposals,
-        audit,
+    let dossier = super::dossier::of_household(app, id).await?;
+    Ok((household, dossier))
+}
+
+/// Files an erasure leaves to remove after its commit (the tidy job removes any that
+/// could not be removed then).
+#[derive(Debug, Default)]
+pub struct Leftovers {
+    /// Storage keys of photos (the file and its thumbnail).
+    pub photos: Vec<String>,
+    /// Idempotency keys of redacted e-mails (their files of the file transport).
+    pub mails: Vec<String>,
+    /// The account whose kept forms' files go (`<data.dir>/stash/u<id>-*`).
+    pub stash_of: Option<i64>,
+}
+
+impl Leftovers {
+    /// Removes the files; what fails is left for the tidy job.
+    pub fn remove(&self, app: &App) {
+        for key in &self.photos {
+            for thumb in [false, true] {
+                if let Some(path) = super::photos::file_of(app, key, thumb) {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+        }
+        let mail_dir = app.settings.mail.file_dir(&app.settings.data);
+        for key in &self.mails {
+            let name = crate::mail::sanitize_key(key);
+            let _ = std::fs::remove_file(mail_dir.join(format!("{name}.eml")));
+        }
+        if let Some(user_id) = self.stash_of {
+            remove_stash_of(app, user_id);
+        }
+    }
+}
+
+/// Removes the kept forms' files of an account.
+fn remove_stash_of(app: &App, user_id: i64) {
+    let prefix = format!("u{user_id}-");
+    let Ok(entries) = std::fs::read_dir(app.settings.data.dir.join("stash")) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Erases everything about a household in `txn` (erasure and retention alike): the
+/// profile anonymised and its reference replaced, the texts written on its proposals
+/// removed, the e-mails about it redacted, review notes quoting it replaced, import
+/// reports and audit details that mention it scrubbed.
+pub async fn erase_household_in<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    household: &StoredHousehold,
+    now: DateTime<Utc>,
+) -> Result<Leftovers, ServiceError> {
+    let id = household.id;
+    let who = Identifiers::of_household(&household.profile);
+    let scrubber = who.scrubber();
+    let proposals = erasure::proposals_of_household(txn, id).await?;
+    erasure::clear_proposal_texts(txn, &proposals, now).await?;
+    let addresses: Vec<String> = household.profile.email.iter().cloned().collect();
+    let mails = outbox::about(txn, &proposals, &addresses, &who.strong_needles()).await?;
+    outbox::redact(txn, &mails.iter().map(|m| m.0).collect::<Vec<_>>(), now).await?;
+    erasure::clear_flags(txn, "households", &[id], &scrubber).await?;
+    erasure::scrub_import_reports(txn, &scrubber).await?;
+    erasure::scrub_audit(txn, &scrubber).await?;
+    households::anonymise(txn, id, now).await?;
+    households::set_reference(txn, id, &format!("anon-{id}")).await?;
+    Ok(Leftovers {
+        mails: mails.into_iter().map(|m| m.1).collect(),
+        ..Default::default()
     })
 }
 
-/// Erases a household's personal data (Art. 17): the profile is anonymised (names,
-/// contacts, notes, exact places of anchors, the reference), the household closed; sizes,
-/// dates and outcomes stay for the statistics, audit entries keep what was done and when.
-/// Refused while a landlord waits for this household (withdraw the proposal first).
+/// Erases a household's personal data (Art. 17), as [`erase_household_in`] describes, and
+/// closes it; sizes, dates and outcomes stay for the statistics, audit entries keep what
+/// was done and when. Refused while a landlord waits for this household (withdraw the
+/// proposal first).
 pub async fn erase_household(
     app: &App,
     user: &CurrentUser,
@@ -132,12 +132,14 @@ pub async fn erase_household(
         return Err(ServiceError::Conflict(Conflict::HouseholdOpenProposal));
     }
     let now = app.clock.now();
+    let reason = Identifiers::of_household(&household.profile)
+        .scrubber()
+        .scrub(&reason.chars().take(200).collect::<String>());
     let txn = app.db.begin().await?;
     if household.status != HouseholdStatus::Closed {
         households::set_status(&txn, id, HouseholdStatus::Closed, None, now).await?;
     }
-    households::anonymise(&txn, id, now).await?;
-    households::set_reference(&txn, id, &format!("anon-{id}")).await?;
+    let leftovers = erase_household_in(&txn, &household, now).await?;
     audit::record(
         &txn,
         &Actor::User(user.clone()),
@@ -145,26 +147,17 @@ pub async fn erase_household(
         "households",
         Some(id),
         Some(household.municipality_id),
-        json!({"article": 17, "reason": reason.chars().take(200).collect::<String>()}),
+        json!({"article": 17, "reason": reason}),
         now,
     )
     .await?;
     txn.commit().await?;
+    leftovers.remove(app);
     Ok(())
 }
 
 /// Everything Bleibe stores about the logged-in person (Art. 15); audited.
-pub async fn export_self(app: &App, user: &CurrentUser) -> Result<Value, ServiceError> {
-    let now = app.clock.now();
-    let account = users::find(&app.db, user.id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("account".into()))?;
-    let landlord = landlords::find_by_user(&app.db, user.id).await?;
-    let own_units = match &landlord {
-        Some(l) => units::list_for_landlord(&app.db, l.id).await?,
-        None => Vec::new(),
-    };
-    let tokens = api_tokens::of_user(&app.db, user.id).await?;
+pub async fn export_self(app: &App, user: &CurrentUser) -> Result<Dossier, ServiceError> {
     audit::record(
         &app.db,
         &Actor::User(user.clone()),
@@ -173,59 +166,23 @@ pub async fn export_self(app: &App, user: &CurrentUser) -> Result<Value, Service
         Some(user.id),
         None,
         json!({"article": 15, "self": true}),
-        now,
+        app.clock.now(),
     )
     .await?;
-    let filter = crate::store::audit::Filter {
-        actor_user_id: Some(user.id),
-        ..Default::default()
-    };
-    let (acted, _) = crate::store::audit::list(&app.db, &filter, 0, 10_000).await?;
-    let about = audit_about(app, "users", user.id).await?;
-    Ok(json!({
-        "exported_at": now,
-        "purpose": "Auskunft nach Art. 15 DSGVO / access under Art. 15 GDPR",
-        "account": {
-            "id": account.id,
-            "email": account.email,
-            "name": account.display_name,
-            "role": account.role,
-            "language": account.locale,
-            "created_at": account.created_at,
-            "email_confirmed_at": account.email_confirmed_at,
-            "last_login_at": account.last_login_at,
-            "municipalities": user.municipalities,
-        },
-        "landlord": landlord.as_ref().map(|l| json!({
-            "id": l.id, "kind": l.kind, "name": l.display_name, "email": l.contact_email,
-            "phone": l.phone, "street": l.street, "postal_code": l.postal_code, "town": l.town,
-            "language": l.preferred_locale, "created_at": l.created_at,
-        })),
-        "units": own_units.iter().map(|u| json!({
-            "id": u.id, "status": u.status.as_str(),
-            "address": format!("{} {}, {} {}", u.details.address.street, u.details.address.house_number,
-                u.details.address.postal_code, u.details.address.town),
-            "description": u.details.description,
-        })).collect::<Vec<_>>(),
-        "api_tokens": tokens.iter().map(|t| json!({
-            "name": t.name, "prefix": t.prefix, "created_at": t.created_at,
-            "last_used_at": t.last_used_at, "expires_at": t.expires_at, "revoked_at": t.revoked_at,
-        })).collect::<Vec<_>>(),
-        "audit_log": {
-            "about_you": about.iter().map(entry_json).collect::<Vec<_>>(),
-            "by_you": acted.iter().map(entry_json).collect::<Vec<_>>(),
-        },
-    }))
+    super::dossier::of_account(app, user.id).await
 }
 
-/// Erases a landlord's personal data (Art. 17, by an admin): the account can no longer log
-/// in and no longer names them, the landlord record is anonymised, their flats are
-/// withdrawn and keep only postal code and town for the statistics. Refused while one of
-/// their flats is in an open proposal.
+/// Erases a landlord's personal data (Art. 17, by an admin, with a reason): the account
+/// can no longer log in and no longer names them, the landlord record is anonymised, their
+/// flats are withdrawn and keep only postal code, town, size, rent and a position rounded
+/// to about 1 km; photos and drafts are deleted, the texts written on their flats'
+/// proposals removed, the e-mails about them redacted, texts that mention them scrubbed.
+/// Refused while one of their flats is in an open proposal.
 pub async fn erase_landlord(
     app: &App,
     admin: &CurrentUser,
     landlord_id: i64,
+    reason: &str,
 ) -> Result<(), ServiceError> {
     if admin.role != Role::Admin {
         return Err(ServiceError::Forbidden);
@@ -233,6 +190,9 @@ pub async fn erase_landlord(
     let landlord = landlords::find(&app.db, landlord_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("landlord".into()))?;
+    if landlord.anonymized_at.is_some() {
+        return Err(ServiceError::Conflict(Conflict::AlreadyErased));
+    }
     let own = units::list_for_landlord(&app.db, landlord_id).await?;
     for u in &own {
         if crate::store::pipeline::held(&app.db, u.id, 0, None)
@@ -242,27 +202,68 @@ pub async fn erase_landlord(
             return Err(ServiceError::Conflict(Conflict::LandlordBusy));
         }
     }
+    let account = match landlord.user_id {
+        Some(id) => users::find(&app.db, id).await?,
+        None => None,
+    };
+    let mut who = Identifiers::default();
+    who.add(
+        [
+            Some(landlord.display_name.clone()),
+            landlord.contact_email.clone(),
+            landlord.phone.clone(),
+            landlord.street.clone(),
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    if let Some(a) = &account {
+        who.add([a.email.clone(), a.display_name.clone()]);
+    }
+    who.add(own.iter().map(|u| {
+        format!(
+            "{} {}",
+            u.details.address.street, u.details.address.house_number
+        )
+    }));
+    let scrubber = who.scrubber();
+    let reason = scrubber.scrub(&reason.chars().take(200).collect::<String>());
+    let unit_ids: Vec<i64> = own.iter().map(|u| u.id).collect();
+    let addresses: Vec<String> = landlord
+        .contact_email
+        .iter()
+        .chain(account.as_ref().map(|a| &a.email))
+        .cloned()
+        .collect();
     let now = app.clock.now();
     let txn = app.db.begin().await?;
-    landlords::anonymise(&txn, landlord_id, now).await?;
-    for u in &own {
-        if u.status != UnitStatus::Withdrawn {
-            units::set_status(
-                &txn,
-                u.id,
-                UnitStatus::Withdrawn,
-                Some("erasure".into()),
-                Some(admin.id),
-                now,
-            )
-            .await?;
-        }
-        units::anonymise(&txn, u.id).await?;
+    for u in own.iter().filter(|u| u.status != UnitStatus::Withdrawn) {
+        units::set_status(
+            &txn,
+            u.id,
+            UnitStatus::Withdrawn,
+            Some("erasure".into()),
+            Some(admin.id),
+            now,
+        )
+        .await?;
     }
+    let proposals = erasure::proposals_of_units(&txn, &unit_ids).await?;
+    erasure::clear_proposal_texts(&txn, &proposals, now).await?;
+    let mails = outbox::about(&txn, &proposals, &addresses, &who.strong_needles()).await?;
+    outbox::redact(&txn, &mails.iter().map(|m| m.0).collect::<Vec<_>>(), now).await?;
+    erasure::clear_flags(&txn, "units", &unit_ids, &scrubber).await?;
+    erasure::scrub_import_reports(&txn, &scrubber).await?;
+    erasure::scrub_audit(&txn, &scrubber).await?;
+    erasure::delete_counters(&txn, &addresses).await?;
+    let photos = erasure::delete_photos_and_drafts(&txn, landlord_id, &unit_ids).await?;
+    erasure::anonymise_units(&txn, &unit_ids, now).await?;
+    landlords::anonymise(&txn, landlord_id, now).await?;
     if let Some(user_id) = landlord.user_id {
         users::anonymise(&txn, user_id, now).await?;
         sessions::delete_for_user(&txn, user_id, None).await?;
         api_tokens::revoke_all(&txn, user_id, now).await?;
+        erasure::clear_account_extras(&txn, user_id).await?;
         crate::store::audit::relabel_actor(&txn, user_id, "erased person (landlord)").await?;
     }
     audit::record(
@@ -272,11 +273,17 @@ pub async fn erase_landlord(
         "landlords",
         Some(landlord_id),
         None,
-        json!({"article": 17, "units": own.len()}),
+        json!({"article": 17, "units": own.len(), "reason": reason}),
         now,
     )
     .await?;
     txn.commit().await?;
+    Leftovers {
+        photos,
+        mails: mails.into_iter().map(|m| m.1).collect(),
+        stash_of: landlord.user_id,
+    }
+    .remove(app);
     Ok(())
 }
 
@@ -297,6 +304,53 @@ pub async fn landlords(
         .collect();
     all.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(all)
+}
+
+/// The areas and actions of the audit log, for its filter (admins only).
+pub async fn audit_choices(
+    app: &App,
+    admin: &CurrentUser,
+) -> Result<(Vec<String>, Vec<String>), ServiceError> {
+    if admin.role != Role::Admin {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(crate::store::audit::kinds(&app.db).await?)
+}
+
+/// A landlord as the erasure page shows them.
+#[derive(Debug, Clone)]
+pub struct LandlordToErase {
+    pub name: String,
+    pub email: String,
+    pub units: usize,
+    /// A flat is in an open proposal: erasure is refused until it ends.
+    pub busy: bool,
+}
+
+/// The landlord an admin is about to erase (not found once erased).
+pub async fn landlord_to_erase(
+    app: &App,
+    admin: &CurrentUser,
+    landlord_id: i64,
+) -> Result<LandlordToErase, ServiceError> {
+    if admin.role != Role::Admin {
+        return Err(ServiceError::Forbidden);
+    }
+    let landlord = landlords::find(&app.db, landlord_id)
+        .await?
+        .filter(|l| l.anonymized_at.is_none())
+        .ok_or_else(|| ServiceError::NotFound("landlord".into()))?;
+    let own = units::list_for_landlord(&app.db, landlord_id).await?;
+    let mut busy = false;
+    for u in &own {
+        busy |= crate::store::pipeline::held(&app.db, u.id, 0, None).await?.0;
+    }
+    Ok(LandlordToErase {
+        name: landlord.display_name,
+        email: landlord.contact_email.unwrap_or_default(),
+        units: own.len(),
+        busy,
+    })
 }
 
 /// One page of the audit log (admins only), newest first, and the number of entries.

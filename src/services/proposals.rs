@@ -510,6 +510,7 @@ pub async fn open_link(app: &App, token: &str) -> Result<LinkPage, ServiceError>
         links::LinkState::Expired(id) => {
             return Ok(LinkPage::Expired(contact_of(app, id).await?));
         }
+        links::LinkState::Closed(id) => return Ok(LinkPage::Closed(contact_of(app, id).await?)),
         links::LinkState::Unknown => return Ok(LinkPage::Unknown),
     };
     let contact = contact_of(app, link.proposal_id).await?;

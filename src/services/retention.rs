@@ -1,5 +1,6 @@
 //! Data retention: the personal data of households closed more than the configured number
-//! of months ago is anonymised; statistics and the shape of the audit trail stay.
+//! of months ago is erased as on request (`privacy::erase_household_in`): every entry of
+//! the map in `domain::personal_data`; statistics and the shape of the audit trail stay.
 
 use sea_orm::TransactionTrait;
 
@@ -8,7 +9,7 @@ use super::{Actor, ServiceError, audit};
 use crate::app::App;
 use crate::store::households;
 
-/// Anonymises every household closed more than `months` months ago (each in its own
+/// Erases every household closed more than `months` months ago (each in its own
 /// transaction with its audit entry). Running it again finds nothing more to do.
 pub async fn run(app: &App, months: u32) -> Result<Counts, ServiceError> {
     let now = app.clock.now();
@@ -19,22 +20,25 @@ pub async fn run(app: &App, months: u32) -> Result<Counts, ServiceError> {
         .unwrap_or(now);
     let mut anonymised = 0;
     for id in households::closed_before(&app.db, before).await? {
+        let Some(household) = households::find(&app.db, id).await? else {
+            continue;
+        };
         let txn = app.db.begin().await?;
-        if households::anonymise(&txn, id, now).await? {
-            audit::record(
-                &txn,
-                &Actor::System,
-                "anonymise_household",
-                "households",
-                Some(id),
-                None,
-                serde_json::json!({"reason": "retention", "months": months}),
-                now,
-            )
-            .await?;
-            anonymised += 1;
-        }
+        let leftovers = super::privacy::erase_household_in(&txn, &household, now).await?;
+        audit::record(
+            &txn,
+            &Actor::System,
+            "anonymise_household",
+            "households",
+            Some(id),
+            Some(household.municipality_id),
+            serde_json::json!({"reason": "retention", "months": months}),
+            now,
+        )
+        .await?;
+        anonymised += 1;
         txn.commit().await?;
+        leftovers.remove(app);
     }
     Ok(Counts::from([("anonymised".to_owned(), anonymised)]))
 }

@@ -95,3 +95,27 @@ pub async fn relabel_actor<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// The areas (tables) and the actions that occur in the log, sorted.
+pub async fn kinds<C: ConnectionTrait>(
+    db: &C,
+) -> Result<(Vec<String>, Vec<String>), sea_orm::DbErr> {
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    let entities = audit_entry::Entity::find()
+        .select_only()
+        .column(audit_entry::Column::Entity)
+        .distinct()
+        .order_by_asc(audit_entry::Column::Entity)
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    let actions = audit_entry::Entity::find()
+        .select_only()
+        .column(audit_entry::Column::Action)
+        .distinct()
+        .order_by_asc(audit_entry::Column::Action)
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    Ok((entities, actions))
+}

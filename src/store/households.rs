@@ -658,3 +658,12 @@ pub async fn set_reference<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// A household's row as stored (for the export, which shows every column).
+pub async fn row<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<household::Model>, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    household::Entity::find_by_id(id).one(db).await
+}

@@ -171,3 +171,16 @@ pub async fn renew_request<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// The German names of all incentive programmes, by id.
+pub async fn programme_names<C: ConnectionTrait>(
+    db: &C,
+) -> Result<std::collections::BTreeMap<i64, String>, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    Ok(entities::incentive_programme::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name_de))
+        .collect())
+}

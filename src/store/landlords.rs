@@ -99,6 +99,8 @@ pub async fn anonymise<C: ConnectionTrait>(
         .col_expr(landlord::Column::ContactEmail, none())
         .col_expr(landlord::Column::Phone, none())
         .col_expr(landlord::Column::Street, none())
+        .col_expr(landlord::Column::PostalCode, none())
+        .col_expr(landlord::Column::Town, none())
         .col_expr(landlord::Column::Notes, none())
         .col_expr(landlord::Column::AnonymizedAt, Expr::value(Some(now)))
         .col_expr(landlord::Column::UpdatedAt, Expr::value(now))

@@ -65,6 +65,25 @@ pub async fn frozen<C: ConnectionTrait>(
     ))
 }
 
+/// Flats that may be a duplicate of another (an open `duplicate_unit` review flag from an
+/// import): held out of matching until a coordinator decides.
+pub async fn duplicates_under_review<C: ConnectionTrait>(
+    db: &C,
+) -> Result<BTreeSet<i64>, sea_orm::DbErr> {
+    use entities::review_flag;
+    Ok(review_flag::Entity::find()
+        .select_only()
+        .column(review_flag::Column::EntityId)
+        .filter(review_flag::Column::Kind.eq("duplicate_unit"))
+        .filter(review_flag::Column::Entity.eq("units"))
+        .filter(review_flag::Column::ResolvedAt.is_null())
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// A finished run to store.
 #[derive(Debug, Clone)]
 pub struct NewRun {

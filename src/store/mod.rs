@@ -4,7 +4,9 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod dossier;
 pub mod drafts;
+pub mod erasure;
 pub mod households;
 pub mod incentives;
 pub mod jobs;
@@ -41,4 +43,26 @@ pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
         e.sql_err(),
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
     )
+}
+
+/// `LOWER(column) LIKE '%needle%'`, the needle in lower case with `%`, `_` and `\`
+/// escaped. (SQLite lowers only ASCII letters; needles come from [`Scrubber`], whose
+/// matching in Rust then decides.)
+///
+/// [`Scrubber`]: crate::domain::personal_data::Scrubber
+pub fn mentions<C: sea_orm::sea_query::IntoColumnRef>(
+    column: C,
+    needle: &str,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+    let escaped: String = needle
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    Expr::expr(Func::lower(Expr::col(column)))
+        .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }

@@ -209,3 +209,137 @@ pub async fn purge_sent<C: ConnectionTrait>(
         .await?
         .rows_affected)
 }
+
+/// Status of a message that was never sent because the person it concerned was erased.
+pub const CANCELLED: &str = "cancelled";
+
+/// Messages about a person: linked to one of `proposals`, sent to one of `addresses`
+/// (compared in lower case), or whose subject or text contains one of `needles`. Returns
+/// (id, idempotency key) of those not yet redacted.
+pub async fn about<C: ConnectionTrait>(
+    db: &C,
+    proposals: &[i64],
+    addresses: &[String],
+    needles: &[String],
+) -> Result<Vec<(i64, String)>, sea_orm::DbErr> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::{Expr, Func};
+    let mut any = Condition::any();
+    if !proposals.is_empty() {
+        any = any.add(Column::ProposalId.is_in(proposals.to_vec()));
+    }
+    let addresses: Vec<String> = addresses
+        .iter()
+        .map(|a| a.trim().to_lowercase())
+        .filter(|a| !a.is_empty())
+        .collect();
+    if !addresses.is_empty() {
+        any = any.add(Expr::expr(Func::lower(Expr::col(Column::ToAddress))).is_in(addresses));
+    }
+    for needle in needles {
+        any = any.add(super::mentions(Column::BodyText, needle));
+        any = any.add(super::mentions(Column::Subject, needle));
+    }
+    if any.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(outbox_message::Entity::find()
+        .filter(any)
+        .filter(Column::RedactedAt.is_null())
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.idempotency_key))
+        .collect())
+}
+
+/// Redacts messages: recipient, subject, texts and attachments removed; kind, status and
+/// times stay for the delivery statistics. Messages not sent yet are cancelled.
+pub async fn redact<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let none = || Expr::value(Option::<String>::None);
+    for chunk in ids.chunks(500) {
+        outbox_message::Entity::update_many()
+            .col_expr(Column::Status, Expr::value(CANCELLED))
+            .filter(Column::Id.is_in(chunk.to_vec()))
+            .filter(Column::Status.is_in([PENDING, FAILED]))
+            .exec(db)
+            .await?;
+        outbox_message::Entity::update_many()
+            .col_expr(Column::ToAddress, Expr::value("—"))
+            .col_expr(Column::ToName, none())
+            .col_expr(Column::ReplyTo, none())
+            .col_expr(Column::Subject, Expr::value("—"))
+            .col_expr(Column::BodyText, Expr::value(""))
+            .col_expr(Column::BodyHtml, none())
+            .col_expr(Column::Attachments, none())
+            .col_expr(Column::LastError, none())
+            .col_expr(Column::RedactedAt, Expr::value(Some(now)))
+            .col_expr(Column::UpdatedAt, Expr::value(now))
+            .filter(Column::Id.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The idempotency keys of messages still holding their text (for the tidy job, which
+/// removes the files of every other message).
+pub async fn unredacted_keys<C: ConnectionTrait>(
+    db: &C,
+) -> Result<std::collections::HashSet<String>, sea_orm::DbErr> {
+    use sea_orm::QuerySelect;
+    Ok(outbox_message::Entity::find()
+        .select_only()
+        .column(Column::IdempotencyKey)
+        .filter(Column::RedactedAt.is_null())
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Messages sent to an address or linked to proposals, newest first (for exports).
+pub async fn to_person<C: ConnectionTrait>(
+    db: &C,
+    proposals: &[i64],
+    party_suffix: &str,
+    addresses: &[String],
+) -> Result<Vec<outbox_message::Model>, sea_orm::DbErr> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::{Expr, Func};
+    let mut any = Condition::any();
+    if !proposals.is_empty() {
+        any = any.add(
+            Condition::all()
+                .add(Column::ProposalId.is_in(proposals.to_vec()))
+                .add(Column::Kind.like(format!("%{party_suffix}"))),
+        );
+    }
+    let addresses: Vec<String> = addresses
+        .iter()
+        .map(|a| a.trim().to_lowercase())
+        .filter(|a| !a.is_empty())
+        .collect();
+    if !addresses.is_empty() {
+        any = any.add(Expr::expr(Func::lower(Expr::col(Column::ToAddress))).is_in(addresses));
+    }
+    if any.is_empty() {
+        return Ok(Vec::new());
+    }
+    outbox_message::Entity::find()
+        .filter(any)
+        .filter(Column::RedactedAt.is_null())
+        .order_by_desc(Column::Id)
+        .all(db)
+        .await
+}

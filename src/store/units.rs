@@ -293,20 +293,3 @@ pub async fn withdrawn_reason<C: ConnectionTrait>(
         .await?
         .and_then(|u| u.withdrawn_reason))
 }
-
-/// Removes what could identify a flat's owner (erasure): street, house number, extra
-/// address line, texts. Postal code, town, size and rent stay for the statistics.
-pub async fn anonymise<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), sea_orm::DbErr> {
-    use sea_orm::sea_query::Expr;
-    let none = || Expr::value(Option::<String>::None);
-    unit::Entity::update_many()
-        .col_expr(unit::Column::Street, Expr::value("—"))
-        .col_expr(unit::Column::HouseNumber, Expr::value(""))
-        .col_expr(unit::Column::AddressExtra, none())
-        .col_expr(unit::Column::Description, none())
-        .col_expr(unit::Column::PrefNotes, none())
-        .filter(unit::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
-}

@@ -246,10 +246,14 @@ pub const KEPT_TEXT_MAX_BYTES: usize = 64 * 1024;
 /// Largest files of a kept form (all together); only photos are kept.
 pub const KEPT_FILES_MAX_BYTES: u64 = 20 * 1024 * 1024;
 
-/// Keeps the photos of a form posted after expiry under `<data.dir>/stash/<random>/`: only
+/// Keeps the photos of a form posted after expiry under `<data.dir>/stash/u<user>-<random>/`: only
 /// files that are photos by their content, within their limit, up to
 /// `KEPT_FILES_MAX_BYTES` together. Others are not kept (the person adds them again).
-fn stash_files(app: &App, files: &[UploadedFile]) -> Result<Vec<StashedFile>, PageError> {
+fn stash_files(
+    app: &App,
+    user_id: i64,
+    files: &[UploadedFile],
+) -> Result<Vec<StashedFile>, PageError> {
     let internal = |e: std::io::Error| PageError::Internal(e.into());
     let mut total = 0u64;
     let keep: Vec<&UploadedFile> = files
@@ -269,9 +273,15 @@ fn stash_files(app: &App, files: &[UploadedFile]) -> Result<Vec<StashedFile>, Pa
     if keep.is_empty() {
         return Ok(Vec::new());
     }
-    let folder = app.settings.data.dir.join("stash").join(
-        crate::util::random_hex(12).map_err(|e| PageError::Internal(anyhow::anyhow!("{e}")))?,
-    );
+    let random =
+        crate::util::random_hex(12).map_err(|e| PageError::Internal(anyhow::anyhow!("{e}")))?;
+    // Named by account, so erasing the account removes its kept files at once.
+    let folder = app
+        .settings
+        .data
+        .dir
+        .join("stash")
+        .join(format!("u{user_id}-{random}"));
     std::fs::create_dir_all(&folder).map_err(internal)?;
     keep.iter()
         .enumerate()
@@ -312,7 +322,7 @@ async fn keep_form(
     if kept > KEPT_FORMS_PER_DAY {
         return Ok(false);
     }
-    let files = stash_files(app, &form.files)?;
+    let files = stash_files(app, user_id, &form.files)?;
     session.set_pending(PendingPost {
         user_id,
         path,

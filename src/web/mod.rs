@@ -179,6 +179,7 @@ pub fn router(app: App) -> Router {
             "/account/tokens/{id}/revoke",
             post(pages::account::revoke_token),
         )
+        .route("/account/data", get(pages::account::data_page))
         .route("/account/data.json", get(pages::account::export))
         .route("/households/{id}/data", get(pages::privacy::household_data))
         .route(
@@ -192,7 +193,7 @@ pub fn router(app: App) -> Router {
         .route("/admin/audit", get(pages::privacy::audit_log))
         .route(
             "/admin/landlords/{id}/erase",
-            post(pages::privacy::erase_landlord),
+            get(pages::privacy::confirm_erase_landlord).post(pages::privacy::erase_landlord),
         )
         .route("/viewings", get(pipeline::my_viewings))
         .route("/viewings/{id}", post(pipeline::record_viewing))

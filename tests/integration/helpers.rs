@@ -400,6 +400,17 @@ macro_rules! db_test {
 /// Seeds Plochingen (official key, centre, example rule tables) with two incentive
 /// programmes; returns (municipality id, programme ids).
 pub async fn seed_plochingen(app: &TestApp) -> (i64, Vec<i64>) {
+    seed_town(app, "08116056", "Plochingen", (48.71067, 9.41949)).await
+}
+
+/// Seeds a municipality (official key, name, centre) with example rule tables and two
+/// incentive programmes; returns (municipality id, programme ids).
+pub async fn seed_town(
+    app: &TestApp,
+    ags: &str,
+    name: &str,
+    centre: (f64, f64),
+) -> (i64, Vec<i64>) {
     use bleibe::domain::Cents;
     use bleibe::domain::criteria::Weights;
     use bleibe::domain::geo::GeoPoint;
@@ -410,11 +421,11 @@ pub async fn seed_plochingen(app: &TestApp) -> (i64, Vec<i64>) {
     let id = municipalities::insert(
         app.db(),
         &municipalities::NewMunicipality {
-            ags: "08116056".into(),
-            name: "Plochingen".into(),
+            ags: ags.into(),
+            name: name.into(),
             district: "Landkreis Esslingen".into(),
             state: "Baden-Württemberg".into(),
-            center: GeoPoint::new(48.71067, 9.41949).expect("valid"),
+            center: GeoPoint::new(centre.0, centre.1).expect("valid"),
         },
         now,
     )

@@ -173,9 +173,13 @@ db_test!(
         app.dispatch_mails().await;
         mail_file(app, &format!("expired-{}-landlord", p.id));
         mail_file(app, &format!("expired-{}-household", p.id));
-        // The links of the old mail now say the proposal is over.
+        // The links of the old mail now say the time to answer has passed, not that
+        // somebody answered.
         let links = answer_links(app, &reminder.text);
-        assert_eq!(app.get(&links[0]).await.status(), 410);
+        let page = app.get(&links[0]).await;
+        assert_eq!(page.status(), 410);
+        let html = page.text().await.expect("page");
+        assert!(html.contains("abgelaufen") && !html.contains("schon benutzt"), "{html}");
     }
 );
 

@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod coordinators;
 mod demo;
+mod erasure;
 mod faults;
 mod harness;
 mod health;

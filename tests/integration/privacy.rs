@@ -37,21 +37,34 @@ db_test!(
         assert_eq!(page.status(), 200);
         let html = page.text().await.expect("html");
         assert!(html.contains(&h.reference) && html.contains(&member.first_name));
+        assert!(!html.contains("member_first_name_0"), "labels, not form keys");
+        assert!(html.contains("Vorname") && html.contains("Aufenthaltsstatus"), "readable labels");
+        assert!(crate::html::duplicate_ids(&html).is_empty() && crate::html::unlabelled_fields(&html).is_empty());
         let json: Value = browser
             .get(&format!("/households/{}/data.json", h.id))
             .await
             .json()
             .await
             .expect("json");
-        assert_eq!(json["household"]["reference"], h.reference);
-        assert!(json.to_string().contains(&member.first_name));
-        assert!(json["audit_log"].as_array().is_some_and(|a| a.iter().any(|e| e["action"] == "personal_data_export")));
+        assert_eq!(json["format"], "bleibe-dossier-1");
+        assert_eq!(json["sections"]["household"][0]["reference"], h.reference);
+        assert_eq!(json["sections"]["members"][0]["first_name"], member.first_name);
+        assert!(json["sections"]["anchors"].is_array() && json["sections"]["mails"].is_array());
+        assert!(json["sections"]["audit"].as_array().is_some_and(|a| a.iter().any(|e| e["action"] == "personal_data_export")));
 
-        // A wrong confirmation erases nothing.
+        // A wrong confirmation or no reason erases nothing, says why at the field and keeps
+        // what was typed.
         let r = browser
-            .post_form(&format!("/households/{}/data", h.id), &format!("/households/{}/erase", h.id), &[("confirm", "wrong"), ("reason", "Wunsch")])
+            .post_form(&format!("/households/{}/data", h.id), &format!("/households/{}/erase", h.id), &[("confirm", "wrong"), ("reason", "Wunsch vom 2.12.")])
             .await;
-        assert_eq!(r.status(), 303);
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.expect("html");
+        assert!(html.contains("Das passt nicht") && html.contains("value=\"Wunsch vom 2.12.\""), "{html}");
+        let r = browser
+            .post_form(&format!("/households/{}/data", h.id), &format!("/households/{}/erase", h.id), &[("confirm", &h.reference), ("reason", " ")])
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.expect("html").contains("Bitte ausfüllen"));
         let still = entities::household::Entity::find_by_id(h.id).one(app.db()).await.expect("q").expect("row");
         assert_eq!(still.reference, h.reference);
 
@@ -79,7 +92,8 @@ db_test!(
             .await;
         assert_eq!(log.status(), 200);
         let log = log.text().await.expect("html");
-        assert!(log.contains("erase_household") && log.contains("personal_data_export"), "{log}");
+        assert!(log.contains("Haushalt gelöscht (Art. 17)") && log.contains("Auskunft (Art. 15) abgerufen"), "actions in words: {log}");
+        assert!(log.contains(&format!("Haushalt {}", h.id)), "records in words");
         assert!(!log.contains(&member.first_name), "the log names no contents");
     }
 );
@@ -104,9 +118,21 @@ db_test!(
         let (landlord, user_id, units) = chosen.expect("a landlord without open proposals");
         let email = landlord.contact_email.clone().expect("email");
         let admin = staff(app, ADMIN).await;
-        let r = admin
-            .post_form("/admin/audit", &format!("/admin/landlords/{}/erase", landlord.id), &[])
-            .await;
+        let path = format!("/admin/landlords/{}/erase", landlord.id);
+        let audit = admin.get("/admin/audit").await.text().await.expect("html");
+        assert!(audit.contains(&format!("href=\"{path}\"")), "the list links to the confirmation");
+        let page = admin.get(&path).await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.expect("html");
+        assert!(html.contains(&landlord.display_name) && html.contains("Anlass der Löschung"));
+        // One click erases nothing: the name typed again and a reason are needed.
+        let r = admin.post_form(&path, &path, &[]).await;
+        assert_eq!(r.status(), 422);
+        let r = admin.post_form(&path, &path, &[("confirm", "Jemand anderes"), ("reason", "Bitte vom 1.12.")]).await;
+        assert_eq!(r.status(), 422);
+        let after = entities::landlord::Entity::find_by_id(landlord.id).one(app.db()).await.expect("q").expect("row");
+        assert!(after.anonymized_at.is_none(), "nothing changed");
+        let r = admin.post_form(&path, &path, &[("confirm", &landlord.display_name.to_uppercase()), ("reason", "Bitte vom 1.12.")]).await;
         assert_eq!(r.status(), 303);
 
         let after = entities::landlord::Entity::find_by_id(landlord.id).one(app.db()).await.expect("q").expect("row");
@@ -129,6 +155,13 @@ db_test!(
             .await
             .expect("q");
         assert_eq!(entries.len(), 1);
+        assert!(entries[0].details.as_deref().is_some_and(|d| d.contains("Bitte vom 1.12.")), "the reason is recorded");
+        // Once erased, the confirmation page is gone and a second erasure finds nothing.
+        assert_eq!(admin.get(&path).await.status(), 404);
+        for u in &units {
+            let row = entities::unit::Entity::find_by_id(u.id).one(app.db()).await.expect("q").expect("row");
+            assert!((row.lat * 100.0 - (row.lat * 100.0).round()).abs() < 1e-6, "position rounded to about 1 km");
+        }
     }
 );
 
@@ -140,8 +173,48 @@ db_test!(
         assert_eq!(r.status(), 200);
         assert!(r.headers()["content-disposition"].to_str().expect("ascii").contains("attachment"));
         let json: Value = r.json().await.expect("json");
-        assert_eq!(json["account"]["email"], ES_COORDINATOR);
-        assert!(json["audit_log"]["about_you"].as_array().is_some_and(|a| a.iter().any(|e| e["action"] == "personal_data_export")));
+        assert_eq!(json["sections"]["account"][0]["email"], ES_COORDINATOR);
+        assert!(json["sections"]["audit"].as_array().is_some_and(|a| a.iter().any(|e| e["action"] == "personal_data_export")));
         assert!(!json.to_string().contains("argon2"), "no password hash");
+        let page = browser.get("/account/data").await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.expect("html");
+        assert!(html.contains(ES_COORDINATOR) && html.contains("Protokoll: was Sie getan haben"));
+
+        // A landlord's own download holds the flats with size, rent, floor and position,
+        // the proposals and answers, and the e-mails sent to them.
+        let landlord = staff(app, crate::workspace::LANDLORD).await;
+        let json: Value = landlord.get("/account/data.json").await.json().await.expect("json");
+        let flat = &json["sections"]["flats"][0];
+        for field in ["area_m2", "cold_rent", "floor", "lat", "lon", "street"] {
+            assert!(!flat[field].is_null(), "{field} in {flat}");
+        }
+        assert!(json["sections"]["proposals"].is_array() && json["sections"]["events"].is_array() && json["sections"]["mails"].is_array());
+    }
+);
+
+db_test!(
+    async fn the_audit_filter_takes_any_combination_of_empty_fields(app) {
+        demo(app).await;
+        let admin = staff(app, ADMIN).await;
+        assert_eq!(admin.get("/account/data.json").await.status(), 200, "one entry to find");
+        for query in [
+            "",
+            "?entity=&entity_id=&action=",
+            "?entity=households&entity_id=&action=",
+            "?entity=&entity_id=3&action=",
+            "?entity=&entity_id=&action=create_household&actor=",
+            "?page=&entity_id=%20",
+        ] {
+            let r = admin.get(&format!("/admin/audit{query}")).await;
+            assert_eq!(r.status(), 200, "{query}");
+        }
+        // A number that is none says so at the field (the rest of the filter applies).
+        let r = admin.get("/admin/audit?entity_id=abc&action=personal_data_export").await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.expect("html");
+        assert!(html.contains("ganze Zahl") && html.contains("value=\"abc\""));
+        assert!(html.contains("Auskunft (Art. 15) abgerufen") && html.contains("Konto "), "actions and records in words");
+        assert!(html.contains("(Administration (alles))") || html.contains("Administration"), "the role in words");
     }
 );

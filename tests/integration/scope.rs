@@ -476,6 +476,12 @@ fn table(f: &Fixture) -> Vec<Case> {
         ),
         case(
             "GET",
+            "/account/data",
+            "/account/data".into(),
+            ANY_LOGGED_IN,
+        ),
+        case(
+            "GET",
             "/account/second-factor",
             "/account/second-factor".into(),
             ANY_LOGGED_IN,
@@ -882,6 +888,12 @@ fn table(f: &Fixture) -> Vec<Case> {
             ADMIN_ONLY,
         ),
         case("GET", "/admin/audit", "/admin/audit".into(), ADMIN_ONLY),
+        case(
+            "GET",
+            "/admin/landlords/{id}/erase",
+            format!("/admin/landlords/{}/erase", f.landlord),
+            ADMIN_ONLY,
+        ),
         // Last: the admin's answer erases the landlord (or refuses while a proposal is open).
         post(
             "/admin/landlords/{id}/erase",

@@ -200,7 +200,8 @@ pub(super) async fn history_of<C: ConnectionTrait>(
 }
 
 /// The data a step's event keeps besides its reason (what the figures can be recounted
-/// from).
+/// from): dates, codes and amounts, never text people wrote (that lives in the placement
+/// and viewing, where erasure finds it).
 fn event_data(step: &Step) -> Option<serde_json::Value> {
     Some(match step {
         Step::ScheduleViewing(v) => serde_json::json!({"starts_at": v.starts_at}),
@@ -217,7 +218,6 @@ fn event_data(step: &Step) -> Option<serde_json::Value> {
         }),
         Step::MovedIn(m) => serde_json::json!({
             "moved_in_on": m.on,
-            "freed_site": m.freed_site,
             "places_freed": m.places_freed,
         }),
         Step::EndedEarly { on, .. } => serde_json::json!({"ended_on": on}),

@@ -144,21 +144,27 @@ pub async fn revoke_token(
     Ok(Redirect::to("/account").into_response())
 }
 
-/// `GET /account/data.json`: everything Bleibe stores about the logged-in person, as
-/// JSON (DSGVO Art. 15); the export itself is written to the audit log.
+/// `GET /account/data`: everything Bleibe stores about the logged-in person, readable in
+/// their language, with the JSON download (DSGVO Art. 15); audited.
+#[derive(Template, WebTemplate)]
+#[template(path = "account_data.html")]
+pub struct AccountDataPage {
+    pub chrome: Chrome,
+    pub sections: Vec<crate::services::dossier::ReadableSection>,
+}
+
+/// `GET /account/data`.
+pub async fn data_page(Authed { ctx, user }: Authed) -> Result<AccountDataPage, PageError> {
+    let dossier = privacy::export_self(&ctx.app, &user).await?;
+    Ok(AccountDataPage {
+        chrome: ctx.chrome(),
+        sections: dossier.readable(ctx.t()),
+    })
+}
+
+/// `GET /account/data.json`: the same as JSON with stable field names.
 pub async fn export(Authed { ctx, user }: Authed) -> Result<Response, PageError> {
-    let data = privacy::export_self(&ctx.app, &user).await?;
-    let body = serde_json::to_vec_pretty(&data).map_err(|e| PageError::Internal(e.into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"bleibe-account-{}.json\"", user.id),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    let dossier = privacy::export_self(&ctx.app, &user).await?;
+    let json = dossier.to_json(ctx.app.clock.now(), &user.display_name);
+    super::privacy::json_download(&json, &format!("bleibe-account-{}.json", user.id))
 }

@@ -1,5 +1,6 @@
-//! Data protection pages: a household's data (readable and as JSON), its erasure, the
-//! erasure of a landlord, and the audit log (admins).
+//! Data protection pages: a household's data (readable and as JSON) and its erasure, the
+//! erasure of a landlord (with confirmation and reason), and the audit log (admins), in
+//! words.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,36 +10,91 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::staff::{Staff, StaffNav, nav, require_coordinator};
-use super::{AuthedForm, Chrome};
-use crate::services::privacy;
+use super::{AuthedForm, Chrome, PageCtx};
+use crate::domain::personal_data::erasure_request;
+use crate::domain::roles::Role;
+use crate::domain::validation::FieldErrors;
+use crate::i18n::Texts;
+use crate::services::dossier::ReadableSection;
+use crate::services::{CurrentUser, privacy};
 use crate::web::error::PageError;
+use crate::web::form::FormData;
+use crate::web::forms::{Field, Kind, Section, SummaryItem, summary};
 
-/// A line of the audit log as shown.
+/// A line of the audit log as shown: everything in words.
 #[derive(Debug, Clone)]
 pub struct AuditRow {
     pub at: String,
     pub actor: String,
     pub action: String,
     pub entity: String,
+    pub href: Option<String>,
     pub details: String,
 }
 
-fn audit_rows(entries: &[entities::audit_entry::Model]) -> Vec<AuditRow> {
+use crate::services::dossier::{actor_words, details_words, words};
+
+/// Where a record of the audit log is shown, if it has a page.
+fn entity_href(entity: &str, id: i64) -> Option<String> {
+    match entity {
+        "households" => Some(format!("/households/{id}")),
+        "units" => Some(format!("/units/{id}")),
+        "proposals" => Some(format!("/workspace/proposals/{id}")),
+        "match_runs" => Some(format!("/runs/{id}")),
+        _ => None,
+    }
+}
+
+fn audit_rows(t: Texts, entries: &[entities::audit_entry::Model]) -> Vec<AuditRow> {
     entries
         .iter()
         .map(|e| AuditRow {
             at: crate::domain::time::to_berlin(e.occurred_at)
                 .format("%d.%m.%Y %H:%M:%S")
                 .to_string(),
-            actor: e.actor_label.clone(),
-            action: e.action.clone(),
+            actor: actor_words(t, &e.actor_label),
+            action: words(t, "audit.actions", &e.action),
             entity: match e.entity_id {
-                Some(id) => format!("{} {id}", e.entity),
-                None => e.entity.clone(),
+                Some(id) => format!("{} {id}", words(t, "audit.entities", &e.entity)),
+                None => words(t, "audit.entities", &e.entity),
             },
-            details: e.details.clone().unwrap_or_default(),
+            href: e.entity_id.and_then(|id| entity_href(&e.entity, id)),
+            details: e
+                .details
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok())
+                .map(|v| details_words(t, &v))
+                .unwrap_or_default(),
         })
         .collect()
+}
+
+/// The two fields of an erasure: the reason and the name typed again.
+fn erase_section(
+    t: Texts,
+    form: Option<&FormData>,
+    errors: &FieldErrors,
+    confirm_label: String,
+) -> Section {
+    let value = |name: &str| form.map(|f| f.text(name)).unwrap_or_default();
+    let mut confirm = Field::new(t, "privacy_tools", "confirm", Kind::Text)
+        .value(value("confirm"))
+        .required()
+        .error_from(t, errors);
+    confirm.label = confirm_label;
+    Section {
+        id: "erase".into(),
+        title: t.get("privacy_tools.erase_title").into(),
+        intro: None,
+        fields: vec![
+            Field::new(t, "privacy_tools", "reason", Kind::Text)
+                .value(value("reason"))
+                .required()
+                .wide()
+                .error_from(t, errors),
+            confirm,
+        ],
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -49,11 +105,38 @@ pub struct HouseholdDataPage {
     pub csrf: String,
     pub id: i64,
     pub reference: String,
-    /// (label, value)
-    pub fields: Vec<(String, String)>,
-    pub consent: String,
-    pub proposals: Vec<(i64, String, String)>,
-    pub rows: Vec<AuditRow>,
+    pub sections: Vec<ReadableSection>,
+    pub erase: Section,
+    pub summary: Vec<SummaryItem>,
+}
+
+async fn household_data_page(
+    ctx: &PageCtx,
+    user: &CurrentUser,
+    id: i64,
+    form: Option<&FormData>,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
+    let t = ctx.t();
+    let (household, dossier) = privacy::household_data(&ctx.app, user, id).await?;
+    let reference = household.profile.reference.clone();
+    let erase = erase_section(
+        t,
+        form,
+        errors,
+        format!("{} {reference}", t.get("privacy_tools.erase_confirm")),
+    );
+    let page = HouseholdDataPage {
+        nav: nav(ctx, user, Some(household.municipality_id), "/households").await?,
+        chrome: ctx.chrome(),
+        csrf: ctx.csrf(),
+        id,
+        reference,
+        sections: dossier.readable(t),
+        summary: summary(std::slice::from_ref(&erase)),
+        erase,
+    };
+    Ok((crate::web::form::status_for(errors.is_empty()), page).into_response())
 }
 
 /// `GET /households/{id}/data`: everything stored about a household, readable, with the
@@ -63,61 +146,18 @@ pub async fn household_data(
     Staff { ctx, user }: Staff,
 ) -> Result<Response, PageError> {
     require_coordinator(&user)?;
-    let data = privacy::household_data(&ctx.app, &user, id, ctx.locale).await?;
-    let t = ctx.t();
-    let h = &data.household;
-    let label = |name: &str| {
-        let base = name.split('[').next().unwrap_or(name);
-        t.optional(&format!("household.labels.{base}"))
-            .map_or_else(|| name.to_owned(), |l| format!("{l} ({name})"))
-    };
-    Ok(HouseholdDataPage {
-        nav: nav(&ctx, &user, Some(h.municipality_id), "/households").await?,
-        chrome: ctx.chrome(),
-        csrf: ctx.csrf(),
-        id,
-        reference: h.profile.reference.clone(),
-        fields: data
-            .fields
-            .iter()
-            .map(|(k, v)| (label(k), v.clone()))
-            .collect(),
-        consent: h.consent.as_ref().map_or_else(
-            || t.get("household.no_consent").to_owned(),
-            |c| {
-                format!(
-                    "{} {} ({})",
-                    t.get("household.consent_on"),
-                    crate::domain::time::to_berlin(c.at).format("%d.%m.%Y"),
-                    c.scope
-                )
-            },
-        ),
-        proposals: data
-            .proposals
-            .iter()
-            .map(|p| (p.id, p.state.as_str().to_owned(), p.unit_address.clone()))
-            .collect(),
-        rows: audit_rows(&data.audit),
-    }
-    .into_response())
+    household_data_page(&ctx, &user, id, None, &FieldErrors::default()).await
 }
 
-/// `GET /households/{id}/data.json`: the same as JSON, to hand to the household.
-pub async fn household_data_json(
-    Path(id): Path<i64>,
-    Staff { ctx, user }: Staff,
-) -> Result<Response, PageError> {
-    require_coordinator(&user)?;
-    let data = privacy::household_data(&ctx.app, &user, id, ctx.locale).await?;
-    let json = data.to_json(ctx.app.clock.now(), &user.display_name);
-    let body = serde_json::to_vec_pretty(&json).map_err(|e| PageError::Internal(e.into()))?;
+/// A dossier as a JSON download.
+pub fn json_download(json: &serde_json::Value, file_name: &str) -> Result<Response, PageError> {
+    let body = serde_json::to_vec_pretty(json).map_err(|e| PageError::Internal(e.into()))?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/json".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"bleibe-household-{id}.json\""),
+                format!("attachment; filename=\"{file_name}\""),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
@@ -126,33 +166,44 @@ pub async fn household_data_json(
         .into_response())
 }
 
-/// `POST /households/{id}/erase`: anonymises the household; the reference must be typed
-/// again to confirm (a wrong one changes nothing and says so at the field).
+/// `GET /households/{id}/data.json`: the same as JSON, to hand to the household.
+pub async fn household_data_json(
+    Path(id): Path<i64>,
+    Staff { ctx, user }: Staff,
+) -> Result<Response, PageError> {
+    require_coordinator(&user)?;
+    let (_, dossier) = privacy::household_data(&ctx.app, &user, id).await?;
+    let json = dossier.to_json(ctx.app.clock.now(), &user.display_name);
+    json_download(&json, &format!("bleibe-household-{id}.json"))
+}
+
+/// `POST /households/{id}/erase`: erases the household after its reference was typed
+/// again and a reason given; otherwise nothing changes and the page says why at the
+/// fields (422), keeping what was typed.
 pub async fn erase_household(
     Path(id): Path<i64>,
     AuthedForm { ctx, user, form }: AuthedForm,
 ) -> Result<Response, PageError> {
     require_coordinator(&user)?;
     let h = crate::services::households::get(&ctx.app, &user, id).await?;
-    if form.text("confirm").trim() != h.profile.reference {
-        ctx.session.flash("error", "privacy_tools.confirm_mismatch");
-        return Ok(Redirect::to(&format!("/households/{id}/data")).into_response());
-    }
-    privacy::erase_household(&ctx.app, &user, id, &form.text("reason"))
-        .await
-        .map_err(PageError::from)?;
+    let reason = match erasure_request(&form.fields, &h.profile.reference) {
+        Ok(reason) => reason,
+        Err(errors) => return household_data_page(&ctx, &user, id, Some(&form), &errors).await,
+    };
+    privacy::erase_household(&ctx.app, &user, id, &reason).await?;
     ctx.session
         .flash("success", "privacy_tools.household_erased");
     Ok(Redirect::to(&format!("/m/{}/households", h.municipality_id)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+/// The audit log's filter as sent: every field may be empty or missing.
+#[derive(Debug, Default, Deserialize)]
 pub struct AuditQuery {
     pub entity: Option<String>,
-    pub entity_id: Option<i64>,
-    pub actor: Option<i64>,
+    pub entity_id: Option<String>,
+    pub actor: Option<String>,
     pub action: Option<String>,
-    pub page: Option<u64>,
+    pub page: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -160,78 +211,192 @@ pub struct AuditQuery {
 pub struct AdminPrivacyPage {
     pub chrome: Chrome,
     pub nav: StaffNav,
-    pub csrf: String,
     pub landlords: Vec<(i64, String, String)>,
     pub rows: Vec<AuditRow>,
     pub total: u64,
     pub page: u64,
     pub prev: Option<String>,
     pub next: Option<String>,
-    pub entity: String,
-    pub entity_id: String,
-    pub action: String,
+    pub filters: Vec<Field>,
 }
 
-/// `GET /admin/audit`: the audit log, filtered and paged, and landlords to erase.
+/// A filter value: trimmed, `None` when empty.
+fn given(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// The filter read from the query, and the fields with a message where a value cannot be
+/// used (that part of the filter is then left out).
+fn audit_filter(q: &AuditQuery) -> (crate::store::audit::Filter, FieldErrors) {
+    let mut errors = FieldErrors::default();
+    let mut number = |name: &str, v: &Option<String>| {
+        given(v).and_then(|text| match text.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                errors.add(name, "validation.whole_number");
+                None
+            }
+        })
+    };
+    let entity_id = number("entity_id", &q.entity_id);
+    let actor_user_id = number("actor", &q.actor);
+    let filter = crate::store::audit::Filter {
+        entity: given(&q.entity),
+        entity_id,
+        actor_user_id,
+        action: given(&q.action),
+    };
+    (filter, errors)
+}
+
+fn audit_link(filter: &crate::store::audit::Filter, page: u64) -> String {
+    let mut s = format!("/admin/audit?page={page}");
+    if let Some(e) = &filter.entity {
+        s.push_str(&format!("&entity={}", super::url_encode(e)));
+    }
+    if let Some(id) = filter.entity_id {
+        s.push_str(&format!("&entity_id={id}"));
+    }
+    if let Some(a) = filter.actor_user_id {
+        s.push_str(&format!("&actor={a}"));
+    }
+    if let Some(a) = &filter.action {
+        s.push_str(&format!("&action={}", super::url_encode(a)));
+    }
+    s
+}
+
+/// `GET /admin/audit`: the audit log in words, filtered by area, record, person and
+/// action (any of them empty), paged; and the landlords an admin can erase.
 pub async fn audit_log(
     Query(q): Query<AuditQuery>,
     Staff { ctx, user }: Staff,
 ) -> Result<Response, PageError> {
-    if user.role != crate::domain::roles::Role::Admin {
+    if user.role != Role::Admin {
         return Err(PageError::NotFound);
     }
-    let filter = crate::store::audit::Filter {
-        entity: q.entity.clone().filter(|e| !e.trim().is_empty()),
-        entity_id: q.entity_id,
-        actor_user_id: q.actor,
-        action: q.action.clone().filter(|a| !a.trim().is_empty()),
-    };
-    let page = q.page.unwrap_or(1).max(1);
+    let t = ctx.t();
+    let (filter, errors) = audit_filter(&q);
+    let page = given(&q.page)
+        .and_then(|p| p.parse::<u64>().ok())
+        .unwrap_or(1)
+        .max(1);
     let (entries, total) = privacy::audit_log(&ctx.app, &user, &filter, page).await?;
-    let link = |p: u64| {
-        let mut s = format!("/admin/audit?page={p}");
-        if let Some(e) = &filter.entity {
-            s.push_str(&format!("&entity={}", super::url_encode(e)));
-        }
-        if let Some(id) = filter.entity_id {
-            s.push_str(&format!("&entity_id={id}"));
-        }
-        if let Some(a) = filter.actor_user_id {
-            s.push_str(&format!("&actor={a}"));
-        }
-        if let Some(a) = &filter.action {
-            s.push_str(&format!("&action={}", super::url_encode(a)));
-        }
-        s
+    let (entities, actions) = privacy::audit_choices(&ctx.app, &user).await?;
+    let choices = |section: &str, codes: Vec<String>| {
+        let mut list = vec![(String::new(), t.get("privacy_tools.any").to_owned())];
+        list.extend(codes.into_iter().map(|c| {
+            let label = words(t, section, &c);
+            (c, label)
+        }));
+        list
     };
-    Ok(AdminPrivacyPage {
+    let text = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_owned();
+    let filters = vec![
+        Field::new(t, "privacy_tools", "entity", Kind::Select)
+            .value(filter.entity.clone().unwrap_or_default())
+            .choices(choices("audit.entities", entities)),
+        Field::new(t, "privacy_tools", "entity_id", Kind::Number)
+            .value(text(&q.entity_id))
+            .inputmode("numeric")
+            .error_from(t, &errors),
+        Field::new(t, "privacy_tools", "action", Kind::Select)
+            .value(filter.action.clone().unwrap_or_default())
+            .choices(choices("audit.actions", actions)),
+        Field::new(t, "privacy_tools", "actor", Kind::Number)
+            .value(text(&q.actor))
+            .inputmode("numeric")
+            .error_from(t, &errors),
+    ];
+    let page_view = AdminPrivacyPage {
         nav: nav(&ctx, &user, None, "audit").await?,
         chrome: ctx.chrome(),
-        csrf: ctx.csrf(),
         landlords: privacy::landlords(&ctx.app, &user).await?,
-        rows: audit_rows(&entries),
+        rows: audit_rows(t, &entries),
         total,
         page,
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page * privacy::AUDIT_PAGE < total).then(|| link(page + 1)),
-        entity: filter.entity.unwrap_or_default(),
-        entity_id: filter.entity_id.map(|i| i.to_string()).unwrap_or_default(),
-        action: filter.action.unwrap_or_default(),
-    }
-    .into_response())
+        prev: (page > 1).then(|| audit_link(&filter, page - 1)),
+        next: (page * privacy::AUDIT_PAGE < total).then(|| audit_link(&filter, page + 1)),
+        filters,
+    };
+    Ok((crate::web::form::status_for(errors.is_empty()), page_view).into_response())
 }
 
-/// `POST /admin/landlords/{id}/erase`.
-pub async fn erase_landlord(
-    Path(id): Path<i64>,
-    AuthedForm { ctx, user, .. }: AuthedForm,
+#[derive(Template, WebTemplate)]
+#[template(path = "landlord_erase.html")]
+pub struct LandlordErasePage {
+    pub chrome: Chrome,
+    pub nav: StaffNav,
+    pub csrf: String,
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub units: usize,
+    pub busy: bool,
+    pub erase: Section,
+    pub summary: Vec<SummaryItem>,
+}
+
+async fn landlord_erase_page(
+    ctx: &PageCtx,
+    user: &CurrentUser,
+    id: i64,
+    form: Option<&FormData>,
+    errors: &FieldErrors,
 ) -> Result<Response, PageError> {
-    if user.role != crate::domain::roles::Role::Admin {
+    let t = ctx.t();
+    let who = privacy::landlord_to_erase(&ctx.app, user, id).await?;
+    let erase = erase_section(
+        t,
+        form,
+        errors,
+        format!("{} {}", t.get("privacy_tools.erase_confirm_name"), who.name),
+    );
+    let page = LandlordErasePage {
+        nav: nav(ctx, user, None, "audit").await?,
+        chrome: ctx.chrome(),
+        csrf: ctx.csrf(),
+        id,
+        name: who.name,
+        email: who.email,
+        units: who.units,
+        busy: who.busy,
+        summary: summary(std::slice::from_ref(&erase)),
+        erase,
+    };
+    Ok((crate::web::form::status_for(errors.is_empty()), page).into_response())
+}
+
+/// `GET /admin/landlords/{id}/erase`: what erasing this landlord does, and the form to
+/// confirm it with a reason.
+pub async fn confirm_erase_landlord(
+    Path(id): Path<i64>,
+    Staff { ctx, user }: Staff,
+) -> Result<Response, PageError> {
+    if user.role != Role::Admin {
         return Err(PageError::NotFound);
     }
-    privacy::erase_landlord(&ctx.app, &user, id)
-        .await
-        .map_err(PageError::from)?;
+    landlord_erase_page(&ctx, &user, id, None, &FieldErrors::default()).await
+}
+
+/// `POST /admin/landlords/{id}/erase`: erases the landlord once the name was typed again
+/// and a reason given; otherwise nothing changes and the page says why (422).
+pub async fn erase_landlord(
+    Path(id): Path<i64>,
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    if user.role != Role::Admin {
+        return Err(PageError::NotFound);
+    }
+    let who = privacy::landlord_to_erase(&ctx.app, &user, id).await?;
+    let reason = match erasure_request(&form.fields, &who.name) {
+        Ok(reason) => reason,
+        Err(errors) => return landlord_erase_page(&ctx, &user, id, Some(&form), &errors).await,
+    };
+    privacy::erase_landlord(&ctx.app, &user, id, &reason).await?;
     ctx.session
         .flash("success", "privacy_tools.landlord_erased");
     Ok(Redirect::to("/admin/audit").into_response())
