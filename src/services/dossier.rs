@@ -730,7 +730,10 @@ async fn landlord_sections(
     let flags = rows::flags(db, "units", &unit_ids).await?;
     let record = Record(vec![
         ("id", Val::Int(landlord.id)),
-        ("kind", Val::Code("dossier.landlord_kinds", landlord.kind.clone())),
+        (
+            "kind",
+            Val::Code("dossier.landlord_kinds", landlord.kind.clone()),
+        ),
         ("name", Val::Text(landlord.display_name.clone())),
         ("email", Val::text(&landlord.contact_email)),
         ("phone", Val::text(&landlord.phone)),

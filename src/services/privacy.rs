@@ -106,7 +106,7 @@ pub async fn erase_household_in<C: sea_orm::ConnectionTrait>(
     let addresses: Vec<String> = household.profile.email.iter().cloned().collect();
     let mails = outbox::about(txn, &proposals, &addresses, &who.strong_needles()).await?;
     outbox::redact(txn, &mails.iter().map(|m| m.0).collect::<Vec<_>>(), now).await?;
-    erasure::clear_flags(txn, "households", &[id], &scrubber).await?;
+    erasure::clear_flags(txn, "households", &[id], &scrubber, now).await?;
     erasure::scrub_import_reports(txn, &scrubber).await?;
     erasure::scrub_audit(txn, &scrubber).await?;
     households::anonymise(txn, id, now).await?;
@@ -252,7 +252,7 @@ pub async fn erase_landlord(
     erasure::clear_proposal_texts(&txn, &proposals, now).await?;
     let mails = outbox::about(&txn, &proposals, &addresses, &who.strong_needles()).await?;
     outbox::redact(&txn, &mails.iter().map(|m| m.0).collect::<Vec<_>>(), now).await?;
-    erasure::clear_flags(&txn, "units", &unit_ids, &scrubber).await?;
+    erasure::clear_flags(&txn, "units", &unit_ids, &scrubber, now).await?;
     erasure::scrub_import_reports(&txn, &scrubber).await?;
     erasure::scrub_audit(&txn, &scrubber).await?;
     erasure::delete_counters(&txn, &addresses).await?;
@@ -343,7 +343,9 @@ pub async fn landlord_to_erase(
     let own = units::list_for_landlord(&app.db, landlord_id).await?;
     let mut busy = false;
     for u in &own {
-        busy |= crate::store::pipeline::held(&app.db, u.id, 0, None).await?.0;
+        busy |= crate::store::pipeline::held(&app.db, u.id, 0, None)
+            .await?
+            .0;
     }
     Ok(LandlordToErase {
         name: landlord.display_name,

@@ -130,15 +130,29 @@ pub async fn clear_proposal_texts<C: ConnectionTrait>(
 }
 
 /// Review flags about these records (`entity` and id, either side of the pair): their
-/// reason and resolution, which quote the rows, become [`SCRUBBED`]. Others that mention
-/// the person are scrubbed.
+/// reason and resolution, which quote the rows, become [`SCRUBBED`], and open ones are
+/// closed (there is nothing left to decide). Others that mention the person are scrubbed.
 pub async fn clear_flags<C: ConnectionTrait>(
     db: &C,
     entity: &str,
     ids: &[i64],
     scrubber: &Scrubber,
+    now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
+    let about = |chunk: &[i64]| {
+        Condition::any()
+            .add(review_flag::Column::EntityId.is_in(chunk.to_vec()))
+            .add(review_flag::Column::OtherEntityId.is_in(chunk.to_vec()))
+    };
     for chunk in ids.chunks(500) {
+        review_flag::Entity::update_many()
+            .col_expr(review_flag::Column::ResolvedAt, Expr::value(Some(now)))
+            .col_expr(review_flag::Column::Resolution, Expr::value(SCRUBBED))
+            .filter(review_flag::Column::Entity.eq(entity))
+            .filter(about(chunk))
+            .filter(review_flag::Column::ResolvedAt.is_null())
+            .exec(db)
+            .await?;
         review_flag::Entity::update_many()
             .col_expr(review_flag::Column::Reason, Expr::value(SCRUBBED))
             .col_expr(
@@ -148,11 +162,7 @@ pub async fn clear_flags<C: ConnectionTrait>(
                 )),
             )
             .filter(review_flag::Column::Entity.eq(entity))
-            .filter(
-                Condition::any()
-                    .add(review_flag::Column::EntityId.is_in(chunk.to_vec()))
-                    .add(review_flag::Column::OtherEntityId.is_in(chunk.to_vec())),
-            )
+            .filter(about(chunk))
             .exec(db)
             .await?;
     }

@@ -218,3 +218,35 @@ db_test!(
         assert!(html.contains("(Administration (alles))") || html.contains("Administration"), "the role in words");
     }
 );
+
+db_test!(
+    async fn erasing_a_household_closes_the_review_notes_that_quote_it(app) {
+        let d = demo(app).await;
+        let csv = "reference;residence_status;member1_first_name;member1_last_name;member1_birth_year\nIMP-77;anerkannt;Amira;Haddad;1991\n";
+        let options = bleibe::services::import::Options { file_name: "h.csv".into(), default_municipality: Some(d.esslingen), ..Default::default() };
+        for _ in 0..2 {
+            let report = bleibe::services::import::run(&app.app, &bleibe::services::Actor::System, bleibe::services::import::Kind::Households, csv.as_bytes(), &options, &|_, _, _| {})
+                .await
+                .expect("import");
+            assert!(report.imported);
+        }
+        let h = entities::household::Entity::find()
+            .filter(entities::household::Column::Reference.eq("IMP-77"))
+            .one(app.db())
+            .await
+            .expect("q")
+            .expect("household");
+        let browser = staff(app, ES_COORDINATOR).await;
+        let page = browser.get(&format!("/m/{}/import", d.esslingen)).await.text().await.expect("html");
+        assert!(page.contains("Haddad") && page.contains(&format!("/households/{}", h.id)), "the note quotes the row");
+        let r = browser
+            .post_form(&format!("/households/{}/data", h.id), &format!("/households/{}/erase", h.id), &[("confirm", "IMP-77"), ("reason", "Wunsch des Haushalts")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let page = browser.get(&format!("/m/{}/import", d.esslingen)).await.text().await.expect("html");
+        assert!(!page.contains("Haddad") && !page.contains("Amira"), "no names left on the import page");
+        assert!(!page.contains(&format!("href=\"/households/{}\"", h.id)), "no link to the erased household");
+        let flag = entities::review_flag::Entity::find().filter(entities::review_flag::Column::EntityId.eq(h.id)).one(app.db()).await.expect("q").expect("flag");
+        assert!(flag.resolved_at.is_some() && !flag.reason.contains("Haddad"));
+    }
+);
