@@ -288,148 +288,153 @@ fn proposal_sections(r: &rows::ProposalRows, household_side: bool) -> Vec<Sectio
     let proposals = r
         .proposals
         .iter()
-        .map(|p| {
-            let mut fields = vec![
-                ("id", Val::Int(p.id)),
-                ("state", Val::Code("pipeline.state", p.state.clone())),
-                ("flat", Val::Int(p.unit_id)),
-            ];
-            if household_side {
-                fields.push(("flat_address", Val::Text(address(p.unit_id))));
-                fields.push(("override_reason", Val::text(&p.override_reason)));
-            }
-            fields.extend([
-                ("score", Val::Num(p.score)),
-                ("created_at", Val::Time(p.created_at)),
-                ("sent_at", Val::opt(p.sent_at, Val::Time)),
-                ("answer_due_at", Val::opt(p.answer_due_at, Val::Time)),
-                (
-                    "landlord_answered_at",
-                    Val::opt(p.landlord_answered_at, Val::Time),
-                ),
-                (
-                    "household_answered_at",
-                    Val::opt(p.household_answered_at, Val::Time),
-                ),
-                ("state_changed_at", Val::Time(p.state_changed_at)),
-            ]);
-            Record(fields)
-        })
+        .map(|p| proposal_record(p, household_side.then(|| address(p.unit_id))))
         .collect();
-    // The landlord sees the steps, and the reasons only of their own answers.
-    let own_reason = |e: &entities::proposal_event::Model| {
-        if household_side || e.actor_kind.starts_with("landlord") {
-            Val::text(&e.reason)
-        } else {
-            Val::Empty
-        }
-    };
     let events = r
         .events
         .iter()
-        .map(|e| {
-            Record(vec![
-                ("proposal", Val::Int(e.proposal_id)),
-                ("at", Val::Time(e.created_at)),
-                ("from_state", Val::code("pipeline.state", &e.from_state)),
-                ("to_state", Val::Code("pipeline.state", e.to_state.clone())),
-                ("by", Val::Code("pipeline.actor", e.actor_kind.clone())),
-                (
-                    "reason_code",
-                    Val::code("pipeline.reason_codes", &e.reason_code),
-                ),
-                ("reason", own_reason(e)),
-                (
-                    "data",
-                    e.data
-                        .as_deref()
-                        .and_then(|d| serde_json::from_str(d).ok())
-                        .map_or(Val::Empty, Val::Json),
-                ),
-            ])
-        })
-        .collect();
-    let viewings = r
-        .viewings
-        .iter()
-        .map(|v| {
-            Record(vec![
-                ("proposal", Val::Int(v.proposal_id)),
-                (
-                    "status",
-                    Val::Code("pipeline.viewing_status", v.status.clone()),
-                ),
-                ("starts_at", Val::Time(v.starts_at)),
-                ("ends_at", Val::opt(v.ends_at, Val::Time)),
-                ("place", Val::Text(v.place.clone())),
-                ("companion", Val::text(&v.accompanied_by_name)),
-                ("note", Val::text(&v.note)),
-            ])
-        })
+        .map(|e| event_record(e, household_side))
         .collect();
     let placements = r
         .placements
         .iter()
-        .map(|p| {
-            let mut fields = vec![
-                ("proposal", Val::Int(p.proposal_id)),
-                ("outcome", Val::Code("pipeline.outcomes", p.outcome.clone())),
-                ("lease_kind", Val::code("pipeline.lease", &p.lease_kind)),
-                ("lease_signed_on", Val::opt(p.lease_signed_on, Val::Date)),
-                ("lease_start", Val::opt(p.lease_start, Val::Date)),
-                ("rent_cold", Val::opt(p.rent_cold_cents, Val::Money)),
-                (
-                    "service_charges",
-                    Val::opt(p.service_charges_cents, Val::Money),
-                ),
-                ("heating_costs", Val::opt(p.heating_costs_cents, Val::Money)),
-                ("moved_in_on", Val::opt(p.moved_in_on, Val::Date)),
-                ("ended_on", Val::opt(p.ended_on, Val::Date)),
-                (
-                    "end_reason_code",
-                    Val::code("pipeline.end_reasons", &p.end_reason_code),
-                ),
-                ("end_reason", Val::text(&p.end_reason)),
-            ];
-            if household_side {
-                fields.extend([
-                    (
-                        "jobcenter_status",
-                        Val::code("pipeline.jobcenter_status", &p.jobcenter_status),
-                    ),
-                    ("freed_site", Val::text(&p.freed_site)),
-                    ("places_freed", Val::Int(i64::from(p.places_freed))),
-                ]);
-            }
-            Record(fields)
-        })
-        .collect();
-    let follow_ups = r
-        .follow_ups
-        .iter()
-        .map(|f| {
-            Record(vec![
-                ("month", Val::Int(i64::from(f.month))),
-                ("due_on", Val::Date(f.due_on)),
-                ("status", Val::Code("followup.status", f.status.clone())),
-                ("done_on", Val::opt(f.done_on, Val::Date)),
-                ("rent_paid", Val::opt(f.rent_paid, Val::Bool)),
-                ("support_needed", Val::opt(f.support_needed, Val::Bool)),
-                ("problems", Val::text(&f.problems)),
-                ("note", Val::text(&f.note)),
-            ])
-        })
+        .map(|p| placement_record(p, household_side))
         .collect();
     let mut out = vec![
         section("proposals", proposals),
         section("events", events),
-        section("viewings", viewings),
+        section("viewings", r.viewings.iter().map(viewing_record).collect()),
         section("placements", placements),
     ];
     if household_side {
-        out.push(section("follow_ups", follow_ups));
+        out.push(section(
+            "follow_ups",
+            r.follow_ups.iter().map(follow_up_record).collect(),
+        ));
     }
     out
+}
+
+/// A proposal; with the flat's address and the reason it was proposed by hand on the
+/// household's side.
+fn proposal_record(p: &entities::proposal::Model, address: Option<String>) -> Record {
+    let mut fields = vec![
+        ("id", Val::Int(p.id)),
+        ("state", Val::Code("pipeline.state", p.state.clone())),
+        ("flat", Val::Int(p.unit_id)),
+    ];
+    if let Some(address) = address {
+        fields.push(("flat_address", Val::Text(address)));
+        fields.push(("override_reason", Val::text(&p.override_reason)));
+    }
+    fields.extend([
+        ("score", Val::Num(p.score)),
+        ("created_at", Val::Time(p.created_at)),
+        ("sent_at", Val::opt(p.sent_at, Val::Time)),
+        ("answer_due_at", Val::opt(p.answer_due_at, Val::Time)),
+        (
+            "landlord_answered_at",
+            Val::opt(p.landlord_answered_at, Val::Time),
+        ),
+        (
+            "household_answered_at",
+            Val::opt(p.household_answered_at, Val::Time),
+        ),
+        ("state_changed_at", Val::Time(p.state_changed_at)),
+    ]);
+    Record(fields)
+}
+
+/// A step or answer. The landlord sees the steps, and the reasons only of their own
+/// answers.
+fn event_record(e: &entities::proposal_event::Model, household_side: bool) -> Record {
+    let reason = if household_side || e.actor_kind.starts_with("landlord") {
+        Val::text(&e.reason)
+    } else {
+        Val::Empty
+    };
+    Record(vec![
+        ("proposal", Val::Int(e.proposal_id)),
+        ("at", Val::Time(e.created_at)),
+        ("from_state", Val::code("pipeline.state", &e.from_state)),
+        ("to_state", Val::Code("pipeline.state", e.to_state.clone())),
+        ("by", Val::Code("pipeline.actor", e.actor_kind.clone())),
+        (
+            "reason_code",
+            Val::code("pipeline.reason_codes", &e.reason_code),
+        ),
+        ("reason", reason),
+        (
+            "data",
+            e.data
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok())
+                .map_or(Val::Empty, Val::Json),
+        ),
+    ])
+}
+
+fn viewing_record(v: &entities::viewing::Model) -> Record {
+    Record(vec![
+        ("proposal", Val::Int(v.proposal_id)),
+        (
+            "status",
+            Val::Code("pipeline.viewing_status", v.status.clone()),
+        ),
+        ("starts_at", Val::Time(v.starts_at)),
+        ("ends_at", Val::opt(v.ends_at, Val::Time)),
+        ("place", Val::Text(v.place.clone())),
+        ("companion", Val::text(&v.accompanied_by_name)),
+        ("note", Val::text(&v.note)),
+    ])
+}
+
+/// A tenancy; the Jobcenter and the place freed only on the household's side.
+fn placement_record(p: &entities::placement::Model, household_side: bool) -> Record {
+    let mut fields = vec![
+        ("proposal", Val::Int(p.proposal_id)),
+        ("outcome", Val::Code("pipeline.outcomes", p.outcome.clone())),
+        ("lease_kind", Val::code("pipeline.lease", &p.lease_kind)),
+        ("lease_signed_on", Val::opt(p.lease_signed_on, Val::Date)),
+        ("lease_start", Val::opt(p.lease_start, Val::Date)),
+        ("rent_cold", Val::opt(p.rent_cold_cents, Val::Money)),
+        (
+            "service_charges",
+            Val::opt(p.service_charges_cents, Val::Money),
+        ),
+        ("heating_costs", Val::opt(p.heating_costs_cents, Val::Money)),
+        ("moved_in_on", Val::opt(p.moved_in_on, Val::Date)),
+        ("ended_on", Val::opt(p.ended_on, Val::Date)),
+        (
+            "end_reason_code",
+            Val::code("pipeline.end_reasons", &p.end_reason_code),
+        ),
+        ("end_reason", Val::text(&p.end_reason)),
+    ];
+    if household_side {
+        fields.extend([
+            (
+                "jobcenter_status",
+                Val::code("pipeline.jobcenter_status", &p.jobcenter_status),
+            ),
+            ("freed_site", Val::text(&p.freed_site)),
+            ("places_freed", Val::Int(i64::from(p.places_freed))),
+        ]);
+    }
+    Record(fields)
+}
+
+fn follow_up_record(f: &entities::follow_up::Model) -> Record {
+    Record(vec![
+        ("month", Val::Int(i64::from(f.month))),
+        ("due_on", Val::Date(f.due_on)),
+        ("status", Val::Code("followup.status", f.status.clone())),
+        ("done_on", Val::opt(f.done_on, Val::Date)),
+        ("rent_paid", Val::opt(f.rent_paid, Val::Bool)),
+        ("support_needed", Val::opt(f.support_needed, Val::Bool)),
+        ("problems", Val::text(&f.problems)),
+        ("note", Val::text(&f.note)),
+    ])
 }
 
 fn flag_records(flags: &[entities::review_flag::Model]) -> Vec<Record> {
@@ -494,35 +499,16 @@ fn names(ids: &[i64], all: &BTreeMap<i64, String>) -> Val {
     )
 }
 
-/// Everything stored about a household (the caller checks who may see it).
-pub async fn of_household(app: &App, id: i64) -> Result<Dossier, ServiceError> {
-    let db = &app.db;
-    let h = crate::store::households::row(db, id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("household".into()))?;
-    let municipalities = rows::municipality_names(db).await?;
-    let allowed = crate::store::households::find(db, id)
-        .await?
-        .map(|s| s.allowed_municipalities)
-        .unwrap_or_default();
-    let (members, anchors) = rows::members_and_anchors(db, id).await?;
-    let proposal_rows = rows::proposal_rows(db, rows::of_household(id)).await?;
-    let proposal_ids: Vec<i64> = proposal_rows.proposals.iter().map(|p| p.id).collect();
-    let candidates = rows::candidates(db, id).await?;
-    let flags = rows::flags(db, "households", &[id]).await?;
-    let mails = rows::mails(
-        db,
-        &proposal_ids,
-        "_household",
-        &h.email.iter().cloned().collect::<Vec<_>>(),
-    )
-    .await?;
-    let audit =
-        rows::audit_about(db, &[("households", vec![id]), ("proposals", proposal_ids)]).await?;
-    let household = Record(vec![
+/// The household's own row, every column.
+fn household_record(
+    h: &entities::household::Model,
+    allowed: &[i64],
+    municipalities: &BTreeMap<i64, String>,
+) -> Record {
+    Record(vec![
         ("id", Val::Int(h.id)),
         ("reference", Val::Text(h.reference.clone())),
-        ("municipality", names(&[h.municipality_id], &municipalities)),
+        ("municipality", names(&[h.municipality_id], municipalities)),
         ("status", Val::Code("household.status", h.status.clone())),
         (
             "residence_status",
@@ -533,7 +519,7 @@ pub async fn of_household(app: &App, id: i64) -> Result<Dossier, ServiceError> {
             "residence_obligation_until",
             Val::opt(h.residence_obligation_until, Val::Date),
         ),
-        ("allowed_municipalities", names(&allowed, &municipalities)),
+        ("allowed_municipalities", names(allowed, municipalities)),
         (
             "benefit_type",
             Val::code("household.benefit", &h.benefit_type),
@@ -602,56 +588,82 @@ pub async fn of_household(app: &App, id: i64) -> Result<Dossier, ServiceError> {
         ("anonymized_at", Val::opt(h.anonymized_at, Val::Time)),
         ("created_at", Val::Time(h.created_at)),
         ("updated_at", Val::Time(h.updated_at)),
-    ]);
-    let members = members
-        .iter()
-        .map(|m| {
-            Record(vec![
-                ("first_name", Val::Text(m.first_name.clone())),
-                ("last_name", Val::text(&m.last_name)),
-                ("birth_year", Val::Int(i64::from(m.birth_year))),
-                ("role", Val::Code("household.role", m.role.clone())),
-            ])
-        })
-        .collect();
-    let anchors = anchors
-        .iter()
-        .map(|a| {
-            Record(vec![
-                ("kind", Val::Code("household.anchor", a.kind.clone())),
-                ("label", Val::Text(a.label.clone())),
-                ("street", Val::text(&a.street)),
-                ("postal_code", Val::text(&a.postal_code)),
-                ("town", Val::text(&a.town)),
-                ("lat", Val::Degrees(a.lat)),
-                ("lon", Val::Degrees(a.lon)),
-                ("importance", Val::Num(a.importance)),
-            ])
-        })
-        .collect();
-    let candidates = candidates
-        .iter()
-        .map(|c| {
-            Record(vec![
-                ("run", Val::Int(c.match_run_id)),
-                ("flat", Val::Int(c.unit_id)),
-                ("rank", Val::Int(i64::from(c.rank))),
-                ("score", Val::Num(c.score)),
-                (
-                    "criteria",
-                    serde_json::from_str(&c.criteria).map_or(Val::Empty, Val::Criteria),
-                ),
-            ])
-        })
-        .collect();
+    ])
+}
+
+fn member_record(m: &entities::household_member::Model) -> Record {
+    Record(vec![
+        ("first_name", Val::Text(m.first_name.clone())),
+        ("last_name", Val::text(&m.last_name)),
+        ("birth_year", Val::Int(i64::from(m.birth_year))),
+        ("role", Val::Code("household.role", m.role.clone())),
+    ])
+}
+
+fn anchor_record(a: &entities::household_anchor::Model) -> Record {
+    Record(vec![
+        ("kind", Val::Code("household.anchor", a.kind.clone())),
+        ("label", Val::Text(a.label.clone())),
+        ("street", Val::text(&a.street)),
+        ("postal_code", Val::text(&a.postal_code)),
+        ("town", Val::text(&a.town)),
+        ("lat", Val::Degrees(a.lat)),
+        ("lon", Val::Degrees(a.lon)),
+        ("importance", Val::Num(a.importance)),
+    ])
+}
+
+/// A pair the engine scored, with its explanation.
+fn candidate_record(c: &entities::match_candidate::Model) -> Record {
+    Record(vec![
+        ("run", Val::Int(c.match_run_id)),
+        ("flat", Val::Int(c.unit_id)),
+        ("rank", Val::Int(i64::from(c.rank))),
+        ("score", Val::Num(c.score)),
+        (
+            "criteria",
+            serde_json::from_str(&c.criteria).map_or(Val::Empty, Val::Criteria),
+        ),
+    ])
+}
+
+/// Everything stored about a household (the caller checks who may see it).
+pub async fn of_household(app: &App, id: i64) -> Result<Dossier, ServiceError> {
+    let db = &app.db;
+    let h = crate::store::households::row(db, id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("household".into()))?;
+    let municipalities = rows::municipality_names(db).await?;
+    let allowed = crate::store::households::find(db, id)
+        .await?
+        .map(|s| s.allowed_municipalities)
+        .unwrap_or_default();
+    let (members, anchors) = rows::members_and_anchors(db, id).await?;
+    let proposal_rows = rows::proposal_rows(db, rows::of_household(id)).await?;
+    let proposal_ids: Vec<i64> = proposal_rows.proposals.iter().map(|p| p.id).collect();
+    let candidates = rows::candidates(db, id).await?;
+    let flags = rows::flags(db, "households", &[id]).await?;
+    let mails = rows::mails(
+        db,
+        &proposal_ids,
+        "_household",
+        &h.email.iter().cloned().collect::<Vec<_>>(),
+    )
+    .await?;
+    let audit =
+        rows::audit_about(db, &[("households", vec![id]), ("proposals", proposal_ids)]).await?;
+    let household = household_record(&h, &allowed, &municipalities);
     let mut sections = vec![
         section("household", vec![household]),
-        section("members", members),
-        section("anchors", anchors),
+        section("members", members.iter().map(member_record).collect()),
+        section("anchors", anchors.iter().map(anchor_record).collect()),
     ];
     sections.extend(proposal_sections(&proposal_rows, true));
     sections.extend([
-        section("candidates", candidates),
+        section(
+            "candidates",
+            candidates.iter().map(candidate_record).collect(),
+        ),
         section("review_notes", flag_records(&flags)),
         section("mails", mail_records(&mails)),
         section("audit", audit_records(&audit)),
@@ -707,6 +719,78 @@ fn unit_record(u: &entities::unit::Model) -> Record {
     ])
 }
 
+fn landlord_record(landlord: &entities::landlord::Model) -> Record {
+    Record(vec![
+        ("id", Val::Int(landlord.id)),
+        (
+            "kind",
+            Val::Code("dossier.landlord_kinds", landlord.kind.clone()),
+        ),
+        ("name", Val::Text(landlord.display_name.clone())),
+        ("email", Val::text(&landlord.contact_email)),
+        ("phone", Val::text(&landlord.phone)),
+        ("street", Val::text(&landlord.street)),
+        ("postal_code", Val::text(&landlord.postal_code)),
+        ("town", Val::text(&landlord.town)),
+        (
+            "language",
+            Val::Code("languages", landlord.preferred_locale.clone()),
+        ),
+        ("notes", Val::text(&landlord.notes)),
+        ("created_at", Val::Time(landlord.created_at)),
+    ])
+}
+
+fn incentive_record(
+    i: &entities::unit_incentive::Model,
+    programmes: &BTreeMap<i64, String>,
+) -> Record {
+    Record(vec![
+        ("flat", Val::Int(i.unit_id)),
+        (
+            "programme",
+            Val::Text(programmes.get(&i.programme_id).cloned().unwrap_or_default()),
+        ),
+        ("status", Val::Code("incentive.status", i.status.clone())),
+        ("landlord_note", Val::text(&i.landlord_note)),
+        ("requested_at", Val::Time(i.requested_at)),
+        ("decided_at", Val::opt(i.decided_at, Val::Time)),
+        ("decision_note", Val::text(&i.decision_note)),
+        (
+            "granted_amount",
+            Val::opt(i.granted_amount_cents, Val::Money),
+        ),
+        ("granted_from", Val::opt(i.granted_from, Val::Date)),
+        ("granted_until", Val::opt(i.granted_until, Val::Date)),
+        ("paid_amount", Val::opt(i.paid_amount_cents, Val::Money)),
+        ("paid_on", Val::opt(i.paid_on, Val::Date)),
+    ])
+}
+
+fn photo_record(p: &entities::unit_photo::Model) -> Record {
+    Record(vec![
+        ("flat", Val::opt(p.unit_id, Val::Int)),
+        ("draft", Val::opt(p.draft_id, Val::Int)),
+        ("file_name", Val::Text(p.original_name.clone())),
+        ("bytes", Val::Int(p.byte_size)),
+        ("width", Val::Int(i64::from(p.width))),
+        ("height", Val::Int(i64::from(p.height))),
+        ("created_at", Val::Time(p.created_at)),
+    ])
+}
+
+fn draft_record(d: &entities::unit_draft::Model) -> Record {
+    Record(vec![
+        ("id", Val::Int(d.id)),
+        ("flat", Val::opt(d.unit_id, Val::Int)),
+        (
+            "form",
+            serde_json::from_str(&d.form_data).map_or(Val::Empty, Val::Json),
+        ),
+        ("updated_at", Val::Time(d.updated_at)),
+    ])
+}
+
 /// A landlord's own part: the record, flats, incentive requests, photos, drafts, the
 /// proposals of their flats (without household data), review notes, e-mails to them.
 async fn landlord_sections(
@@ -728,81 +812,14 @@ async fn landlord_sections(
         .collect();
     let mails = rows::mails(db, &proposal_ids, "_landlord", &addresses).await?;
     let flags = rows::flags(db, "units", &unit_ids).await?;
-    let record = Record(vec![
-        ("id", Val::Int(landlord.id)),
-        (
-            "kind",
-            Val::Code("dossier.landlord_kinds", landlord.kind.clone()),
-        ),
-        ("name", Val::Text(landlord.display_name.clone())),
-        ("email", Val::text(&landlord.contact_email)),
-        ("phone", Val::text(&landlord.phone)),
-        ("street", Val::text(&landlord.street)),
-        ("postal_code", Val::text(&landlord.postal_code)),
-        ("town", Val::text(&landlord.town)),
-        (
-            "language",
-            Val::Code("languages", landlord.preferred_locale.clone()),
-        ),
-        ("notes", Val::text(&landlord.notes)),
-        ("created_at", Val::Time(landlord.created_at)),
-    ]);
-    let incentives = own
+    let record = landlord_record(landlord);
+    let incentives: Vec<Record> = own
         .incentives
         .iter()
-        .map(|i| {
-            Record(vec![
-                ("flat", Val::Int(i.unit_id)),
-                (
-                    "programme",
-                    Val::Text(programmes.get(&i.programme_id).cloned().unwrap_or_default()),
-                ),
-                ("status", Val::Code("incentive.status", i.status.clone())),
-                ("landlord_note", Val::text(&i.landlord_note)),
-                ("requested_at", Val::Time(i.requested_at)),
-                ("decided_at", Val::opt(i.decided_at, Val::Time)),
-                ("decision_note", Val::text(&i.decision_note)),
-                (
-                    "granted_amount",
-                    Val::opt(i.granted_amount_cents, Val::Money),
-                ),
-                ("granted_from", Val::opt(i.granted_from, Val::Date)),
-                ("granted_until", Val::opt(i.granted_until, Val::Date)),
-                ("paid_amount", Val::opt(i.paid_amount_cents, Val::Money)),
-                ("paid_on", Val::opt(i.paid_on, Val::Date)),
-            ])
-        })
+        .map(|i| incentive_record(i, &programmes))
         .collect();
-    let photos = own
-        .photos
-        .iter()
-        .map(|p| {
-            Record(vec![
-                ("flat", Val::opt(p.unit_id, Val::Int)),
-                ("draft", Val::opt(p.draft_id, Val::Int)),
-                ("file_name", Val::Text(p.original_name.clone())),
-                ("bytes", Val::Int(p.byte_size)),
-                ("width", Val::Int(i64::from(p.width))),
-                ("height", Val::Int(i64::from(p.height))),
-                ("created_at", Val::Time(p.created_at)),
-            ])
-        })
-        .collect();
-    let drafts = own
-        .drafts
-        .iter()
-        .map(|d| {
-            Record(vec![
-                ("id", Val::Int(d.id)),
-                ("flat", Val::opt(d.unit_id, Val::Int)),
-                (
-                    "form",
-                    serde_json::from_str(&d.form_data).map_or(Val::Empty, Val::Json),
-                ),
-                ("updated_at", Val::Time(d.updated_at)),
-            ])
-        })
-        .collect();
+    let photos: Vec<Record> = own.photos.iter().map(photo_record).collect();
+    let drafts: Vec<Record> = own.drafts.iter().map(draft_record).collect();
     let mut sections = vec![
         section("landlord", vec![record]),
         section("flats", own.units.iter().map(unit_record).collect()),

@@ -206,66 +206,14 @@ pub async fn erase_landlord(
         Some(id) => users::find(&app.db, id).await?,
         None => None,
     };
-    let mut who = Identifiers::default();
-    who.add(
-        [
-            Some(landlord.display_name.clone()),
-            landlord.contact_email.clone(),
-            landlord.phone.clone(),
-            landlord.street.clone(),
-        ]
-        .into_iter()
-        .flatten(),
-    );
-    if let Some(a) = &account {
-        who.add([a.email.clone(), a.display_name.clone()]);
-    }
-    who.add(own.iter().map(|u| {
-        format!(
-            "{} {}",
-            u.details.address.street, u.details.address.house_number
-        )
-    }));
-    let scrubber = who.scrubber();
-    let reason = scrubber.scrub(&reason.chars().take(200).collect::<String>());
-    let unit_ids: Vec<i64> = own.iter().map(|u| u.id).collect();
-    let addresses: Vec<String> = landlord
-        .contact_email
-        .iter()
-        .chain(account.as_ref().map(|a| &a.email))
-        .cloned()
-        .collect();
+    let who = landlord_identifiers(&landlord, account.as_ref(), &own);
+    let reason = who
+        .scrubber()
+        .scrub(&reason.chars().take(200).collect::<String>());
     let now = app.clock.now();
     let txn = app.db.begin().await?;
-    for u in own.iter().filter(|u| u.status != UnitStatus::Withdrawn) {
-        units::set_status(
-            &txn,
-            u.id,
-            UnitStatus::Withdrawn,
-            Some("erasure".into()),
-            Some(admin.id),
-            now,
-        )
-        .await?;
-    }
-    let proposals = erasure::proposals_of_units(&txn, &unit_ids).await?;
-    erasure::clear_proposal_texts(&txn, &proposals, now).await?;
-    let mails = outbox::about(&txn, &proposals, &addresses, &who.strong_needles()).await?;
-    outbox::redact(&txn, &mails.iter().map(|m| m.0).collect::<Vec<_>>(), now).await?;
-    erasure::clear_flags(&txn, "units", &unit_ids, &scrubber, now).await?;
-    erasure::scrub_import_reports(&txn, &scrubber).await?;
-    erasure::scrub_audit(&txn, &scrubber).await?;
-    erasure::delete_counters(&txn, &addresses).await?;
-    let photos = erasure::delete_photos_and_drafts(&txn, landlord_id, &unit_ids).await?;
-    erasure::anonymise_units(&txn, &unit_ids, now).await?;
-    landlords::anonymise(&txn, landlord_id, now).await?;
-    if let Some(user_id) = landlord.user_id {
-        users::anonymise(&txn, user_id, now).await?;
-        sessions::delete_for_user(&txn, user_id, None).await?;
-        api_tokens::revoke_all(&txn, user_id, now).await?;
-        erasure::clear_account_extras(&txn, user_id).await?;
-        crate::store::audit::relabel_actor(&txn, user_id, "erased person (landlord)").await?;
-    }
+    let leftovers =
+        erase_landlord_in(&txn, admin, &landlord, account.as_ref(), &own, &who, now).await?;
     audit::record(
         &txn,
         &Actor::User(admin.clone()),
@@ -278,13 +226,95 @@ pub async fn erase_landlord(
     )
     .await?;
     txn.commit().await?;
-    Leftovers {
+    leftovers.remove(app);
+    Ok(())
+}
+
+/// What identifies a landlord in texts elsewhere: name, contacts, address, the account's
+/// e-mail and name, the flats' streets with house numbers.
+fn landlord_identifiers(
+    landlord: &entities::landlord::Model,
+    account: Option<&entities::user::Model>,
+    own: &[units::StoredUnit],
+) -> Identifiers {
+    let mut who = Identifiers::default();
+    who.add(
+        [
+            Some(landlord.display_name.clone()),
+            landlord.contact_email.clone(),
+            landlord.phone.clone(),
+            landlord.street.clone(),
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    if let Some(a) = account {
+        who.add([a.email.clone(), a.display_name.clone()]);
+    }
+    who.add(own.iter().map(|u| {
+        format!(
+            "{} {}",
+            u.details.address.street, u.details.address.house_number
+        )
+    }));
+    who
+}
+
+/// Erases everything about a landlord in `txn`: flats withdrawn and anonymised (position
+/// coarsened), texts on their proposals removed, e-mails about them redacted, review notes
+/// closed, reports and audit details scrubbed, counters, photos and drafts deleted, the
+/// account anonymised with its sessions, tokens and links.
+async fn erase_landlord_in(
+    txn: &sea_orm::DatabaseTransaction,
+    admin: &CurrentUser,
+    landlord: &entities::landlord::Model,
+    account: Option<&entities::user::Model>,
+    own: &[units::StoredUnit],
+    who: &Identifiers,
+    now: DateTime<Utc>,
+) -> Result<Leftovers, ServiceError> {
+    let scrubber = who.scrubber();
+    let unit_ids: Vec<i64> = own.iter().map(|u| u.id).collect();
+    let addresses: Vec<String> = landlord
+        .contact_email
+        .iter()
+        .chain(account.map(|a| &a.email))
+        .cloned()
+        .collect();
+    for u in own.iter().filter(|u| u.status != UnitStatus::Withdrawn) {
+        units::set_status(
+            txn,
+            u.id,
+            UnitStatus::Withdrawn,
+            Some("erasure".into()),
+            Some(admin.id),
+            now,
+        )
+        .await?;
+    }
+    let proposals = erasure::proposals_of_units(txn, &unit_ids).await?;
+    erasure::clear_proposal_texts(txn, &proposals, now).await?;
+    let mails = outbox::about(txn, &proposals, &addresses, &who.strong_needles()).await?;
+    outbox::redact(txn, &mails.iter().map(|m| m.0).collect::<Vec<_>>(), now).await?;
+    erasure::clear_flags(txn, "units", &unit_ids, &scrubber, now).await?;
+    erasure::scrub_import_reports(txn, &scrubber).await?;
+    erasure::scrub_audit(txn, &scrubber).await?;
+    erasure::delete_counters(txn, &addresses).await?;
+    let photos = erasure::delete_photos_and_drafts(txn, landlord.id, &unit_ids).await?;
+    erasure::anonymise_units(txn, &unit_ids, now).await?;
+    landlords::anonymise(txn, landlord.id, now).await?;
+    if let Some(user_id) = landlord.user_id {
+        users::anonymise(txn, user_id, now).await?;
+        sessions::delete_for_user(txn, user_id, None).await?;
+        api_tokens::revoke_all(txn, user_id, now).await?;
+        erasure::clear_account_extras(txn, user_id).await?;
+        crate::store::audit::relabel_actor(txn, user_id, "erased person (landlord)").await?;
+    }
+    Ok(Leftovers {
         photos,
         mails: mails.into_iter().map(|m| m.1).collect(),
         stash_of: landlord.user_id,
-    }
-    .remove(app);
-    Ok(())
+    })
 }
 
 /// The landlords an admin can erase: (id, name, e-mail), by name.
