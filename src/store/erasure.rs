@@ -147,7 +147,6 @@ pub async fn clear_flags<C: ConnectionTrait>(
     for chunk in ids.chunks(500) {
         review_flag::Entity::update_many()
             .col_expr(review_flag::Column::ResolvedAt, Expr::value(Some(now)))
-            .col_expr(review_flag::Column::Resolution, Expr::value(SCRUBBED))
             .filter(review_flag::Column::Entity.eq(entity))
             .filter(about(chunk))
             .filter(review_flag::Column::ResolvedAt.is_null())
@@ -155,12 +154,7 @@ pub async fn clear_flags<C: ConnectionTrait>(
             .await?;
         review_flag::Entity::update_many()
             .col_expr(review_flag::Column::Reason, Expr::value(SCRUBBED))
-            .col_expr(
-                review_flag::Column::Resolution,
-                Expr::cust(format!(
-                    "CASE WHEN resolution IS NULL THEN NULL ELSE '{SCRUBBED}' END"
-                )),
-            )
+            .col_expr(review_flag::Column::Resolution, Expr::value(SCRUBBED))
             .filter(review_flag::Column::Entity.eq(entity))
             .filter(about(chunk))
             .exec(db)
