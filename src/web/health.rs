@@ -85,8 +85,10 @@ pub async fn track(
 }
 
 /// Middleware for pages behind secret links (e-mail answers, confirmation, password
-/// reset, invitation): an address with too many wrong or spent links in 15 minutes gets
-/// 429 until the window ends; each 404 or 410 answer counts.
+/// reset, invitation): an address with too many unknown links in 15 minutes gets 429
+/// until the window ends. Only 404 (no such link) counts: a real link that was used or has
+/// expired (410) is no guess, and a household opening its old e-mail again must not be
+/// locked out.
 pub async fn secret_links(
     State(app): State<App>,
     request: axum::extract::Request,
@@ -103,7 +105,7 @@ pub async fn secret_links(
     let response = next
         .run(axum::extract::Request::from_parts(parts, body))
         .await;
-    if matches!(response.status(), StatusCode::NOT_FOUND | StatusCode::GONE)
+    if response.status() == StatusCode::NOT_FOUND
         && let Err(e) = crate::web::api::extract::count_failure(&app, &ip).await
     {
         tracing::warn!(error = %e, "cannot count a wrong link");

@@ -117,6 +117,10 @@ db_test!(
         let used = app.get(&links[2]).await;
         assert_eq!(used.status(), 410);
         assert!(used.text().await.expect("page").contains("schon benutzt"));
+        // Opening a used link again and again is no guessing: never locked out.
+        for _ in 0..=app.app.settings.security.token_attempts {
+            assert_eq!(app.get(&links[0]).await.status(), 410);
+        }
 
         // A decline needs a reason: the household's decline link without one is a 422
         // with the message at the field, and nothing changes.
