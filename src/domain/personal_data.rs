@@ -542,7 +542,7 @@ pub const COLUMNS: &[Entry] = &[
         L,
         "why the flat was withdrawn",
         true,
-        OnErasure::Replaced("erasure"),
+        OnErasure::Replaced(ERASED),
         Kept::WithLandlord,
     ),
     entry(
@@ -847,6 +847,9 @@ pub fn is_personal(table: &str, column: &str) -> bool {
 
 /// The longest reason an erasure records.
 pub const REASON_MAX: usize = 200;
+
+/// Why a flat was withdrawn when its landlord was erased (stored in `withdrawn_reason`).
+pub const ERASED: &str = "erasure";
 
 /// Reads an erasure request: a reason (required, one line, at most [`REASON_MAX`]
 /// characters) and, to confirm, `expected` typed again (the household's reference, the

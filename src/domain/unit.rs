@@ -60,6 +60,31 @@ pub struct Address {
     pub extra: Option<String>,
 }
 
+/// An address on one line, "Street 5, 73207 Town", without stray spaces or commas
+/// where a part is empty (a flat whose landlord was erased keeps only postal code and
+/// town).
+pub fn one_line(street: &str, house_number: &str, postal_code: &str, town: &str) -> String {
+    let first = format!("{} {}", street.trim(), house_number.trim());
+    let second = format!("{} {}", postal_code.trim(), town.trim());
+    [first.trim(), second.trim()]
+        .into_iter()
+        .filter(|part| !part.is_empty() && *part != "—")
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Address {
+    /// The address on one line, without the extra (see [`one_line`]).
+    pub fn one_line(&self) -> String {
+        one_line(
+            &self.street,
+            &self.house_number,
+            &self.postal_code,
+            &self.town,
+        )
+    }
+}
+
 /// Everything a landlord tells about a unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitDetails {
@@ -95,5 +120,25 @@ impl UnitDetails {
     /// Bruttokaltmiete: cold rent plus service charges, heating excluded.
     pub fn gross_cold_rent(&self) -> Cents {
         self.cold_rent + self.service_charges
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn one_line_joins_the_parts_without_stray_marks() {
+        assert_eq!(
+            one_line("Marktstraße", "5", "73207", "Plochingen"),
+            "Marktstraße 5, 73207 Plochingen"
+        );
+        assert_eq!(
+            one_line("Am Hang", "", "73207", "Plochingen"),
+            "Am Hang, 73207 Plochingen"
+        );
+        // What erasure leaves of a landlord's flat.
+        assert_eq!(one_line("—", "", "73207", "Plochingen"), "73207 Plochingen");
+        assert_eq!(one_line(" Weg ", " 1 ", "", ""), "Weg 1");
     }
 }

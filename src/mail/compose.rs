@@ -209,6 +209,8 @@ mod tests {
             "accepted_household",
             "viewing_landlord",
             "viewing_household",
+            "viewing_cancelled_landlord",
+            "viewing_cancelled_household",
             "follow_up_coordinator",
             "follow_up_landlord",
             "digest",
@@ -319,6 +321,8 @@ mod tests {
             ("accepted_household", &[][..]),
             ("viewing_landlord", &[][..]),
             ("viewing_household", &[][..]),
+            ("viewing_cancelled_landlord", &[][..]),
+            ("viewing_cancelled_household", &[][..]),
             ("follow_up_coordinator", &["action"][..]),
             ("follow_up_landlord", &[][..]),
         ] {

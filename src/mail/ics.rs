@@ -17,6 +17,8 @@ pub struct Event {
     pub location: String,
     pub description: String,
     pub stamp: DateTime<Utc>,
+    /// The appointment no longer takes place: sent as a cancellation of the same UID.
+    pub cancelled: bool,
 }
 
 fn escape(text: &str) -> String {
@@ -92,7 +94,11 @@ pub fn calendar(event: &Event) -> String {
         "VERSION:2.0".to_owned(),
         "PRODID:-//Bleibe//Besichtigung//DE".to_owned(),
         "CALSCALE:GREGORIAN".to_owned(),
-        "METHOD:PUBLISH".to_owned(),
+        if event.cancelled {
+            "METHOD:CANCEL".to_owned()
+        } else {
+            "METHOD:PUBLISH".to_owned()
+        },
     ]
     .into_iter()
     .chain(VTIMEZONE.iter().map(|l| (*l).to_owned()))
@@ -107,6 +113,11 @@ pub fn calendar(event: &Event) -> String {
         format!("SUMMARY:{}", escape(&event.summary)),
         format!("LOCATION:{}", escape(&event.location)),
         format!("DESCRIPTION:{}", escape(&event.description)),
+        if event.cancelled {
+            "STATUS:CANCELLED".to_owned()
+        } else {
+            "STATUS:CONFIRMED".to_owned()
+        },
         "END:VEVENT".to_owned(),
         "END:VCALENDAR".to_owned(),
     ]);
@@ -133,6 +144,7 @@ mod tests {
             location: "Hauptstraße 1; 2. Stock".into(),
             description: "Bitte bringen Sie Ihren Ausweis mit. Mit Frau Kaya (Ehrenamt), die übersetzt und die Wohnungsübergabe begleitet.".into(),
             stamp: start - chrono::Duration::days(2),
+            cancelled: false,
         });
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
         assert!(text.ends_with("END:VCALENDAR\r\n"));
@@ -170,6 +182,7 @@ mod tests {
             location: "Ort".into(),
             description: String::new(),
             stamp: start,
+            cancelled: true,
         });
         assert!(text.contains("DTSTART;TZID=Europe/Berlin:20270701T103000\r\n"));
         assert!(text.contains("DTEND;TZID=Europe/Berlin:20270701T111500\r\n"));
@@ -177,5 +190,7 @@ mod tests {
             text.contains("DTSTAMP:20270701T083000Z\r\n"),
             "DTSTAMP stays in UTC"
         );
+        assert!(text.contains("METHOD:CANCEL\r\n") && text.contains("STATUS:CANCELLED\r\n"));
+        assert!(!text.contains("METHOD:PUBLISH"));
     }
 }

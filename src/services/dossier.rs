@@ -27,6 +27,10 @@ pub enum Val {
     Num(f64),
     /// A coordinate in degrees.
     Degrees(f64),
+    /// A share in [0, 1], read as a percentage.
+    Share(f64),
+    /// A place in a list counted from 0, read from 1.
+    Rank(i64),
     /// The engine's criteria as stored: JSON, read as their sentences.
     Criteria(Value),
     /// Audit details: JSON, read with the keys in words.
@@ -63,7 +67,8 @@ impl Val {
             Val::Text(s) | Val::Code(_, s) => json!(s),
             Val::Codes(_, list) => json!(list),
             Val::Int(n) => json!(n),
-            Val::Num(n) | Val::Degrees(n) => json!(n),
+            Val::Num(n) | Val::Degrees(n) | Val::Share(n) => json!(n),
+            Val::Rank(n) => json!(n),
             Val::Bool(b) => json!(b),
             Val::Date(d) => json!(d),
             Val::Time(t) => json!(t),
@@ -91,13 +96,23 @@ impl Val {
             Val::Int(n) => n.to_string(),
             Val::Num(n) => crate::engine::explain::compact(locale, *n),
             Val::Degrees(n) => format!("{n:.6}"),
+            Val::Share(n) => format!(
+                "{}\u{a0}%",
+                crate::engine::explain::number(locale, n * 100.0, 1)
+            ),
+            Val::Rank(n) => (n + 1).to_string(),
             Val::Bool(b) => t
                 .get(if *b { "common.yes" } else { "common.no" })
                 .to_owned(),
             Val::Date(d) => crate::engine::explain::date(locale, *d),
-            Val::Time(at) => crate::domain::time::to_berlin(*at)
-                .format("%d.%m.%Y %H:%M")
-                .to_string(),
+            Val::Time(at) => {
+                let local = crate::domain::time::to_berlin(*at);
+                format!(
+                    "{}, {}",
+                    crate::engine::explain::date(locale, local.date_naive()),
+                    local.format("%H:%M")
+                )
+            }
             Val::Money(c) => Cents(*c).format(locale),
             Val::Json(v) => json_words(v),
             Val::Criteria(v) => criteria_words(v, locale),
@@ -120,28 +135,70 @@ pub fn actor_words(t: Texts, label: &str) -> String {
     match label.rsplit_once(" (") {
         Some((name, role)) if role.ends_with(')') => {
             let role = role.trim_end_matches(')');
-            format!("{name} ({})", words(t, "admin.roles", role))
+            let name = if name == "erased person" {
+                t.get("audit.erased_person")
+            } else {
+                name
+            };
+            format!("{name} ({})", words(t, "audit.roles", role))
         }
         _ if label == "system" => t.get("audit.system").to_owned(),
         _ => label.to_owned(),
     }
 }
 
-/// Audit details (JSON) in words: `Feld: Wert; …`, the keys from `audit.details`.
+/// Audit details and step data (JSON) in words: `Feld: Wert; …`, keys from
+/// `audit.details` (or the export's field names), dates and times in the reader's format,
+/// amounts in euros, states and codes in words.
 pub fn details_words(t: Texts, value: &Value) -> String {
     match value {
         Value::Object(map) => map
             .iter()
-            .map(|(k, v)| format!("{}: {}", words(t, "audit.details", k), details_words(t, v)))
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{}: {}", key_words(t, k), value_words(t, k, v)))
             .collect::<Vec<_>>()
             .join("; "),
+        other => value_words(t, "", other),
+    }
+}
+
+fn key_words(t: Texts, key: &str) -> String {
+    t.optional(&format!("audit.details.{key}"))
+        .or_else(|| t.optional(&format!("dossier.fields.{key}")))
+        .map_or_else(|| key.replace('_', " "), str::to_owned)
+}
+
+fn value_words(t: Texts, key: &str, value: &Value) -> String {
+    let locale = t.locale;
+    match value {
         Value::Array(items) => items
             .iter()
-            .map(|v| details_words(t, v))
+            .map(|v| value_words(t, key, v))
             .collect::<Vec<_>>()
             .join(", "),
-        Value::String(s) => s.clone(),
+        Value::Object(_) => details_words(t, value),
         Value::Bool(b) => t.get(if *b { "common.yes" } else { "common.no" }).into(),
+        Value::Number(n) if key.ends_with("_cents") => n
+            .as_i64()
+            .map_or_else(|| n.to_string(), |c| Cents(c).format(locale)),
+        Value::String(s) if key.ends_with("_at") => DateTime::parse_from_rfc3339(s).map_or_else(
+            |_| s.clone(),
+            |at| Val::Time(at.with_timezone(&Utc)).words(t),
+        ),
+        Value::String(s) if key.ends_with("_on") || key == "on" || key == "lease_start" => s
+            .parse::<NaiveDate>()
+            .map_or_else(|_| s.clone(), |d| crate::engine::explain::date(locale, d)),
+        Value::String(s) => {
+            let section = match key {
+                "from" | "to" | "from_state" | "to_state" => "pipeline.state",
+                "action" => "pipeline.actions",
+                "lease_kind" => "pipeline.lease",
+                _ => "audit.values",
+            };
+            t.optional(&format!("{section}.{s}"))
+                .or_else(|| t.optional(&format!("audit.values.{s}")))
+                .map_or_else(|| s.clone(), str::to_owned)
+        }
         other => other.to_string(),
     }
 }
@@ -278,10 +335,7 @@ fn proposal_sections(r: &rows::ProposalRows, household_side: bool) -> Vec<Sectio
             .iter()
             .find(|u| u.id == unit_id)
             .map(|u| {
-                format!(
-                    "{} {}, {} {}",
-                    u.street, u.house_number, u.postal_code, u.town
-                )
+                crate::domain::unit::one_line(&u.street, &u.house_number, &u.postal_code, &u.town)
             })
             .unwrap_or_default()
     };
@@ -328,7 +382,7 @@ fn proposal_record(p: &entities::proposal::Model, address: Option<String>) -> Re
         fields.push(("override_reason", Val::text(&p.override_reason)));
     }
     fields.extend([
-        ("score", Val::Num(p.score)),
+        ("score", Val::Share(p.score)),
         ("created_at", Val::Time(p.created_at)),
         ("sent_at", Val::opt(p.sent_at, Val::Time)),
         ("answer_due_at", Val::opt(p.answer_due_at, Val::Time)),
@@ -345,32 +399,35 @@ fn proposal_record(p: &entities::proposal::Model, address: Option<String>) -> Re
     Record(fields)
 }
 
-/// A step or answer. The landlord sees the steps, and the reasons only of their own
-/// answers.
+/// A step or answer. The landlord sees the steps, and the reasons (code, text and
+/// details) only of their own answers: why a household said no is not theirs.
 fn event_record(e: &entities::proposal_event::Model, household_side: bool) -> Record {
-    let reason = if household_side || e.actor_kind.starts_with("landlord") {
+    let shown = household_side || e.actor_kind.starts_with("landlord");
+    let reason = if shown {
         Val::text(&e.reason)
     } else {
         Val::Empty
     };
+    let reason_code = if shown || !e.actor_kind.starts_with("household") {
+        Val::code("pipeline.reason_codes", &e.reason_code)
+    } else {
+        Val::Empty
+    };
+    let data = e
+        .data
+        .as_deref()
+        .filter(|_| shown || !e.actor_kind.starts_with("household"))
+        .and_then(|d| serde_json::from_str(d).ok())
+        .map_or(Val::Empty, Val::Details);
     Record(vec![
         ("proposal", Val::Int(e.proposal_id)),
         ("at", Val::Time(e.created_at)),
         ("from_state", Val::code("pipeline.state", &e.from_state)),
         ("to_state", Val::Code("pipeline.state", e.to_state.clone())),
         ("by", Val::Code("pipeline.actor", e.actor_kind.clone())),
-        (
-            "reason_code",
-            Val::code("pipeline.reason_codes", &e.reason_code),
-        ),
+        ("reason_code", reason_code),
         ("reason", reason),
-        (
-            "data",
-            e.data
-                .as_deref()
-                .and_then(|d| serde_json::from_str(d).ok())
-                .map_or(Val::Empty, Val::Json),
-        ),
+        ("data", data),
     ])
 }
 
@@ -462,7 +519,7 @@ fn mail_records(mails: &[entities::outbox_message::Model]) -> Vec<Record> {
                 ("to", Val::Text(m.to_address.clone())),
                 ("subject", Val::Text(m.subject.clone())),
                 ("text", Val::Text(m.body_text.clone())),
-                ("status", Val::Text(m.status.clone())),
+                ("status", Val::Code("dossier.mail_status", m.status.clone())),
             ])
         })
         .collect()
@@ -618,8 +675,8 @@ fn candidate_record(c: &entities::match_candidate::Model) -> Record {
     Record(vec![
         ("run", Val::Int(c.match_run_id)),
         ("flat", Val::Int(c.unit_id)),
-        ("rank", Val::Int(i64::from(c.rank))),
-        ("score", Val::Num(c.score)),
+        ("rank", Val::Rank(i64::from(c.rank))),
+        ("score", Val::Share(c.score)),
         (
             "criteria",
             serde_json::from_str(&c.criteria).map_or(Val::Empty, Val::Criteria),
@@ -832,11 +889,8 @@ async fn landlord_sections(
         section("review_notes", flag_records(&flags)),
         section("mails", mail_records(&mails)),
     ]);
-    let about = vec![
-        ("landlords", vec![landlord.id]),
-        ("units", unit_ids),
-        ("proposals", proposal_ids),
-    ];
+    // Entries about proposals are left out: they may speak of the household.
+    let about = vec![("landlords", vec![landlord.id]), ("units", unit_ids)];
     Ok((sections, about))
 }
 

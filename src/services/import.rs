@@ -1180,10 +1180,7 @@ async fn import_units(
             &l.contact_email.clone().unwrap_or_default(),
             Locale::De,
             &inviter,
-            &format!(
-                "{} {}, {} {}",
-                a.street, a.house_number, a.postal_code, a.town
-            ),
+            &crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town),
             &m.name,
             m.id,
             now,

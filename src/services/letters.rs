@@ -145,10 +145,7 @@ async fn parts<C: ConnectionTrait>(
 impl Parts {
     fn street_address(&self) -> String {
         let a = &self.unit.details.address;
-        format!(
-            "{} {}, {} {}",
-            a.street, a.house_number, a.postal_code, a.town
-        )
+        crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town)
     }
 
     fn contact(&self) -> String {
@@ -358,7 +355,35 @@ pub async fn viewing<C: ConnectionTrait>(
     viewing: &viewing::Model,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
+    viewing_letter(db, app, proposal, viewing, false, now).await
+}
+
+/// A viewing still ahead will not take place (moved, or the proposal ended): both sides
+/// hear so, with a cancellation of the calendar entry they were sent.
+pub async fn viewing_cancelled<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal: &proposal::Model,
+    viewing: &viewing::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    viewing_letter(db, app, proposal, viewing, true, now).await
+}
+
+async fn viewing_letter<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal: &proposal::Model,
+    viewing: &viewing::Model,
+    cancelled: bool,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
     let p = parts(db, proposal).await?;
+    let kind = if cancelled {
+        "viewing_cancelled"
+    } else {
+        "viewing"
+    };
     let domain = app
         .settings
         .mail
@@ -384,11 +409,11 @@ pub async fn viewing<C: ConnectionTrait>(
             "companion",
             viewing.accompanied_by_name.clone().unwrap_or_default(),
         ));
-        let name = format!("viewing_{}", party.as_str());
+        let name = format!("{kind}_{}", party.as_str());
         let mail = letter_in(&to.lang, &name, &borrow(&values), &[]);
         let event = ics::Event {
             uid: format!("viewing-{}@{domain}", viewing.id),
-            sequence: 0,
+            sequence: u32::from(cancelled),
             starts_at: viewing.starts_at,
             ends_at: viewing
                 .ends_at
@@ -403,17 +428,21 @@ pub async fn viewing<C: ConnectionTrait>(
                 &borrow(&values),
             ),
             stamp: now,
+            cancelled,
         };
         let attachment = EmailAttachment {
             filename: "besichtigung.ics".into(),
-            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+            content_type: format!(
+                "text/calendar; charset=utf-8; method={}",
+                if cancelled { "CANCEL" } else { "PUBLISH" }
+            ),
             content: ics::calendar(&event).into_bytes(),
         };
         enqueue(
             db,
             to,
             &mail,
-            format!("viewing-{}-{}", viewing.id, party.as_str()),
+            format!("{kind}-{}-{}", viewing.id, party.as_str()),
             &name,
             p.unit.municipality_id,
             Some(proposal.id),

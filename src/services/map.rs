@@ -54,9 +54,11 @@ pub async fn points(
         .map(|u| UnitPoint {
             id: u.id,
             status: u.status,
-            address: format!(
-                "{} {}, {} {}",
-                u.street, u.house_number, u.postal_code, u.town
+            address: crate::domain::unit::one_line(
+                &u.street,
+                &u.house_number,
+                &u.postal_code,
+                &u.town,
             ),
             lat: u.lat,
             lon: u.lon,

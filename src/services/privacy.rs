@@ -21,24 +21,28 @@ use crate::store::{api_tokens, erasure, households, landlords, outbox, sessions,
 pub const AUDIT_PAGE: u64 = 50;
 
 /// A household's data for its coordinator (Art. 15), with its reference and
-/// municipality; the export is audited.
+/// municipality. Showing or downloading it is audited (`audited`); showing the page again
+/// with the messages of a refused erasure is not.
 pub async fn household_data(
     app: &App,
     user: &CurrentUser,
     id: i64,
+    audited: bool,
 ) -> Result<(StoredHousehold, Dossier), ServiceError> {
     let household = super::households::get(app, user, id).await?;
-    audit::record(
-        &app.db,
-        &Actor::User(user.clone()),
-        "personal_data_export",
-        "households",
-        Some(id),
-        Some(household.municipality_id),
-        json!({"article": 15}),
-        app.clock.now(),
-    )
-    .await?;
+    if audited {
+        audit::record(
+            &app.db,
+            &Actor::User(user.clone()),
+            "personal_data_export",
+            "households",
+            Some(id),
+            Some(household.municipality_id),
+            json!({"article": 15}),
+            app.clock.now(),
+        )
+        .await?;
+    }
     let dossier = super::dossier::of_household(app, id).await?;
     Ok((household, dossier))
 }
@@ -89,10 +93,30 @@ fn remove_stash_of(app: &App, user_id: i64) {
     }
 }
 
+/// The e-mails to the person (to their side of their proposals, or to their addresses) are
+/// redacted; e-mails to others that name them lose the names (the others keep their mail).
+/// Returns the keys of every message changed, whose files go after the commit.
+async fn redact_mails<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    proposals: &[i64],
+    party: &str,
+    addresses: &[String],
+    who: &Identifiers,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, ServiceError> {
+    let own = outbox::to_person(txn, proposals, party, addresses).await?;
+    outbox::redact(txn, &own.iter().map(|m| m.id).collect::<Vec<_>>(), now).await?;
+    let find = crate::domain::personal_data::Scrubber::new(who.strong.iter());
+    let mut keys: Vec<String> = own.into_iter().map(|m| m.idempotency_key).collect();
+    keys.extend(erasure::scrub_mails(txn, &find, &who.scrubber(), now).await?);
+    Ok(keys)
+}
+
 /// Erases everything about a household in `txn` (erasure and retention alike): the
 /// profile anonymised and its reference replaced, the texts written on its proposals
 /// removed, the e-mails about it redacted, review notes quoting it replaced, import
-/// reports and audit details that mention it scrubbed.
+/// reports and audit details that mention it scrubbed; its suggestions not yet sent are
+/// rejected (nobody may send them on).
 pub async fn erase_household_in<C: sea_orm::ConnectionTrait>(
     txn: &C,
     household: &StoredHousehold,
@@ -101,18 +125,19 @@ pub async fn erase_household_in<C: sea_orm::ConnectionTrait>(
     let id = household.id;
     let who = Identifiers::of_household(&household.profile);
     let scrubber = who.scrubber();
+    let suggested = crate::store::matching::suggestions_of(txn, Some(id), &[]).await?;
+    crate::store::matching::reject_suggested(txn, &suggested, "erased", None, now).await?;
     let proposals = erasure::proposals_of_household(txn, id).await?;
     erasure::clear_proposal_texts(txn, &proposals, now).await?;
     let addresses: Vec<String> = household.profile.email.iter().cloned().collect();
-    let mails = outbox::about(txn, &proposals, &addresses, &who.strong_needles()).await?;
-    outbox::redact(txn, &mails.iter().map(|m| m.0).collect::<Vec<_>>(), now).await?;
+    let mails = redact_mails(txn, &proposals, "_household", &addresses, &who, now).await?;
     erasure::clear_flags(txn, "households", &[id], &scrubber, now).await?;
     erasure::scrub_import_reports(txn, &scrubber).await?;
     erasure::scrub_audit(txn, &scrubber).await?;
     households::anonymise(txn, id, now).await?;
     households::set_reference(txn, id, &format!("anon-{id}")).await?;
     Ok(Leftovers {
-        mails: mails.into_iter().map(|m| m.1).collect(),
+        mails,
         ..Default::default()
     })
 }
@@ -286,16 +311,17 @@ async fn erase_landlord_in(
             txn,
             u.id,
             UnitStatus::Withdrawn,
-            Some("erasure".into()),
+            Some(crate::domain::personal_data::ERASED.into()),
             Some(admin.id),
             now,
         )
         .await?;
     }
+    let suggested = crate::store::matching::suggestions_of(txn, None, &unit_ids).await?;
+    crate::store::matching::reject_suggested(txn, &suggested, "erased", None, now).await?;
     let proposals = erasure::proposals_of_units(txn, &unit_ids).await?;
     erasure::clear_proposal_texts(txn, &proposals, now).await?;
-    let mails = outbox::about(txn, &proposals, &addresses, &who.strong_needles()).await?;
-    outbox::redact(txn, &mails.iter().map(|m| m.0).collect::<Vec<_>>(), now).await?;
+    let mails = redact_mails(txn, &proposals, "_landlord", &addresses, who, now).await?;
     erasure::clear_flags(txn, "units", &unit_ids, &scrubber, now).await?;
     erasure::scrub_import_reports(txn, &scrubber).await?;
     erasure::scrub_audit(txn, &scrubber).await?;
@@ -312,7 +338,7 @@ async fn erase_landlord_in(
     }
     Ok(Leftovers {
         photos,
-        mails: mails.into_iter().map(|m| m.1).collect(),
+        mails,
         stash_of: landlord.user_id,
     })
 }
@@ -340,11 +366,28 @@ pub async fn landlords(
 pub async fn audit_choices(
     app: &App,
     admin: &CurrentUser,
-) -> Result<(Vec<String>, Vec<String>), ServiceError> {
+) -> Result<crate::store::audit::Kinds, ServiceError> {
     if admin.role != Role::Admin {
         return Err(ServiceError::Forbidden);
     }
     Ok(crate::store::audit::kinds(&app.db).await?)
+}
+
+/// The open proposals that stop an erasure: of the household, or of the landlord's flats.
+pub async fn blocking_proposals(
+    app: &App,
+    household_id: Option<i64>,
+    landlord_id: Option<i64>,
+) -> Result<Vec<i64>, ServiceError> {
+    let unit_ids: Vec<i64> = match landlord_id {
+        Some(l) => units::list_for_landlord(&app.db, l)
+            .await?
+            .iter()
+            .map(|u| u.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(crate::store::pipeline::open_proposals(&app.db, household_id, &unit_ids).await?)
 }
 
 /// A landlord as the erasure page shows them.
@@ -397,4 +440,12 @@ pub async fn audit_log(
     }
     let offset = page.saturating_sub(1).saturating_mul(AUDIT_PAGE);
     Ok(crate::store::audit::list(&app.db, filter, offset, AUDIT_PAGE).await?)
+}
+
+/// Which of these households were erased (their pages are gone).
+pub async fn erased_households(
+    app: &App,
+    ids: &[i64],
+) -> Result<std::collections::BTreeSet<i64>, ServiceError> {
+    Ok(households::erased_among(&app.db, ids).await?)
 }

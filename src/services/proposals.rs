@@ -110,9 +110,11 @@ async fn to_view(app: &App, proposal: proposal::Model) -> Result<LandlordProposa
     Ok(LandlordProposal {
         household: summary(app, proposal.household_id, app.clock.today()).await?,
         viewings: store::viewings(&app.db, proposal.id).await?,
-        unit_address: format!(
-            "{} {}, {} {}",
-            a.street, a.house_number, a.postal_code, a.town
+        unit_address: crate::domain::unit::one_line(
+            &a.street,
+            &a.house_number,
+            &a.postal_code,
+            &a.town,
         ),
         state,
         proposal,
@@ -169,9 +171,11 @@ pub async fn for_own_units(
                 .filter(|v| v.proposal_id == proposal.id)
                 .cloned()
                 .collect(),
-            unit_address: format!(
-                "{} {}, {} {}",
-                a.street, a.house_number, a.postal_code, a.town
+            unit_address: crate::domain::unit::one_line(
+                &a.street,
+                &a.house_number,
+                &a.postal_code,
+                &a.town,
             ),
             state,
             proposal,
@@ -535,10 +539,8 @@ pub async fn open_link(app: &App, token: &str) -> Result<LinkPage, ServiceError>
         .await?
         .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
     let a = &unit.details.address;
-    let address = format!(
-        "{} {}, {} {}",
-        a.street, a.house_number, a.postal_code, a.town
-    );
+    let address =
+        crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town);
     let (household, flat) = match link.party {
         Party::Landlord => (
             Some(summary(app, proposal.household_id, app.clock.today()).await?),

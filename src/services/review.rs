@@ -179,9 +179,11 @@ pub async fn run_detail(
         let a = &d.address;
         units_out.push(RunUnit {
             unit_id,
-            address: format!(
-                "{} {}, {} {}",
-                a.street, a.house_number, a.postal_code, a.town
+            address: crate::domain::unit::one_line(
+                &a.street,
+                &a.house_number,
+                &a.postal_code,
+                &a.town,
             ),
             municipality_id: unit.municipality_id,
             area_m2: d.area_m2,

@@ -960,10 +960,8 @@ async fn notify_submission<C: ConnectionTrait>(
         .await?;
     let municipality_name = municipality.map(|m| m.name).unwrap_or_default();
     let a = &valid.details.address;
-    let address = format!(
-        "{} {}, {} {}",
-        a.street, a.house_number, a.postal_code, a.town
-    );
+    let address =
+        crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town);
     let landlord_locale: Locale = landlord.preferred_locale.parse().unwrap_or(locale);
     if landlord.user_id.is_none() {
         return super::accounts::invite_landlord(

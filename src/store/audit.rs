@@ -96,11 +96,18 @@ pub async fn relabel_actor<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The areas (tables) and the actions that occur in the log, sorted.
-pub async fn kinds<C: ConnectionTrait>(
-    db: &C,
-) -> Result<(Vec<String>, Vec<String>), sea_orm::DbErr> {
-    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+/// What the log's filter offers: the areas (tables), the actions, and the accounts that
+/// acted (id, label), each sorted.
+#[derive(Debug, Clone, Default)]
+pub struct Kinds {
+    pub entities: Vec<String>,
+    pub actions: Vec<String>,
+    pub actors: Vec<(i64, String)>,
+}
+
+/// The areas, actions and acting accounts that occur in the log.
+pub async fn kinds<C: ConnectionTrait>(db: &C) -> Result<Kinds, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     let entities = audit_entry::Entity::find()
         .select_only()
         .column(audit_entry::Column::Entity)
@@ -117,5 +124,20 @@ pub async fn kinds<C: ConnectionTrait>(
         .into_tuple::<String>()
         .all(db)
         .await?;
-    Ok((entities, actions))
+    let mut actors: Vec<(i64, String)> = audit_entry::Entity::find()
+        .select_only()
+        .column(audit_entry::Column::ActorUserId)
+        .column(audit_entry::Column::ActorLabel)
+        .distinct()
+        .filter(audit_entry::Column::ActorUserId.is_not_null())
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?;
+    actors.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    actors.dedup_by_key(|a| a.0);
+    Ok(Kinds {
+        entities,
+        actions,
+        actors,
+    })
 }

@@ -251,6 +251,44 @@ pub async fn scrub_audit<C: ConnectionTrait>(
     Ok(changed)
 }
 
+/// Scrubs the e-mails to other people that mention the person (found by `find`, scrubbed
+/// with `scrub`): subject and texts lose the names, calendar files go. Returns the keys of
+/// the messages changed (their files are removed after the commit).
+pub async fn scrub_mails<C: ConnectionTrait>(
+    db: &C,
+    find: &Scrubber,
+    scrub: &Scrubber,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, sea_orm::DbErr> {
+    use entities::outbox_message::{self, Column};
+    let mut keys = Vec::new();
+    for m in outbox_message::Entity::find()
+        .filter(any_mention(
+            &[Column::Subject, Column::BodyText, Column::BodyHtml],
+            find,
+        ))
+        .filter(Column::RedactedAt.is_null())
+        .all(db)
+        .await?
+    {
+        let subject = scrub.scrub(&m.subject);
+        let text = scrub.scrub(&m.body_text);
+        let html = m.body_html.as_deref().map(|h| scrub.scrub(h));
+        if subject == m.subject && text == m.body_text && html == m.body_html {
+            continue;
+        }
+        keys.push(m.idempotency_key.clone());
+        let mut row: outbox_message::ActiveModel = m.into();
+        row.subject = Set(subject);
+        row.body_text = Set(text);
+        row.body_html = Set(html);
+        row.attachments = Set(None);
+        row.updated_at = Set(now);
+        row.update(db).await?;
+    }
+    Ok(keys)
+}
+
 /// Removes the counters of attempts kept under one of these addresses.
 pub async fn delete_counters<C: ConnectionTrait>(
     db: &C,
@@ -296,7 +334,10 @@ pub async fn anonymise_units<C: ConnectionTrait>(
             .col_expr(unit::Column::AddressExtra, none())
             .col_expr(unit::Column::Description, none())
             .col_expr(unit::Column::PrefNotes, none())
-            .col_expr(unit::Column::WithdrawnReason, Expr::value("erasure"))
+            .col_expr(
+                unit::Column::WithdrawnReason,
+                Expr::value(crate::domain::personal_data::ERASED),
+            )
             .col_expr(unit::Column::Lat, Expr::value(coarsen(u.lat)))
             .col_expr(unit::Column::Lon, Expr::value(coarsen(u.lon)))
             .col_expr(unit::Column::UpdatedAt, Expr::value(now))

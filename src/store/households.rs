@@ -34,6 +34,8 @@ pub struct StoredHousehold {
     pub allowed_municipalities: Vec<i64>,
     pub consent: Option<Consent>,
     pub caseworker_user_id: Option<i64>,
+    /// When its personal data was erased (its page is gone then).
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl StoredHousehold {
@@ -435,6 +437,7 @@ pub fn from_rows(
         },
         consent,
         caseworker_user_id: row.caseworker_user_id,
+        erased_at: row.anonymized_at,
         profile: HouseholdProfile {
             reference: row.reference,
             members,
@@ -557,6 +560,24 @@ pub async fn id_of_reference<C: ConnectionTrait>(
         .one(db)
         .await?
         .map(|h| h.id))
+}
+
+/// Which of `ids` were erased (anonymised).
+pub async fn erased_among<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<std::collections::BTreeSet<i64>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    Ok(household::Entity::find()
+        .select_only()
+        .column(household::Column::Id)
+        .filter(household::Column::Id.is_in(ids.to_vec()))
+        .filter(household::Column::AnonymizedAt.is_not_null())
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// Closed households whose data is due for anonymisation: closed before `before`, not yet

@@ -238,17 +238,12 @@ pub async fn insert_suggestions<C: ConnectionTrait>(
             .await?;
         let events: Vec<proposal_event::ActiveModel> = inserted
             .iter()
-            .map(|p| proposal_event::ActiveModel {
-                proposal_id: Set(p.id),
-                from_state: Set(None),
-                to_state: Set(ProposalState::Suggested.as_str().into()),
-                actor_kind: Set(actor_kind.into()),
-                actor_user_id: Set(actor_user_id),
-                reason_code: Set(Some("match_run".into())),
-                reason: Set(Some(format!("match run #{run_id}"))),
-                data: Set(None),
-                created_at: Set(now),
-                ..Default::default()
+            .map(|p| {
+                let mut e = event(p.id, None, ProposalState::Suggested, "match_run", now);
+                e.actor_kind = Set(actor_kind.into());
+                e.actor_user_id = Set(actor_user_id);
+                e.reason = Set(Some(format!("match run #{run_id}")));
+                e
             })
             .collect();
         proposal_event::Entity::insert_many(events)
@@ -256,6 +251,86 @@ pub async fn insert_suggestions<C: ConnectionTrait>(
             .await?;
     }
     Ok(suggestions.len())
+}
+
+/// An event of the system moving a proposal, with its reason code.
+fn event(
+    proposal_id: i64,
+    from: Option<ProposalState>,
+    to: ProposalState,
+    reason_code: &str,
+    now: DateTime<Utc>,
+) -> proposal_event::ActiveModel {
+    proposal_event::ActiveModel {
+        proposal_id: Set(proposal_id),
+        from_state: Set(from.map(|s| s.as_str().to_owned())),
+        to_state: Set(to.as_str().into()),
+        actor_kind: Set("system".into()),
+        actor_user_id: Set(None),
+        reason_code: Set(Some(reason_code.to_owned())),
+        reason: Set(None),
+        data: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// Moves these `suggested` proposals to `rejected` by the system, with an event giving
+/// `reason_code` (and `reason`) for each.
+pub async fn reject_suggested<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+    reason_code: &str,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    for chunk in ids.chunks(CHUNK) {
+        proposal::Entity::update_many()
+            .col_expr(
+                proposal::Column::State,
+                ProposalState::Rejected.as_str().into(),
+            )
+            .col_expr(proposal::Column::StateChangedAt, now.into())
+            .col_expr(proposal::Column::ClosedAt, Some(now).into())
+            .col_expr(proposal::Column::UpdatedAt, now.into())
+            .filter(proposal::Column::Id.is_in(chunk.to_vec()))
+            .filter(proposal::Column::State.eq(ProposalState::Suggested.as_str()))
+            .exec(db)
+            .await?;
+        let events: Vec<proposal_event::ActiveModel> = chunk
+            .iter()
+            .map(|id| {
+                let from = Some(ProposalState::Suggested);
+                let mut e = event(*id, from, ProposalState::Rejected, reason_code, now);
+                e.reason = Set(reason.map(str::to_owned));
+                e
+            })
+            .collect();
+        proposal_event::Entity::insert_many(events)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The `suggested` proposals of a household or of some flats.
+pub async fn suggestions_of<C: ConnectionTrait>(
+    db: &C,
+    household_id: Option<i64>,
+    unit_ids: &[i64],
+) -> Result<Vec<i64>, sea_orm::DbErr> {
+    proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::Id)
+        .filter(proposal::Column::State.eq(ProposalState::Suggested.as_str()))
+        .filter(super::pipeline::of_household_or_units(
+            household_id,
+            unit_ids,
+        ))
+        .order_by_asc(proposal::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// Moves every `suggested` proposal touching the scope (a unit of the municipality or a
@@ -293,36 +368,7 @@ pub async fn supersede_suggestions<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    for chunk in stale.chunks(CHUNK) {
-        proposal::Entity::update_many()
-            .col_expr(
-                proposal::Column::State,
-                ProposalState::Rejected.as_str().into(),
-            )
-            .col_expr(proposal::Column::StateChangedAt, now.into())
-            .col_expr(proposal::Column::ClosedAt, Some(now).into())
-            .col_expr(proposal::Column::UpdatedAt, now.into())
-            .filter(proposal::Column::Id.is_in(chunk.to_vec()))
-            .exec(db)
-            .await?;
-        let events: Vec<proposal_event::ActiveModel> = chunk
-            .iter()
-            .map(|id| proposal_event::ActiveModel {
-                proposal_id: Set(*id),
-                from_state: Set(Some(ProposalState::Suggested.as_str().into())),
-                to_state: Set(ProposalState::Rejected.as_str().into()),
-                actor_kind: Set("system".into()),
-                actor_user_id: Set(None),
-                reason_code: Set(Some("superseded".into())),
-                reason: Set(Some(format!("superseded by match run #{run_id}"))),
-                data: Set(None),
-                created_at: Set(now),
-                ..Default::default()
-            })
-            .collect();
-        proposal_event::Entity::insert_many(events)
-            .exec_without_returning(db)
-            .await?;
-    }
+    let reason = format!("superseded by match run #{run_id}");
+    reject_suggested(db, &stale, "superseded", Some(&reason), now).await?;
     Ok(stale.len())
 }

@@ -213,47 +213,6 @@ pub async fn purge_sent<C: ConnectionTrait>(
 /// Status of a message that was never sent because the person it concerned was erased.
 pub const CANCELLED: &str = "cancelled";
 
-/// Messages about a person: linked to one of `proposals`, sent to one of `addresses`
-/// (compared in lower case), or whose subject or text contains one of `needles`. Returns
-/// (id, idempotency key) of those not yet redacted.
-pub async fn about<C: ConnectionTrait>(
-    db: &C,
-    proposals: &[i64],
-    addresses: &[String],
-    needles: &[String],
-) -> Result<Vec<(i64, String)>, sea_orm::DbErr> {
-    use sea_orm::Condition;
-    use sea_orm::sea_query::{Expr, Func};
-    let mut any = Condition::any();
-    if !proposals.is_empty() {
-        any = any.add(Column::ProposalId.is_in(proposals.to_vec()));
-    }
-    let addresses: Vec<String> = addresses
-        .iter()
-        .map(|a| a.trim().to_lowercase())
-        .filter(|a| !a.is_empty())
-        .collect();
-    if !addresses.is_empty() {
-        any = any.add(Expr::expr(Func::lower(Expr::col(Column::ToAddress))).is_in(addresses));
-    }
-    for needle in needles {
-        any = any.add(super::mentions(Column::BodyText, needle));
-        any = any.add(super::mentions(Column::Subject, needle));
-    }
-    if any.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(outbox_message::Entity::find()
-        .filter(any)
-        .filter(Column::RedactedAt.is_null())
-        .order_by_asc(Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m.idempotency_key))
-        .collect())
-}
-
 /// Redacts messages: recipient, subject, texts and attachments removed; kind, status and
 /// times stay for the delivery statistics. Messages not sent yet are cancelled.
 pub async fn redact<C: ConnectionTrait>(

@@ -189,6 +189,32 @@ pub async fn held<C: ConnectionTrait>(
     ))
 }
 
+/// Proposals of the household (if any) or of one of the flats.
+pub fn of_household_or_units(household_id: Option<i64>, unit_ids: &[i64]) -> Condition {
+    let which = Condition::any().add(proposal::Column::UnitId.is_in(unit_ids.to_vec()));
+    match household_id {
+        Some(h) => which.add(proposal::Column::HouseholdId.eq(h)),
+        None => which,
+    }
+}
+
+/// The open proposals of a household or of some flats, oldest first.
+pub async fn open_proposals<C: ConnectionTrait>(
+    db: &C,
+    household_id: Option<i64>,
+    unit_ids: &[i64],
+) -> Result<Vec<i64>, sea_orm::DbErr> {
+    Ok(proposal::Entity::find()
+        .filter(proposal::Column::IsOpen.eq(true))
+        .filter(of_household_or_units(household_id, unit_ids))
+        .order_by_asc(proposal::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect())
+}
+
 /// A coordinator's own choice of household for a flat of a run.
 #[derive(Debug, Clone)]
 pub struct Override<'a> {
@@ -513,6 +539,36 @@ pub async fn schedule_viewing<C: ConnectionTrait>(
     .insert(db)
     .await?;
     Ok(row.id)
+}
+
+/// The viewing of a proposal that is arranged and still ahead, if any.
+pub async fn viewing_ahead<C: ConnectionTrait>(
+    db: &C,
+    proposal_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<viewing::Model>, sea_orm::DbErr> {
+    viewing::Entity::find()
+        .filter(viewing::Column::ProposalId.eq(proposal_id))
+        .filter(viewing::Column::Status.eq("scheduled"))
+        .filter(viewing::Column::StartsAt.gt(now))
+        .one(db)
+        .await
+}
+
+/// The proposal ended: its arranged and offered viewings are cancelled.
+pub async fn cancel_viewings<C: ConnectionTrait>(
+    db: &C,
+    proposal_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    viewing::Entity::update_many()
+        .col_expr(viewing::Column::Status, "cancelled".into())
+        .col_expr(viewing::Column::UpdatedAt, now.into())
+        .filter(viewing::Column::ProposalId.eq(proposal_id))
+        .filter(viewing::Column::Status.is_in(["scheduled", "proposed"]))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Marks the scheduled viewing of a proposal as held, with a note.

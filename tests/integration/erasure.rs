@@ -603,6 +603,15 @@ db_test!(
             .post_form(&format!("/households/{household_id}/data"), &format!("/households/{household_id}/erase"), &[("confirm", reference), ("reason", "Wunsch von Zyqaa Zyqab")])
             .await;
         assert_eq!(r.status(), 303, "household erased");
+        // The landlord keeps the e-mails they got, without the household's names.
+        let json: serde_json::Value = landlord.get("/account/data.json").await.json().await.expect("json");
+        let mails = json["sections"]["mails"].as_array().cloned().unwrap_or_default();
+        assert!(mails.len() >= 3, "the landlord's e-mails stay: {}", mails.len());
+        let text = serde_json::Value::Array(mails).to_string();
+        assert_eq!(missing(&text, [LANDLORD[0]]), Vec::<&str>::new(), "still greeting the landlord");
+        for (_, marker) in HOUSEHOLD.iter().take(5) {
+            assert!(!text.contains(marker), "the household's {marker} is gone from the landlord's e-mails");
+        }
         let admin = staff(app, ADMIN).await;
         let path = format!("/admin/landlords/{landlord_id}/erase");
         let r = admin.post_form(&path, &path, &[("confirm", LANDLORD[0]), ("reason", "Bitte von Zyqba Zyqbb vom 1.12.")]).await;

@@ -621,3 +621,41 @@ db_test!(
         assert!(html.contains("Mietschulden"), "the reason in words");
     }
 );
+
+db_test!(
+    async fn a_viewing_moved_or_left_by_an_ended_proposal_is_cancelled_for_both_sides(app) {
+        let (p, user) = accepted(app).await;
+        take(app, &user, p.id, Action::ScheduleViewing, &[("starts_at", "2026-12-10T17:00"), ("place", "Haustür")]).await;
+        let cancellations = || async {
+            entities::outbox_message::Entity::find()
+                .filter(entities::outbox_message::Column::ProposalId.eq(p.id))
+                .filter(entities::outbox_message::Column::Kind.starts_with("viewing_cancelled"))
+                .all(app.db())
+                .await
+                .expect("q")
+        };
+        assert!(cancellations().await.is_empty(), "nothing to cancel at first");
+        // Moved: the first time is cancelled in the calendars it was sent to.
+        take(app, &user, p.id, Action::ScheduleViewing, &[("starts_at", "2026-12-11T17:00"), ("place", "Haustür")]).await;
+        let moved = cancellations().await;
+        assert!(moved.iter().any(|m| m.kind == "viewing_cancelled_landlord"), "{moved:?}");
+        for m in &moved {
+            let files = m.attachments.as_deref().unwrap_or_default();
+            assert!(files.contains("method=CANCEL"), "a calendar cancellation: {files}");
+            assert!(m.subject.contains("fällt aus") && m.body_text.contains("10.12.2026"), "{}", m.body_text);
+        }
+        // The proposal is withdrawn: the viewing still ahead is cancelled too, and no longer
+        // listed as arranged.
+        take(app, &user, p.id, Action::Withdraw, &[("reason", "Familie zieht weg")]).await;
+        let all = cancellations().await;
+        assert_eq!(all.len(), moved.len() * 2, "one more cancellation per side: {all:?}");
+        assert!(all.iter().any(|m| m.body_text.contains("11.12.2026")));
+        let viewings = entities::viewing::Entity::find()
+            .filter(entities::viewing::Column::ProposalId.eq(p.id))
+            .all(app.db())
+            .await
+            .expect("q");
+        assert!(viewings.iter().all(|v| v.status != "scheduled"), "{viewings:?}");
+        assert!(viewings.iter().any(|v| v.status == "cancelled"));
+    }
+);

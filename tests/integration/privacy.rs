@@ -156,6 +156,13 @@ db_test!(
             .expect("q");
         assert_eq!(entries.len(), 1);
         assert!(entries[0].details.as_deref().is_some_and(|d| d.contains("Bitte vom 1.12.")), "the reason is recorded");
+        // The flats' pages say what happened, offer no editing and show no stray marks.
+        let page = admin.get(&format!("/units/{}", units[0].id)).await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.expect("html");
+        assert!(html.contains("Die Daten der Vermieterin oder des Vermieters wurden gelöscht."), "{html}");
+        assert!(!html.contains(&format!("/units/{}/edit", units[0].id)) && !html.contains("wieder anbieten"));
+        assert!(!html.contains("— ,") && !html.contains(">—"), "no remains of the street");
         // Once erased, the confirmation page is gone and a second erasure finds nothing.
         assert_eq!(admin.get(&path).await.status(), 404);
         for u in &units {
@@ -248,5 +255,144 @@ db_test!(
         assert!(!page.contains(&format!("href=\"/households/{}\"", h.id)), "no link to the erased household");
         let flag = entities::review_flag::Entity::find().filter(entities::review_flag::Column::EntityId.eq(h.id)).one(app.db()).await.expect("q").expect("flag");
         assert!(flag.resolved_at.is_some() && !flag.reason.contains("Haddad"));
+    }
+);
+
+db_test!(
+    async fn an_erasure_refused_by_open_proposals_changes_nothing_and_links_them(app) {
+        let (open, user) = crate::pipeline::accepted(app).await;
+        let h = entities::household::Entity::find_by_id(open.household_id).one(app.db()).await.expect("q").expect("row");
+        let browser = staff(app, ES_COORDINATOR).await;
+        let audit_before = entities::audit_entry::Entity::find().all(app.db()).await.expect("q").len();
+        let path = format!("/households/{}/data", h.id);
+        let r = browser
+            .post_form(&path, &format!("/households/{}/erase", h.id), &[("confirm", &h.reference), ("reason", "Wunsch vom 2.12.")])
+            .await;
+        assert_eq!(r.status(), 409);
+        let html = r.text().await.expect("html");
+        assert!(html.contains(&format!("href=\"/workspace/proposals/{}\"", open.id)), "links the proposal to end first: {html}");
+        assert!(html.contains("value=\"Wunsch vom 2.12.\""), "the reason typed is kept");
+        let audit_after = entities::audit_entry::Entity::find().all(app.db()).await.expect("q");
+        // One export: the page opened to post the form; the refused answer records nothing.
+        assert_eq!(audit_before + 1, audit_after.len(), "{:?}", audit_after.last());
+        assert!(audit_after.last().is_some_and(|e| e.action == "personal_data_export"));
+        let still = entities::household::Entity::find_by_id(h.id).one(app.db()).await.expect("q").expect("row");
+        assert!(still.anonymized_at.is_none());
+
+        // Once the proposal has ended, erasure works; the proposal's page then says the
+        // household was erased and links nowhere.
+        crate::pipeline::take(app, &user, open.id, bleibe::domain::pipeline::Action::Withdraw, &[("reason", "Familie zieht weg")]).await;
+        let r = browser
+            .post_form(&path, &format!("/households/{}/erase", h.id), &[("confirm", &h.reference), ("reason", "Wunsch vom 2.12.")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let page = browser.get(&format!("/workspace/proposals/{}", open.id)).await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.expect("html");
+        assert!(html.contains("Die Daten dieses Haushalts wurden gelöscht."), "{html}");
+        assert!(!html.contains(&format!("href=\"/households/{}\"", h.id)), "no link to a page that is gone");
+    }
+);
+
+db_test!(
+    async fn the_audit_filter_reports_unknown_values_and_takes_odd_queries(app) {
+        demo(app).await;
+        let admin = staff(app, ADMIN).await;
+        assert_eq!(admin.get("/account/data.json").await.status(), 200, "one entry to find");
+        // A value the log has no words for: said at the field, the rest still shown.
+        let r = admin.get("/admin/audit?action=drop_table").await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.expect("html");
+        assert!(html.contains("Diesen Wert gibt es im Protokoll nicht"), "{html}");
+        assert!(html.contains("Auskunft (Art. 15) abgerufen"), "unfiltered rows");
+        let r = admin.get("/admin/audit?entity=nope").await;
+        assert_eq!(r.status(), 422);
+        // A name twice (a hand-edited link) is no 400: the first counts.
+        let r = admin.get("/admin/audit?action=personal_data_export&action=x&page=1&page=2").await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.expect("html");
+        assert!(html.contains("Auskunft (Art. 15) abgerufen"));
+        // A page beyond the last shows the last page, not an empty list.
+        let r = admin.get("/admin/audit?action=personal_data_export&page=999").await;
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.expect("html").contains("Auskunft (Art. 15) abgerufen"));
+        // The person acting is chosen from a list of names.
+        let html = admin.get("/admin/audit").await.text().await.expect("html");
+        assert!(html.contains("<select") && html.contains("name=\"actor\""));
+        let actor_select = &html[html.find("name=\"actor\"").expect("actor")..];
+        let actor_select = &actor_select[..actor_select.find("</select>").expect("end")];
+        assert!(actor_select.contains("<option"), "{actor_select}");
+    }
+);
+
+db_test!(
+    async fn a_landlords_export_holds_no_reason_of_the_households_answer(app) {
+        let (p, _) = crate::pipeline::accepted(app).await;
+        let unit = entities::unit::Entity::find_by_id(p.unit_id).one(app.db()).await.expect("q").expect("unit");
+        let record = entities::landlord::Entity::find_by_id(unit.landlord_id).one(app.db()).await.expect("q").expect("landlord");
+        let account = entities::user::Entity::find_by_id(record.user_id.expect("a landlord with an account"))
+            .one(app.db())
+            .await
+            .expect("q")
+            .expect("account");
+        let event = entities::proposal_event::ActiveModel {
+            proposal_id: sea_orm::Set(p.id),
+            from_state: sea_orm::Set(Some(p.state.clone())),
+            to_state: sea_orm::Set("household_declined".into()),
+            actor_kind: sea_orm::Set("household".into()),
+            reason_code: sea_orm::Set(Some("too_far".into())),
+            reason: sea_orm::Set(Some("Schule der Tochter zu weit".into())),
+            data: sea_orm::Set(Some("{\"health\":\"Rollstuhl\"}".into())),
+            created_at: sea_orm::Set(chrono::Utc::now()),
+            ..Default::default()
+        };
+        sea_orm::ActiveModelTrait::insert(event, app.db()).await.expect("insert");
+        let browser = staff(app, &account.email).await;
+        let json: Value = browser.get("/account/data.json").await.json().await.expect("json");
+        let events = json["sections"]["events"].as_array().expect("events");
+        let theirs: Vec<&Value> = events.iter().filter(|e| e["to_state"] == "household_declined").collect();
+        assert!(!theirs.is_empty(), "the step itself is shown: {events:?}");
+        for e in theirs {
+            assert!(e["reason_code"].is_null() && e["reason"].is_null() && e["data"].is_null(), "{e}");
+        }
+        let text = json.to_string();
+        assert!(!text.contains("Schule der Tochter") && !text.contains("Rollstuhl"));
+        let audit = json["sections"]["audit"].as_array().expect("audit");
+        assert!(audit.iter().all(|e| e["entity"] != "proposals"), "no entries about proposals: {audit:?}");
+    }
+);
+
+db_test!(
+    async fn erasing_ends_the_suggestions_not_yet_sent(app) {
+        let d = demo(app).await;
+        let (_, suggested) = crate::pipeline::match_run(app, d).await;
+        let first = suggested.first().expect("a suggestion").clone();
+        let h = entities::household::Entity::find_by_id(first.household_id).one(app.db()).await.expect("q").expect("row");
+        let browser = staff(app, ES_COORDINATOR).await;
+        let r = browser
+            .post_form(&format!("/households/{}/data", h.id), &format!("/households/{}/erase", h.id), &[("confirm", &h.reference), ("reason", "Wunsch des Haushalts")])
+            .await;
+        assert_eq!(r.status(), 303, "a suggestion not yet sent does not stop the erasure");
+        let after = entities::proposal::Entity::find_by_id(first.id).one(app.db()).await.expect("q").expect("row");
+        assert_eq!(after.state, "rejected", "no one can send it on any more");
+        let events = entities::proposal_event::Entity::find()
+            .filter(entities::proposal_event::Column::ProposalId.eq(first.id))
+            .all(app.db())
+            .await
+            .expect("q");
+        assert!(events.iter().any(|e| e.reason_code.as_deref() == Some("erased")), "{events:?}");
+
+        // The same for a landlord's flats.
+        let other = suggested.iter().find(|p| p.household_id != h.id).expect("another suggestion");
+        let unit = entities::unit::Entity::find_by_id(other.unit_id).one(app.db()).await.expect("q").expect("unit");
+        let landlord = entities::landlord::Entity::find_by_id(unit.landlord_id).one(app.db()).await.expect("q").expect("landlord");
+        let open = bleibe::services::privacy::blocking_proposals(&app.app, None, Some(landlord.id)).await.expect("q");
+        assert!(open.is_empty(), "suggestions are not open proposals: {open:?}");
+        let admin = staff(app, ADMIN).await;
+        let path = format!("/admin/landlords/{}/erase", landlord.id);
+        let r = admin.post_form(&path, &path, &[("confirm", &landlord.display_name), ("reason", "Bitte vom 1.12.")]).await;
+        assert_eq!(r.status(), 303);
+        let after = entities::proposal::Entity::find_by_id(other.id).one(app.db()).await.expect("q").expect("row");
+        assert_eq!(after.state, "rejected");
     }
 );

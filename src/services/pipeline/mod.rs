@@ -75,9 +75,11 @@ pub fn view_of(row: &ProposalRow) -> Result<ProposalView, ServiceError> {
         state: state_of(p)?,
         unit_id: u.id,
         unit_municipality_id: u.municipality_id,
-        unit_address: format!(
-            "{} {}, {} {}",
-            u.street, u.house_number, u.postal_code, u.town
+        unit_address: crate::domain::unit::one_line(
+            &u.street,
+            &u.house_number,
+            &u.postal_code,
+            &u.town,
         ),
         household_id: row.household.id,
         household_municipality_id: row.household.municipality_id,

@@ -138,9 +138,11 @@ pub async fn placements(
             PlacementView {
                 unit_address: party
                     .map(|r| {
-                        format!(
-                            "{} {}, {} {}",
-                            r.unit.street, r.unit.house_number, r.unit.postal_code, r.unit.town
+                        crate::domain::unit::one_line(
+                            &r.unit.street,
+                            &r.unit.house_number,
+                            &r.unit.postal_code,
+                            &r.unit.town,
                         )
                     })
                     .unwrap_or_default(),

@@ -282,6 +282,10 @@ async fn schedule_viewing(
     v: &NewViewing,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
+    // A time arranged before is moved: both sides hear that it no longer stands.
+    if let Some(before) = store::viewing_ahead(txn, row.proposal.id, now).await? {
+        letters::viewing_cancelled(txn, app, &row.proposal, &before, now).await?;
+    }
     let id = store::schedule_viewing(
         txn,
         &store::NewViewing {
@@ -417,6 +421,11 @@ pub(super) async fn after_move(
                 units::set_status(txn, row.unit.id, UnitStatus::Available, None, None, now).await?;
             }
             set_outcome(txn, row, Outcome::Cancelled, now).await?;
+            // A viewing still ahead does not take place: both sides are told.
+            if let Some(ahead) = store::viewing_ahead(txn, row.proposal.id, now).await? {
+                letters::viewing_cancelled(txn, app, &row.proposal, &ahead, now).await?;
+            }
+            store::cancel_viewings(txn, row.proposal.id, now).await?;
         }
         Accepted => letters::accepted(txn, app, &row.proposal, now).await?,
         _ => {}

@@ -123,9 +123,11 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
             .collect();
         units.push(UnitCard {
             id: unit.id,
-            address: format!(
-                "{} {}, {} {}",
-                a.street, a.house_number, a.postal_code, a.town
+            address: crate::domain::unit::one_line(
+                &a.street,
+                &a.house_number,
+                &a.postal_code,
+                &a.town,
             ),
             status: text(t, &format!("unit.status.{}", unit.status.as_str())),
             status_class: status_class(unit.status),

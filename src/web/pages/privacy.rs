@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -16,7 +16,7 @@ use crate::domain::roles::Role;
 use crate::domain::validation::FieldErrors;
 use crate::i18n::Texts;
 use crate::services::dossier::ReadableSection;
-use crate::services::{CurrentUser, privacy};
+use crate::services::{Conflict, CurrentUser, ServiceError, privacy};
 use crate::web::error::PageError;
 use crate::web::form::FormData;
 use crate::web::forms::{Field, Kind, Section, SummaryItem, summary};
@@ -97,6 +97,46 @@ fn erase_section(
     }
 }
 
+/// Why an erasure was refused, with the proposals to end first.
+#[derive(Debug, Clone, Default)]
+pub struct Refusal {
+    pub text: String,
+    /// (label, href) of each open proposal.
+    pub proposals: Vec<(String, String)>,
+}
+
+/// The refusal an erasure meets while proposals are open (`None` for other errors).
+async fn refusal(
+    ctx: &PageCtx,
+    error: &ServiceError,
+    household: Option<i64>,
+    landlord: Option<i64>,
+) -> Result<Option<Refusal>, PageError> {
+    let ServiceError::Conflict(conflict) = error else {
+        return Ok(None);
+    };
+    if !matches!(
+        conflict,
+        Conflict::HouseholdOpenProposal | Conflict::LandlordBusy
+    ) {
+        return Ok(None);
+    }
+    let t = ctx.t();
+    let open = privacy::blocking_proposals(&ctx.app, household, landlord).await?;
+    Ok(Some(Refusal {
+        text: t.get(conflict.key()).to_owned(),
+        proposals: open
+            .into_iter()
+            .map(|id| {
+                (
+                    format!("{} {id}", t.get("privacy_tools.open_proposal")),
+                    format!("/workspace/proposals/{id}"),
+                )
+            })
+            .collect(),
+    }))
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "household_data.html")]
 pub struct HouseholdDataPage {
@@ -108,6 +148,7 @@ pub struct HouseholdDataPage {
     pub sections: Vec<ReadableSection>,
     pub erase: Section,
     pub summary: Vec<SummaryItem>,
+    pub refused: Option<Refusal>,
 }
 
 async fn household_data_page(
@@ -116,9 +157,10 @@ async fn household_data_page(
     id: i64,
     form: Option<&FormData>,
     errors: &FieldErrors,
+    refused: Option<Refusal>,
 ) -> Result<Response, PageError> {
     let t = ctx.t();
-    let (household, dossier) = privacy::household_data(&ctx.app, user, id).await?;
+    let (household, dossier) = privacy::household_data(&ctx.app, user, id, form.is_none()).await?;
     let reference = household.profile.reference.clone();
     let erase = erase_section(
         t,
@@ -135,8 +177,18 @@ async fn household_data_page(
         sections: dossier.readable(t),
         summary: summary(std::slice::from_ref(&erase)),
         erase,
+        refused,
     };
-    Ok((crate::web::form::status_for(errors.is_empty()), page).into_response())
+    Ok((erase_status(errors, &page.refused), page).into_response())
+}
+
+/// 422 for wrong fields, 409 for a refusal by the stored data, else 200.
+fn erase_status(errors: &FieldErrors, refused: &Option<Refusal>) -> StatusCode {
+    if refused.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        crate::web::form::status_for(errors.is_empty())
+    }
 }
 
 /// `GET /households/{id}/data`: everything stored about a household, readable, with the
@@ -146,7 +198,7 @@ pub async fn household_data(
     Staff { ctx, user }: Staff,
 ) -> Result<Response, PageError> {
     require_coordinator(&user)?;
-    household_data_page(&ctx, &user, id, None, &FieldErrors::default()).await
+    household_data_page(&ctx, &user, id, None, &FieldErrors::default(), None).await
 }
 
 /// A dossier as a JSON download.
@@ -172,7 +224,7 @@ pub async fn household_data_json(
     Staff { ctx, user }: Staff,
 ) -> Result<Response, PageError> {
     require_coordinator(&user)?;
-    let (_, dossier) = privacy::household_data(&ctx.app, &user, id).await?;
+    let (_, dossier) = privacy::household_data(&ctx.app, &user, id, true).await?;
     let json = dossier.to_json(ctx.app.clock.now(), &user.display_name);
     json_download(&json, &format!("bleibe-household-{id}.json"))
 }
@@ -188,9 +240,17 @@ pub async fn erase_household(
     let h = crate::services::households::get(&ctx.app, &user, id).await?;
     let reason = match erasure_request(&form.fields, &h.profile.reference) {
         Ok(reason) => reason,
-        Err(errors) => return household_data_page(&ctx, &user, id, Some(&form), &errors).await,
+        Err(errors) => {
+            return household_data_page(&ctx, &user, id, Some(&form), &errors, None).await;
+        }
     };
-    privacy::erase_household(&ctx.app, &user, id, &reason).await?;
+    if let Err(e) = privacy::erase_household(&ctx.app, &user, id, &reason).await {
+        let Some(refused) = refusal(&ctx, &e, Some(id), None).await? else {
+            return Err(e.into());
+        };
+        let no_errors = FieldErrors::default();
+        return household_data_page(&ctx, &user, id, Some(&form), &no_errors, Some(refused)).await;
+    }
     ctx.session
         .flash("success", "privacy_tools.household_erased");
     Ok(Redirect::to(&format!("/m/{}/households", h.municipality_id)).into_response())
@@ -230,7 +290,33 @@ fn given(v: &Option<String>) -> Option<String> {
 
 /// The filter read from the query, and the fields with a message where a value cannot be
 /// used (that part of the filter is then left out).
-fn audit_filter(q: &AuditQuery) -> (crate::store::audit::Filter, FieldErrors) {
+impl AuditQuery {
+    /// The query from its pairs, the first value of each name counting (a link with a
+    /// name twice still opens the page).
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut q = AuditQuery::default();
+        for (name, value) in pairs {
+            let slot = match name.as_str() {
+                "entity" => &mut q.entity,
+                "entity_id" => &mut q.entity_id,
+                "actor" => &mut q.actor,
+                "action" => &mut q.action,
+                "page" => &mut q.page,
+                _ => continue,
+            };
+            slot.get_or_insert(value);
+        }
+        q
+    }
+}
+
+/// The filter the query asks for; a value the log does not hold is reported at its field
+/// and ignored.
+fn audit_filter(
+    t: Texts,
+    q: &AuditQuery,
+    kinds: &crate::store::audit::Kinds,
+) -> (crate::store::audit::Filter, FieldErrors) {
     let mut errors = FieldErrors::default();
     let mut number = |name: &str, v: &Option<String>| {
         given(v).and_then(|text| match text.parse::<i64>() {
@@ -243,11 +329,24 @@ fn audit_filter(q: &AuditQuery) -> (crate::store::audit::Filter, FieldErrors) {
     };
     let entity_id = number("entity_id", &q.entity_id);
     let actor_user_id = number("actor", &q.actor);
+    // Known: in the log, or a name the log has words for (none of it recorded yet).
+    let mut known = |name: &str, v: &Option<String>, list: &[String], section: &str| {
+        given(v).and_then(|code| {
+            if list.contains(&code) || t.optional(&format!("{section}.{code}")).is_some() {
+                Some(code)
+            } else {
+                errors.add(name, "privacy_tools.unknown_value");
+                None
+            }
+        })
+    };
+    let entity = known("entity", &q.entity, &kinds.entities, "audit.entities");
+    let action = known("action", &q.action, &kinds.actions, "audit.actions");
     let filter = crate::store::audit::Filter {
-        entity: given(&q.entity),
+        entity,
         entity_id,
         actor_user_id,
-        action: given(&q.action),
+        action,
     };
     (filter, errors)
 }
@@ -272,54 +371,97 @@ fn audit_link(filter: &crate::store::audit::Filter, page: u64) -> String {
 /// `GET /admin/audit`: the audit log in words, filtered by area, record, person and
 /// action (any of them empty), paged; and the landlords an admin can erase.
 pub async fn audit_log(
-    Query(q): Query<AuditQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
     Staff { ctx, user }: Staff,
 ) -> Result<Response, PageError> {
     if user.role != Role::Admin {
         return Err(PageError::NotFound);
     }
     let t = ctx.t();
-    let (filter, errors) = audit_filter(&q);
-    let page = given(&q.page)
+    let q = AuditQuery::from_pairs(pairs);
+    let kinds = privacy::audit_choices(&ctx.app, &user).await?;
+    let (filter, errors) = audit_filter(t, &q, &kinds);
+    let asked = given(&q.page)
         .and_then(|p| p.parse::<u64>().ok())
         .unwrap_or(1)
         .max(1);
-    let (entries, total) = privacy::audit_log(&ctx.app, &user, &filter, page).await?;
-    let (entities, actions) = privacy::audit_choices(&ctx.app, &user).await?;
-    let choices = |section: &str, codes: Vec<String>| {
-        let mut list = vec![(String::new(), t.get("privacy_tools.any").to_owned())];
-        list.extend(codes.into_iter().map(|c| {
-            let label = words(t, section, &c);
-            (c, label)
-        }));
+    let (_, total) = privacy::audit_log(&ctx.app, &user, &filter, 1).await?;
+    let last = total.div_ceil(privacy::AUDIT_PAGE).max(1);
+    let page = asked.min(last);
+    let (entries, _) = privacy::audit_log(&ctx.app, &user, &filter, page).await?;
+    let household_ids: Vec<i64> = entries
+        .iter()
+        .filter(|e| e.entity == "households")
+        .filter_map(|e| e.entity_id)
+        .collect();
+    let erased = privacy::erased_households(&ctx.app, &household_ids).await?;
+    let any = || (String::new(), t.get("privacy_tools.any").to_owned());
+    // The log's values, and the chosen one even when nothing of it is recorded yet.
+    let choices = |section: &str, codes: &[String], chosen: &Option<String>| {
+        let mut list = vec![any()];
+        list.extend(
+            codes
+                .iter()
+                .chain(chosen.iter().filter(|c| !codes.contains(c)))
+                .map(|c| (c.clone(), words(t, section, c))),
+        );
         list
     };
+    let mut actors = vec![any()];
+    actors.extend(
+        kinds
+            .actors
+            .iter()
+            .map(|(id, label)| (id.to_string(), actor_words(t, label))),
+    );
+    if let Some(id) = filter
+        .actor_user_id
+        .filter(|id| !kinds.actors.iter().any(|a| a.0 == *id))
+    {
+        actors.push((
+            id.to_string(),
+            format!("{} {id}", words(t, "audit.entities", "users")),
+        ));
+    }
     let text = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_owned();
     let filters = vec![
         Field::new(t, "privacy_tools", "entity", Kind::Select)
             .value(filter.entity.clone().unwrap_or_default())
-            .choices(choices("audit.entities", entities)),
+            .choices(choices("audit.entities", &kinds.entities, &filter.entity))
+            .error_from(t, &errors),
         Field::new(t, "privacy_tools", "entity_id", Kind::Number)
             .value(text(&q.entity_id))
             .inputmode("numeric")
             .error_from(t, &errors),
         Field::new(t, "privacy_tools", "action", Kind::Select)
             .value(filter.action.clone().unwrap_or_default())
-            .choices(choices("audit.actions", actions)),
-        Field::new(t, "privacy_tools", "actor", Kind::Number)
-            .value(text(&q.actor))
-            .inputmode("numeric")
+            .choices(choices("audit.actions", &kinds.actions, &filter.action))
+            .error_from(t, &errors),
+        Field::new(t, "privacy_tools", "actor", Kind::Select)
+            .value(
+                filter
+                    .actor_user_id
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
+            )
+            .choices(actors)
             .error_from(t, &errors),
     ];
+    let mut rows = audit_rows(t, &entries);
+    for (row, entry) in rows.iter_mut().zip(&entries) {
+        if entry.entity == "households" && entry.entity_id.is_some_and(|id| erased.contains(&id)) {
+            row.href = None;
+        }
+    }
     let page_view = AdminPrivacyPage {
         nav: nav(&ctx, &user, None, "audit").await?,
         chrome: ctx.chrome(),
         landlords: privacy::landlords(&ctx.app, &user).await?,
-        rows: audit_rows(t, &entries),
+        rows,
         total,
         page,
         prev: (page > 1).then(|| audit_link(&filter, page - 1)),
-        next: (page * privacy::AUDIT_PAGE < total).then(|| audit_link(&filter, page + 1)),
+        next: (page < last).then(|| audit_link(&filter, page + 1)),
         filters,
     };
     Ok((crate::web::form::status_for(errors.is_empty()), page_view).into_response())
@@ -338,6 +480,7 @@ pub struct LandlordErasePage {
     pub busy: bool,
     pub erase: Section,
     pub summary: Vec<SummaryItem>,
+    pub refused: Option<Refusal>,
 }
 
 async fn landlord_erase_page(
@@ -346,6 +489,7 @@ async fn landlord_erase_page(
     id: i64,
     form: Option<&FormData>,
     errors: &FieldErrors,
+    refused: Option<Refusal>,
 ) -> Result<Response, PageError> {
     let t = ctx.t();
     let who = privacy::landlord_to_erase(&ctx.app, user, id).await?;
@@ -366,8 +510,9 @@ async fn landlord_erase_page(
         busy: who.busy,
         summary: summary(std::slice::from_ref(&erase)),
         erase,
+        refused,
     };
-    Ok((crate::web::form::status_for(errors.is_empty()), page).into_response())
+    Ok((erase_status(errors, &page.refused), page).into_response())
 }
 
 /// `GET /admin/landlords/{id}/erase`: what erasing this landlord does, and the form to
@@ -379,7 +524,7 @@ pub async fn confirm_erase_landlord(
     if user.role != Role::Admin {
         return Err(PageError::NotFound);
     }
-    landlord_erase_page(&ctx, &user, id, None, &FieldErrors::default()).await
+    landlord_erase_page(&ctx, &user, id, None, &FieldErrors::default(), None).await
 }
 
 /// `POST /admin/landlords/{id}/erase`: erases the landlord once the name was typed again
@@ -394,9 +539,17 @@ pub async fn erase_landlord(
     let who = privacy::landlord_to_erase(&ctx.app, &user, id).await?;
     let reason = match erasure_request(&form.fields, &who.name) {
         Ok(reason) => reason,
-        Err(errors) => return landlord_erase_page(&ctx, &user, id, Some(&form), &errors).await,
+        Err(errors) => {
+            return landlord_erase_page(&ctx, &user, id, Some(&form), &errors, None).await;
+        }
     };
-    privacy::erase_landlord(&ctx.app, &user, id, &reason).await?;
+    if let Err(e) = privacy::erase_landlord(&ctx.app, &user, id, &reason).await {
+        let Some(refused) = refusal(&ctx, &e, None, Some(id)).await? else {
+            return Err(e.into());
+        };
+        let no_errors = FieldErrors::default();
+        return landlord_erase_page(&ctx, &user, id, Some(&form), &no_errors, Some(refused)).await;
+    }
     ctx.session
         .flash("success", "privacy_tools.landlord_erased");
     Ok(Redirect::to("/admin/audit").into_response())

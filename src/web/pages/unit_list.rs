@@ -56,9 +56,11 @@ pub async fn units_list(
             let a = &d.address;
             UnitLine {
                 id: u.id,
-                address: format!(
-                    "{} {}, {} {}",
-                    a.street, a.house_number, a.postal_code, a.town
+                address: crate::domain::unit::one_line(
+                    &a.street,
+                    &a.house_number,
+                    &a.postal_code,
+                    &a.town,
                 ),
                 facts: format!(
                     "{} m² · {} {} · {}",

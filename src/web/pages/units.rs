@@ -618,6 +618,8 @@ async fn unit_page(
             name: p.original_name,
         })
         .collect();
+    let withdrawn_reason = store::units::withdrawn_reason(&ctx.app.db, id).await?;
+    let erased = withdrawn_reason.as_deref() == Some(crate::domain::personal_data::ERASED);
     let open = !matches!(
         unit.status,
         UnitStatus::Let | UnitStatus::Reserved | UnitStatus::Withdrawn
@@ -625,26 +627,28 @@ async fn unit_page(
     let page = UnitPage {
         chrome: ctx.chrome(),
         id,
-        address: format!(
-            "{} {}{}, {} {}",
-            a.street,
-            a.house_number,
-            a.extra
-                .as_ref()
-                .map(|x| format!(" ({x})"))
-                .unwrap_or_default(),
-            a.postal_code,
-            a.town
+        address: crate::domain::unit::one_line(
+            &a.street,
+            &match &a.extra {
+                Some(extra) => format!("{} ({extra})", a.house_number),
+                None => a.house_number.clone(),
+            },
+            &a.postal_code,
+            &a.town,
         ),
         status: text(t, &format!("unit.status.{}", unit.status.as_str())),
         status_class: status_class(unit.status),
-        next_step: text(t, &format!("unit.next.{}", unit.status.as_str())),
+        next_step: if erased {
+            text(t, "unit.landlord_erased")
+        } else {
+            text(t, &format!("unit.next.{}", unit.status.as_str()))
+        },
         facts,
         photos,
         incentives,
-        can_edit: open || unit.status == UnitStatus::Withdrawn,
-        can_withdraw: open,
-        withdrawn_reason: store::units::withdrawn_reason(&ctx.app.db, id).await?,
+        can_edit: !erased && (open || unit.status == UnitStatus::Withdrawn),
+        can_withdraw: open && !erased,
+        withdrawn_reason: withdrawn_reason.filter(|_| !erased),
         csrf: ctx.csrf(),
         reason_error,
         reason_value,

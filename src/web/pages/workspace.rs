@@ -152,9 +152,11 @@ async fn page(
             let a = &u.details.address;
             CheckRow {
                 id: u.id,
-                address: format!(
-                    "{} {}, {} {}",
-                    a.street, a.house_number, a.postal_code, a.town
+                address: crate::domain::unit::one_line(
+                    &a.street,
+                    &a.house_number,
+                    &a.postal_code,
+                    &a.town,
                 ),
                 status: t
                     .get(&format!("unit.status.{}", u.status.as_str()))

@@ -96,6 +96,8 @@ pub struct ProposalPage {
     pub summary: Vec<SummaryItem>,
     pub unit_id: i64,
     pub household_id: i64,
+    /// The household's data was erased: no link to its (gone) page.
+    pub household_erased: bool,
 }
 
 /// Which form failed, to show it open with its values and errors.
@@ -182,10 +184,7 @@ fn default_value(ctx: &PageCtx, d: &ProposalDetail, name: &str) -> String {
         "on" | "signed_on" | "moved_in_on" | "ended_on" | "done_on" => today.to_string(),
         "place" => {
             let a = &unit.address;
-            format!(
-                "{} {}, {} {}",
-                a.street, a.house_number, a.postal_code, a.town
-            )
+            crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town)
         }
         "lease_kind" => "direct".into(),
         "lease_start" => unit.available_from.max(today).to_string(),
@@ -341,9 +340,13 @@ fn facts(ctx: &PageCtx, d: &ProposalDetail) -> Vec<(String, String)> {
         ),
         (
             t.get("pipeline.household_contact").to_owned(),
-            d.household
-                .mail_address()
-                .unwrap_or_else(|| t.get("pipeline.no_address").to_owned()),
+            if d.household.erased_at.is_some() {
+                t.get("pipeline.household_erased").to_owned()
+            } else {
+                d.household
+                    .mail_address()
+                    .unwrap_or_else(|| t.get("pipeline.no_address").to_owned())
+            },
         ),
         (
             t.get("pipeline.score").to_owned(),
@@ -722,6 +725,7 @@ async fn proposal_page(
         events: event_lines(ctx, &d),
         unit_id: d.unit.id,
         household_id: d.household.id,
+        household_erased: d.household.erased_at.is_some(),
     };
     Ok((status_for(acceptable), page).into_response())
 }
