@@ -162,3 +162,156 @@ impl HouseholdProfile {
         (adults, children)
     }
 }
+
+/// How a landlord reaches a household once both sides said yes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HouseholdContact {
+    /// The person who speaks for the household (first and last name).
+    pub name: String,
+    /// The caseworker's name, when contact goes through the caseworker.
+    pub caseworker: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl HouseholdProfile {
+    /// The person who speaks for the household: the applicant, else the first adult on
+    /// `on`, else the first member; first and last name.
+    pub fn contact_person(&self, on: NaiveDate) -> Option<String> {
+        let person = self
+            .members
+            .iter()
+            .find(|m| m.role == MemberRole::Applicant)
+            .or_else(|| self.members.iter().find(|m| m.age_on(on) >= 18))
+            .or_else(|| self.members.first())?;
+        let name = match &person.last_name {
+            Some(last) if !last.trim().is_empty() => format!("{} {}", person.first_name, last),
+            _ => person.first_name.clone(),
+        };
+        Some(name.trim().to_owned()).filter(|n| !n.is_empty() && n != "—")
+    }
+
+    /// The contact a landlord is given: the household's own e-mail and phone when it takes
+    /// its mail itself (`own_mail`), else its caseworker's (when it has one).
+    pub fn contact_for_landlord(&self, own_mail: bool, on: NaiveDate) -> HouseholdContact {
+        let name = self
+            .contact_person(on)
+            .unwrap_or_else(|| self.reference.clone());
+        let has_caseworker = self.caseworker_email.is_some() || self.caseworker_phone.is_some();
+        if own_mail || !has_caseworker {
+            HouseholdContact {
+                name,
+                caseworker: None,
+                email: self.email.clone().filter(|_| own_mail),
+                phone: self.phone.clone(),
+            }
+        } else {
+            HouseholdContact {
+                name,
+                caseworker: Some(
+                    self.caseworker_name
+                        .clone()
+                        .unwrap_or_else(|| "—".to_owned()),
+                ),
+                email: self.caseworker_email.clone(),
+                phone: self.caseworker_phone.clone(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(first: &str, last: Option<&str>, born: i32, role: MemberRole) -> Member {
+        Member {
+            first_name: first.into(),
+            last_name: last.map(str::to_owned),
+            birth_year: born,
+            role,
+        }
+    }
+
+    fn profile(members: Vec<Member>) -> HouseholdProfile {
+        HouseholdProfile {
+            reference: "ES-2026-001".into(),
+            members,
+            residence_status: ResidenceStatus::Anerkannt,
+            residence_obligation: false,
+            residence_obligation_until: None,
+            benefit_type: None,
+            work_situation: None,
+            wheelchair: false,
+            max_floor_without_lift: None,
+            rooms_wanted: None,
+            pets: false,
+            max_distance_km: None,
+            latest_move_date: None,
+            follow_up_site: None,
+            in_follow_up_since: None,
+            urgency: 0,
+            urgency_reason: None,
+            languages: Vec::new(),
+            preferred_language: Locale::De,
+            email: Some("familie@example.org".into()),
+            phone: Some("0711 1234".into()),
+            caseworker_name: Some("Lea Hartmann".into()),
+            caseworker_email: Some("lea@example.org".into()),
+            caseworker_phone: Some("0711 999".into()),
+            landlord_text: None,
+            anchors: Vec::new(),
+            notes: None,
+        }
+    }
+
+    fn on() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 2).expect("date")
+    }
+
+    #[test]
+    fn the_applicant_speaks_for_the_household_else_the_first_adult() {
+        let p = profile(vec![
+            member("Mila", None, 2015, MemberRole::Child),
+            member("Olena", Some("Kovalenko"), 1990, MemberRole::Partner),
+            member("Taras", Some("Kovalenko"), 1988, MemberRole::Applicant),
+        ]);
+        assert_eq!(p.contact_person(on()).as_deref(), Some("Taras Kovalenko"));
+        let p = profile(vec![
+            member("Mila", None, 2015, MemberRole::Child),
+            member("Olena", Some("Kovalenko"), 1990, MemberRole::Partner),
+        ]);
+        assert_eq!(p.contact_person(on()).as_deref(), Some("Olena Kovalenko"));
+        // Erased names are no contact person: the reference stands in.
+        let p = profile(vec![member("—", None, 1990, MemberRole::Applicant)]);
+        assert_eq!(p.contact_person(on()), None);
+        assert_eq!(p.contact_for_landlord(true, on()).name, "ES-2026-001");
+    }
+
+    #[test]
+    fn a_landlord_reaches_the_household_or_its_caseworker() {
+        let p = profile(vec![member(
+            "Taras",
+            Some("Kovalenko"),
+            1988,
+            MemberRole::Applicant,
+        )]);
+        let own = p.contact_for_landlord(true, on());
+        assert_eq!(own.caseworker, None);
+        assert_eq!(own.email.as_deref(), Some("familie@example.org"));
+        assert_eq!(own.phone.as_deref(), Some("0711 1234"));
+        let via = p.contact_for_landlord(false, on());
+        assert_eq!(via.name, "Taras Kovalenko");
+        assert_eq!(via.caseworker.as_deref(), Some("Lea Hartmann"));
+        assert_eq!(via.email.as_deref(), Some("lea@example.org"));
+        assert_eq!(via.phone.as_deref(), Some("0711 999"));
+        // Without a caseworker and without e-mail consent: the phone only, never the
+        // address the household did not agree to be written to.
+        let mut alone = p.clone();
+        alone.caseworker_email = None;
+        alone.caseworker_phone = None;
+        let c = alone.contact_for_landlord(false, on());
+        assert_eq!(c.email, None);
+        assert_eq!(c.phone.as_deref(), Some("0711 1234"));
+    }
+}

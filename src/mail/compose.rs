@@ -211,6 +211,10 @@ mod tests {
             "viewing_household",
             "viewing_cancelled_landlord",
             "viewing_cancelled_household",
+            "viewing_companion",
+            "viewing_cancelled_companion",
+            "incentive_granted_landlord",
+            "incentive_declined_landlord",
             "follow_up_coordinator",
             "follow_up_landlord",
             "digest",
@@ -244,6 +248,14 @@ mod tests {
                         ("due_on", "01.03.2027"),
                         ("week", "2026-W47"),
                         ("reviews", "4"),
+                        ("next_step", "So geht es weiter."),
+                        ("other_side", "So erreichen Sie den Haushalt."),
+                        ("incentives", "Bewilligt: Mietausfallgarantie."),
+                        ("landlord_contact", "Renate Maier, renate@example.org"),
+                        ("household_contact", "Taras Kovalenko, 0711 1234"),
+                        ("note", "Eine Dolmetscherin kommt mit."),
+                        ("programme", "Mietausfallgarantie"),
+                        ("decision", "Er ist bewilligt, mit 1.500,00 €."),
                     ],
                     Some("https://x/y"),
                 );
@@ -297,6 +309,29 @@ mod tests {
             ("months", "3"),
             ("due_on", "01.03.2027"),
             ("week", "2026-W47"),
+            (
+                "next_step",
+                "So geht es weiter: Sie haben Termine für eine Besichtigung vorgeschlagen.",
+            ),
+            (
+                "other_side",
+                "So erreichen Sie den Haushalt: Taras Kovalenko, familie@example.org.",
+            ),
+            ("incentives", "Bewilligt: Mietausfallgarantie, 1.500,00 €."),
+            (
+                "landlord_contact",
+                "Renate Maier, renate@example.org, 0711 555",
+            ),
+            (
+                "household_contact",
+                "Taras Kovalenko, Lea Hartmann, lea@example.org",
+            ),
+            ("note", "Eine Dolmetscherin für Ukrainisch kommt mit."),
+            ("programme", "Mietausfallgarantie"),
+            (
+                "decision",
+                "Er ist bewilligt, mit 1.500,00 €. Die Förderung gilt vom 01.01.2027 bis zum 31.12.2027.",
+            ),
         ];
         for (name, links) in [
             (
@@ -323,6 +358,10 @@ mod tests {
             ("viewing_household", &[][..]),
             ("viewing_cancelled_landlord", &[][..]),
             ("viewing_cancelled_household", &[][..]),
+            ("viewing_companion", &[][..]),
+            ("viewing_cancelled_companion", &[][..]),
+            ("incentive_granted_landlord", &[][..]),
+            ("incentive_declined_landlord", &[][..]),
             ("follow_up_coordinator", &["action"][..]),
             ("follow_up_landlord", &[][..]),
         ] {

@@ -259,6 +259,9 @@ async fn to_party<C: ConnectionTrait>(
     };
     let mut values = p.values(&to.lang, p.proposal.answer_due_at);
     values.push(("name", to.name.clone().unwrap_or_default()));
+    if name == "accepted" {
+        values.extend(accepted_values(db, p, party, &to.lang).await?);
+    }
     let links = match with_links {
         Some(expires) => answer_links(db, app, p.proposal.id, party, expires, now).await?,
         None => Vec::new(),
@@ -281,6 +284,111 @@ async fn to_party<C: ConnectionTrait>(
         now,
     )
     .await
+}
+
+/// What the both-said-yes letter adds for `party`: the next step (the landlord's own
+/// viewing times when they proposed some), whom to contact on the other side, and for
+/// landlords where each incentive they asked for stands.
+async fn accepted_values<C: ConnectionTrait>(
+    db: &C,
+    p: &Parts,
+    party: Party,
+    lang: &str,
+) -> Result<Vec<(&'static str, String)>, ServiceError> {
+    let text = |key: &str, values: &[(&str, &str)]| {
+        crate::i18n::fill(
+            &mail_text(lang, &format!("mail.accepted_parts.{key}")),
+            values,
+        )
+    };
+    let municipality = p.municipality.name.as_str();
+    let mut out = Vec::new();
+    match party {
+        Party::Landlord => {
+            let viewings = crate::store::proposals::viewings(db, p.proposal.id).await?;
+            let times = viewings
+                .iter()
+                .any(|v| v.proposed_by == "landlord" && v.status == "proposed");
+            out.push((
+                "next_step",
+                text(
+                    if times { "next_times" } else { "next_viewing" },
+                    &[("municipality", municipality)],
+                ),
+            ));
+            let today = berlin_date(p.proposal.state_changed_at);
+            let other = match p.household.contact_for_landlord(today) {
+                Some(c) => {
+                    let mut who: Vec<String> = Vec::new();
+                    if let Some(cw) = &c.caseworker {
+                        who.push(cw.clone());
+                    }
+                    who.extend(c.email.clone());
+                    who.extend(c.phone.clone());
+                    let key = if c.caseworker.is_some() {
+                        "household_contact_caseworker"
+                    } else {
+                        "household_contact"
+                    };
+                    let who = if who.is_empty() {
+                        c.name.clone()
+                    } else if c.caseworker.is_some() {
+                        who.join(", ")
+                    } else {
+                        format!("{}, {}", c.name, who.join(", "))
+                    };
+                    text(key, &[("who", &who), ("household_name", &c.name)])
+                }
+                None => text("household_withheld", &[("municipality", municipality)]),
+            };
+            out.push(("other_side", other));
+            let l = fmt(lang);
+            let requests = crate::store::incentives::requests_for_units(db, &[p.unit.id]).await?;
+            let lines: Vec<String> = requests
+                .iter()
+                .filter_map(|(r, programme)| {
+                    let name = if l == Locale::En {
+                        programme.name_en.clone()
+                    } else {
+                        programme.name_de.clone()
+                    };
+                    let amount = r
+                        .granted_amount_cents
+                        .map(|c| format!(", {}", crate::domain::Cents(c).format(l)))
+                        .unwrap_or_default();
+                    let key = match r.status.as_str() {
+                        "granted" | "paid" => "incentive_granted",
+                        "requested" => "incentive_requested",
+                        "declined" => "incentive_declined",
+                        _ => return None,
+                    };
+                    Some(text(key, &[("programme", &name), ("amount", &amount)]))
+                })
+                .collect();
+            out.push((
+                "incentives",
+                if lines.is_empty() {
+                    text("incentive_none", &[])
+                } else {
+                    lines.join(" ")
+                },
+            ));
+        }
+        Party::Household => {
+            let other = match &p.landlord {
+                Some(l) => {
+                    let landlord = landlords::find(db, p.unit.landlord_id).await?;
+                    let mut who = vec![l.name.clone().unwrap_or_default(), l.address.clone()];
+                    who.extend(landlord.and_then(|x| x.phone));
+                    who.retain(|w| !w.is_empty());
+                    text("landlord_contact", &[("who", &who.join(", "))])
+                }
+                None => text("landlord_via_town", &[("municipality", municipality)]),
+            };
+            out.push(("other_side", other));
+        }
+    }
+    Ok(out)
 }
 
 /// Letter `<name>_<party>` to each of `parties`, keyed `<name>-<proposal>-<party>`, with
@@ -393,14 +501,24 @@ async fn viewing_letter<C: ConnectionTrait>(
         .unwrap_or("bleibe.invalid")
         .trim_end_matches('>')
         .to_owned();
-    for (party, to) in [
-        (Party::Landlord, p.landlord.as_ref()),
-        (Party::Household, p.household_to.as_ref()),
-    ] {
-        let Some(to) = to else { continue };
+    let companion = companion_of(db, viewing).await?;
+    let mut readers: Vec<(&str, &Recipient)> = Vec::new();
+    if let Some(to) = p.landlord.as_ref() {
+        readers.push((Party::Landlord.as_str(), to));
+    }
+    if let Some(to) = p.household_to.as_ref() {
+        readers.push((Party::Household.as_str(), to));
+    }
+    if let Some(to) = companion.as_ref() {
+        readers.push(("companion", to));
+    }
+    for (reader, to) in readers {
         let l = fmt(&to.lang);
         let local = to_berlin(viewing.starts_at);
         let mut values = p.values(&to.lang, None);
+        if reader == "companion" && !cancelled {
+            values.extend(companion_values(db, &p, viewing, &to.lang).await?);
+        }
         values.push(("name", to.name.clone().unwrap_or_default()));
         values.push(("date", explain::date(l, local.date_naive())));
         values.push(("time", local.format("%H:%M").to_string()));
@@ -409,7 +527,7 @@ async fn viewing_letter<C: ConnectionTrait>(
             "companion",
             viewing.accompanied_by_name.clone().unwrap_or_default(),
         ));
-        let name = format!("{kind}_{}", party.as_str());
+        let name = format!("{kind}_{reader}");
         let mail = letter_in(&to.lang, &name, &borrow(&values), &[]);
         let event = ics::Event {
             uid: format!("viewing-{}@{domain}", viewing.id),
@@ -442,7 +560,7 @@ async fn viewing_letter<C: ConnectionTrait>(
             db,
             to,
             &mail,
-            format!("{kind}-{}-{}", viewing.id, party.as_str()),
+            format!("{kind}-{}-{reader}", viewing.id),
             &name,
             p.unit.municipality_id,
             Some(proposal.id),
@@ -453,6 +571,73 @@ async fn viewing_letter<C: ConnectionTrait>(
         .await?;
     }
     Ok(())
+}
+
+/// Whoever of the team accompanies a viewing (a volunteer or a coordinator), to write to.
+async fn companion_of<C: ConnectionTrait>(
+    db: &C,
+    viewing: &viewing::Model,
+) -> Result<Option<Recipient>, ServiceError> {
+    let Some(uid) = viewing.accompanied_by_user_id else {
+        return Ok(None);
+    };
+    Ok(users::find(db, uid)
+        .await?
+        .filter(|u| u.disabled_at.is_none() && u.anonymized_at.is_none())
+        .map(|u| Recipient {
+            address: u.email,
+            name: Some(u.display_name),
+            lang: u.locale,
+            user_id: Some(u.id),
+        }))
+}
+
+/// What the companion of a viewing needs: both sides' contacts and the coordinator's note.
+async fn companion_values<C: ConnectionTrait>(
+    db: &C,
+    p: &Parts,
+    viewing: &viewing::Model,
+    lang: &str,
+) -> Result<Vec<(&'static str, String)>, ServiceError> {
+    let unknown = mail_text(lang, "mail.viewing_companion.unknown");
+    let landlord = match &p.landlord {
+        Some(l) => {
+            let phone = landlords::find(db, p.unit.landlord_id)
+                .await?
+                .and_then(|x| x.phone);
+            let mut parts = vec![l.name.clone().unwrap_or_default(), l.address.clone()];
+            parts.extend(phone);
+            parts.retain(|x| !x.is_empty());
+            parts.join(", ")
+        }
+        None => unknown.clone(),
+    };
+    let household = if p.household.erased_at.is_some() {
+        unknown.clone()
+    } else {
+        let h = &p.household;
+        let own = h.mail_address().is_some() && h.mail_address() == h.profile.email;
+        let c = h
+            .profile
+            .contact_for_landlord(own, berlin_date(viewing.starts_at));
+        let mut parts = vec![c.name];
+        if let Some(cw) = c.caseworker {
+            parts.push(cw);
+        }
+        parts.extend(c.email);
+        parts.extend(c.phone);
+        parts.join(", ")
+    };
+    let note = viewing
+        .note
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| mail_text(lang, "mail.viewing_companion.no_note"));
+    Ok(vec![
+        ("landlord_contact", landlord),
+        ("household_contact", household),
+        ("note", note),
+    ])
 }
 
 /// A follow-up check-in is due: the coordinators are asked to record it, the landlord is
@@ -631,4 +816,105 @@ pub fn iso_week(day: NaiveDate) -> String {
     use chrono::Datelike;
     let w = day.iso_week();
     format!("{}-W{:02}", w.year(), w.week())
+}
+
+/// A coordinator decided a landlord's incentive request: the landlord hears the decision,
+/// with the amount and period when granted, or the reason when declined.
+pub async fn incentive_decided<C: ConnectionTrait>(
+    db: &C,
+    request: &entities::unit_incentive::Model,
+    programme: &entities::incentive_programme::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let Some(unit) = units::find(db, request.unit_id).await? else {
+        return Ok(());
+    };
+    let Some(to) = landlord_recipient(db, unit.landlord_id).await? else {
+        return Ok(());
+    };
+    let Some(municipality) = municipality::Entity::find_by_id(unit.municipality_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let l = fmt(&to.lang);
+    let a = &unit.details.address;
+    let contact = match (&municipality.contact_email, &municipality.contact_phone) {
+        (Some(e), Some(p)) => format!("{e}, {p}"),
+        (Some(e), None) => e.clone(),
+        (None, Some(p)) => p.clone(),
+        (None, None) => municipality.name.clone(),
+    };
+    let granted = request.status != "declined";
+    let part = |key: &str, values: &[(&str, &str)]| {
+        crate::i18n::fill(
+            &mail_text(&to.lang, &format!("mail.incentive_parts.{key}")),
+            values,
+        )
+    };
+    let decision = if granted {
+        let mut text = match request.granted_amount_cents {
+            Some(c) => part(
+                "granted_amount",
+                &[("amount", &crate::domain::Cents(c).format(l))],
+            ),
+            None => part("granted", &[]),
+        };
+        if let (Some(from), Some(until)) = (request.granted_from, request.granted_until) {
+            text.push(' ');
+            text.push_str(&part(
+                "period",
+                &[
+                    ("from", &explain::date(l, from)),
+                    ("until", &explain::date(l, until)),
+                ],
+            ));
+        }
+        text
+    } else {
+        part("declined", &[])
+    };
+    let note = request
+        .decision_note
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| part("note", &[("note", &n)]))
+        .unwrap_or_else(|| part("no_note", &[]));
+    let programme_name = if l == Locale::En {
+        programme.name_en.clone()
+    } else {
+        programme.name_de.clone()
+    };
+    let values = vec![
+        ("name", to.name.clone().unwrap_or_default()),
+        (
+            "address",
+            crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town),
+        ),
+        ("programme", programme_name),
+        ("decision", decision),
+        ("note", note),
+        ("municipality", municipality.name.clone()),
+        ("contact", contact),
+    ];
+    let name = if granted {
+        "incentive_granted_landlord"
+    } else {
+        "incentive_declined_landlord"
+    };
+    let mail = letter_in(&to.lang, name, &borrow(&values), &[]);
+    enqueue(
+        db,
+        &to,
+        &mail,
+        format!("incentive-{}-{}", request.id, request.status),
+        name,
+        unit.municipality_id,
+        None,
+        Vec::new(),
+        municipality.contact_email.clone(),
+        now,
+    )
+    .await
 }

@@ -1,7 +1,8 @@
 //! Proposals from the landlord's side: what is waiting for their answer, the household
-//! described without names or contacts, and the answer (accept, decline with a reason,
-//! propose viewing times). Households' personal data reaches a landlord only after both
-//! sides accepted, and even then only through the coordinator.
+//! described without names or contacts, and the answer (accept, first a viewing with
+//! proposed times, decline with a reason). A household's name and the contact to use reach
+//! the landlord only once both sides said yes, and only when the household's consent
+//! covers it (`share_profile`); see [`ProposalState::shares_contacts`].
 
 use chrono::{DateTime, Utc};
 use entities::proposal;
@@ -10,7 +11,7 @@ use sea_orm::TransactionTrait;
 use super::links::{self, FoundLink, Party};
 use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
 use crate::app::App;
-use crate::domain::household::{BenefitType, WorkSituation};
+use crate::domain::household::{BenefitType, HouseholdContact, WorkSituation};
 use crate::domain::input::parse_datetime;
 use crate::domain::pipeline::{
     HouseholdDeclineReason, LandlordDeclineReason, ProposalState, check_transition,
@@ -45,9 +46,22 @@ pub struct LandlordProposal {
     pub unit_address: String,
     pub household: HouseholdSummary,
     pub viewings: Vec<entities::viewing::Model>,
+    /// Whom to contact, once both sides said yes and the household agreed.
+    pub contact: Option<HouseholdContact>,
+    /// Both said yes, but the household did not agree to share its details: the
+    /// municipality brings the two sides together.
+    pub contact_withheld: bool,
 }
 
 impl LandlordProposal {
+    /// The landlord answered "first a viewing" (proposed times) and no time is fixed yet.
+    pub fn viewing_first(&self) -> bool {
+        self.viewings
+            .iter()
+            .any(|v| v.proposed_by == "landlord" && v.status == "proposed")
+            && !self.viewings.iter().any(|v| v.status == "scheduled")
+    }
+
     /// Whether the landlord still has to answer.
     pub fn awaits_landlord(&self) -> bool {
         matches!(
@@ -57,7 +71,8 @@ impl LandlordProposal {
     }
 }
 
-/// States a landlord sees (after a coordinator sent the proposal).
+/// States a landlord sees: from the moment a coordinator sent the proposal until the
+/// household moved in, through the follow-ups, and once the tenancy lasted.
 const VISIBLE: &[ProposalState] = &[
     ProposalState::Sent,
     ProposalState::LandlordAccepted,
@@ -68,17 +83,37 @@ const VISIBLE: &[ProposalState] = &[
     ProposalState::JobcenterRequested,
     ProposalState::JobcenterGranted,
     ProposalState::LeaseSigned,
+    ProposalState::MovedIn,
+    ProposalState::Sustained,
 ];
+
+/// The contact a landlord may see for a proposal in `state` (see the module's text).
+fn released(
+    household: &StoredHousehold,
+    state: ProposalState,
+    on: chrono::NaiveDate,
+) -> (Option<HouseholdContact>, bool) {
+    if !state.shares_contacts() {
+        return (None, false);
+    }
+    match household.contact_for_landlord(on) {
+        Some(c) => (Some(c), false),
+        None => (None, true),
+    }
+}
 
 async fn summary(
     app: &App,
     household_id: i64,
     on: chrono::NaiveDate,
 ) -> Result<HouseholdSummary, ServiceError> {
-    let household = households::find(&app.db, household_id)
+    Ok(summary_of(&household(app, household_id).await?, on))
+}
+
+async fn household(app: &App, household_id: i64) -> Result<StoredHousehold, ServiceError> {
+    households::find(&app.db, household_id)
         .await?
-        .ok_or_else(|| ServiceError::NotFound("household".into()))?;
-    Ok(summary_of(&household, on))
+        .ok_or_else(|| ServiceError::NotFound("household".into()))
 }
 
 /// What a landlord learns about a household.
@@ -107,8 +142,13 @@ async fn to_view(app: &App, proposal: proposal::Model) -> Result<LandlordProposa
         .await?
         .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
     let a = &unit.details.address;
+    let today = app.clock.today();
+    let household = household(app, proposal.household_id).await?;
+    let (contact, contact_withheld) = released(&household, state, today);
     Ok(LandlordProposal {
-        household: summary(app, proposal.household_id, app.clock.today()).await?,
+        household: summary_of(&household, today),
+        contact,
+        contact_withheld,
         viewings: store::viewings(&app.db, proposal.id).await?,
         unit_address: crate::domain::unit::one_line(
             &a.street,
@@ -164,8 +204,11 @@ pub async fn for_own_units(
             .find(|h| h.id == proposal.household_id)
             .ok_or_else(|| ServiceError::NotFound("household".into()))?;
         let a = &unit.details.address;
+        let (contact, contact_withheld) = released(household, state, today);
         out.push(LandlordProposal {
             household: summary_of(household, today),
+            contact,
+            contact_withheld,
             viewings: viewings
                 .iter()
                 .filter(|v| v.proposal_id == proposal.id)

@@ -56,6 +56,29 @@ pub struct Candidate {
     pub persons: usize,
     pub score: f64,
     pub criteria: Vec<StoredCriterion>,
+    /// For an alternative: why the run did not choose it here.
+    pub not_chosen: Option<NotChosen>,
+}
+
+/// Why an alternative household was not the run's choice for a flat.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotChosen {
+    /// Another proposal that is under way holds the household: it cannot be proposed now.
+    Held { address: String },
+    /// The run proposes the household for another flat (where it fits better for the run
+    /// as a whole).
+    ProposedElsewhere { address: String },
+    /// It fits this flat less well than the household chosen.
+    LowerScore,
+    /// It fits as well or better here, but the best set for all flats together is another.
+    WholeRun,
+}
+
+impl NotChosen {
+    /// Whether a coordinator may pick the household now.
+    pub fn can_pick(&self) -> bool {
+        !matches!(self, NotChosen::Held { .. })
+    }
 }
 
 /// One unit of a run: what was proposed and the alternatives.
@@ -148,8 +171,28 @@ pub async fn run_detail(
             by_unit.insert(view.unit_id, view);
         }
     }
+    // Where each candidate household stands: held by an open proposal, or the run's
+    // current proposal for a flat.
+    let held = store::open_of_households(db, &household_ids).await?;
+    let mut proposed_at: BTreeMap<i64, i64> = BTreeMap::new();
+    for view in by_unit.values() {
+        if view.state != ProposalState::Rejected {
+            proposed_at.insert(view.household_id, view.unit_id);
+        }
+    }
     let mut unit_ids: Vec<i64> = candidates.iter().map(|c| c.unit_id).collect();
     unit_ids.dedup();
+    let mut addresses: BTreeMap<i64, String> = BTreeMap::new();
+    for row in held.values() {
+        addresses.insert(row.unit_id, String::new());
+    }
+    for id in proposed_at.values().chain(unit_ids.iter()) {
+        addresses.insert(*id, String::new());
+    }
+    let address_ids: Vec<i64> = addresses.keys().copied().collect();
+    for (id, a) in store::unit_addresses(db, &address_ids).await? {
+        addresses.insert(id, a);
+    }
     let mut units_out = Vec::new();
     for unit_id in unit_ids {
         let Some(unit) = units::find(db, unit_id).await? else {
@@ -162,6 +205,38 @@ pub async fn run_detail(
         {
             continue;
         }
+        let mine: Vec<&match_candidate::Model> =
+            candidates.iter().filter(|c| c.unit_id == unit_id).collect();
+        let chosen = by_unit
+            .get(&unit_id)
+            .map(|p| (p.household_id, p.score))
+            .or_else(|| {
+                mine.iter()
+                    .find(|c| c.rank == 0)
+                    .map(|c| (c.household_id, c.score))
+            });
+        let address_of = |id: i64| addresses.get(&id).cloned().unwrap_or_default();
+        let not_chosen = |c: &match_candidate::Model| -> Option<NotChosen> {
+            if chosen.is_some_and(|(h, _)| h == c.household_id) {
+                return None;
+            }
+            if let Some(p) = held.get(&c.household_id) {
+                return Some(NotChosen::Held {
+                    address: address_of(p.unit_id),
+                });
+            }
+            if let Some(other) = proposed_at.get(&c.household_id)
+                && *other != unit_id
+            {
+                return Some(NotChosen::ProposedElsewhere {
+                    address: address_of(*other),
+                });
+            }
+            match chosen {
+                Some((_, score)) if c.score <= score => Some(NotChosen::LowerScore),
+                _ => Some(NotChosen::WholeRun),
+            }
+        };
         let to_candidate = |c: &match_candidate::Model| Candidate {
             id: c.id,
             household_id: c.household_id,
@@ -172,9 +247,8 @@ pub async fn run_detail(
             persons: members.get(&c.household_id).copied().unwrap_or(0),
             score: c.score,
             criteria: parse_criteria(&c.criteria),
+            not_chosen: not_chosen(c),
         };
-        let mine: Vec<&match_candidate::Model> =
-            candidates.iter().filter(|c| c.unit_id == unit_id).collect();
         let d = &unit.details;
         let a = &d.address;
         units_out.push(RunUnit {

@@ -337,7 +337,8 @@ pub async fn decide_incentive(
     };
     row.status = Set(status.as_str().to_owned());
     let txn = app.db.begin().await?;
-    row.update(&txn).await?;
+    let decided = row.update(&txn).await?;
+    crate::services::letters::incentive_decided(&txn, &decided, &programme, now).await?;
     audit::record(
         &txn,
         &Actor::User(user.clone()),

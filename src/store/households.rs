@@ -46,6 +46,27 @@ impl StoredHousehold {
             .is_some_and(|c| c.scope.split(',').any(|s| s.trim() == "matching"))
     }
 
+    /// Whether the household agreed that its details go to a landlord once both said yes.
+    pub fn shares_profile(&self) -> bool {
+        self.erased_at.is_none()
+            && self
+                .consent
+                .as_ref()
+                .is_some_and(|c| c.scope.split(',').any(|s| s.trim() == "share_profile"))
+    }
+
+    /// The contact a landlord is given once both sides said yes; none without consent.
+    pub fn contact_for_landlord(
+        &self,
+        on: chrono::NaiveDate,
+    ) -> Option<crate::domain::household::HouseholdContact> {
+        if !self.shares_profile() {
+            return None;
+        }
+        let own = self.mail_address().is_some() && self.mail_address() == self.profile.email;
+        Some(self.profile.contact_for_landlord(own, on))
+    }
+
     /// Where the household's e-mail goes: its own address when it consented to e-mail,
     /// else its caseworker's.
     pub fn mail_address(&self) -> Option<String> {

@@ -165,6 +165,43 @@ pub async fn find<C: ConnectionTrait>(
     Ok(with_parties(db, vec![p]).await?.pop())
 }
 
+/// The open proposal (if any) of each of these households.
+pub async fn open_of_households<C: ConnectionTrait>(
+    db: &C,
+    household_ids: &[i64],
+) -> Result<BTreeMap<i64, proposal::Model>, sea_orm::DbErr> {
+    let mut out = BTreeMap::new();
+    for chunk in household_ids.chunks(CHUNK) {
+        for p in proposal::Entity::find()
+            .filter(proposal::Column::IsOpen.eq(true))
+            .filter(proposal::Column::HouseholdId.is_in(chunk.to_vec()))
+            .order_by_asc(proposal::Column::Id)
+            .all(db)
+            .await?
+        {
+            out.entry(p.household_id).or_insert(p);
+        }
+    }
+    Ok(out)
+}
+
+/// The addresses of these flats on one line each.
+pub async fn unit_addresses<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<BTreeMap<i64, String>, sea_orm::DbErr> {
+    Ok(units_by_id(db, ids)
+        .await?
+        .into_iter()
+        .map(|(id, u)| {
+            (
+                id,
+                crate::domain::unit::one_line(&u.street, &u.house_number, &u.postal_code, &u.town),
+            )
+        })
+        .collect())
+}
+
 /// Whether the household or the unit is held by an open proposal other than `except`.
 pub async fn held<C: ConnectionTrait>(
     db: &C,

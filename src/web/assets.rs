@@ -19,6 +19,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("static/map.js"),
     ),
     (
+        "review.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/review.js"),
+    ),
+    (
         "unit-form.js",
         "text/javascript; charset=utf-8",
         include_bytes!("static/unit-form.js"),

@@ -384,13 +384,20 @@ db_test!(
         let c = entities::match_candidate::Entity::find_by_id(candidate).one(app.db()).await.expect("q").expect("candidate");
         let r = es.post_form(&format!("/runs/{run_id}"), &format!("/runs/{run_id}/pick"), &[("candidate", &candidate.to_string()), ("reason", "")]).await;
         assert_eq!(r.status(), 422, "a reason is needed");
+        let mails_before = entities::outbox_message::Entity::find().count(app.db()).await.expect("count");
         let r = es.post_form(&format!("/runs/{run_id}"), &format!("/runs/{run_id}/pick"), &[("candidate", &candidate.to_string()), ("reason", "Kennt die Nachbarn")]).await;
         assert_eq!(r.status(), 303);
         let picked = proposal::Entity::find()
             .filter(proposal::Column::CandidateId.eq(candidate))
             .filter(proposal::Column::Origin.eq("override"))
             .one(app.db()).await.expect("q").expect("override");
-        assert_eq!(picked.state, "sent");
+        // The pick is a suggestion like any other: nothing goes out until it is approved.
+        assert_eq!(picked.state, "suggested");
+        assert_eq!(
+            entities::outbox_message::Entity::find().count(app.db()).await.expect("count"),
+            mails_before,
+            "picking an alternative sends nothing"
+        );
         assert_eq!(picked.override_reason.as_deref(), Some("Kennt die Nachbarn"));
         let original = proposal::Entity::find()
             .filter(proposal::Column::MatchRunId.eq(run_id))
@@ -405,7 +412,21 @@ db_test!(
         let mut fields: Vec<(&str, String)> = waiting.iter().map(|id| ("proposal", id.to_string())).collect();
         fields.truncate(3);
         let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert!(!page.contains(" checked>"), "nothing is ticked by default");
+        // First the confirmation: who gets what; nothing is sent yet.
         let r = es.post_form(&format!("/runs/{run_id}"), &format!("/runs/{run_id}/approve"), &body).await;
+        assert_eq!(r.status(), 200);
+        let confirm = r.text().await.expect("page");
+        assert!(confirm.contains("Bitte prüfen: Diese Vorschläge gehen hinaus (3)"), "{confirm}");
+        assert!(confirm.contains("E-Mail an"), "the recipients are named");
+        let sent_before = proposal::Entity::find()
+            .filter(proposal::Column::MatchRunId.eq(run_id))
+            .filter(proposal::Column::State.eq("sent"))
+            .count(app.db()).await.expect("count");
+        assert_eq!(sent_before, 0, "nothing is sent before the confirmation");
+        let mut confirmed = body.clone();
+        confirmed.push(("confirm", "yes"));
+        let r = es.post_form(&format!("/runs/{run_id}"), &format!("/runs/{run_id}/approve"), &confirmed).await;
         assert!(r.status() == 303 || r.status() == 422, "{}", r.status());
         let sent = proposal::Entity::find()
             .filter(proposal::Column::MatchRunId.eq(run_id))

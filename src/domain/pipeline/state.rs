@@ -114,6 +114,23 @@ impl ProposalState {
         !matches!(self, Suggested) && !self.is_final()
     }
 
+    /// Both sides said yes and the placement goes on (or lasted): the two sides may learn
+    /// whom they deal with, as far as the household's consent allows. Before both said yes,
+    /// and once a side declined or the placement was called off, they may not.
+    pub fn shares_contacts(self) -> bool {
+        matches!(
+            self,
+            Accepted
+                | ViewingScheduled
+                | ViewingHeld
+                | JobcenterRequested
+                | JobcenterGranted
+                | LeaseSigned
+                | MovedIn
+                | Sustained
+        )
+    }
+
     /// Waiting for an answer from one or both sides (reminders and expiry apply).
     pub fn awaits_answer(self) -> bool {
         matches!(self, Sent | LandlordAccepted | HouseholdAccepted)
@@ -140,6 +157,57 @@ pub fn check_transition(from: ProposalState, to: ProposalState) -> Result<(), Il
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contacts_are_shared_only_once_both_said_yes_and_while_it_goes_on() {
+        // Every state reachable only through "both said yes" shares; none before it does.
+        let before = [
+            Suggested,
+            Rejected,
+            Approved,
+            Sent,
+            LandlordAccepted,
+            HouseholdAccepted,
+            Expired,
+        ];
+        for s in before {
+            assert!(!s.shares_contacts(), "{s} shares contacts");
+        }
+        // A side that said no, a refusal or a withdrawal closes what was shared.
+        for s in [
+            LandlordDeclined,
+            HouseholdDeclined,
+            JobcenterRefused,
+            Withdrawn,
+            EndedEarly,
+        ] {
+            assert!(!s.shares_contacts(), "{s} shares contacts");
+        }
+        // Every state a proposal reaches from "accepted" without ending badly shares.
+        let mut open = vec![Accepted];
+        let mut seen = Vec::new();
+        while let Some(s) = open.pop() {
+            if seen.contains(&s) {
+                continue;
+            }
+            seen.push(s);
+            for next in s.next_states() {
+                if !matches!(
+                    next,
+                    LandlordDeclined
+                        | HouseholdDeclined
+                        | JobcenterRefused
+                        | Withdrawn
+                        | EndedEarly
+                ) {
+                    open.push(*next);
+                }
+            }
+        }
+        for s in seen {
+            assert!(s.shares_contacts(), "{s} does not share contacts");
+        }
+    }
 
     #[test]
     fn the_happy_path_is_legal() {

@@ -1,7 +1,9 @@
-//! Approving what a match run suggests: one suggestion, many at once, on the system's
-//! behalf, or an alternative household instead of the suggested one. Approval checks,
-//! today, that the pair still meets every hard rule and that neither side is held by
-//! another proposal, then sends the proposal to both sides in the same transaction.
+//! Approving what a match run suggests: one suggestion, many at once (after a preview of
+//! what goes to whom), on the system's behalf, or an alternative household instead of the
+//! suggested one (which becomes a suggestion of its own and waits for the same approval).
+//! Approval checks, today, that the pair still meets every hard rule and that neither side
+//! is held by another proposal, then sends the proposal to both sides in the same
+//! transaction.
 
 use chrono::{DateTime, Duration, Utc};
 use entities::match_candidate;
@@ -22,18 +24,18 @@ use crate::store::proposals::{self as proposals_store, Move};
 use crate::store::units::StoredUnit;
 use crate::store::{households, municipalities, units};
 
-/// Approves several suggestions of a run; returns how many went out and, for the others,
-/// why not. Each is approved in its own transaction.
+/// Approves several suggestions of a run; returns those that went out and, for the
+/// others, why not. Each is approved in its own transaction.
 pub async fn approve_many(
     app: &App,
     user: &CurrentUser,
     ids: &[i64],
-) -> Result<(usize, Vec<(i64, StepError)>), ServiceError> {
-    let mut done = 0;
+) -> Result<(Vec<i64>, Vec<(i64, StepError)>), ServiceError> {
+    let mut done = Vec::new();
     let mut failed = Vec::new();
     for id in ids {
         match super::act(app, user, *id, Step::Approve).await {
-            Ok(Ok(_)) => done += 1,
+            Ok(Ok(_)) => done.push(*id),
             Ok(Err(e)) => failed.push((*id, e)),
             Err(ServiceError::NotFound(_) | ServiceError::Forbidden) => {
                 failed.push((*id, StepError::Blocked(Blocked::UnknownProposal)));
@@ -42,6 +44,60 @@ pub async fn approve_many(
         }
     }
     Ok((done, failed))
+}
+
+/// What approving one suggestion sends, and to whom: shown before anything goes out.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub proposal_id: i64,
+    pub unit_address: String,
+    pub household_reference: String,
+    /// The landlord's letter (none when the landlord has no address).
+    pub landlord: Option<letters::Recipient>,
+    /// The household's letter: to the household itself, or to its caseworker.
+    pub household: Option<letters::Recipient>,
+    /// The household's letter goes to the household's own address.
+    pub household_direct: bool,
+}
+
+/// The letters approving `ids` would send, for suggestions the user may approve (others are
+/// left out). Nothing changes.
+pub async fn preview(
+    app: &App,
+    user: &CurrentUser,
+    ids: &[i64],
+) -> Result<Vec<Outgoing>, ServiceError> {
+    let mut out = Vec::new();
+    for id in ids {
+        let Some(row) = store::find(&app.db, *id).await? else {
+            continue;
+        };
+        if !super::may_manage(user, &row) || row.proposal.state != ProposalState::Suggested.as_str()
+        {
+            continue;
+        }
+        let Some(household) = households::find(&app.db, row.household.id).await? else {
+            continue;
+        };
+        let household_to = letters::household_recipient(&household);
+        let u = &row.unit;
+        out.push(Outgoing {
+            proposal_id: *id,
+            unit_address: crate::domain::unit::one_line(
+                &u.street,
+                &u.house_number,
+                &u.postal_code,
+                &u.town,
+            ),
+            household_reference: row.household.reference.clone(),
+            landlord: letters::landlord_recipient(&app.db, u.landlord_id).await?,
+            household_direct: household_to
+                .as_ref()
+                .is_some_and(|r| household.profile.email.as_deref() == Some(r.address.as_str())),
+            household: household_to,
+        });
+    }
+    Ok(out)
 }
 
 /// Approves a suggestion on the system's behalf (the nightly run of a municipality that
@@ -187,10 +243,11 @@ async fn approve_in(
 }
 
 /// Picks an alternative household of a run for a flat instead of the suggested one, all or
-/// nothing: the suggestion (if still waiting) is rejected with the reason, the alternative
-/// becomes a proposal of its own and is approved and sent. When the alternative cannot be
-/// sent (held by another proposal, no longer eligible), nothing changes and the answer says
-/// why. Returns the new proposal's id.
+/// nothing: the suggestion (if still waiting) is rejected with the reason, and the
+/// alternative becomes a suggestion of its own, which waits for approval like any other:
+/// nothing is sent yet. When the alternative could not be approved (held by another
+/// proposal, no longer eligible), nothing changes and the answer says why. Returns the new
+/// suggestion's id.
 pub async fn pick_alternative(
     app: &App,
     user: &CurrentUser,
@@ -242,21 +299,9 @@ pub async fn pick_alternative(
         now,
     )
     .await?;
-    let row = store::find(&txn, id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("proposal".into()))?;
-    let actor = Actor::User(user.clone());
-    match approve_in(&txn, app, &actor, &row, &unit, &household, now).await {
-        Ok(true) => {}
-        Ok(false) => return Ok(Err(StepError::Blocked(Blocked::MovedMeanwhile))),
-        Err(ServiceError::Db(e)) if is_unique_violation(&e) => {
-            return Ok(Err(StepError::Blocked(Blocked::UnitTaken)));
-        }
-        Err(e) => return Err(e),
-    }
     audit::record(
         &txn,
-        &actor,
+        &Actor::User(user.clone()),
         "pick_alternative",
         "proposals",
         Some(id),

@@ -30,7 +30,7 @@ pub use board::{
 pub use follow_ups::{proposal_of_follow_up, record_follow_up};
 pub use placements::{PlacementView, incentive_paid, placements};
 pub use steps::{act, act_on, apply_answer};
-pub use viewings::{record_viewing, viewings_for_volunteer};
+pub use viewings::{AccompaniedViewing, record_viewing, viewings_for_volunteer};
 
 use super::{CurrentUser, ServiceError};
 use crate::app::App;
@@ -96,7 +96,7 @@ pub fn view_of(row: &ProposalRow) -> Result<ProposalView, ServiceError> {
 }
 
 /// Whether `user` manages the proposal's flat or household.
-fn may_manage(user: &CurrentUser, row: &ProposalRow) -> bool {
+pub(crate) fn may_manage(user: &CurrentUser, row: &ProposalRow) -> bool {
     user.can_manage(row.unit.municipality_id) || user.can_manage(row.household.municipality_id)
 }
 

@@ -318,7 +318,7 @@ pub async fn approve_run(
         .await
         .map_err(service(&api, "match run", true))?;
     Ok(Json(Approval {
-        approved,
+        approved: approved.len(),
         not_approved: failed
             .into_iter()
             .map(|(proposal_id, e)| NotApproved {

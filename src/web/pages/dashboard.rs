@@ -82,9 +82,39 @@ fn proposal_card(t: Texts, p: &LandlordProposal) -> ProposalCard {
         id: p.proposal.id,
         address: p.unit_address.clone(),
         household: household_line(t, &p.household),
-        state: text(t, &format!("proposal.state.{}", p.state.as_str())),
+        state: landlord_state(t, p),
         waiting: p.awaits_landlord(),
     }
+}
+
+/// Where a proposal stands, as its landlord reads it: after "first a viewing" and until a
+/// time is fixed, that answer, not a plain yes.
+fn landlord_state(t: Texts, p: &LandlordProposal) -> String {
+    let key = match p.state {
+        ProposalState::LandlordAccepted if p.viewing_first() => "viewing_wanted",
+        ProposalState::Accepted if p.viewing_first() => "viewing_wanted_both",
+        s => s.as_str(),
+    };
+    text(t, &format!("proposal.state.{key}"))
+}
+
+/// Whom the landlord contacts, as label and value lines (empty before both said yes or
+/// without the household's consent).
+fn contact_lines(t: Texts, p: &LandlordProposal) -> Vec<(String, String)> {
+    let Some(c) = &p.contact else {
+        return Vec::new();
+    };
+    let mut lines = vec![(text(t, "proposal.contact_name"), c.name.clone())];
+    if let Some(cw) = &c.caseworker {
+        lines.push((text(t, "proposal.contact_caseworker"), cw.clone()));
+    }
+    if let Some(e) = &c.email {
+        lines.push((text(t, "proposal.contact_email"), e.clone()));
+    }
+    if let Some(ph) = &c.phone {
+        lines.push((text(t, "proposal.contact_phone"), ph.clone()));
+    }
+    lines
 }
 
 /// `GET /dashboard`.
@@ -186,6 +216,11 @@ pub struct ProposalPage {
     pub state: String,
     pub waiting: bool,
     pub household: Vec<(String, String)>,
+    /// The household's contact, once both said yes (and it agreed).
+    pub contact: Vec<(String, String)>,
+    /// Above the household's facts: why names are not shown yet, or that the household
+    /// did not agree to share them.
+    pub contact_note: String,
     pub landlord_text: Option<String>,
     pub viewings: Vec<String>,
     pub csrf: String,
@@ -247,13 +282,23 @@ fn proposal_page(
         chrome: ctx.chrome(),
         id: p.proposal.id,
         address: p.unit_address.clone(),
-        state: text(t, &format!("proposal.state.{}", p.state.as_str())),
+        state: landlord_state(t, p),
         waiting: p.awaits_landlord(),
         household,
+        contact: contact_lines(t, p),
+        contact_note: text(
+            t,
+            if p.contact_withheld {
+                "proposal.contact_withheld"
+            } else {
+                "proposal.privacy"
+            },
+        ),
         landlord_text: h.landlord_text.clone(),
         viewings: p
             .viewings
             .iter()
+            .filter(|v| v.status != "cancelled")
             .map(|v| {
                 crate::domain::time::to_berlin(v.starts_at)
                     .format("%d.%m.%Y %H:%M")
@@ -322,10 +367,12 @@ pub async fn answer_proposal(
         },
         _ => return Err(PageError::BadRequest("unknown answer".into())),
     };
+    let viewing_first = matches!(answer, LandlordAnswer::ProposeViewing { .. });
     match proposals::landlord_answer(&ctx.app, &user, id, answer).await {
         Ok(Ok(state)) => {
             let key = match state {
                 ProposalState::LandlordDeclined => "proposal.declined_done",
+                _ if viewing_first => "proposal.viewing_done",
                 _ => "proposal.accepted_done",
             };
             ctx.session.flash("success", key);

@@ -243,10 +243,12 @@ pub async fn answer(
         },
         _ => return Ok(not_open(&ctx, LinkPage::Unknown)),
     };
+    let viewing_first = matches!(answer, LandlordAnswer::ProposeViewing { .. });
     match proposals::answer_by_link(&ctx.app, &view.link, answer).await {
         Ok(Ok(state)) => {
             let kind = match state {
                 ProposalState::LandlordDeclined | ProposalState::HouseholdDeclined => "declined",
+                _ if viewing_first => "viewing",
                 ProposalState::Accepted => "both",
                 _ => "accepted",
             };

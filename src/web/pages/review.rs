@@ -140,6 +140,10 @@ pub struct CandidateView {
     pub persons: String,
     pub score: String,
     pub criteria: Vec<CriterionLine>,
+    /// Why the run did not choose this household here (alternatives only).
+    pub note: Option<String>,
+    /// The household may be picked now.
+    pub can_pick: bool,
     /// The reason typed when picking this household came back.
     pub reason: String,
     pub reason_error: Option<String>,
@@ -182,7 +186,33 @@ pub struct RunPage {
     pub summary: Vec<(String, String)>,
     pub units: Vec<UnitView>,
     pub waiting: usize,
+    pub bulk_hint: String,
+    /// What the last approval sent, one line per proposal.
+    pub sent: Vec<String>,
     pub problems: Vec<String>,
+}
+
+/// The confirmation before ticked suggestions are sent: what will go out to whom.
+#[derive(Template, WebTemplate)]
+#[template(path = "run_confirm.html")]
+pub struct ConfirmPage {
+    pub chrome: Chrome,
+    pub nav: StaffNav,
+    pub csrf: String,
+    pub id: i64,
+    pub heading: String,
+    pub send_label: String,
+    pub outgoing: Vec<OutgoingView>,
+}
+
+/// One proposal on the confirmation page.
+#[derive(Debug, Clone)]
+pub struct OutgoingView {
+    pub proposal_id: i64,
+    pub unit_address: String,
+    pub household_reference: String,
+    pub landlord: String,
+    pub household: String,
 }
 
 async fn run_page(
@@ -191,7 +221,7 @@ async fn run_page(
     id: i64,
     problems: Vec<String>,
 ) -> Result<Response, PageError> {
-    run_page_with(ctx, user, id, problems, None).await
+    run_page_with(ctx, user, id, problems, None, Vec::new()).await
 }
 
 async fn run_page_with(
@@ -200,6 +230,7 @@ async fn run_page_with(
     id: i64,
     problems: Vec<String>,
     pick: Option<FailedPick>,
+    sent: Vec<String>,
 ) -> Result<Response, PageError> {
     let t = ctx.t();
     let locale = ctx.locale;
@@ -256,6 +287,14 @@ async fn run_page_with(
         persons: explain::persons(locale, c.persons as u32),
         score: percent(locale, c.score),
         criteria: criterion_lines(t, locale, &c.criteria),
+        note: c.not_chosen.as_ref().map(|n| not_chosen_text(t, n)),
+        // A pick that came back keeps its form (and the reason typed), with the message
+        // above saying why it could not go through.
+        can_pick: c
+            .not_chosen
+            .as_ref()
+            .is_none_or(review::NotChosen::can_pick)
+            || pick.as_ref().is_some_and(|p| p.candidate == c.id),
         reason: pick
             .as_ref()
             .filter(|p| p.candidate == c.id)
@@ -324,21 +363,93 @@ async fn run_page_with(
         summary,
         units,
         waiting,
+        bulk_hint: fill(
+            t.get("review.bulk_hint"),
+            &[("waiting", &waiting.to_string())],
+        ),
+        sent,
         problems,
     };
     Ok((status, page).into_response())
 }
 
+/// Query of the run page: the proposals the last approval sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RunQuery {
+    #[serde(default)]
+    pub sent: String,
+}
+
 /// `GET /runs/{id}`.
 pub async fn show_run(
     Path(id): Path<i64>,
+    Query(q): Query<RunQuery>,
     Staff { ctx, user }: Staff,
 ) -> Result<Response, PageError> {
     require_coordinator(&user)?;
-    run_page(&ctx, &user, id, Vec::new()).await
+    let ids: Vec<i64> = q
+        .sent
+        .split(',')
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    let sent = if ids.is_empty() {
+        Vec::new()
+    } else {
+        let detail = review::run_detail(&ctx.app, &user, id).await?;
+        ids.iter()
+            .filter_map(|pid| sent_line(&detail, *pid, true))
+            .collect()
+    };
+    run_page_with(&ctx, &user, id, Vec::new(), None, sent).await
 }
 
-/// `POST /runs/{id}/approve`: approves the ticked suggestions (all waiting by default).
+/// "Flat · household" of a proposal of the run (only one no longer waiting when `gone`).
+fn sent_line(detail: &review::RunDetail, pid: i64, gone: bool) -> Option<String> {
+    detail
+        .units
+        .iter()
+        .filter_map(|u| u.proposal.as_ref().map(|p| (u, p)))
+        .find(|(_, p)| p.id == pid && (!gone || p.state != ProposalState::Suggested))
+        .map(|(u, p)| format!("{} · {}", u.address, p.household_reference))
+}
+
+/// Why the run did not choose an alternative, in words.
+fn not_chosen_text(t: Texts, n: &review::NotChosen) -> String {
+    match n {
+        review::NotChosen::Held { address } => {
+            fill(t.get("review.not_chosen.held"), &[("address", address)])
+        }
+        review::NotChosen::ProposedElsewhere { address } => fill(
+            t.get("review.not_chosen.elsewhere"),
+            &[("address", address)],
+        ),
+        review::NotChosen::LowerScore => t.get("review.not_chosen.lower").to_owned(),
+        review::NotChosen::WholeRun => t.get("review.not_chosen.whole_run").to_owned(),
+    }
+}
+
+/// Who gets a letter, in words: name and address, or that nobody does.
+fn recipient_text(
+    t: Texts,
+    to: Option<&crate::services::letters::Recipient>,
+    label: &str,
+) -> String {
+    match to {
+        Some(r) => {
+            let who = match &r.name {
+                Some(n) if !n.is_empty() => format!("{n} <{}>", r.address),
+                _ => r.address.clone(),
+            };
+            fill(t.get(label), &[("who", &who)])
+        }
+        None => t.get("review.confirm_nobody").to_owned(),
+    }
+}
+
+/// `POST /runs/{id}/approve`: the ticked suggestions. Without `confirm=yes` nothing is
+/// sent: the answer lists what would go out to whom, with a button to send it. With it,
+/// each is approved on its own and the page reports, per proposal, what went out and
+/// what was refused.
 pub async fn approve_run(
     Path(id): Path<i64>,
     AuthedForm { ctx, user, form }: AuthedForm,
@@ -347,12 +458,14 @@ pub async fn approve_run(
     let t = ctx.t();
     let detail = review::run_detail(&ctx.app, &user, id).await?;
     let waiting = detail.waiting();
-    let ticked: Vec<i64> = form
+    let mut ticked: Vec<i64> = form
         .all("proposal")
         .iter()
         .filter_map(|v| v.parse().ok())
         .filter(|p| waiting.contains(p))
         .collect();
+    ticked.sort_unstable();
+    ticked.dedup();
     if ticked.is_empty() {
         return run_page(
             &ctx,
@@ -362,22 +475,65 @@ pub async fn approve_run(
         )
         .await;
     }
+    if form.get("confirm") != "yes" {
+        let outgoing = pipeline::approval::preview(&ctx.app, &user, &ticked)
+            .await?
+            .into_iter()
+            .map(|o| OutgoingView {
+                proposal_id: o.proposal_id,
+                landlord: recipient_text(t, o.landlord.as_ref(), "review.confirm_to"),
+                household: recipient_text(
+                    t,
+                    o.household.as_ref(),
+                    if o.household_direct {
+                        "review.confirm_to"
+                    } else {
+                        "review.confirm_to_caseworker"
+                    },
+                ),
+                unit_address: o.unit_address,
+                household_reference: o.household_reference,
+            })
+            .collect::<Vec<_>>();
+        let n = outgoing.len().to_string();
+        return Ok(ConfirmPage {
+            chrome: ctx.chrome(),
+            nav: nav(&ctx, &user, None, "/runs").await?,
+            csrf: ctx.csrf(),
+            id,
+            heading: fill(t.get("review.confirm_heading"), &[("n", &n)]),
+            send_label: fill(t.get("review.confirm_send"), &[("n", &n)]),
+            outgoing,
+        }
+        .into_response());
+    }
     let (done, failed) = pipeline::approve_many(&ctx.app, &user, &ticked).await?;
     if failed.is_empty() {
         ctx.session.flash("success", "review.approved_all");
-        return Ok(Redirect::to(&format!("/runs/{id}")).into_response());
+        let ids = done
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        return Ok(Redirect::to(&format!("/runs/{id}?sent={ids}")).into_response());
     }
+    let line = |pid: i64| sent_line(&detail, pid, false).unwrap_or_else(|| format!("#{pid}"));
+    let sent: Vec<String> = done.iter().map(|pid| line(*pid)).collect();
     let mut problems = vec![fill(
         t.get("review.approved_some"),
         &[
-            ("done", &done.to_string()),
+            ("done", &done.len().to_string()),
             ("failed", &failed.len().to_string()),
         ],
     )];
     for (pid, e) in failed {
-        problems.push(format!("#{pid}: {}", blocked_message(t, ctx.locale, &e)));
+        problems.push(format!(
+            "{}: {}",
+            line(pid),
+            blocked_message(t, ctx.locale, &e)
+        ));
     }
-    run_page(&ctx, &user, id, problems).await
+    run_page_with(&ctx, &user, id, problems, None, sent).await
 }
 
 /// `POST /runs/{id}/pick`: approves an alternative instead of the suggestion.
@@ -394,7 +550,14 @@ pub async fn pick_alternative(
     match pipeline::pick_alternative(&ctx.app, &user, candidate, form.get("reason")).await? {
         Ok(pid) => {
             ctx.session.flash("success", "review.picked");
-            Ok(Redirect::to(&format!("/workspace/proposals/{pid}")).into_response())
+            let unit = review::run_detail(&ctx.app, &user, id)
+                .await?
+                .units
+                .iter()
+                .find(|u| u.proposal.as_ref().is_some_and(|p| p.id == pid))
+                .map(|u| u.unit_id);
+            let anchor = unit.map(|u| format!("#u-{u}")).unwrap_or_default();
+            Ok(Redirect::to(&format!("/runs/{id}{anchor}")).into_response())
         }
         Err(e) => {
             // The reason as typed comes back, with the message at the field where it is at
@@ -411,7 +574,7 @@ pub async fn pick_alternative(
                 reason: form.text("reason"),
                 error: reason_error,
             };
-            run_page_with(&ctx, &user, id, problems, Some(pick)).await
+            run_page_with(&ctx, &user, id, problems, Some(pick), Vec::new()).await
         }
     }
 }

@@ -75,6 +75,17 @@ pub struct IncentiveView {
     pub fields: Vec<Field>,
 }
 
+/// A viewing time the landlord proposed, taken with one click.
+#[derive(Debug, Clone)]
+pub struct ProposedTime {
+    pub label: String,
+    /// The time as the viewing form reads it (German civil time).
+    pub starts_at: String,
+    pub place: String,
+    /// A viewing at this time is arranged already.
+    pub taken: bool,
+}
+
 /// `GET /workspace/proposals/{id}`.
 #[derive(Template, WebTemplate)]
 #[template(path = "proposal_staff.html")]
@@ -88,6 +99,10 @@ pub struct ProposalPage {
     pub criteria: Vec<crate::web::pages::review::CriterionLine>,
     pub actions: Vec<ActionForm>,
     pub viewings: Vec<(String, String)>,
+    /// Times the landlord proposed ("first a viewing"), still ahead.
+    pub proposed_times: Vec<ProposedTime>,
+    /// A viewing can be arranged now (both said yes).
+    pub times_open: bool,
     pub placement: Vec<(String, String)>,
     pub follow_ups: Vec<FollowUpView>,
     pub incentives: Vec<IncentiveView>,
@@ -360,6 +375,29 @@ fn facts(ctx: &PageCtx, d: &ProposalDetail) -> Vec<(String, String)> {
         facts.push((t.get("pipeline.answer_due").to_owned(), when(locale, due)));
     }
     facts
+}
+
+/// The landlord's proposed times that are still ahead, earliest first.
+fn proposed_times(ctx: &PageCtx, d: &ProposalDetail) -> Vec<ProposedTime> {
+    let now = ctx.app.clock.now();
+    let mut out: Vec<ProposedTime> = d
+        .viewings
+        .iter()
+        .filter(|v| v.proposed_by == "landlord" && v.status == "proposed" && v.starts_at > now)
+        .map(|v| ProposedTime {
+            label: format!("{} · {}", when(ctx.locale, v.starts_at), v.place),
+            starts_at: crate::domain::time::to_berlin(v.starts_at)
+                .format("%d.%m.%Y %H:%M")
+                .to_string(),
+            place: v.place.clone(),
+            taken: d
+                .viewings
+                .iter()
+                .any(|w| w.status == "scheduled" && w.starts_at == v.starts_at),
+        })
+        .collect();
+    out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
+    out
 }
 
 fn viewing_lines(ctx: &PageCtx, d: &ProposalDetail) -> Vec<(String, String)> {
@@ -719,6 +757,8 @@ async fn proposal_page(
         summary: error_summary(&actions, &follow_ups, &incentives),
         actions,
         viewings: viewing_lines(ctx, &d),
+        proposed_times: proposed_times(ctx, &d),
+        times_open: is_coordinator && Action::ScheduleViewing.target(v.state).is_some(),
         placement: placement_lines(ctx, &d),
         follow_ups,
         incentives,

@@ -23,6 +23,10 @@ pub struct ViewingLine {
     pub place: String,
     pub unit: String,
     pub status: String,
+    /// The coordinator's note for this viewing (e.g. that an interpreter comes).
+    pub coordinator_note: Option<String>,
+    /// Both sides' contacts, as label and value lines (while the viewing is arranged).
+    pub contacts: Vec<(String, String)>,
     pub can_record: bool,
     pub note: Field,
     /// Why the last try was refused (a message for the whole form).
@@ -54,7 +58,9 @@ async fn viewings_page(
     let rows = pipeline::viewings_for_volunteer(&ctx.app, user)
         .await?
         .into_iter()
-        .map(|(v, p)| {
+        .map(|a| {
+            let contacts = contact_lines(t, &a);
+            let (v, p) = (a.viewing, a.proposal);
             let (value, errors) = match failed {
                 Some((id, form, errors)) if id == v.id => (form.text("note"), errors),
                 _ => (String::new(), &none),
@@ -71,6 +77,8 @@ async fn viewings_page(
                 status: t
                     .get(&format!("pipeline.viewing_status.{}", v.status))
                     .to_owned(),
+                coordinator_note: v.note.clone().filter(|n| !n.trim().is_empty()),
+                contacts,
                 can_record: v.status == "scheduled",
                 notices: notices(t, errors, &["note"]),
                 note,
@@ -84,6 +92,36 @@ async fn viewings_page(
         rows,
     };
     Ok((status_for(failed.is_none()), page).into_response())
+}
+
+/// The landlord's and the household's contacts for whoever accompanies the viewing.
+fn contact_lines(t: crate::i18n::Texts, a: &pipeline::AccompaniedViewing) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some((name, email, phone)) = &a.landlord {
+        let mut parts = vec![name.clone()];
+        parts.extend(email.clone());
+        parts.extend(phone.clone());
+        out.push((
+            t.get("pipeline.companion_landlord").to_owned(),
+            parts.join(", "),
+        ));
+    }
+    if let Some(h) = &a.household {
+        let mut parts = vec![h.name.clone()];
+        if let Some(cw) = &h.caseworker {
+            parts.push(crate::i18n::fill(
+                t.get("pipeline.companion_via_caseworker"),
+                &[("name", cw)],
+            ));
+        }
+        parts.extend(h.email.clone());
+        parts.extend(h.phone.clone());
+        out.push((
+            t.get("pipeline.companion_household").to_owned(),
+            parts.join(", "),
+        ));
+    }
+    out
 }
 
 /// `POST /viewings/{id}`: the viewing took place.
