@@ -192,12 +192,15 @@ impl HouseholdProfile {
     }
 
     /// The contact a landlord is given: the household's own e-mail and phone when it takes
-    /// its mail itself (`own_mail`), else its caseworker's (when it has one).
+    /// its mail itself (`own_mail`), else its caseworker (when it has one) with the
+    /// caseworker's e-mail and phone, else the household's phone.
     pub fn contact_for_landlord(&self, own_mail: bool, on: NaiveDate) -> HouseholdContact {
         let name = self
             .contact_person(on)
             .unwrap_or_else(|| self.reference.clone());
-        let has_caseworker = self.caseworker_email.is_some() || self.caseworker_phone.is_some();
+        let has_caseworker = self.caseworker_name.is_some()
+            || self.caseworker_email.is_some()
+            || self.caseworker_phone.is_some();
         if own_mail || !has_caseworker {
             HouseholdContact {
                 name,
@@ -308,6 +311,7 @@ mod tests {
         // Without a caseworker and without e-mail consent: the phone only, never the
         // address the household did not agree to be written to.
         let mut alone = p.clone();
+        alone.caseworker_name = None;
         alone.caseworker_email = None;
         alone.caseworker_phone = None;
         let c = alone.contact_for_landlord(false, on());

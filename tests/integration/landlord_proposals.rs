@@ -15,7 +15,7 @@ use crate::db_test;
 use crate::helpers::{TestApp, seed_plochingen};
 
 /// A household with names and contacts that landlords must never see.
-async fn household(app: &TestApp, municipality: i64) -> i64 {
+pub async fn household(app: &TestApp, municipality: i64) -> i64 {
     let profile = HouseholdProfile {
         reference: "PL-2025-001".into(),
         members: vec![
@@ -83,7 +83,7 @@ async fn household(app: &TestApp, municipality: i64) -> i64 {
 }
 
 /// A unit of the logged-in landlord and a proposal for it in `state`.
-async fn proposal_for_landlord(app: &TestApp, state: &str) -> (i64, i64) {
+pub async fn proposal_for_landlord(app: &TestApp, state: &str) -> (i64, i64) {
     let (municipality, programmes) = seed_plochingen(app).await;
     landlord_logged_in(app, "renate@example.org").await;
     let fields = [
@@ -416,6 +416,16 @@ db_test!(
         assert_eq!(decided.granted_until, chrono::NaiveDate::from_ymd_opt(2029, 11, 30));
         let landlord_view = app.get(&format!("/units/{unit}")).await.text().await.expect("text");
         assert!(landlord_view.contains("bewilligt") && landlord_view.contains("800"));
+        // The landlord hears of the decision, with the amount and the period.
+        let mail = entities::outbox_message::Entity::find()
+            .all(app.db())
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|m| m.kind == "incentive_granted_landlord")
+            .expect("the decision is e-mailed");
+        assert_eq!(mail.to_address, "renate@example.org");
+        assert!(mail.body_text.contains("mit 800") && mail.body_text.contains("30.11.2029") && mail.body_text.contains("3 Jahre"), "{}", mail.body_text);
     }
 );
 

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod answers;
 mod api;
 mod atomic;
 mod browser;

@@ -383,7 +383,11 @@ fn proposed_times(ctx: &PageCtx, d: &ProposalDetail) -> Vec<ProposedTime> {
     let mut out: Vec<ProposedTime> = d
         .viewings
         .iter()
-        .filter(|v| v.proposed_by == "landlord" && v.status == "proposed" && v.starts_at > now)
+        .filter(|v| {
+            v.proposed_by == "landlord"
+                && matches!(v.status.as_str(), "proposed" | "not_chosen")
+                && v.starts_at > now
+        })
         .map(|v| ProposedTime {
             label: format!("{} · {}", when(ctx.locale, v.starts_at), v.place),
             starts_at: crate::domain::time::to_berlin(v.starts_at)

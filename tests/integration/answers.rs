@@ -1,0 +1,209 @@
+//! Review and answers as people expect them: a landlord's "first a viewing" is not a plain
+//! yes and its times are taken with one click, contacts reach the landlord only once both
+//! sides said yes (and the household agreed), the companion of a viewing learns whom they
+//! meet, and a landlord hears when their incentive request is decided.
+
+use bleibe::domain::pipeline::Action;
+use entities::{household, landlord, outbox_message, proposal, unit, user, viewing};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::db_test;
+use crate::helpers::TestApp;
+use crate::landlord_proposals::proposal_for_landlord;
+use crate::pipeline::{coordinator, match_run, take};
+use crate::workspace::{ES_COORDINATOR, VOLUNTEER, demo, staff, state_of, step};
+
+/// Mails of `kind` in the outbox for a proposal.
+async fn mails(app: &TestApp, proposal_id: i64, kind: &str) -> Vec<outbox_message::Model> {
+    outbox_message::Entity::find()
+        .filter(outbox_message::Column::ProposalId.eq(proposal_id))
+        .filter(outbox_message::Column::Kind.eq(kind))
+        .order_by_asc(outbox_message::Column::Id)
+        .all(app.db())
+        .await
+        .expect("q")
+}
+
+async fn set_state(app: &TestApp, id: i64, state: &str) {
+    proposal::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        state: Set(state.into()),
+        ..Default::default()
+    }
+    .update(app.db())
+    .await
+    .expect("state");
+}
+
+async fn set_consent(app: &TestApp, scope: &str) {
+    let h = household::Entity::find()
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("household");
+    household::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(h.id),
+        consent_scope: Set(Some(scope.into())),
+        ..Default::default()
+    }
+    .update(app.db())
+    .await
+    .expect("consent");
+}
+
+const SECRETS: [&str; 5] = ["Fatima", "Haddad", "fatima.haddad", "0171", "PL-2025-001"];
+
+db_test!(
+    async fn contacts_reach_the_landlord_once_both_said_yes_and_only_with_consent(app) {
+        let (id, _) = proposal_for_landlord(app, "sent").await;
+        let page = format!("/proposals/{id}");
+        // Before both said yes: no name, no contact, in any of the states a landlord sees.
+        for state in ["sent", "landlord_accepted", "household_accepted"] {
+            set_state(app, id, state).await;
+            let html = app.get(&page).await.text().await.expect("page");
+            for secret in SECRETS {
+                assert!(!html.contains(secret), "{secret} shown in {state}");
+            }
+            let dashboard = app.get("/dashboard").await.text().await.expect("dashboard");
+            for secret in SECRETS {
+                assert!(!dashboard.contains(secret), "{secret} on the overview in {state}");
+            }
+        }
+
+        // Both said yes, but the household's consent does not cover sharing: the page says
+        // so instead of promising names.
+        set_state(app, id, "accepted").await;
+        let html = app.get(&page).await.text().await.expect("page");
+        assert!(html.contains("möchte seine Kontaktdaten nicht weitergeben"), "{html}");
+        assert!(!html.contains("Namen und Kontaktdaten erfahren Sie"), "no promise after both said yes");
+        for secret in SECRETS {
+            assert!(!html.contains(secret), "{secret} shown without consent");
+        }
+
+        // With consent: the name and the contact to use.
+        set_consent(app, "matching,email,share_profile").await;
+        let html = app.get(&page).await.text().await.expect("page");
+        assert!(html.contains("So erreichen Sie den Haushalt"), "{html}");
+        assert!(html.contains("Fatima Haddad") && html.contains("fatima.haddad@example.org") && html.contains("0171 2345678"));
+        assert!(!html.contains("Schulden"), "the coordinator's notes stay inside");
+
+        // Without e-mail consent, the caseworker is the way to the household.
+        set_consent(app, "matching,share_profile").await;
+        let html = app.get(&page).await.text().await.expect("page");
+        assert!(html.contains("Kontakt über die Betreuung") && html.contains("Lea Hartmann"), "{html}");
+        assert!(!html.contains("fatima.haddad"), "not the address the household did not give for e-mail");
+
+        // The page stays through move-in and the year after; a no closes it.
+        for state in ["moved_in", "sustained"] {
+            set_state(app, id, state).await;
+            let r = app.get(&page).await;
+            assert_eq!(r.status(), 200, "{state}");
+            assert!(r.text().await.expect("page").contains("Fatima Haddad"));
+        }
+        set_state(app, id, "household_declined").await;
+        assert_eq!(app.get(&page).await.status(), 404);
+    }
+);
+
+db_test!(
+    async fn first_a_viewing_is_its_own_answer_and_its_times_are_taken_with_one_click(app) {
+        let d = demo(app).await;
+        let (_, suggested) = match_run(app, d).await;
+        let p = suggested.into_iter().next().expect("a suggestion");
+        let user = coordinator(app).await;
+        take(app, &user, p.id, Action::Approve, &[]).await;
+        take(app, &user, p.id, Action::HouseholdAccept, &[]).await;
+
+        // The landlord, in their account, wants to meet the household first.
+        let unit = unit::Entity::find_by_id(p.unit_id).one(app.db()).await.expect("q").expect("unit");
+        let owner = landlord::Entity::find_by_id(unit.landlord_id).one(app.db()).await.expect("q").expect("landlord");
+        let account = user::Entity::find_by_id(owner.user_id.expect("account")).one(app.db()).await.expect("q").expect("user");
+        let landlord_client = staff(app, &account.email).await;
+        let page = format!("/proposals/{}", p.id);
+        let html = landlord_client.get(&page).await.text().await.expect("page");
+        assert!(html.contains("Ich möchte den Haushalt erst kennenlernen") && html.contains("Ja, ich sage zu"), "three plain answers");
+        let r = landlord_client
+            .post_form(&page, &format!("{page}/answer"), &[("answer", "viewing"), ("slot1", "05.12.2026 17:00"), ("slot2", "07.12.2026 10:30"), ("place", "Vor dem Haus")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let dashboard = landlord_client.get("/dashboard").await.text().await.expect("overview");
+        assert!(dashboard.contains("Danke! Die Gemeinde sucht mit dem Haushalt einen Ihrer Termine aus"), "not thanked for a yes");
+        assert!(dashboard.contains("Die Gemeinde wählt einen Ihrer Termine"), "the overview says what was answered");
+        // The next e-mail speaks of the landlord's own times.
+        let letter = mails(app, p.id, "accepted_landlord").await;
+        assert_eq!(letter.len(), 1);
+        assert!(letter[0].body_text.contains("Sie haben Termine für eine Besichtigung vorgeschlagen"), "{}", letter[0].body_text);
+
+        // The coordinator sees both times and takes one with one click.
+        let es = staff(app, ES_COORDINATOR).await;
+        let html = es.get(&format!("/workspace/proposals/{}", p.id)).await.text().await.expect("page");
+        assert!(html.contains("Termine, die die Vermieterin oder der Vermieter vorschlägt"), "{html}");
+        assert_eq!(html.matches("Diesen Termin nehmen").count(), 2);
+        let r = step(&es, p.id, "schedule_viewing", &[("starts_at", "07.12.2026 10:30"), ("place", "Vor dem Haus")]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(state_of(app, p.id).await, "viewing_scheduled");
+        for kind in ["viewing_landlord", "viewing_household"] {
+            let m = mails(app, p.id, kind).await;
+            assert_eq!(m.len(), 1, "{kind}");
+            assert!(m[0].attachments.as_deref().unwrap_or_default().contains("besichtigung.ics"), "{kind} has the calendar entry");
+            assert!(m[0].subject.contains("07.12.2026"), "{}", m[0].subject);
+        }
+        let html = es.get(&format!("/workspace/proposals/{}", p.id)).await.text().await.expect("page");
+        assert!(html.contains("vereinbart"), "the taken time is marked");
+        assert_eq!(html.matches("Diesen Termin nehmen").count(), 1, "the other time can still be taken instead");
+
+        // A volunteer is asked to come along, with a note: they get the invitation with the
+        // contacts and the note, and see both on their page.
+        let volunteer = user::Entity::find().filter(user::Column::Email.eq(VOLUNTEER)).one(app.db()).await.expect("q").expect("volunteer");
+        let r = step(&es, p.id, "schedule_viewing", &[("starts_at", "07.12.2026 11:00"), ("place", "Vor dem Haus"), ("companion", &volunteer.id.to_string()), ("note", "Eine Dolmetscherin für Arabisch kommt mit.")]).await;
+        assert_eq!(r.status(), 303);
+        let invitation = mails(app, p.id, "viewing_companion").await;
+        assert_eq!(invitation.len(), 1);
+        assert_eq!(invitation[0].to_address, VOLUNTEER);
+        assert!(invitation[0].body_text.contains("Eine Dolmetscherin für Arabisch kommt mit."));
+        assert!(invitation[0].body_text.contains(&owner.display_name), "the landlord is named");
+        assert!(invitation[0].attachments.as_deref().unwrap_or_default().contains("besichtigung.ics"));
+        let v = staff(app, VOLUNTEER).await;
+        let html = v.get("/viewings").await.text().await.expect("page");
+        assert!(html.contains("Hinweis der Koordination") && html.contains("Eine Dolmetscherin für Arabisch kommt mit."), "{html}");
+        assert!(html.contains(&owner.display_name), "the landlord's contact");
+        let h = bleibe::store::households::find(app.db(), p.household_id).await.expect("q").expect("household");
+        let contact = h.profile.contact_person(app.app.clock.today()).expect("a contact person");
+        assert!(html.contains(&contact), "the household's contact person");
+        let viewings = viewing::Entity::find().filter(viewing::Column::ProposalId.eq(p.id)).all(app.db()).await.expect("q");
+        assert!(viewings.iter().any(|w| w.status == "moved"), "the earlier time no longer stands");
+    }
+);
+
+db_test!(
+    async fn an_alternative_picked_sends_nothing_until_approved(app) {
+        let d = demo(app).await;
+        let es = staff(app, ES_COORDINATOR).await;
+        let (run_id, _) = match_run(app, d).await;
+        let html = es.get(&format!("/runs/{run_id}")).await.text().await.expect("run");
+        assert!(!html.contains("checked>"), "nothing is ticked by default");
+        assert!(html.contains("Alle auswählen"), "select all is offered");
+        assert!(html.contains("Nicht gewählt:") || html.contains("Kann jetzt nicht vorgeschlagen werden"), "alternatives say why they were not chosen");
+        let marker = "name=\"candidate\" value=\"";
+        let at = html.find(marker).expect("an alternative") + marker.len();
+        let candidate: i64 = html[at..].split('"').next().expect("id").parse().expect("number");
+        let before = outbox_message::Entity::find().all(app.db()).await.expect("q").len();
+        let r = es.post_form(&format!("/runs/{run_id}"), &format!("/runs/{run_id}/pick"), &[("candidate", &candidate.to_string()), ("reason", "Arbeitet gleich um die Ecke")]).await;
+        assert_eq!(r.status(), 303);
+        let picked = proposal::Entity::find().filter(proposal::Column::CandidateId.eq(candidate)).filter(proposal::Column::Origin.eq("override")).one(app.db()).await.expect("q").expect("pick");
+        assert_eq!(picked.state, "suggested");
+        assert!(!picked.is_open, "holds nothing yet");
+        assert_eq!(outbox_message::Entity::find().all(app.db()).await.expect("q").len(), before, "no e-mail");
+        // It goes out only through the confirmation, like any suggestion.
+        let r = es.post_form(&format!("/runs/{run_id}"), &format!("/runs/{run_id}/approve"), &[("proposal", &picked.id.to_string())]).await;
+        let confirm = r.text().await.expect("page");
+        assert!(confirm.contains("Arbeitet") || confirm.contains("Bitte prüfen"), "{confirm}");
+        assert_eq!(state_of(app, picked.id).await, "suggested");
+        let r = es.post_form(&format!("/runs/{run_id}"), &format!("/runs/{run_id}/approve"), &[("proposal", &picked.id.to_string()), ("confirm", "yes")]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(state_of(app, picked.id).await, "sent");
+        let location = r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+        let page = es.get(&location).await.text().await.expect("run");
+        assert!(page.contains("Gerade verschickt"), "the page reports what went out");
+    }
+);
