@@ -376,39 +376,53 @@ pub async fn explain_pair(
     unit: &StoredUnit,
     household: &StoredHousehold,
 ) -> Result<Option<PairVerdict>, ServiceError> {
+    Ok(explain_unit(app, unit, std::slice::from_ref(household))
+        .await?
+        .pop()
+        .and_then(|(_, verdict)| verdict))
+}
+
+/// [`explain_pair`] for one flat and many households at once (the rules are read once),
+/// in the households' order.
+pub async fn explain_unit(
+    app: &App,
+    unit: &StoredUnit,
+    households: &[StoredHousehold],
+) -> Result<Vec<(i64, Option<PairVerdict>)>, ServiceError> {
     let db = &app.db;
     let as_of = app.clock.today();
     let all_municipalities = municipalities::list(db).await?;
     let rules = municipalities::current_rule_sets(db).await?;
     let has_rules = |m: i64| rules.contains_key(&m);
-    if !has_rules(unit.municipality_id)
-        || !has_rules(household.municipality_id)
-        || household.profile.members.is_empty()
-    {
-        return Ok(None);
-    }
+    let explainable = |h: &StoredHousehold| {
+        has_rules(unit.municipality_id)
+            && has_rules(h.municipality_id)
+            && !h.profile.members.is_empty()
+    };
     let declines = store::declines(db).await?;
     let in_scenario = BTreeSet::from([unit.id]);
     let scenario = Scenario {
         as_of,
         municipalities: municipality_inputs(&all_municipalities, &rules),
         units: vec![unit_input(unit)],
-        households: vec![household_input(
-            household,
-            as_of,
-            &has_rules,
-            &declines,
-            &in_scenario,
-        )],
+        households: households
+            .iter()
+            .filter(|h| explainable(h))
+            .map(|h| household_input(h, as_of, &has_rules, &declines, &in_scenario))
+            .collect(),
     };
     engine::scenario::validate(&scenario)
         .map_err(|e| ServiceError::Other(anyhow::anyhow!("inconsistent data for matching: {e}")))?;
     let prepared = engine::model::prepare(&scenario);
-    Ok(engine::explain(
-        &prepared,
-        &Id::Num(unit.id),
-        &Id::Num(household.id),
-    ))
+    Ok(households
+        .iter()
+        .map(|h| {
+            let verdict = explainable(h)
+                .then(|| engine::explain(&prepared, &Id::Num(unit.id), &Id::Num(h.id)))
+                .flatten();
+            (h.id, verdict)
+        })
+        .collect())
 }
 
 fn id_number(id: &Id) -> i64 {

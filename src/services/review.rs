@@ -341,3 +341,191 @@ pub async fn why_not(
     };
     Ok(Some((unit_label, h.profile.reference.clone(), verdict)))
 }
+
+/// A household of the municipality as "why not" lists it for a flat.
+#[derive(Debug, Clone)]
+pub struct HouseholdVerdict {
+    pub household_id: i64,
+    pub reference: String,
+    /// The person who speaks for the household.
+    pub name: Option<String>,
+    pub verdict: WhyNot,
+    /// Another proposal under way holds the household.
+    pub held: bool,
+}
+
+/// Why a flat got no proposal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoProposal {
+    /// The flat is not offered now (not yet checked, reserved, let or withdrawn).
+    NotOffered,
+    /// No household meets every hard rule; the rule broken most often, and how often.
+    NobodyEligible {
+        rule: Option<(String, String)>,
+        count: usize,
+    },
+    /// Every household that fits is held by a proposal under way or proposed for a flat
+    /// where it fits better.
+    TakenElsewhere { eligible: usize },
+    /// Households fit and are free: the flat was not in the last run (new, or checked
+    /// since); a new run will propose one.
+    NotInLastRun { eligible: usize },
+}
+
+/// The flat's verdict for every household of its municipality that is looking (or paused)
+/// and matches `query` (part of the reference or a member's name, any case): fitting
+/// ones first, best score first. With it, why the flat has no proposal, when it has none.
+pub async fn why_not_list(
+    app: &App,
+    user: &CurrentUser,
+    unit_id: i64,
+    query: &str,
+) -> Result<(Vec<HouseholdVerdict>, Option<NoProposal>), ServiceError> {
+    use crate::domain::household::HouseholdStatus;
+    let unit = units::find(&app.db, unit_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
+    if !user.can_manage(unit.municipality_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    let all = households::list_by_status(
+        &app.db,
+        &[HouseholdStatus::Active, HouseholdStatus::Paused],
+        Some(unit.municipality_id),
+    )
+    .await?;
+    let verdicts = super::matching::explain_unit(app, &unit, &all).await?;
+    let ids: Vec<i64> = all.iter().map(|h| h.id).collect();
+    let held = store::open_of_households(&app.db, &ids).await?;
+    let today = app.clock.today();
+    let mut out: Vec<HouseholdVerdict> = all
+        .iter()
+        .zip(verdicts)
+        .map(|(h, (_, v))| HouseholdVerdict {
+            household_id: h.id,
+            reference: h.profile.reference.clone(),
+            name: h.profile.contact_person(today),
+            verdict: match v {
+                None => WhyNot::NoRules,
+                Some(PairVerdict::Ineligible { rules }) => WhyNot::Ineligible {
+                    rules: rules.into_iter().map(|r| (r.text_de, r.text_en)).collect(),
+                },
+                Some(PairVerdict::Eligible { score, criteria }) => WhyNot::Eligible {
+                    score,
+                    criteria: criteria
+                        .into_iter()
+                        .map(|c| StoredCriterion {
+                            name: c.name.to_owned(),
+                            weight: c.weight,
+                            points: c.points,
+                            text_de: c.text_de,
+                            text_en: c.text_en,
+                        })
+                        .collect(),
+                },
+            },
+            held: held.contains_key(&h.id),
+        })
+        .collect();
+    let no_proposal = no_proposal_reason(app, &unit, &out).await?;
+    let q = query.trim().to_lowercase();
+    if !q.is_empty() {
+        out.retain(|v| {
+            v.reference.to_lowercase().contains(&q)
+                || v.name
+                    .as_ref()
+                    .is_some_and(|n| n.to_lowercase().contains(&q))
+                || all.iter().any(|h| {
+                    h.id == v.household_id
+                        && h.profile.members.iter().any(|m| {
+                            format!(
+                                "{} {}",
+                                m.first_name,
+                                m.last_name.clone().unwrap_or_default()
+                            )
+                            .to_lowercase()
+                            .contains(&q)
+                        })
+                })
+        });
+    }
+    let score = |v: &HouseholdVerdict| match &v.verdict {
+        WhyNot::Eligible { score, .. } => *score,
+        _ => -1.0,
+    };
+    out.sort_by(|a, b| {
+        score(b)
+            .total_cmp(&score(a))
+            .then_with(|| a.reference.cmp(&b.reference))
+    });
+    Ok((out, no_proposal))
+}
+
+/// Why the flat has no proposal (none when it has one under way or waiting).
+async fn no_proposal_reason(
+    app: &App,
+    unit: &crate::store::units::StoredUnit,
+    verdicts: &[HouseholdVerdict],
+) -> Result<Option<NoProposal>, ServiceError> {
+    use entities::proposal;
+    let has_one = proposal::Entity::find()
+        .filter(proposal::Column::UnitId.eq(unit.id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(proposal::Column::IsOpen.eq(true))
+                .add(proposal::Column::State.eq(ProposalState::Suggested.as_str())),
+        )
+        .one(&app.db)
+        .await?
+        .is_some();
+    if has_one {
+        return Ok(None);
+    }
+    if unit.status != crate::domain::unit::UnitStatus::Available {
+        return Ok(Some(NoProposal::NotOffered));
+    }
+    let eligible: Vec<&HouseholdVerdict> = verdicts
+        .iter()
+        .filter(|v| matches!(v.verdict, WhyNot::Eligible { .. }))
+        .collect();
+    if eligible.is_empty() {
+        let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for v in verdicts {
+            if let WhyNot::Ineligible { rules } = &v.verdict {
+                for r in rules {
+                    *counts.entry(r.clone()).or_default() += 1;
+                }
+            }
+        }
+        let top = counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
+        return Ok(Some(NoProposal::NobodyEligible {
+            count: top.as_ref().map_or(0, |t| t.1),
+            rule: top.map(|t| t.0),
+        }));
+    }
+    // Proposed elsewhere: a suggestion waiting for another flat.
+    let ids: Vec<i64> = eligible.iter().map(|v| v.household_id).collect();
+    let suggested_elsewhere: Vec<i64> = proposal::Entity::find()
+        .filter(proposal::Column::HouseholdId.is_in(ids))
+        .filter(proposal::Column::State.eq(ProposalState::Suggested.as_str()))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| p.household_id)
+        .collect();
+    let free = eligible
+        .iter()
+        .filter(|v| !v.held && !suggested_elsewhere.contains(&v.household_id))
+        .count();
+    Ok(Some(if free == 0 {
+        NoProposal::TakenElsewhere {
+            eligible: eligible.len(),
+        }
+    } else {
+        NoProposal::NotInLastRun {
+            eligible: eligible.len(),
+        }
+    }))
+}

@@ -545,22 +545,29 @@ pub async fn member_counts<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// The id of the household with this reference (or, for a number, this id) in one of
-/// the municipalities.
+/// The id of the household with this reference (in any case) or, for a number, this id,
+/// in one of the municipalities.
 pub async fn find_by_reference<C: ConnectionTrait>(
     db: &C,
     municipalities: &[i64],
     key: &str,
 ) -> Result<Option<i64>, sea_orm::DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
     let mut query = household::Entity::find()
         .filter(household::Column::MunicipalityId.is_in(municipalities.to_vec()));
+    // References are compared without regard to case ("es-2026-014" finds "ES-2026-014").
+    let reference = Expr::expr(Func::lower(Expr::col((
+        household::Entity,
+        household::Column::Reference,
+    ))))
+    .eq(key.to_lowercase());
     query = match key.parse::<i64>() {
         Ok(id) => query.filter(
             sea_orm::Condition::any()
                 .add(household::Column::Id.eq(id))
-                .add(household::Column::Reference.eq(key)),
+                .add(reference),
         ),
-        Err(_) => query.filter(household::Column::Reference.eq(key)),
+        Err(_) => query.filter(reference),
     };
     Ok(query
         .order_by_asc(household::Column::Id)

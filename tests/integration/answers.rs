@@ -207,3 +207,51 @@ db_test!(
         assert!(page.contains("Gerade verschickt"), "the page reports what went out");
     }
 );
+
+db_test!(
+    async fn why_not_lists_every_household_and_says_why_a_flat_got_no_proposal(app) {
+        let d = demo(app).await;
+        let (_, suggested) = match_run(app, d).await;
+        let es = staff(app, ES_COORDINATOR).await;
+        let first = &suggested[0];
+        let base = format!("/m/{}/why-not?unit={}", d.esslingen, first.unit_id);
+        // Choosing a flat lists the municipality's households with their verdicts.
+        let html = es.get(&base).await.text().await.expect("page");
+        assert!(html.contains("Alle Haushalte der Gemeinde für diese Wohnung"), "{html}");
+        let looking = household::Entity::find()
+            .filter(household::Column::MunicipalityId.eq(d.esslingen))
+            .filter(household::Column::Status.is_in(["active", "paused"]))
+            .all(app.db())
+            .await
+            .expect("q");
+        let rows = html.matches("why-not?unit=").count();
+        assert!(rows >= looking.len(), "{rows} links for {} households", looking.len());
+        assert!(html.contains("passt ("), "fitting households are named");
+        // The proposed household is found by its reference in any case.
+        let h = household::Entity::find_by_id(first.household_id).one(app.db()).await.expect("q").expect("h");
+        let r = es.get(&format!("{base}&household={}", h.reference.to_lowercase())).await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.expect("page");
+        assert!(html.contains(&format!("Haushalt {}", h.reference)), "the explanation for the household");
+        // A search for nobody says so.
+        let r = es.get(&format!("{base}&household=zzzz-nobody")).await;
+        assert_eq!(r.status(), 404);
+        assert!(r.text().await.expect("page").contains("Kein Haushalt passt zu Ihrer Suche"));
+
+        // A flat of the municipality that got no proposal says why.
+        let proposed: Vec<i64> = suggested.iter().map(|p| p.unit_id).collect();
+        let without = unit::Entity::find()
+            .filter(unit::Column::MunicipalityId.eq(d.esslingen))
+            .all(app.db())
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|u| !proposed.contains(&u.id))
+            .expect("a flat without a proposal");
+        let html = es.get(&format!("/m/{}/why-not?unit={}", d.esslingen, without.id)).await.text().await.expect("page");
+        assert!(
+            ["Warum kein Vorschlag?", "Kein Haushalt erfüllt alle Regeln", "wird zurzeit nicht angeboten"].iter().any(|s| html.contains(s)),
+            "{html}"
+        );
+    }
+);

@@ -604,6 +604,26 @@ pub struct WhyNotPage {
     pub rules: Vec<String>,
     pub criteria: Vec<CriterionLine>,
     pub no_rules: bool,
+    /// Every household of the municipality (matching the search) with its verdict for the
+    /// chosen flat.
+    pub list: Vec<VerdictLine>,
+    /// A flat was chosen: the list is shown.
+    pub listed: bool,
+    /// The chosen flat's id as in the query.
+    pub unit_value: String,
+    /// Why the chosen flat has no proposal, when it has none.
+    pub no_proposal: Option<String>,
+}
+
+/// A household in the "why not" list.
+#[derive(Debug, Clone)]
+pub struct VerdictLine {
+    pub household_id: i64,
+    pub reference: String,
+    pub name: String,
+    pub verdict: String,
+    pub fits: bool,
+    pub held: bool,
 }
 
 /// `GET /m/{mid}/why-not?unit=..&household=..`.
@@ -646,7 +666,49 @@ pub async fn why_not(
         rules: Vec::new(),
         criteria: Vec::new(),
         no_rules: false,
+        list: Vec::new(),
+        listed: false,
+        unit_value: q.unit.clone(),
+        no_proposal: None,
     };
+    if let Ok(unit_id) = q.unit.parse::<i64>() {
+        let (verdicts, no_proposal) =
+            review::why_not_list(&ctx.app, &user, unit_id, &q.household).await?;
+        page.listed = true;
+        page.no_proposal = no_proposal.map(|n| no_proposal_text(t, locale, &n));
+        page.list = verdicts
+            .into_iter()
+            .map(|v| VerdictLine {
+                household_id: v.household_id,
+                reference: v.reference,
+                name: v.name.unwrap_or_default(),
+                fits: matches!(v.verdict, WhyNot::Eligible { .. }),
+                verdict: match &v.verdict {
+                    WhyNot::Eligible { score, .. } => fill(
+                        t.get("review.why_fits"),
+                        &[("score", &percent(locale, *score))],
+                    ),
+                    WhyNot::Ineligible { rules } => {
+                        let first = rules
+                            .first()
+                            .map(|(de, en)| if locale == Locale::En { en } else { de })
+                            .cloned()
+                            .unwrap_or_default();
+                        if rules.len() > 1 {
+                            fill(
+                                t.get("review.why_rules_more"),
+                                &[("rule", &first), ("more", &(rules.len() - 1).to_string())],
+                            )
+                        } else {
+                            first
+                        }
+                    }
+                    WhyNot::NoRules => t.get("review.why_no_rules").to_owned(),
+                },
+                held: v.held,
+            })
+            .collect();
+    }
     if let (Ok(unit_id), false) = (q.unit.parse::<i64>(), q.household.trim().is_empty()) {
         page.asked = true;
         match review::why_not(&ctx.app, &user, unit_id, &q.household).await? {
@@ -675,10 +737,40 @@ pub async fn why_not(
             }
         }
     }
+    // A search that matches households in the list is not a failed look-up.
+    if page.not_found && !page.list.is_empty() {
+        page.not_found = false;
+        page.asked = false;
+    }
     let status = if page.not_found {
         StatusCode::NOT_FOUND
     } else {
         StatusCode::OK
     };
     Ok((status, page).into_response())
+}
+
+/// Why a flat has no proposal, in words.
+fn no_proposal_text(t: Texts, locale: Locale, n: &review::NoProposal) -> String {
+    match n {
+        review::NoProposal::NotOffered => t.get("review.why_none.not_offered").to_owned(),
+        review::NoProposal::NobodyEligible { rule, count } => match rule {
+            Some((de, en)) => fill(
+                t.get("review.why_none.nobody_rule"),
+                &[
+                    ("rule", if locale == Locale::En { en } else { de }),
+                    ("count", &count.to_string()),
+                ],
+            ),
+            None => t.get("review.why_none.nobody").to_owned(),
+        },
+        review::NoProposal::TakenElsewhere { eligible } => fill(
+            t.get("review.why_none.elsewhere"),
+            &[("eligible", &eligible.to_string())],
+        ),
+        review::NoProposal::NotInLastRun { eligible } => fill(
+            t.get("review.why_none.new_run"),
+            &[("eligible", &eligible.to_string())],
+        ),
+    }
 }
