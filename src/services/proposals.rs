@@ -522,6 +522,8 @@ pub struct LinkView {
     pub household: Option<HouseholdSummary>,
     /// For households: the flat.
     pub flat: Option<crate::domain::unit::UnitDetails>,
+    /// For households: the storage keys of the flat's photos, in order.
+    pub photos: Vec<String>,
     pub answer_due_at: Option<DateTime<Utc>>,
     pub contact: LinkContact,
 }
@@ -584,18 +586,28 @@ pub async fn open_link(app: &App, token: &str) -> Result<LinkPage, ServiceError>
     let a = &unit.details.address;
     let address =
         crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town);
-    let (household, flat) = match link.party {
+    let (household, flat, photos) = match link.party {
         Party::Landlord => (
             Some(summary(app, proposal.household_id, app.clock.today()).await?),
             None,
+            Vec::new(),
         ),
-        Party::Household => (None, Some(unit.details.clone())),
+        Party::Household => (
+            None,
+            Some(unit.details.clone()),
+            crate::store::photos::list(&app.db, crate::store::photos::Owner::Unit(unit.id))
+                .await?
+                .into_iter()
+                .map(|p| p.storage_key)
+                .collect(),
+        ),
     };
     Ok(LinkPage::Open(Box::new(LinkView {
         link,
         address,
         household,
         flat,
+        photos,
         answer_due_at: proposal.answer_due_at,
         contact,
     })))

@@ -354,6 +354,18 @@ pub async fn decide_incentive(
     Ok(Ok(()))
 }
 
+/// What a programme can still grant (its budget less what it granted); none without a
+/// budget.
+pub async fn budget_left(
+    app: &App,
+    programme: &incentive_programme::Model,
+) -> Result<Option<Cents>, ServiceError> {
+    Ok(match programme.budget_cents {
+        Some(budget) => Some(Cents(budget) - granted_from(app, programme.id).await?),
+        None => None,
+    })
+}
+
 /// What a programme has granted so far (granted and paid requests).
 async fn granted_from(app: &App, programme_id: i64) -> Result<Cents, ServiceError> {
     let granted = unit_incentive::Entity::find()

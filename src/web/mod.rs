@@ -280,6 +280,7 @@ fn secret_link_routes(app: &App) -> Router<App> {
             "/a/{token}",
             get(pages::links::show).post(pages::links::answer),
         )
+        .route("/a/{token}/photos/{key}", get(pages::links::photo))
         .route(
             "/reset/{token}",
             get(auth::show_reset).post(auth::reset_password),

@@ -255,3 +255,40 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    async fn staff_see_every_flat_with_its_landlord_and_households_see_the_flat_itself(app) {
+        let d = demo(app).await;
+        let (_, suggested) = match_run(app, d).await;
+        let p = &suggested[0];
+        let user = coordinator(app).await;
+        take(app, &user, p.id, Action::Approve, &[]).await;
+        let unit = unit::Entity::find_by_id(p.unit_id).one(app.db()).await.expect("q").expect("unit");
+        let owner = landlord::Entity::find_by_id(unit.landlord_id).one(app.db()).await.expect("q").expect("landlord");
+
+        // The coordinator's page of the flat: the landlord, the proposals, staff wording.
+        let es = staff(app, ES_COORDINATOR).await;
+        let html = es.get(&format!("/units/{}", unit.id)).await.text().await.expect("page");
+        assert!(html.contains("Wohnungen der Gemeinde"), "the way back is the municipality's list");
+        assert!(html.contains(&owner.display_name), "the landlord is named");
+        assert!(html.contains("Vorschläge für diese Wohnung") && html.contains(&format!("/workspace/proposals/{}", p.id)));
+        assert!(html.contains("Die Wohnung ist möbliert"), "every field is shown");
+        assert!(!html.contains("← Meine Übersicht") && !html.contains("Warum ziehen Sie"), "not the landlord's own page");
+
+        // The landlord's own page stays theirs.
+        let account = user::Entity::find_by_id(owner.user_id.expect("account")).one(app.db()).await.expect("q").expect("user");
+        let own = staff(app, &account.email).await;
+        let html = own.get(&format!("/units/{}", unit.id)).await.text().await.expect("page");
+        assert!(!html.contains("Vorschläge für diese Wohnung") && !html.contains("Wohnungen der Gemeinde"));
+
+        // The household's answer page describes the flat: floor, lift, step-free entrance.
+        let mail = mails(app, p.id, "proposal_household").await;
+        let body = &mail.first().expect("the household's letter").body_text;
+        let at = body.find("/a/").expect("an answer link");
+        let token: String = body[at + 3..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+        let visitor = crate::accounts::TestClient::new(app);
+        let html = visitor.get(&format!("/a/{token}")).await.text().await.expect("page");
+        assert!(html.contains("Aufzug") && html.contains("Eingang ohne Stufen"), "{html}");
+        assert!(visitor.get(&format!("/a/{token}/photos/unknown.jpg")).await.status() == 404, "only the flat's own photos");
+    }
+);

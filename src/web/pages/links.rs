@@ -30,6 +30,11 @@ pub struct AnswerPage {
     pub address: String,
     pub facts: Vec<(String, String)>,
     pub note: Option<String>,
+    /// The heading above the note: the caseworker's words (landlords) or the flat's
+    /// description (households).
+    pub note_heading: String,
+    /// For households: the flat's photos (address, description).
+    pub photos: Vec<(String, String)>,
     pub due: String,
     pub csrf: String,
     pub reasons: Vec<(String, String, bool)>,
@@ -64,7 +69,25 @@ fn flat_facts(t: Texts, view: &LinkView) -> Vec<(String, String)> {
             t.get("link.flat.area").into(),
             format!("{} m²", explain::compact(l, d.area_m2)),
         ),
-        (t.get("link.flat.floor").into(), d.floor.to_string()),
+        (t.get("link.flat.floor").into(), explain::floor(l, d.floor)),
+        (
+            t.get("link.flat.lift").into(),
+            t.get(if d.has_lift {
+                "common.yes"
+            } else {
+                "common.no"
+            })
+            .into(),
+        ),
+        (
+            t.get("link.flat.step_free").into(),
+            t.get(if d.step_free {
+                "common.yes"
+            } else {
+                "common.no"
+            })
+            .into(),
+        ),
         (t.get("link.flat.cold_rent").into(), d.cold_rent.format(l)),
         (
             t.get("link.flat.service_charges").into(),
@@ -98,7 +121,13 @@ fn answer_page(
                 .as_ref()
                 .and_then(|h| h.landlord_text.clone()),
         ),
-        Party::Household => (flat_facts(t, view), None),
+        Party::Household => (
+            flat_facts(t, view),
+            view.flat
+                .as_ref()
+                .and_then(|d| d.description.clone())
+                .filter(|d| !d.trim().is_empty()),
+        ),
     };
     let reasons_list: &[&str] = match view.link.party {
         Party::Landlord => crate::domain::pipeline::LandlordDeclineReason::NAMES,
@@ -124,6 +153,26 @@ fn answer_page(
         address: view.address.clone(),
         facts,
         note,
+        note_heading: t
+            .get(match view.link.party {
+                Party::Landlord => "proposal.caseworker_says",
+                Party::Household => "link.flat.description",
+            })
+            .to_owned(),
+        photos: view
+            .photos
+            .iter()
+            .enumerate()
+            .map(|(i, key)| {
+                (
+                    format!("/a/{token}/photos/{key}"),
+                    fill(
+                        t.get("unit.photo_alt"),
+                        &[("n", &(i + 1).to_string()), ("address", &view.address)],
+                    ),
+                )
+            })
+            .collect(),
         due: view
             .answer_due_at
             .map(|d| {
@@ -219,6 +268,32 @@ pub async fn show(ctx: PageCtx, Path(token): Path<String>) -> Result<Response, P
         LinkPage::Open(view) => answer_page(&ctx, &token, &view, &FieldErrors::default(), None),
         other => not_open(&ctx, other),
     })
+}
+
+/// `GET /a/{token}/photos/{key}`: a photo of the proposed flat, for the household whose
+/// link is still open (small size only).
+pub async fn photo(
+    ctx: PageCtx,
+    Path((token, key)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let LinkPage::Open(view) = proposals::open_link(&ctx.app, &token).await? else {
+        return Err(PageError::NotFound);
+    };
+    if view.link.party != Party::Household || !view.photos.contains(&key) {
+        return Err(PageError::NotFound);
+    }
+    let path = crate::services::photos::file_of(&ctx.app, &key, true).ok_or(PageError::NotFound)?;
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|_| PageError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=600"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `POST /a/{token}`: the answer.

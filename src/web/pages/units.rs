@@ -454,6 +454,8 @@ pub struct Fact {
 /// A requested incentive and where it stands.
 #[derive(Debug, Clone)]
 pub struct IncentiveView {
+    /// For staff: what the programme has left to grant.
+    pub budget: Option<String>,
     pub name: String,
     pub status: String,
     pub detail: Option<String>,
@@ -464,6 +466,8 @@ pub struct IncentiveView {
 #[template(path = "unit_show.html")]
 pub struct UnitPage {
     pub chrome: Chrome,
+    /// What staff see besides the landlord's view: the landlord, the proposals, actions.
+    pub staff: Option<StaffPart>,
     pub id: i64,
     pub address: String,
     pub status: String,
@@ -478,6 +482,88 @@ pub struct UnitPage {
     pub csrf: String,
     pub reason_error: Option<String>,
     pub reason_value: String,
+}
+
+/// The staff part of a flat's page.
+#[derive(Debug, Clone)]
+pub struct StaffPart {
+    pub municipality_id: i64,
+    pub landlord: Vec<(String, String)>,
+    /// (proposal id, household reference, state, last change).
+    pub proposals: Vec<(i64, String, String, String)>,
+    pub can_check: bool,
+    pub can_release: bool,
+    pub manages: bool,
+}
+
+/// What staff see of a flat besides its facts.
+async fn staff_part(
+    ctx: &PageCtx,
+    user: &CurrentUser,
+    unit: &crate::store::units::StoredUnit,
+) -> Result<StaffPart, PageError> {
+    let t = ctx.t();
+    let mut landlord = Vec::new();
+    if let Some(l) = store::landlords::find(&ctx.app.db, unit.landlord_id).await? {
+        if l.anonymized_at.is_some() {
+            landlord.push((
+                text(t, "unit.staff.landlord"),
+                text(t, "unit.landlord_erased"),
+            ));
+        } else {
+            landlord.push((text(t, "unit.staff.landlord"), l.display_name.clone()));
+            let email = match (&l.contact_email, l.user_id) {
+                (Some(e), _) => Some(e.clone()),
+                (None, Some(uid)) => store::users::find(&ctx.app.db, uid).await?.map(|u| u.email),
+                (None, None) => None,
+            };
+            if let Some(e) = email {
+                landlord.push((text(t, "unit.staff.email"), e));
+            }
+            if let Some(p) = &l.phone {
+                landlord.push((text(t, "unit.staff.phone"), p.clone()));
+            }
+            let address: Vec<String> = [l.street.clone(), l.postal_code.clone(), l.town.clone()]
+                .into_iter()
+                .flatten()
+                .filter(|x| !x.trim().is_empty())
+                .collect();
+            if !address.is_empty() {
+                landlord.push((text(t, "unit.staff.address"), address.join(" ")));
+            }
+        }
+    }
+    let proposals = crate::services::pipeline::for_unit(&ctx.app, user, unit.id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            (
+                p.id,
+                p.household_reference.clone(),
+                super::pipeline::state_label(t, p.state),
+                super::pipeline::when(ctx.locale, p.state_changed_at),
+            )
+        })
+        .collect();
+    let manages = user.can_manage(unit.municipality_id);
+    Ok(StaffPart {
+        municipality_id: unit.municipality_id,
+        landlord,
+        proposals,
+        can_check: manages && unit.status == UnitStatus::Submitted,
+        can_release: manages && matches!(unit.status, UnitStatus::Submitted | UnitStatus::Checked),
+        manages,
+    })
+}
+
+/// An amount, or "not given" for 0 € (how a field left blank is stored: heating paid by
+/// the tenant directly, or no deposit asked, read better as "not given" than as 0 €).
+fn amount_or_blank(t: Texts, amount: Cents) -> String {
+    if amount.0 == 0 {
+        text(t, "unit.not_given")
+    } else {
+        amount.format(t.locale)
+    }
 }
 
 /// The CSS class of a status badge.
@@ -539,7 +625,7 @@ async fn unit_page(
         },
         Fact {
             label: text(t, "unit.labels.heating_costs"),
-            value: d.heating_costs.format(l),
+            value: amount_or_blank(t, d.heating_costs),
         },
         Fact {
             label: text(t, "unit.gross_cold_rent"),
@@ -547,7 +633,7 @@ async fn unit_page(
         },
         Fact {
             label: text(t, "unit.labels.deposit"),
-            value: d.deposit.format(l),
+            value: amount_or_blank(t, d.deposit),
         },
         Fact {
             label: text(t, "unit.labels.available_from"),
@@ -580,7 +666,28 @@ async fn unit_page(
             label: text(t, "unit.labels.pets_allowed"),
             value: yes(t, d.pets_allowed),
         },
+        Fact {
+            label: text(t, "unit.labels.furnished"),
+            value: yes(t, d.furnished),
+        },
     ];
+    if !d.preferences.is_empty() {
+        facts.push(Fact {
+            label: text(t, "unit.labels.pref_tags"),
+            value: d
+                .preferences
+                .iter()
+                .map(|p| text(t, &format!("unit.tags.{}", p.as_str())))
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    if let Some(notes) = d.pref_notes.as_ref().filter(|n| !n.trim().is_empty()) {
+        facts.push(Fact {
+            label: text(t, "unit.labels.pref_notes"),
+            value: notes.clone(),
+        });
+    }
     if let Some(max) = d.pref_max_household_size {
         facts.push(Fact {
             label: text(t, "unit.labels.pref_max_household_size"),
@@ -593,12 +700,24 @@ async fn unit_page(
             value: description.clone(),
         });
     }
-    let incentives = store::incentives::requests_for_unit(&ctx.app.db, id)
-        .await?
-        .into_iter()
-        .map(|(request, programme)| {
+    let is_staff = matches!(user.role, Role::Admin | Role::Coordinator | Role::Volunteer);
+    let manages = user.can_manage(unit.municipality_id);
+    let mut incentives = Vec::new();
+    for (request, programme) in store::incentives::requests_for_unit(&ctx.app.db, id).await? {
+        // Staff see what the programme has left beside each request.
+        let budget = if manages {
+            crate::services::staff::budget_left(&ctx.app, &programme)
+                .await?
+                .map(|left| {
+                    crate::i18n::fill(t.get("unit.budget_left"), &[("amount", &left.format(l))])
+                })
+        } else {
+            None
+        };
+        incentives.push({
             let amount = request.granted_amount_cents.map(|c| Cents(c).format(l));
             IncentiveView {
+                budget,
                 name: if l == Locale::En {
                     programme.name_en
                 } else {
@@ -607,17 +726,29 @@ async fn unit_page(
                 status: text(t, &format!("incentive.status.{}", request.status)),
                 detail: amount.or(request.decision_note),
             }
-        })
-        .collect();
+        });
+    }
+    let one_line =
+        crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town);
     let photos = store::photos::list(&ctx.app.db, store::photos::Owner::Unit(id))
         .await?
         .into_iter()
-        .map(|p| PhotoView {
+        .enumerate()
+        .map(|(i, p)| PhotoView {
             id: p.id,
             thumb: format!("/photos/{}?size=thumb", p.storage_key),
-            name: p.original_name,
+            // Described by what it is, not by its file name.
+            name: crate::i18n::fill(
+                t.get("unit.photo_alt"),
+                &[("n", &(i + 1).to_string()), ("address", &one_line)],
+            ),
         })
         .collect();
+    let staff_part = if is_staff {
+        Some(staff_part(ctx, user, &unit).await?)
+    } else {
+        None
+    };
     let withdrawn_reason = store::units::withdrawn_reason(&ctx.app.db, id).await?;
     let erased = withdrawn_reason.as_deref() == Some(crate::domain::personal_data::ERASED);
     let open = !matches!(
@@ -626,6 +757,7 @@ async fn unit_page(
     );
     let page = UnitPage {
         chrome: ctx.chrome(),
+        staff: staff_part,
         id,
         address: crate::domain::unit::one_line(
             &a.street,

@@ -250,7 +250,13 @@ pub async fn change_unit_status(
     match staff::set_unit_status(&ctx.app, &user, id, to).await {
         Ok(()) => {
             ctx.session.flash("success", "workspace.status_changed");
-            Ok(Redirect::to("/workspace").into_response())
+            // Back to the flat's page when the change was made there.
+            let back = if form.get("back") == format!("/units/{id}") {
+                format!("/units/{id}")
+            } else {
+                "/workspace".to_owned()
+            };
+            Ok(Redirect::to(&back).into_response())
         }
         Err(e) => Err(e.into()),
     }
