@@ -455,17 +455,76 @@ async fn a_coordinator_reviews_and_approves_in_a_real_browser() {
         .expect("click");
     wait_for(&browser, ".review-unit").await;
     shots.take(&browser, "coordinator-run-review").await;
+    // Nothing is ticked; "select all" ticks every suggestion and the count follows.
+    wait_for(&browser, "#tick-all").await;
+    let boxes = browser
+        .find_all(Locator::Css("input[form=bulk][name=proposal]"))
+        .await
+        .expect("boxes")
+        .len();
+    assert!(boxes > 2, "{boxes} suggestions");
+    wait_for_text(&browser, &format!("0 von {boxes} ausgewählt")).await;
     browser
-        .find(Locator::Css(".review-unit form[action$='/approve'] button"))
+        .find(Locator::Id("tick-all"))
+        .await
+        .expect("select all")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(&browser, &format!("{boxes} von {boxes} ausgewählt")).await;
+    // Untick one: the count follows.
+    browser
+        .find(Locator::Css("input[form=bulk][name=proposal]"))
+        .await
+        .expect("box")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(&browser, &format!("{} von {boxes} ausgewählt", boxes - 1)).await;
+    shots.take(&browser, "coordinator-run-ticked").await;
+    browser
+        .find(Locator::Css("#bulk button[type=submit]"))
         .await
         .expect("approve")
         .click()
         .await
         .expect("click");
-    // The review page before had a success message too: wait for the new page's text.
-    wait_for_text(&browser, "Verschickt, wartet auf beide Antworten").await;
+    // The confirmation names who gets which e-mail; nothing has gone out yet.
+    let html = wait_for_text(&browser, "Bitte prüfen: Diese Vorschläge gehen hinaus").await;
+    assert!(html.contains("E-Mail an"), "recipients are named");
+    let pending = entities::proposal::Entity::find()
+        .all(app.db())
+        .await
+        .expect("q");
+    assert!(
+        pending.iter().all(|p| p.state == "suggested"),
+        "nothing sent before the confirmation"
+    );
+    shots.take(&browser, "coordinator-run-confirm").await;
+    browser.set_window_size(390, 844).await.expect("phone size");
+    shots.take(&browser, "phone-coordinator-run-confirm").await;
+    browser
+        .set_window_size(1100, 1400)
+        .await
+        .expect("desktop size");
+    browser
+        .find(Locator::Css("form[action$='/approve'] button[type=submit]"))
+        .await
+        .expect("send")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(&browser, "Gerade verschickt").await;
     wait_for(&browser, ".flash-success").await;
-    shots.take(&browser, "coordinator-proposal").await;
+    let sent = entities::proposal::Entity::find()
+        .all(app.db())
+        .await
+        .expect("q")
+        .into_iter()
+        .filter(|p| p.state == "sent")
+        .count();
+    assert_eq!(sent, boxes - 1, "what was ticked went out, nothing else");
+    shots.take(&browser, "coordinator-run-sent").await;
 
     // The map draws every unit and anchor from its data (script allowed by the CSP).
     let municipality = entities::municipality::Entity::find()
@@ -705,5 +764,225 @@ async fn a_coordinator_walks_a_placement_with_the_keyboard_alone() {
     );
     assert_eq!(crate::workspace::state_of(&app, p.id).await, "moved_in");
     browser.close().await.expect("close browser");
+    app.finish().await;
+}
+
+/// Logs in with the login form (a new browser profile for each person).
+async fn login(browser: &Client, app: &TestApp, email: &str, password: &str) {
+    browser.goto(&app.url("/login")).await.expect("login");
+    fill(browser, "f-email", email).await;
+    fill(browser, "f-login_password", password).await;
+    browser
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    wait_for(browser, "main").await;
+}
+
+/// A screenshot at desktop and at phone width.
+async fn both_widths(shots: &mut Shots, browser: &Client, name: &str) {
+    browser
+        .set_window_size(1280, 1400)
+        .await
+        .expect("desktop size");
+    shots.take(browser, name).await;
+    browser.set_window_size(390, 844).await.expect("phone size");
+    shots.take(browser, &format!("phone-{name}")).await;
+    browser
+        .set_window_size(1280, 1400)
+        .await
+        .expect("desktop size");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_landlord_asks_to_meet_first_and_both_sides_learn_whom_they_meet() {
+    use bleibe::domain::pipeline::Action;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    let d = crate::workspace::demo(&app).await;
+    let (_, suggested) = crate::pipeline::match_run(&app, d).await;
+    // A household that agreed to share its details once both said yes.
+    let mut chosen = None;
+    for p in &suggested {
+        let h = bleibe::store::households::find(app.db(), p.household_id)
+            .await
+            .expect("q")
+            .expect("h");
+        if h.shares_profile() {
+            chosen = Some((p.clone(), h));
+            break;
+        }
+    }
+    let (p, household) = chosen.expect("a household that shares its details");
+    let user = crate::pipeline::coordinator(&app).await;
+    crate::pipeline::take(&app, &user, p.id, Action::Approve, &[]).await;
+    crate::pipeline::take(&app, &user, p.id, Action::HouseholdAccept, &[]).await;
+    let unit = entities::unit::Entity::find_by_id(p.unit_id)
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("unit");
+    let owner = entities::landlord::Entity::find_by_id(unit.landlord_id)
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("landlord");
+    let account = entities::user::Entity::find_by_id(owner.user_id.expect("account"))
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("user");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let mut shots = Shots { dir, n: 60 };
+
+    // The landlord: "first a viewing", with three times.
+    let profile = tempfile::tempdir().expect("profile");
+    let landlord = browser(&driver, profile.path()).await;
+    login(&landlord, &app, &account.email, "Bleibe-Vermietung-2026").await;
+    landlord
+        .goto(&app.url(&format!("/proposals/{}", p.id)))
+        .await
+        .expect("proposal");
+    wait_for(&landlord, "#f-slot1").await;
+    let html = landlord.source().await.expect("html");
+    assert!(
+        html.contains("Namen und Kontaktdaten erfahren Sie"),
+        "no names before both said yes"
+    );
+    assert!(!html.contains(&household.profile.reference));
+    both_widths(&mut shots, &landlord, "landlord-proposal").await;
+    set_value(&landlord, "f-slot1", "2026-12-05T17:00").await;
+    set_value(&landlord, "f-slot2", "2026-12-07T10:30").await;
+    set_value(&landlord, "f-slot3", "2026-12-08T18:00").await;
+    fill(&landlord, "f-place", "Vor dem Haus").await;
+    landlord
+        .find(Locator::Css(
+            "form input[value=viewing] ~ button[type=submit], form.answer button.secondary",
+        ))
+        .await
+        .expect("send times")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(
+        &landlord,
+        "Die Gemeinde sucht mit dem Haushalt einen Ihrer Termine aus",
+    )
+    .await;
+    let html = landlord.source().await.expect("html");
+    assert!(
+        !html.contains("Bitte antworten Sie"),
+        "the overview no longer asks for an answer"
+    );
+    both_widths(&mut shots, &landlord, "landlord-overview-times-sent").await;
+
+    // The coordinator takes one of the times with one click.
+    let profile = tempfile::tempdir().expect("profile");
+    let coordinator = browser(&driver, profile.path()).await;
+    login(
+        &coordinator,
+        &app,
+        crate::workspace::ES_COORDINATOR,
+        "Bleibe-Koordination-2026",
+    )
+    .await;
+    coordinator
+        .goto(&app.url(&format!("/workspace/proposals/{}", p.id)))
+        .await
+        .expect("proposal");
+    wait_for_text(&coordinator, "Diesen Termin nehmen").await;
+    both_widths(&mut shots, &coordinator, "coordinator-landlord-times").await;
+    coordinator
+        .find(Locator::Css("ul.times form button"))
+        .await
+        .expect("take a time")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(&coordinator, "Der Besichtigungstermin ist gespeichert").await;
+    both_widths(&mut shots, &coordinator, "coordinator-viewing-taken").await;
+    let invitations = entities::outbox_message::Entity::find()
+        .filter(entities::outbox_message::Column::ProposalId.eq(p.id))
+        .all(app.db())
+        .await
+        .expect("q");
+    for kind in ["viewing_landlord", "viewing_household"] {
+        let m = invitations
+            .iter()
+            .find(|m| m.kind == kind)
+            .unwrap_or_else(|| panic!("{kind}"));
+        assert!(
+            m.attachments
+                .as_deref()
+                .unwrap_or_default()
+                .contains("besichtigung.ics")
+        );
+        assert!(
+            m.subject.contains("05.12.2026"),
+            "the first time was taken: {}",
+            m.subject
+        );
+    }
+
+    // Both said yes: the landlord now sees whom to contact.
+    landlord
+        .goto(&app.url(&format!("/proposals/{}", p.id)))
+        .await
+        .expect("proposal");
+    let html = wait_for_text(&landlord, "So erreichen Sie den Haushalt").await;
+    let contact = household
+        .profile
+        .contact_person(app.app.clock.today())
+        .expect("a contact person");
+    assert!(html.contains(&contact), "the household's name");
+    both_widths(&mut shots, &landlord, "landlord-contact").await;
+
+    // The volunteer who comes along sees the contacts and the coordinator's note.
+    let volunteer = entities::user::Entity::find()
+        .filter(entities::user::Column::Email.eq(crate::workspace::VOLUNTEER))
+        .one(app.db())
+        .await
+        .expect("q")
+        .expect("volunteer");
+    crate::pipeline::take(
+        &app,
+        &user,
+        p.id,
+        Action::ScheduleViewing,
+        &[
+            ("starts_at", "05.12.2026 17:00"),
+            ("place", "Vor dem Haus"),
+            ("companion", &volunteer.id.to_string()),
+            ("note", "Eine Dolmetscherin kommt mit."),
+        ],
+    )
+    .await;
+    let profile = tempfile::tempdir().expect("profile");
+    let lotsin = browser(&driver, profile.path()).await;
+    login(
+        &lotsin,
+        &app,
+        crate::workspace::VOLUNTEER,
+        "Bleibe-Lotse-2026",
+    )
+    .await;
+    lotsin.goto(&app.url("/viewings")).await.expect("viewings");
+    let html = wait_for_text(&lotsin, "Eine Dolmetscherin kommt mit.").await;
+    assert!(
+        html.contains(&owner.display_name) && html.contains(&contact),
+        "both sides' contacts"
+    );
+    both_widths(&mut shots, &lotsin, "volunteer-viewing").await;
+
+    for b in [landlord, coordinator, lotsin] {
+        b.close().await.expect("close browser");
+    }
     app.finish().await;
 }

@@ -161,7 +161,21 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
             ),
             status: text(t, &format!("unit.status.{}", unit.status.as_str())),
             status_class: status_class(unit.status),
-            next_step: text(t, &format!("unit.next.{}", unit.status.as_str())),
+            next_step: match unit.status {
+                // Reserved: an answer is asked only while the landlord still has to give one.
+                crate::domain::unit::UnitStatus::Reserved => {
+                    let open = proposals.iter().find(|p| p.proposal.unit_id == unit.id);
+                    text(
+                        t,
+                        match open {
+                            Some(p) if p.awaits_landlord() => "unit.next.reserved",
+                            Some(p) if p.viewing_first() => "unit.next.reserved_times",
+                            _ => "unit.next.reserved_answered",
+                        },
+                    )
+                }
+                s => text(t, &format!("unit.next.{}", s.as_str())),
+            },
             incentives,
             editable: !matches!(
                 unit.status,

@@ -755,6 +755,20 @@ async fn unit_page(
         unit.status,
         UnitStatus::Let | UnitStatus::Reserved | UnitStatus::Withdrawn
     );
+    // Reserved: the landlord is asked for an answer only while one is due from them.
+    let next_step_key = if unit.status == UnitStatus::Reserved && !is_staff {
+        let running =
+            crate::services::proposals::for_own_units(&ctx.app, std::slice::from_ref(&unit))
+                .await?;
+        let key = match running.first() {
+            Some(p) if p.awaits_landlord() => "unit.next.reserved",
+            Some(p) if p.viewing_first() => "unit.next.reserved_times",
+            _ => "unit.next.reserved_answered",
+        };
+        text(t, key)
+    } else {
+        text(t, &format!("unit.next.{}", unit.status.as_str()))
+    };
     let page = UnitPage {
         chrome: ctx.chrome(),
         staff: staff_part,
@@ -773,7 +787,7 @@ async fn unit_page(
         next_step: if erased {
             text(t, "unit.landlord_erased")
         } else {
-            text(t, &format!("unit.next.{}", unit.status.as_str()))
+            next_step_key
         },
         facts,
         photos,
