@@ -18,6 +18,8 @@ pub struct Model {
     pub width: i32,
     pub height: i32,
     pub position: i32,
+    /// What the photo shows, in the landlord's words (the image's text alternative).
+    pub alt_text: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -15,6 +15,7 @@ mod m20261121_000005_operations;
 mod m20261202_000001_end_reason_code;
 mod m20261202_000002_second_factor;
 mod m20261202_000003_redacted_mail;
+mod m20261202_000004_photo_alt;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_end_reason_code::Migration),
             Box::new(m20261202_000002_second_factor::Migration),
             Box::new(m20261202_000003_redacted_mail::Migration),
+            Box::new(m20261202_000004_photo_alt::Migration),
         ]
     }
 }

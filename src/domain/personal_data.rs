@@ -595,10 +595,10 @@ pub const COLUMNS: &[Entry] = &[
     ),
     entry(
         "unit_photos",
-        &["original_name", "storage_key"],
+        &["original_name", "storage_key", "alt_text"],
         L,
-        "photos of the flat: file name and where it is stored",
-        false,
+        "photos of the flat: file name, where it is stored, what it shows in words",
+        true,
         OnErasure::Deleted,
         Kept::WithLandlord,
     ),

@@ -522,8 +522,9 @@ pub struct LinkView {
     pub household: Option<HouseholdSummary>,
     /// For households: the flat.
     pub flat: Option<crate::domain::unit::UnitDetails>,
-    /// For households: the storage keys of the flat's photos, in order.
-    pub photos: Vec<String>,
+    /// For households: the storage keys of the flat's photos, in order, with what each
+    /// shows in the landlord's words.
+    pub photos: Vec<(String, Option<String>)>,
     pub answer_due_at: Option<DateTime<Utc>>,
     pub contact: LinkContact,
 }
@@ -598,7 +599,7 @@ pub async fn open_link(app: &App, token: &str) -> Result<LinkPage, ServiceError>
             crate::store::photos::list(&app.db, crate::store::photos::Owner::Unit(unit.id))
                 .await?
                 .into_iter()
-                .map(|p| p.storage_key)
+                .map(|p| (p.storage_key, p.alt_text))
                 .collect(),
         ),
     };

@@ -731,6 +731,9 @@ async fn take_photos(
     Ok(())
 }
 
+/// Longest description of a photo.
+pub const PHOTO_ALT_MAX: usize = 200;
+
 /// Handles a post of the unit form.
 pub async fn save(
     app: &App,
@@ -820,6 +823,24 @@ pub async fn save(
         photos::remove_files(app, key);
     }
     let mut errors = FieldErrors::default();
+    // What each photo shows, in the landlord's words (`photo_alt_<id>`).
+    for (name, value) in &form {
+        let Some(id) = name
+            .strip_prefix("photo_alt_")
+            .and_then(|v| v.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        let text = value.trim();
+        if text.chars().count() > PHOTO_ALT_MAX
+            || !crate::domain::input::line_errors([("alt", text)], &[]).is_empty()
+        {
+            errors.add("photos", "validation.photo_alt");
+            continue;
+        }
+        crate::store::photos::set_alt(&app.db, owner, id, Some(text).filter(|t| !t.is_empty()))
+            .await?;
+    }
     take_photos(app, owner, &uploads, &mut errors, now).await?;
     let status = stored_unit.as_ref().map(|u| u.status);
 

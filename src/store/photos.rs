@@ -102,6 +102,22 @@ pub async fn delete<C: ConnectionTrait>(
     Ok(keys)
 }
 
+/// Sets what a photo of an owner shows in words (none clears it).
+pub async fn set_alt<C: ConnectionTrait>(
+    db: &C,
+    owner: Owner,
+    id: i64,
+    alt: Option<&str>,
+) -> Result<(), sea_orm::DbErr> {
+    unit_photo::Entity::update_many()
+        .col_expr(unit_photo::Column::AltText, alt.map(str::to_owned).into())
+        .filter(owned_by(owner))
+        .filter(unit_photo::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Moves a draft's photos to the unit it became.
 pub async fn move_to_unit<C: ConnectionTrait>(
     db: &C,

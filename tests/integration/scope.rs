@@ -407,6 +407,12 @@ fn table(f: &Fixture) -> Vec<Case> {
             vec![],
             PUBLIC,
         ),
+        case(
+            "GET",
+            "/a/{token}/photos/{key}",
+            format!("/a/{}/photos/x.jpg", "ab".repeat(32)),
+            PUBLIC,
+        ),
         case("GET", "/login", "/login".into(), PUBLIC),
         case("POST", "/login", "/login".into(), PUBLIC),
         case("GET", "/login/code", "/login/code".into(), PUBLIC),

@@ -150,6 +150,23 @@ db_test!(
         let thumb = app.get(&format!("/photos/{}?size=thumb", photos[0].storage_key)).await;
         assert_eq!(thumb.status(), 200);
         assert_eq!(thumb.headers()["content-type"], "image/jpeg");
+        assert!(!show.contains("alt=\"balkon.png\""), "no file name as a text alternative");
+
+        // The landlord says what each photo shows; a description too long comes back.
+        let edit = format!("/units/{}/edit", u.id);
+        let page = app.get(&edit).await.text().await.expect("form");
+        assert!(page.contains(&format!("name=\"photo_alt_{}\"", photos[0].id)), "a field per photo");
+        let long = "x".repeat(201);
+        let too_long = with(&valid_fields(programmes[0]), &format!("photo_alt_{}", photos[0].id), &long);
+        let r = post_unit(app, &app.client, &edit, &edit, &too_long, "submit", vec![]).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.expect("page").contains("höchstens 200 Zeichen"));
+        let described = with(&valid_fields(programmes[0]), &format!("photo_alt_{}", photos[0].id), "Balkon mit Blick ins Grüne");
+        let r = post_unit(app, &app.client, &edit, &edit, &described, "submit", vec![]).await;
+        assert_eq!(r.status(), 303);
+        let show = app.get(&format!("/units/{}", u.id)).await.text().await.expect("text");
+        assert!(show.contains("alt=\"Balkon mit Blick ins Grüne\""), "{show}");
+        assert!(show.contains("alt=\"Foto 2 der Wohnung"), "a photo without words is described by what it is");
     }
 );
 

@@ -408,7 +408,9 @@ db_test!(
 
         // Bulk approval of the rest; those that cannot go out are named.
         let page = es.get(&format!("/runs/{run_id}")).await.text().await.expect("page");
-        let waiting = numbers_after(&page, "name=\"proposal\" value=\"");
+        // Each waiting suggestion has its box and its own approve button: one id each.
+        let mut waiting = numbers_after(&page, "name=\"proposal\" value=\"");
+        waiting.dedup();
         let mut fields: Vec<(&str, String)> = waiting.iter().map(|id| ("proposal", id.to_string())).collect();
         fields.truncate(3);
         let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();

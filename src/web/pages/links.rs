@@ -163,13 +163,15 @@ fn answer_page(
             .photos
             .iter()
             .enumerate()
-            .map(|(i, key)| {
+            .map(|(i, (key, alt))| {
                 (
                     format!("/a/{token}/photos/{key}"),
-                    fill(
-                        t.get("unit.photo_alt"),
-                        &[("n", &(i + 1).to_string()), ("address", &view.address)],
-                    ),
+                    alt.clone().unwrap_or_else(|| {
+                        fill(
+                            t.get("unit.photo_alt"),
+                            &[("n", &(i + 1).to_string()), ("address", &view.address)],
+                        )
+                    }),
                 )
             })
             .collect(),
@@ -279,7 +281,7 @@ pub async fn photo(
     let LinkPage::Open(view) = proposals::open_link(&ctx.app, &token).await? else {
         return Err(PageError::NotFound);
     };
-    if view.link.party != Party::Household || !view.photos.contains(&key) {
+    if view.link.party != Party::Household || !view.photos.iter().any(|(k, _)| *k == key) {
         return Err(PageError::NotFound);
     }
     let path = crate::services::photos::file_of(&ctx.app, &key, true).ok_or(PageError::NotFound)?;

@@ -29,7 +29,10 @@ use crate::web::forms::{Field, Kind, Section, SummaryItem, summary};
 pub struct PhotoView {
     pub id: i64,
     pub thumb: String,
+    /// The image's text alternative.
     pub name: String,
+    /// What the landlord wrote it shows (the form's value).
+    pub alt: String,
 }
 
 /// A programme as the form offers it.
@@ -260,10 +263,18 @@ pub fn form_page(ctx: &PageCtx, editor: &Editor, notice: Option<String>) -> Resp
         photos: editor
             .photos
             .iter()
-            .map(|p| PhotoView {
+            .enumerate()
+            .map(|(i, p)| PhotoView {
                 id: p.id,
                 thumb: format!("/photos/{}?size=thumb", p.storage_key),
-                name: p.original_name.clone(),
+                name: p.alt_text.clone().unwrap_or_else(|| {
+                    crate::i18n::fill(t.get("unit.photo_alt_new"), &[("n", &(i + 1).to_string())])
+                }),
+                // What was typed comes back; else what is stored.
+                alt: match f.get(&format!("photo_alt_{}", p.id)) {
+                    "" => p.alt_text.clone().unwrap_or_default(),
+                    typed => typed.to_owned(),
+                },
             })
             .collect(),
         photo_field,
@@ -737,11 +748,14 @@ async fn unit_page(
         .map(|(i, p)| PhotoView {
             id: p.id,
             thumb: format!("/photos/{}?size=thumb", p.storage_key),
-            // Described by what it is, not by its file name.
-            name: crate::i18n::fill(
-                t.get("unit.photo_alt"),
-                &[("n", &(i + 1).to_string()), ("address", &one_line)],
-            ),
+            // Described in the landlord's words, else by what it is (never its file name).
+            name: p.alt_text.clone().unwrap_or_else(|| {
+                crate::i18n::fill(
+                    t.get("unit.photo_alt"),
+                    &[("n", &(i + 1).to_string()), ("address", &one_line)],
+                )
+            }),
+            alt: String::new(),
         })
         .collect();
     let staff_part = if is_staff {
