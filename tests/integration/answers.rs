@@ -292,3 +292,40 @@ db_test!(
         assert!(visitor.get(&format!("/a/{token}/photos/unknown.jpg")).await.status() == 404, "only the flat's own photos");
     }
 );
+
+db_test!(
+    async fn no_api_answer_names_a_household_to_its_landlord(app) {
+        let d = demo(app).await;
+        let (_, suggested) = match_run(app, d).await;
+        let p = suggested.into_iter().next().expect("a suggestion");
+        let user = coordinator(app).await;
+        take(app, &user, p.id, Action::Approve, &[]).await;
+        let unit = unit::Entity::find_by_id(p.unit_id).one(app.db()).await.expect("q").expect("unit");
+        let owner = landlord::Entity::find_by_id(unit.landlord_id).one(app.db()).await.expect("q").expect("landlord");
+        let account = user::Entity::find_by_id(owner.user_id.expect("account")).one(app.db()).await.expect("q").expect("user");
+        let token = crate::api::token_for(app, &account.email).await;
+        let h = bleibe::store::households::find(app.db(), p.household_id).await.expect("q").expect("household");
+        let mut secrets: Vec<String> = vec![h.profile.reference.clone()];
+        secrets.extend(h.profile.members.iter().filter_map(|m| m.last_name.clone()));
+        secrets.extend(h.profile.email.clone());
+        secrets.extend(h.profile.phone.clone());
+        let check = |body: &serde_json::Value, when: &str| {
+            let text = body.to_string();
+            for s in &secrets {
+                assert!(!text.contains(s.as_str()), "{s} in the API answer {when}");
+            }
+        };
+        for (step, when) in [(None, "sent"), (Some(Action::HouseholdAccept), "household accepted"), (Some(Action::LandlordAccept), "both accepted")] {
+            if let Some(a) = step {
+                take(app, &user, p.id, a, &[]).await;
+            }
+            let (status, _, list) = crate::api::api(app, &token, "/api/v1/proposals").await;
+            assert_eq!(status, 200);
+            assert!(list["items"].as_array().is_some_and(|i| !i.is_empty()), "the landlord sees the proposal");
+            check(&list, when);
+            let (status, _, one) = crate::api::api(app, &token, &format!("/api/v1/proposals/{}", p.id)).await;
+            assert_eq!(status, 200);
+            check(&one, when);
+        }
+    }
+);

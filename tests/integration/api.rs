@@ -9,7 +9,7 @@ use crate::helpers::TestApp;
 use crate::workspace::{ES_COORDINATOR, LANDLORD, demo, staff};
 
 /// Creates a token for `email` through the account page and returns it.
-async fn token_for(app: &TestApp, email: &str) -> String {
+pub async fn token_for(app: &TestApp, email: &str) -> String {
     let browser = staff(app, email).await;
     let r = browser
         .post_form(
@@ -24,7 +24,7 @@ async fn token_for(app: &TestApp, email: &str) -> String {
     html[start..start + 52].to_owned()
 }
 
-async fn api(app: &TestApp, token: &str, path: &str) -> (u16, String, Value) {
+pub async fn api(app: &TestApp, token: &str, path: &str) -> (u16, String, Value) {
     let r = app
         .client
         .get(app.url(path))
