@@ -273,6 +273,8 @@ db_test!(
         assert!(html.contains(&owner.display_name), "the landlord is named");
         assert!(html.contains("Vorschläge für diese Wohnung") && html.contains(&format!("/workspace/proposals/{}", p.id)));
         assert!(html.contains("Die Wohnung ist möbliert"), "every field is shown");
+        assert!(html.contains("Ein Vorschlag läuft (siehe unten)"), "the next step in staff words");
+        assert!(!html.contains("Bitte antworten Sie"), "not the landlord's request for an answer");
         assert!(!html.contains("← Meine Übersicht") && !html.contains("Warum ziehen Sie"), "not the landlord's own page");
 
         // The landlord's own page stays theirs.

@@ -780,6 +780,8 @@ async fn unit_page(
             _ => "unit.next.reserved_answered",
         };
         text(t, key)
+    } else if is_staff {
+        text(t, &format!("unit.next_staff.{}", unit.status.as_str()))
     } else {
         text(t, &format!("unit.next.{}", unit.status.as_str()))
     };
