@@ -236,7 +236,13 @@ db_test!(
         // A search for nobody says so.
         let r = es.get(&format!("{base}&household=zzzz-nobody")).await;
         assert_eq!(r.status(), 404);
-        assert!(r.text().await.expect("page").contains("Kein Haushalt passt zu Ihrer Suche"));
+        assert!(r.text().await.expect("page").contains("Diesen Haushalt finden wir in Ihren Gemeinden nicht"));
+        // A search by a name lists the household (no failed look-up).
+        let contact = bleibe::store::households::find(app.db(), h.id).await.expect("q").expect("h").profile.contact_person(app.app.clock.today()).expect("a name");
+        let first_name = contact.split(' ').next().expect("first name").to_lowercase();
+        let r = es.get(&format!("{base}&household={first_name}")).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.expect("page").contains(&h.reference), "found by name");
 
         // A flat of the municipality that got no proposal says why.
         let proposed: Vec<i64> = suggested.iter().map(|p| p.unit_id).collect();

@@ -619,6 +619,8 @@ pub struct WhyNotPage {
 #[derive(Debug, Clone)]
 pub struct VerdictLine {
     pub household_id: i64,
+    /// The reference as a query value (the link shows this household's explanation).
+    pub query: String,
     pub reference: String,
     pub name: String,
     pub verdict: String,
@@ -680,6 +682,7 @@ pub async fn why_not(
             .into_iter()
             .map(|v| VerdictLine {
                 household_id: v.household_id,
+                query: super::url_encode(&v.reference),
                 reference: v.reference,
                 name: v.name.unwrap_or_default(),
                 fits: matches!(v.verdict, WhyNot::Eligible { .. }),
