@@ -5,6 +5,7 @@ mod check_data;
 mod demo;
 mod import;
 mod job;
+mod mail;
 mod matching;
 mod migrate;
 mod scenario;
@@ -53,6 +54,8 @@ pub enum Command {
     Job(job::JobArgs),
     /// API tokens: `token create --email E --name N [--days D]`, `token list`, `token revoke`.
     Token(token::TokenArgs),
+    /// E-mails: `mail preview [--lang xx] [--out DIR]` writes every e-mail in every language.
+    Mail(mail::MailArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -71,6 +74,7 @@ pub fn run() -> ExitCode {
         Command::User(args) => with_settings(|loaded| user::run(loaded, args)),
         Command::Job(args) => with_settings(|loaded| job::run(loaded, args)),
         Command::Token(args) => with_settings(|loaded| token::run(loaded, args)),
+        Command::Mail(args) => report(mail::run(args)),
         Command::Scenario(args) => match args.command {
             scenario::ScenarioCommand::Generate(generate) => report(scenario::generate(&generate)),
             scenario::ScenarioCommand::Export(export) => {

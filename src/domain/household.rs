@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::geo::GeoPoint;
-use super::{Locale, string_enum};
+use super::{Language, string_enum};
 
 string_enum! {
     /// A household's state in Bleibe.
@@ -133,7 +133,7 @@ pub struct HouseholdProfile {
     pub urgency_reason: Option<String>,
     /// Language codes, e.g. `ar`, `de`.
     pub languages: Vec<String>,
-    pub preferred_language: Locale,
+    pub preferred_language: Language,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub caseworker_name: Option<String>,
@@ -256,7 +256,7 @@ mod tests {
             urgency: 0,
             urgency_reason: None,
             languages: Vec::new(),
-            preferred_language: Locale::De,
+            preferred_language: Language::De,
             email: Some("familie@example.org".into()),
             phone: Some("0711 1234".into()),
             caseworker_name: Some("Lea Hartmann".into()),

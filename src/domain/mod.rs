@@ -18,7 +18,7 @@ pub mod time;
 pub mod unit;
 pub mod validation;
 
-pub use locale::Locale;
+pub use locale::{Language, Locale, Plural};
 pub use money::Cents;
 
 /// Declares a string-backed enum: `as_str`, `FromStr`, `ALL`, and serde as the same strings.

@@ -6,6 +6,7 @@
 pub mod compose;
 pub mod ics;
 pub mod outbox;
+pub mod preview;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

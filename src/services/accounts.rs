@@ -234,7 +234,8 @@ async fn send_confirmation<C: ConnectionTrait>(
     )
     .await?;
     let url = link(app, &format!("/confirm/{token}"));
-    let mail = letter(locale, "confirm_email", &[("name", name)], Some(&url));
+    let mail = letter(locale, "confirm_email", &[("name", name)], Some(&url))
+        .with_contact(&super::letters::support_contact(app));
     enqueue(
         db,
         mail.to_email(
@@ -482,7 +483,8 @@ async fn send_reset_link<C: ConnectionTrait>(
         "password_reset",
         &[("name", &user.display_name)],
         Some(&url),
-    );
+    )
+    .with_contact(&super::letters::support_contact(app));
     enqueue(
         db,
         mail.to_email(
@@ -557,6 +559,28 @@ pub async fn reset_password(
     Ok(Ok(user.id))
 }
 
+/// Whom a landlord invited by a coordinator or volunteer asks: that person, reached
+/// through the municipality's contact address and phone.
+async fn inviter_contact<C: ConnectionTrait>(
+    db: &C,
+    inviter: &str,
+    municipality_id: i64,
+) -> Result<crate::mail::compose::Contact, ServiceError> {
+    use sea_orm::EntityTrait;
+    let m = entities::municipality::Entity::find_by_id(municipality_id)
+        .one(db)
+        .await?;
+    Ok(match m {
+        Some(m) => crate::mail::compose::Contact {
+            name: inviter.to_owned(),
+            organisation: Some(m.name.clone()),
+            email: m.contact_email,
+            phone: m.contact_phone,
+        },
+        None => crate::mail::compose::Contact::default(),
+    })
+}
+
 /// Sends a landlord (entered by a volunteer or coordinator) the link to take over the
 /// flat with an account of their own. Called in the transaction that created the flat.
 #[allow(clippy::too_many_arguments)]
@@ -597,7 +621,8 @@ pub async fn invite_landlord<C: ConnectionTrait>(
             ("municipality", municipality),
         ],
         Some(&url),
-    );
+    )
+    .with_contact(&inviter_contact(db, inviter, municipality_id).await?);
     outbox::enqueue(
         db,
         &Outgoing {

@@ -209,7 +209,8 @@ async fn send_invitation<C: ConnectionTrait>(
         "staff_invitation",
         &[("name", name), ("inviter", &inviter)],
         Some(url),
-    );
+    )
+    .with_contact(&super::letters::support_contact(app));
     outbox::enqueue(
         db,
         &Outgoing {

@@ -18,7 +18,7 @@ use crate::domain::incentive::IncentiveKind;
 use crate::domain::norms::{AreaNorms, RentCapTable, RuleSet};
 use crate::domain::roles::Role;
 use crate::domain::unit::{Address, LandlordPreference, LeaseType, UnitDetails, UnitStatus};
-use crate::domain::{Cents, Locale};
+use crate::domain::{Cents, Language, Locale};
 use crate::services::auth::hash_password;
 use crate::store::households::Consent;
 use crate::store::incentives::NewProgramme;
@@ -386,6 +386,18 @@ pub async fn seed(app: &App) -> anyhow::Result<Vec<DemoLogin>> {
                 state: "Baden-Württemberg".into(),
                 center,
             },
+            now,
+        )
+        .await?;
+        // The housing office's mailbox and phone (invented): every letter names whom to ask.
+        municipalities::set_contact(
+            &txn,
+            id,
+            Some(format!(
+                "wohnen.{}@bleibe.example",
+                town.short.to_lowercase()
+            )),
+            Some(format!("0711 9876-{}", 10 + coordinator_ids.len())),
             now,
         )
         .await?;
@@ -828,12 +840,18 @@ fn demo_household(
     if !languages.iter().any(|l| l == "en") && rng.chance(0.25) {
         languages.push("en".into());
     }
-    let preferred_language =
-        if languages.iter().any(|l| l == "en") && !languages.iter().any(|l| l == "de") {
-            Locale::En
-        } else {
-            Locale::De
-        };
+    // Letters in the language the household reads best: its first language when Bleibe
+    // writes it, else English for those who read English but no German, else German.
+    let preferred_language = languages
+        .first()
+        .and_then(|l| l.parse::<Language>().ok())
+        .unwrap_or(
+            if languages.iter().any(|l| l == "en") && !languages.iter().any(|l| l == "de") {
+                Language::En
+            } else {
+                Language::De
+            },
+        );
 
     let mut anchors = Vec::new();
     if matches!(

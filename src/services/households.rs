@@ -9,6 +9,7 @@ use validator::ValidateEmail;
 
 use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
 use crate::app::App;
+use crate::domain::Language;
 use crate::domain::Locale;
 use crate::domain::household::{
     Anchor, AnchorKind, BenefitType, HouseholdProfile, HouseholdStatus, Member, MemberRole,
@@ -240,10 +241,13 @@ pub async fn validate(
             }
         }
     }
-    let preferred_language = f
-        .get("preferred_language")
-        .parse::<Locale>()
-        .unwrap_or_default();
+    let preferred_language = match f.get("preferred_language").trim() {
+        "" => Language::De,
+        code => code.parse::<Language>().unwrap_or_else(|()| {
+            r.error("preferred_language", "validation.choose_one");
+            Language::De
+        }),
+    };
 
     let consent = if f.checked("consent_given") {
         let date = r.date("consent_date", false);

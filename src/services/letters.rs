@@ -10,10 +10,10 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use super::ServiceError;
 use super::links::{self, Party};
 use crate::app::App;
-use crate::domain::Locale;
 use crate::domain::time::{berlin_date, to_berlin};
+use crate::domain::{Language, Locale};
 use crate::engine::explain;
-use crate::mail::compose::{Letter, letter_in, mail_text};
+use crate::mail::compose::{Contact, Letter, letter_in, mail_text};
 use crate::mail::outbox::{self, Outgoing};
 use crate::mail::{EmailAttachment, ics};
 use crate::store::households::StoredHousehold;
@@ -29,6 +29,76 @@ pub struct Recipient {
     pub lang: String,
     /// A user id, for coordinators (part of idempotency keys).
     pub user_id: Option<i64>,
+    /// When a household's letter goes to its caseworker: the household's name and
+    /// Aktenzeichen, said in the subject and the first line.
+    pub for_household: Option<(String, String)>,
+}
+
+/// How a letter greets a household: its contact person's name, else "Familie <Name>",
+/// else its Aktenzeichen; never nobody.
+pub fn household_name(h: &StoredHousehold, lang: &str, on: NaiveDate) -> String {
+    if let Some(name) = h.profile.contact_person(on) {
+        return name;
+    }
+    let family = h
+        .profile
+        .members
+        .iter()
+        .filter_map(|m| m.last_name.clone())
+        .find(|n| !n.trim().is_empty());
+    match family {
+        Some(last) => crate::i18n::fill(&mail_text(lang, "mail.family"), &[("name", &last)]),
+        None => h.profile.reference.clone(),
+    }
+}
+
+/// Whom to ask about a municipality's letters: its contact address and phone.
+pub fn municipality_contact(m: &municipality::Model) -> Contact {
+    Contact {
+        name: m.name.clone(),
+        organisation: None,
+        email: m.contact_email.clone(),
+        phone: m.contact_phone.clone(),
+    }
+}
+
+/// Whom to ask about a household's proposal: the coordinator in charge of the household
+/// (name and e-mail, the municipality's phone), else the municipality's contact.
+pub async fn household_contact<C: ConnectionTrait>(
+    db: &C,
+    h: &StoredHousehold,
+    m: &municipality::Model,
+) -> Result<Contact, ServiceError> {
+    if let Some(uid) = h.caseworker_user_id
+        && let Some(u) = users::find(db, uid).await?
+        && u.disabled_at.is_none()
+        && u.anonymized_at.is_none()
+    {
+        return Ok(Contact {
+            name: u.display_name,
+            organisation: Some(m.name.clone()),
+            email: Some(u.email),
+            phone: m.contact_phone.clone(),
+        });
+    }
+    Ok(municipality_contact(m))
+}
+
+/// The service's own help address (`mail.reply_to`), for letters about an account.
+pub fn support_contact(app: &App) -> Contact {
+    let raw = app.settings.mail.reply_to.trim();
+    if raw.is_empty() {
+        return Contact::default();
+    }
+    match raw.parse::<lettre::message::Mailbox>() {
+        Ok(mailbox) => Contact {
+            name: mailbox.name.unwrap_or_default(),
+            organisation: None,
+            email: Some(mailbox.email.to_string()),
+            phone: None,
+        },
+        Err(_) => Contact::default(),
+    }
 }
 
 /// The formats of a language (numbers, dates): its own when Bleibe knows it, else German.
@@ -59,22 +129,39 @@ pub async fn landlord_recipient<C: ConnectionTrait>(
         name: Some(landlord.display_name.clone()),
         lang: landlord.preferred_locale.clone(),
         user_id: landlord.user_id,
+        for_household: None,
     }))
 }
 
-/// The household itself when it agreed to e-mail, else its caseworker.
-pub fn household_recipient(h: &StoredHousehold) -> Option<Recipient> {
+/// The household itself when it agreed to e-mail, else its caseworker (the letter then
+/// says which household it is about). Named as of `on`.
+pub fn household_recipient(h: &StoredHousehold, on: NaiveDate) -> Option<Recipient> {
     let address = h.mail_address()?;
     let own = h.profile.email.as_deref() == Some(address.as_str());
-    Some(Recipient {
-        address,
-        name: if own {
-            None
-        } else {
-            h.profile.caseworker_name.clone()
-        },
-        lang: h.profile.preferred_language.code().to_owned(),
-        user_id: None,
+    let lang = h.profile.preferred_language.code().to_owned();
+    let household = household_name(h, &lang, on);
+    Some(if own {
+        Recipient {
+            address,
+            name: Some(household),
+            lang,
+            user_id: None,
+            for_household: None,
+        }
+    } else {
+        Recipient {
+            address,
+            name: Some(
+                h.profile
+                    .caseworker_name
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| household.clone()),
+            ),
+            lang,
+            user_id: None,
+            for_household: Some((household, h.profile.reference.clone())),
+        }
     })
 }
 
@@ -91,6 +178,7 @@ pub async fn coordinator_recipients<C: ConnectionTrait>(
             name: Some(u.display_name),
             lang: u.locale,
             user_id: Some(u.id),
+            for_household: None,
         })
         .collect();
     if out.is_empty()
@@ -101,6 +189,7 @@ pub async fn coordinator_recipients<C: ConnectionTrait>(
             name: Some(municipality.name.clone()),
             lang: "de".into(),
             user_id: None,
+            for_household: None,
         });
     }
     Ok(out)
@@ -114,6 +203,8 @@ struct Parts {
     municipality: municipality::Model,
     landlord: Option<Recipient>,
     household_to: Option<Recipient>,
+    /// Whom both sides ask: the coordinator in charge of the household.
+    contact: Contact,
 }
 
 async fn parts<C: ConnectionTrait>(
@@ -131,7 +222,8 @@ async fn parts<C: ConnectionTrait>(
         .await?
         .ok_or_else(|| ServiceError::NotFound("municipality".into()))?;
     let landlord = landlord_recipient(db, unit.landlord_id).await?;
-    let household_to = household_recipient(&household);
+    let household_to = household_recipient(&household, berlin_date(proposal.state_changed_at));
+    let contact = household_contact(db, &household, &municipality).await?;
     Ok(Parts {
         proposal: proposal.clone(),
         unit,
@@ -139,6 +231,7 @@ async fn parts<C: ConnectionTrait>(
         municipality,
         landlord,
         household_to,
+        contact,
     })
 }
 
@@ -148,36 +241,27 @@ impl Parts {
         crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town)
     }
 
-    fn contact(&self) -> String {
-        let m = &self.municipality;
-        match (&m.contact_email, &m.contact_phone) {
-            (Some(e), Some(p)) => format!("{e}, {p}"),
-            (Some(e), None) => e.clone(),
-            (None, Some(p)) => p.clone(),
-            (None, None) => m.name.clone(),
-        }
-    }
-
     /// Values every pipeline letter may use, in the reader's formats.
     fn values(&self, lang: &str, due: Option<DateTime<Utc>>) -> Vec<(&'static str, String)> {
         let l = fmt(lang);
+        let language = lang.parse::<Language>().unwrap_or_default();
         let d = &self.unit.details;
-        let persons = self.household.profile.members.len() as u32;
+        let persons = self.household.profile.members.len() as u64;
         let warm = d.cold_rent + d.service_charges + d.heating_costs;
         vec![
             ("address", self.street_address()),
             ("municipality", self.municipality.name.clone()),
-            ("persons", explain::persons(l, persons)),
+            ("persons", crate::i18n::count(language, "persons", persons)),
             ("rooms", explain::compact(l, d.rooms)),
             ("area", explain::compact(l, d.area_m2)),
             ("cold_rent", d.cold_rent.format(l)),
             ("service_charges", d.service_charges.format(l)),
             ("heating", d.heating_costs.format(l)),
             ("rent", warm.format(l)),
-            ("floor", d.floor.to_string()),
+            ("floor", crate::i18n::floor(language, d.floor)),
             ("available", explain::date(l, d.available_from)),
             ("reference", self.household.profile.reference.clone()),
-            ("contact", self.contact()),
+            ("contact", self.contact.line()),
             (
                 "due",
                 due.map(|t| explain::date(l, berlin_date(t)))
@@ -201,12 +285,15 @@ async fn enqueue<C: ConnectionTrait>(
     municipality_id: i64,
     proposal_id: Option<i64>,
     attachments: Vec<EmailAttachment>,
-    reply_to: Option<String>,
+    contact: &Contact,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
+    let mut mail = mail.clone().with_contact(contact);
+    if let Some((household, reference)) = &to.for_household {
+        mail = mail.for_household(household, reference);
+    }
     let mut email = mail.to_email(key, &to.address, to.name.as_deref());
     email.attachments = attachments;
-    email.reply_to = reply_to;
     outbox::enqueue(
         db,
         &Outgoing {
@@ -280,7 +367,7 @@ async fn to_party<C: ConnectionTrait>(
         p.unit.municipality_id,
         Some(p.proposal.id),
         Vec::new(),
-        p.municipality.contact_email.clone(),
+        &p.contact,
         now,
     )
     .await
@@ -565,7 +652,7 @@ async fn viewing_letter<C: ConnectionTrait>(
             p.unit.municipality_id,
             Some(proposal.id),
             vec![attachment],
-            p.municipality.contact_email.clone(),
+            &p.contact,
             now,
         )
         .await?;
@@ -589,6 +676,7 @@ async fn companion_of<C: ConnectionTrait>(
             name: Some(u.display_name),
             lang: u.locale,
             user_id: Some(u.id),
+            for_household: None,
         }))
 }
 
@@ -675,7 +763,7 @@ pub async fn follow_up_due<C: ConnectionTrait>(
             p.unit.municipality_id,
             Some(proposal.id),
             Vec::new(),
-            None,
+            &support_contact(app),
             now,
         )
         .await?;
@@ -694,7 +782,7 @@ pub async fn follow_up_due<C: ConnectionTrait>(
             p.unit.municipality_id,
             Some(proposal.id),
             Vec::new(),
-            p.municipality.contact_email.clone(),
+            &p.contact,
             now,
         )
         .await?;
@@ -805,7 +893,7 @@ pub async fn digest<C: ConnectionTrait>(
         municipality.id,
         None,
         Vec::new(),
-        None,
+        &support_contact(app),
         now,
     )
     .await
@@ -840,12 +928,7 @@ pub async fn incentive_decided<C: ConnectionTrait>(
     };
     let l = fmt(&to.lang);
     let a = &unit.details.address;
-    let contact = match (&municipality.contact_email, &municipality.contact_phone) {
-        (Some(e), Some(p)) => format!("{e}, {p}"),
-        (Some(e), None) => e.clone(),
-        (None, Some(p)) => p.clone(),
-        (None, None) => municipality.name.clone(),
-    };
+    let contact = municipality_contact(&municipality);
     let granted = request.status != "declined";
     let part = |key: &str, values: &[(&str, &str)]| {
         crate::i18n::fill(
@@ -896,7 +979,7 @@ pub async fn incentive_decided<C: ConnectionTrait>(
         ("decision", decision),
         ("note", note),
         ("municipality", municipality.name.clone()),
-        ("contact", contact),
+        ("contact", contact.line()),
     ];
     let name = if granted {
         "incentive_granted_landlord"
@@ -913,7 +996,7 @@ pub async fn incentive_decided<C: ConnectionTrait>(
         unit.municipality_id,
         None,
         Vec::new(),
-        municipality.contact_email.clone(),
+        &contact,
         now,
     )
     .await

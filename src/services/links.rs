@@ -92,11 +92,11 @@ pub struct FoundLink {
 pub enum LinkState {
     Valid(FoundLink),
     /// Used already (by this or another link of the same party), with the proposal.
-    Used(i64),
+    Used(i64, Party),
     /// Past its date, or the proposal expired unanswered, with the proposal.
-    Expired(i64),
+    Expired(i64, Party),
     /// Retired without an answer of this party: the proposal ended otherwise.
-    Closed(i64),
+    Closed(i64, Party),
     Unknown,
 }
 
@@ -119,7 +119,7 @@ pub async fn check(app: &App, token: &str) -> Result<LinkState, ServiceError> {
         return retired(app, proposal_id, party).await;
     }
     if row.expires_at <= app.clock.now() {
-        return Ok(LinkState::Expired(proposal_id));
+        return Ok(LinkState::Expired(proposal_id, party));
     }
     Ok(LinkState::Valid(FoundLink {
         token_id: row.id,
@@ -140,11 +140,11 @@ async fn retired(app: &App, proposal_id: i64, party: Party) -> Result<LinkState,
         Party::Household => p.household_answered_at.is_some(),
     };
     Ok(if answered {
-        LinkState::Used(proposal_id)
+        LinkState::Used(proposal_id, party)
     } else if p.state == crate::domain::pipeline::ProposalState::Expired.as_str() {
-        LinkState::Expired(proposal_id)
+        LinkState::Expired(proposal_id, party)
     } else {
-        LinkState::Closed(proposal_id)
+        LinkState::Closed(proposal_id, party)
     })
 }
 

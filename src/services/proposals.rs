@@ -505,12 +505,13 @@ pub enum LinkPage {
     Unknown,
 }
 
-/// Whom to ask about a proposal.
+/// Whom to ask about a proposal, and the language its reader reads.
 #[derive(Debug, Clone, Default)]
 pub struct LinkContact {
-    pub municipality: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
+    /// The coordinator in charge of the household, else the municipality's contact.
+    pub person: crate::mail::compose::Contact,
+    /// For a household's link: the household's own language (its page is in it).
+    pub language: Option<crate::domain::Language>,
 }
 
 /// A proposal as the party of a link sees it.
@@ -529,41 +530,52 @@ pub struct LinkView {
     pub contact: LinkContact,
 }
 
-async fn contact_of(app: &App, proposal_id: i64) -> Result<LinkContact, ServiceError> {
+async fn contact_of(
+    app: &App,
+    proposal_id: i64,
+    party: Party,
+) -> Result<LinkContact, ServiceError> {
+    use sea_orm::EntityTrait;
     let Some(p) = store::find(&app.db, proposal_id).await? else {
         return Ok(LinkContact::default());
     };
     let Some(unit) = units::find(&app.db, p.unit_id).await? else {
         return Ok(LinkContact::default());
     };
-    use sea_orm::EntityTrait;
-    Ok(
-        match entities::municipality::Entity::find_by_id(unit.municipality_id)
-            .one(&app.db)
-            .await?
-        {
-            Some(m) => LinkContact {
-                municipality: m.name,
-                email: m.contact_email,
-                phone: m.contact_phone,
-            },
-            None => LinkContact::default(),
-        },
-    )
+    let Some(m) = entities::municipality::Entity::find_by_id(unit.municipality_id)
+        .one(&app.db)
+        .await?
+    else {
+        return Ok(LinkContact::default());
+    };
+    let household = crate::store::households::find(&app.db, p.household_id).await?;
+    let person = match &household {
+        Some(h) => super::letters::household_contact(&app.db, h, &m).await?,
+        None => super::letters::municipality_contact(&m),
+    };
+    let language = match party {
+        Party::Household => household.map(|h| h.profile.preferred_language),
+        Party::Landlord => None,
+    };
+    Ok(LinkContact { person, language })
 }
 
 /// Looks up the link `token` and what its page shows; nothing changes.
 pub async fn open_link(app: &App, token: &str) -> Result<LinkPage, ServiceError> {
     let link = match links::check(app, token).await? {
         links::LinkState::Valid(link) => link,
-        links::LinkState::Used(id) => return Ok(LinkPage::Used(contact_of(app, id).await?)),
-        links::LinkState::Expired(id) => {
-            return Ok(LinkPage::Expired(contact_of(app, id).await?));
+        links::LinkState::Used(id, party) => {
+            return Ok(LinkPage::Used(contact_of(app, id, party).await?));
         }
-        links::LinkState::Closed(id) => return Ok(LinkPage::Closed(contact_of(app, id).await?)),
+        links::LinkState::Expired(id, party) => {
+            return Ok(LinkPage::Expired(contact_of(app, id, party).await?));
+        }
+        links::LinkState::Closed(id, party) => {
+            return Ok(LinkPage::Closed(contact_of(app, id, party).await?));
+        }
         links::LinkState::Unknown => return Ok(LinkPage::Unknown),
     };
-    let contact = contact_of(app, link.proposal_id).await?;
+    let contact = contact_of(app, link.proposal_id, link.party).await?;
     let Some(proposal) = store::find(&app.db, link.proposal_id).await? else {
         return Ok(LinkPage::Unknown);
     };

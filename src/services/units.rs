@@ -979,6 +979,10 @@ async fn notify_submission<C: ConnectionTrait>(
     let municipality = municipality::Entity::find_by_id(valid.municipality_id)
         .one(db)
         .await?;
+    let contact = municipality
+        .as_ref()
+        .map(super::letters::municipality_contact)
+        .unwrap_or_default();
     let municipality_name = municipality.map(|m| m.name).unwrap_or_default();
     let a = &valid.details.address;
     let address =
@@ -1013,7 +1017,8 @@ async fn notify_submission<C: ConnectionTrait>(
             ("municipality", &municipality_name),
         ],
         Some(&url),
-    );
+    )
+    .with_contact(&contact);
     outbox::enqueue(
         db,
         &Outgoing {

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::{corrupt, to_json_text};
-use crate::domain::Locale;
+use crate::domain::Language;
 use crate::domain::geo::GeoPoint;
 use crate::domain::household::{Anchor, HouseholdProfile, HouseholdStatus, Member};
 
@@ -486,7 +486,10 @@ pub fn from_rows(
             urgency: row.urgency.clamp(0, 3) as u8,
             urgency_reason: row.urgency_reason,
             languages,
-            preferred_language: row.preferred_language.parse::<Locale>().unwrap_or_default(),
+            preferred_language: row
+                .preferred_language
+                .parse::<Language>()
+                .unwrap_or_default(),
             email: row.email,
             phone: row.phone,
             caseworker_name: row.caseworker_name,

@@ -49,6 +49,26 @@ pub async fn insert<C: ConnectionTrait>(
     Ok(row.id)
 }
 
+/// Sets a municipality's contact address and phone (whom landlords and households ask).
+pub async fn set_contact<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    email: Option<String>,
+    phone: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    municipality::ActiveModel {
+        id: Set(id),
+        contact_email: Set(email),
+        contact_phone: Set(phone),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
 /// All municipalities, by name.
 pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<municipality::Model>, sea_orm::DbErr> {
     municipality::Entity::find()

@@ -295,7 +295,13 @@ db_test!(
         let at = body.find("/a/").expect("an answer link");
         let token: String = body[at + 3..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
         let visitor = crate::accounts::TestClient::new(app);
+        // In the household's own language by default; in German when chosen.
+        let stored = bleibe::store::households::find(app.db(), p.household_id).await.expect("q").expect("h");
+        let own = stored.profile.preferred_language;
         let html = visitor.get(&format!("/a/{token}")).await.text().await.expect("page");
+        assert!(html.contains(&format!("<html lang=\"{}\"", own.code())), "{html}");
+        let html = visitor.get(&format!("/a/{token}?lang=de")).await.text().await.expect("page");
+        assert!(html.contains("<html lang=\"de\">"), "{html}");
         assert!(html.contains("Aufzug") && html.contains("Eingang ohne Stufen"), "{html}");
         assert!(visitor.get(&format!("/a/{token}/photos/unknown.jpg")).await.status() == 404, "only the flat's own photos");
     }

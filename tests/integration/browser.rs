@@ -986,3 +986,97 @@ async fn a_landlord_asks_to_meet_first_and_both_sides_learn_whom_they_meet() {
     }
     app.finish().await;
 }
+
+/// A household reads its proposal in Ukrainian or Arabic (right to left), at phone width
+/// too, and can switch to German for a helper; nothing runs off the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn households_answer_in_ukrainian_and_arabic_on_a_phone() {
+    use bleibe::domain::Language;
+    use bleibe::domain::pipeline::Action;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    let d = crate::workspace::demo(&app).await;
+    let (_, suggested) = crate::pipeline::match_run(&app, d).await;
+    let user = crate::pipeline::coordinator(&app).await;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let mut shots = Shots { dir, n: 80 };
+    let profile = tempfile::tempdir().expect("profile");
+    let browser = browser(&driver, profile.path()).await;
+    for (p, lang) in suggested.iter().zip([Language::Uk, Language::Ar]) {
+        crate::languages::set_language(&app, p.household_id, lang).await;
+        crate::pipeline::take(&app, &user, p.id, Action::Approve, &[]).await;
+        let mail = entities::outbox_message::Entity::find()
+            .filter(entities::outbox_message::Column::ProposalId.eq(p.id))
+            .filter(entities::outbox_message::Column::Kind.eq("proposal_household"))
+            .one(app.db())
+            .await
+            .expect("q")
+            .expect("the household's letter");
+        let token = crate::languages::answer_token(&mail.body_text);
+        browser
+            .goto(&app.url(&format!("/a/{token}")))
+            .await
+            .expect("answer page");
+        wait_for(&browser, "form.answer button[type=submit]").await;
+        let html = browser.source().await.expect("html");
+        assert!(
+            html.contains(&format!("lang=\"{}\"", lang.code())),
+            "page in {lang}"
+        );
+        let direction: String = browser
+            .execute("return getComputedStyle(document.body).direction", vec![])
+            .await
+            .expect("direction")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(direction, if lang.is_rtl() { "rtl" } else { "ltr" });
+        both_widths(&mut shots, &browser, &format!("household-answer-{lang}")).await;
+        browser.set_window_size(390, 844).await.expect("phone size");
+        let wide = browser
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                vec![],
+            )
+            .await
+            .expect("width")
+            .as_i64()
+            .unwrap_or_default();
+        let culprits = browser
+            .execute(
+                "const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 0.5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8).join(', ')",
+                vec![],
+            )
+            .await
+            .expect("culprits");
+        assert!(
+            wide <= 0,
+            "{lang}: the page is {wide} px wider than a phone: {culprits}"
+        );
+        // Yes, in the household's language: the thank-you page is in it too.
+        browser
+            .find(Locator::Css("form.answer button[type=submit]"))
+            .await
+            .expect("button")
+            .click()
+            .await
+            .expect("click");
+        wait_for(&browser, "main h1").await;
+        let done = browser.source().await.expect("html");
+        assert!(
+            done.contains(&format!("lang=\"{}\"", lang.code())),
+            "{done}"
+        );
+        shots
+            .take(&browser, &format!("phone-household-answered-{lang}"))
+            .await;
+        browser
+            .set_window_size(1280, 1400)
+            .await
+            .expect("desktop size");
+    }
+}

@@ -10,7 +10,7 @@ use crate::workspace::{
 };
 
 /// A complete household form, as a coordinator fills it in.
-fn household_form(reference: &str) -> Vec<(&'static str, String)> {
+pub fn household_form(reference: &str) -> Vec<(&'static str, String)> {
     vec![
         ("reference", reference.to_owned()),
         ("residence_status", "anerkannt".into()),
@@ -45,7 +45,7 @@ fn household_form(reference: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+pub fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
@@ -87,7 +87,7 @@ db_test!(
         assert_eq!(stored.profile.members.len(), 2);
         assert_eq!(stored.profile.languages, ["ar", "de", "ku"]);
         assert_eq!(stored.profile.anchors[0].postal_code.as_deref(), Some("73734"));
-        assert_eq!(stored.profile.preferred_language, bleibe::domain::Locale::En);
+        assert_eq!(stored.profile.preferred_language, bleibe::domain::Language::En);
         assert!(stored.consents_to_matching());
         let page = es.get(&location).await.text().await.expect("profile");
         assert!(page.contains("Amal Haddad") && page.contains("Grundschule Zollberg") && page.contains("Lea Hartmann"));

@@ -431,6 +431,15 @@ pub async fn seed_town(
     )
     .await
     .expect("municipality");
+    municipalities::set_contact(
+        app.db(),
+        id,
+        Some(format!("wohnen@{ags}.example")),
+        Some("0711 1234-0".into()),
+        now,
+    )
+    .await
+    .expect("contact");
     let rules = RuleSet {
         rent_caps: RentCapTable::new(
             vec![

@@ -54,7 +54,7 @@ pub async fn household(app: &TestApp, municipality: i64) -> i64 {
         urgency: 1,
         urgency_reason: None,
         languages: vec!["ar".into(), "de".into()],
-        preferred_language: Locale::De,
+        preferred_language: bleibe::domain::Language::De,
         email: Some("fatima.haddad@example.org".into()),
         phone: Some("0171 2345678".into()),
         caseworker_name: Some("Lea Hartmann".into()),

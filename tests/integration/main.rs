@@ -18,6 +18,7 @@ mod harness;
 mod health;
 mod html;
 mod landlord_proposals;
+mod languages;
 mod mail_jobs;
 mod matching;
 mod migrations;

@@ -79,7 +79,7 @@ pub async fn preview(
         let Some(household) = households::find(&app.db, row.household.id).await? else {
             continue;
         };
-        let household_to = letters::household_recipient(&household);
+        let household_to = letters::household_recipient(&household, app.clock.today());
         let u = &row.unit;
         out.push(Outgoing {
             proposal_id: *id,
@@ -131,6 +131,16 @@ async fn checked_pair(
     }
     if household_held {
         return Ok(Err(Blocked::HouseholdTaken));
+    }
+    // Every letter names whom to ask and replies go there: no proposal leaves a
+    // municipality without a contact address.
+    let contact = entities::municipality::Entity::find_by_id(unit.municipality_id)
+        .one(&app.db)
+        .await?
+        .and_then(|m| m.contact_email)
+        .filter(|e| !e.trim().is_empty());
+    if contact.is_none() {
+        return Ok(Err(Blocked::NoContact));
     }
     Ok(
         match crate::services::matching::explain_pair(app, &unit, &household).await? {

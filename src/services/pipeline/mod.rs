@@ -136,6 +136,8 @@ pub enum Blocked {
     NotEligible(Vec<(String, String)>),
     /// The municipality has no rule set yet.
     NoRules,
+    /// The municipality has no contact address: nobody would know whom to ask.
+    NoContact,
     /// Someone changed the proposal meanwhile.
     MovedMeanwhile,
     /// This step was taken already (in another window, or by a colleague).
@@ -158,6 +160,7 @@ impl Blocked {
             Blocked::HouseholdTaken => "pipeline.blocked.household_taken",
             Blocked::NotEligible(_) => "pipeline.blocked.not_eligible",
             Blocked::NoRules => "pipeline.blocked.no_rules",
+            Blocked::NoContact => "pipeline.blocked.no_contact",
             Blocked::MovedMeanwhile => "pipeline.blocked.moved_meanwhile",
             Blocked::AlreadyDone => "pipeline.blocked.already_done",
             Blocked::UnknownProposal => "pipeline.blocked.unknown_proposal",

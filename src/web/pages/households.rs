@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::staff::{Staff, StaffNav, nav, require_coordinator};
 use super::{AuthedForm, Chrome, PageCtx};
-use crate::domain::Locale;
+use crate::domain::Language;
 use crate::domain::household::{
     AnchorKind, BenefitType, HouseholdStatus, MemberRole, ResidenceStatus, WorkSituation,
 };
@@ -466,9 +466,18 @@ fn build_form(
                     f,
                     errors,
                     "preferred_language",
-                    Locale::ALL
+                    Language::ALL
                         .iter()
-                        .map(|l| (l.code().to_owned(), l.native_name().to_owned()))
+                        .map(|l| {
+                            let own = l.native_name();
+                            let ours = super::dashboard::language_name(t, l.code());
+                            let label = if own == ours {
+                                own.to_owned()
+                            } else {
+                                format!("{own} ({ours})")
+                            };
+                            (l.code().to_owned(), label)
+                        })
                         .collect(),
                 ),
             ],

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::auth::MessagePage;
 use super::{Chrome, PageCtx};
+use crate::domain::Language;
 use crate::domain::pipeline::ProposalState;
 use crate::domain::validation::FieldErrors;
 use crate::engine::explain;
@@ -43,9 +44,45 @@ pub struct AnswerPage {
     pub place: String,
     pub errors: Vec<(String, String)>,
     pub field_errors: FieldErrors,
+    /// `?lang=xx` when the reader chose a language other than the household's own.
+    pub lang_query: String,
+    /// Whom to ask ("Fragen? Ihre Ansprechperson: …").
+    pub contact: String,
+}
+
+/// The language a link's reader chose with `?lang=xx`, if any.
+fn chosen_language(path: &str) -> Option<Language> {
+    let query = path.split_once('?')?.1;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .and_then(|code| code.parse::<Language>().ok())
+}
+
+/// The page frame for a link: a household's link in the household's language (or the
+/// one it chose), with links to its other languages; a landlord's in the interface
+/// language.
+fn frame(ctx: &PageCtx, token: &str, contact: Option<&LinkContact>) -> Chrome {
+    let chrome = ctx.chrome();
+    match contact.and_then(|c| c.language) {
+        Some(own) => {
+            let lang = chosen_language(&ctx.path).unwrap_or(own);
+            chrome.for_household(lang, &format!("/a/{token}"))
+        }
+        None => chrome,
+    }
 }
 
 impl AnswerPage {
+    /// The direction of a value in the facts: numbers, amounts and Latin text run left to
+    /// right even on a right-to-left page ("76 m²", "680,00 €"); words follow their script.
+    pub fn value_dir(&self, value: &str) -> &'static str {
+        let rtl_script = value.chars().any(|c| {
+            ('\u{0590}'..='\u{08FF}').contains(&c) || ('\u{FB1D}'..='\u{FEFC}').contains(&c)
+        });
+        if rtl_script { "auto" } else { "ltr" }
+    }
+
     /// The message for a field, if it has one.
     pub fn error_for(&self, field: &str) -> Option<String> {
         self.field_errors
@@ -69,7 +106,10 @@ fn flat_facts(t: Texts, view: &LinkView) -> Vec<(String, String)> {
             t.get("link.flat.area").into(),
             format!("{} m²", explain::compact(l, d.area_m2)),
         ),
-        (t.get("link.flat.floor").into(), explain::floor(l, d.floor)),
+        (
+            t.get("link.flat.floor").into(),
+            crate::i18n::floor(t.lang, d.floor),
+        ),
         (
             t.get("link.flat.lift").into(),
             t.get(if d.has_lift {
@@ -109,7 +149,8 @@ fn answer_page(
     errors: &FieldErrors,
     form: Option<&FormData>,
 ) -> Response {
-    let t = ctx.t();
+    let chrome = frame(ctx, token, Some(&view.contact));
+    let t = chrome.t;
     let action = view.link.action.clone();
     let (facts, note) = match view.link.party {
         Party::Landlord => (
@@ -139,8 +180,14 @@ fn answer_page(
     };
     let selected = form.map(|f| f.text("reason_code")).unwrap_or_default();
     let value = |name: &str| form.map(|f| f.text(name)).unwrap_or_default();
+    let lang_query = chosen_language(&ctx.path)
+        .filter(|_| view.contact.language.is_some())
+        .map(|l| format!("?lang={}", l.code()))
+        .unwrap_or_default();
     let page = AnswerPage {
-        chrome: ctx.chrome(),
+        lang_query,
+        contact: contact_line(t, &view.contact),
+        chrome,
         token: token.to_owned(),
         title: t
             .get(&format!(
@@ -213,39 +260,31 @@ fn answer_page(
 }
 
 fn contact_line(t: Texts, c: &LinkContact) -> String {
-    let reach: Vec<&str> = [c.email.as_deref(), c.phone.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    if reach.is_empty() {
-        fill(
-            t.get("link.contact_plain"),
-            &[("municipality", &c.municipality)],
-        )
+    if c.person.reachable() {
+        fill(t.get("mail.contact_line"), &[("who", &c.person.line())])
     } else {
         fill(
-            t.get("link.contact"),
-            &[
-                ("municipality", &c.municipality),
-                ("reach", &reach.join(", ")),
-            ],
+            t.get("link.contact_plain"),
+            &[("municipality", &c.person.name)],
         )
     }
 }
 
 fn notice(
     ctx: &PageCtx,
+    token: &str,
     status: StatusCode,
     kind: &str,
     contact: Option<&LinkContact>,
 ) -> Response {
-    let t = ctx.t();
+    let chrome = frame(ctx, token, contact);
+    let t = chrome.t;
     let mut paragraphs = vec![t.get(&format!("link.{kind}.text")).to_owned()];
     if let Some(c) = contact {
         paragraphs.push(contact_line(t, c));
     }
     let page = MessagePage {
-        chrome: ctx.chrome(),
+        chrome,
         title: t.get(&format!("link.{kind}.title")).to_owned(),
         paragraphs,
         links: vec![(t.get("common.back_home").to_owned(), "/".to_owned())],
@@ -253,13 +292,13 @@ fn notice(
     (status, page).into_response()
 }
 
-fn not_open(ctx: &PageCtx, page: LinkPage) -> Response {
+fn not_open(ctx: &PageCtx, token: &str, page: LinkPage) -> Response {
     match page {
-        LinkPage::Used(c) => notice(ctx, StatusCode::GONE, "used", Some(&c)),
-        LinkPage::Expired(c) => notice(ctx, StatusCode::GONE, "expired", Some(&c)),
-        LinkPage::Closed(c) => notice(ctx, StatusCode::GONE, "closed", Some(&c)),
+        LinkPage::Used(c) => notice(ctx, token, StatusCode::GONE, "used", Some(&c)),
+        LinkPage::Expired(c) => notice(ctx, token, StatusCode::GONE, "expired", Some(&c)),
+        LinkPage::Closed(c) => notice(ctx, token, StatusCode::GONE, "closed", Some(&c)),
         LinkPage::Unknown | LinkPage::Open(_) => {
-            notice(ctx, StatusCode::NOT_FOUND, "unknown", None)
+            notice(ctx, token, StatusCode::NOT_FOUND, "unknown", None)
         }
     }
 }
@@ -268,7 +307,7 @@ fn not_open(ctx: &PageCtx, page: LinkPage) -> Response {
 pub async fn show(ctx: PageCtx, Path(token): Path<String>) -> Result<Response, PageError> {
     Ok(match proposals::open_link(&ctx.app, &token).await? {
         LinkPage::Open(view) => answer_page(&ctx, &token, &view, &FieldErrors::default(), None),
-        other => not_open(&ctx, other),
+        other => not_open(&ctx, &token, other),
     })
 }
 
@@ -306,7 +345,7 @@ pub async fn answer(
 ) -> Result<Response, PageError> {
     let view = match proposals::open_link(&ctx.app, &token).await? {
         LinkPage::Open(view) => view,
-        other => return Ok(not_open(&ctx, other)),
+        other => return Ok(not_open(&ctx, &token, other)),
     };
     let answer = match view.link.action.as_str() {
         "accept" => LandlordAnswer::Accept,
@@ -318,7 +357,7 @@ pub async fn answer(
             slots: vec![form.text("slot1"), form.text("slot2"), form.text("slot3")],
             place: form.text("place"),
         },
-        _ => return Ok(not_open(&ctx, LinkPage::Unknown)),
+        _ => return Ok(not_open(&ctx, &token, LinkPage::Unknown)),
     };
     let viewing_first = matches!(answer, LandlordAnswer::ProposeViewing { .. });
     match proposals::answer_by_link(&ctx.app, &view.link, answer).await {
@@ -331,15 +370,20 @@ pub async fn answer(
             };
             Ok(notice(
                 &ctx,
+                &token,
                 StatusCode::OK,
                 &format!("done_{kind}"),
                 Some(&view.contact),
             ))
         }
         Ok(Err(errors)) => Ok(answer_page(&ctx, &token, &view, &errors, Some(&form))),
-        Err(ServiceError::Conflict(_)) => {
-            Ok(notice(&ctx, StatusCode::GONE, "used", Some(&view.contact)))
-        }
+        Err(ServiceError::Conflict(_)) => Ok(notice(
+            &ctx,
+            &token,
+            StatusCode::GONE,
+            "used",
+            Some(&view.contact),
+        )),
         Err(e) => Err(e.into()),
     }
 }

@@ -28,8 +28,8 @@ use super::error::PageError;
 use super::extract::Lang;
 use super::session::{Flash, Session};
 use crate::app::App;
-use crate::domain::Locale;
 use crate::domain::roles::Role;
+use crate::domain::{Language, Locale};
 use crate::i18n::Texts;
 use crate::services::{CurrentUser, accounts};
 
@@ -44,6 +44,9 @@ pub struct Chrome {
     /// The form token for the logout button (empty when nobody is logged in).
     pub csrf: String,
     pub flash: Option<Flash>,
+    /// On a household's pages: the languages it can switch to (code, own name, link),
+    /// instead of the interface languages; the page has no login link.
+    pub household_languages: Vec<(String, String, String)>,
 }
 
 impl Chrome {
@@ -56,7 +59,26 @@ impl Chrome {
             user: None,
             csrf: String::new(),
             flash: None,
+            household_languages: Vec::new(),
         }
+    }
+
+    /// The same layout in a household's language `lang`, with links to the page at
+    /// `base` in every other household language (`?lang=xx`).
+    pub fn for_household(mut self, lang: Language, base: &str) -> Self {
+        self.t = Texts::in_language(lang);
+        self.household_languages = Language::ALL
+            .into_iter()
+            .filter(|l| *l != lang)
+            .map(|l| {
+                (
+                    l.code().to_owned(),
+                    l.native_name().to_owned(),
+                    format!("{base}?lang={}", l.code()),
+                )
+            })
+            .collect();
+        self
     }
 
     /// The other languages, for the switcher.
@@ -143,6 +165,7 @@ impl PageCtx {
                 String::new()
             },
             flash: self.session.take_flash(),
+            household_languages: Vec::new(),
         }
     }
 
