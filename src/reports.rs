@@ -33,7 +33,9 @@ use rust_xlsxwriter::{ColNum, ExcelDateTime, Format, RowNum, Workbook, Worksheet
 pub struct BarChart {
     /// Shown as `<title>` and as the visible heading inside the SVG.
     pub title: String,
-    /// Unit written after the values, e.g. `"Haushalte"` or `"€"`; may be empty.
+    /// Unit written after the values, e.g. `"Haushalte"` or `"€"`; may be empty. A counted
+    /// noun gives its singular and plural as `"Haushalt|Haushalte"` ("1 Haushalt",
+    /// "2 Haushalte").
     pub unit: String,
     /// The bars in display order: label and value (expected to be `>= 0`;
     /// negative or non-finite values are drawn as empty bars). May be empty.
@@ -127,6 +129,11 @@ fn is_currency(unit: &str) -> bool {
 
 /// A chart value as written on a label: `1.234,5 Haushalte`, `612,50 €`, `12`.
 fn chart_value_text(value: f64, unit: &str, de: bool) -> String {
+    let unit = match unit.split_once('|') {
+        Some((one, _)) if value == 1.0 => one,
+        Some((_, other)) => other,
+        None => unit,
+    };
     let number = format_decimal(value, de, 2, is_currency(unit));
     let unit = clean_text(unit);
     let unit = unit.trim();
@@ -527,17 +534,15 @@ fn step_decimals(step: f64) -> usize {
 /// at least about four labels remain (those may be shortened).
 fn label_step(chart: &BarChart, slot: f64) -> usize {
     let n = chart.bars.len();
-    if n <= COL_MAX_LABELS {
-        return 1;
-    }
-    let fewest = n.div_ceil(COL_MAX_LABELS);
+    let fewest = n.div_ceil(COL_MAX_LABELS).max(1);
     let widest = chart
         .bars
         .iter()
         .map(|(label, _)| text_width(clean_text(label).trim(), COL_AXIS_FONT))
         .fold(0.0, f64::max);
+    // Every label whole: label every second (third, …) column rather than cut one.
     let needed = ((widest + 4.0) / slot).ceil().max(1.0) as usize;
-    needed.clamp(fewest, n.div_ceil(4).max(fewest))
+    needed.clamp(fewest, n.div_ceil(2).max(fewest))
 }
 
 /// Renders an ordered series (e.g. months) as a vertical column chart SVG,
@@ -587,8 +592,8 @@ pub fn column_chart_svg(chart: &BarChart, locale_de: bool) -> String {
     let plot_height = COL_PLOT_BOTTOM - COL_PLOT_TOP;
     let y_of = |v: f64| COL_PLOT_BOTTOM - (v / top_value).min(1.0) * plot_height;
 
-    // Unit caption above the y axis.
-    let unit = clean_text(&chart.unit);
+    // Unit caption above the y axis (the plural of a counted noun).
+    let unit = clean_text(chart.unit.rsplit('|').next().unwrap_or_default());
     let unit = unit.trim();
     if !unit.is_empty() {
         let caption = if locale_de {
@@ -1229,6 +1234,40 @@ mod tests {
         // Colours.
         assert!(svg.contains("fill=\"#0b5c4a\""));
         assert!(svg.contains("fill=\"#1b1f24\""));
+    }
+
+    #[test]
+    fn month_labels_are_never_cut_but_thinned() {
+        let months = BarChart {
+            title: "Einzüge je Monat".into(),
+            unit: "Einzug|Einzüge".into(),
+            bars: (1..=12)
+                .map(|m| (format!("{m:02}/2026"), f64::from(m)))
+                .collect(),
+        };
+        let svg = column_chart_svg(&months, true);
+        assert!(!svg.contains('…'), "no label is cut: {svg}");
+        assert!(
+            svg.contains(">01/2026</text>"),
+            "the first month is labelled"
+        );
+    }
+
+    #[test]
+    fn a_counted_unit_takes_its_singular_for_one() {
+        assert_eq!(
+            chart_value_text(1.0, "Haushalt|Haushalte", true),
+            "1 Haushalt"
+        );
+        assert_eq!(
+            chart_value_text(2.0, "Haushalt|Haushalte", true),
+            "2 Haushalte"
+        );
+        assert_eq!(
+            chart_value_text(0.0, "household|households", false),
+            "0 households"
+        );
+        assert_eq!(chart_value_text(3.0, "Haushalte", true), "3 Haushalte");
     }
 
     #[test]

@@ -609,7 +609,7 @@ pub fn table(data: &Data, what: &str, locale: Locale) -> Option<Table> {
                         text(unit),
                         text(household),
                         label("pipeline.state", &p.state),
-                        text(p.origin.clone()),
+                        label("pipeline.origin", &p.origin),
                         Cell::Number((p.score * 1000.0).round() / 10.0),
                         instant(Some(p.created_at)),
                         instant(p.sent_at),

@@ -84,6 +84,8 @@ db_test!(
             assert!(page.contains(html_tag), "{page}");
             assert!(has_script(&page, script.clone()), "{page}");
             assert!(page.contains(&format!("/a/{token}?lang=de")), "a way to German");
+            let problems = crate::wording::wording_problems(&crate::wording::visible_text(&page));
+            assert!(problems.is_empty(), "{lang}: {problems:?}");
             assert!(!page.contains("href=\"/login\""), "households do not log in");
             let german = visitor.get(&format!("/a/{token}?lang=de")).await.text().await.expect("page");
             assert!(german.contains("<html lang=\"de\">") && german.contains("Zusagen: eine Wohnung für Sie"), "{german}");

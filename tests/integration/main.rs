@@ -29,4 +29,5 @@ mod privacy;
 mod scope;
 mod security;
 mod units;
+mod wording;
 mod workspace;

@@ -182,7 +182,10 @@ pub async fn list(
 }
 
 fn explain_size(t: Texts, size: &str) -> String {
-    crate::i18n::fill(t.get("households.persons"), &[("n", size)])
+    match size.parse::<u64>() {
+        Ok(n) => crate::i18n::count(t.lang, "persons", n),
+        Err(_) => crate::i18n::fill(t.get("households.persons"), &[("n", size)]),
+    }
 }
 
 /// A row of repeated inputs (a member or an anchor).
