@@ -199,9 +199,18 @@ impl Letter {
     /// this e-mail" is said only when a reply reaches that person.
     pub fn with_contact(mut self, contact: &Contact) -> Self {
         if contact.reachable() {
+            let rtl = self
+                .lang
+                .parse::<crate::domain::Language>()
+                .is_ok_and(|l| l.is_rtl());
+            let who = if rtl {
+                isolate(&contact.line())
+            } else {
+                contact.line()
+            };
             self.after_action.push(fill(
                 &mail_text(&self.lang, "mail.contact_line"),
-                &[("who", &contact.line())],
+                &[("who", &who)],
             ));
         }
         if let Some(reply_to) = contact.reply_to() {
@@ -228,6 +237,21 @@ impl Letter {
     }
 }
 
+/// `text` between Unicode isolates (LRI or FSI … PDI): in right-to-left text it keeps its
+/// own direction ("Hauptstraße 1, 73728 Esslingen", "610,00 €").
+pub fn isolate(text: &str) -> String {
+    let rtl_script = text
+        .chars()
+        .any(|c| ('\u{0590}'..='\u{08FF}').contains(&c) || ('\u{FB1D}'..='\u{FEFC}').contains(&c));
+    match (text.is_empty(), rtl_script) {
+        (true, _) => String::new(),
+        // Its own direction, from its first strong letter.
+        (false, true) => format!("\u{2068}{text}\u{2069}"),
+        // Latin script, numbers and amounts: left to right.
+        (false, false) => format!("\u{2066}{text}\u{2069}"),
+    }
+}
+
 /// Builds a letter from the catalog section `mail.<name>`: `subject`, `greeting`,
 /// `p1`..`p9`, `action`, `after1`..`after9`, each filled with `values`.
 pub fn letter(locale: Locale, name: &str, values: &[(&str, &str)], link: Option<&str>) -> Letter {
@@ -244,6 +268,17 @@ pub fn letter_in(
     links: &[(&str, &str)],
 ) -> Letter {
     let key = |part: &str| format!("mail.{name}.{part}");
+    let rtl = lang
+        .parse::<crate::domain::Language>()
+        .is_ok_and(|l| l.is_rtl());
+    // In a right-to-left letter every filled-in value (an address, an amount, a name in
+    // Latin script) is isolated, so that it keeps its own order inside the sentence.
+    let isolated: Vec<(&str, String)> = values
+        .iter()
+        .map(|(k, v)| (*k, if rtl { isolate(v) } else { (*v).to_owned() }))
+        .collect();
+    let values: Vec<(&str, &str)> = isolated.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let values = values.as_slice();
     let get = |part: &str| fill(&mail_text(lang, &key(part)), values);
     let numbered = |prefix: &str| {
         (1..10)

@@ -1314,7 +1314,7 @@ pub fn household_template(municipality: &str) -> String {
             "wheelchair" | "pets" | "residence_obligation" => "nein",
             "urgency" => "1",
             "languages" => "ar|de",
-            "preferred_language" => "de",
+            "preferred_language" => "ar",
             "in_follow_up_since" => "01.03.2024",
             "latest_move_date" => "",
             "follow_up_site" => "Gemeinschaftsunterkunft Beispielweg 1",

@@ -199,3 +199,43 @@ db_test!(
         assert!(page.contains("Українська"), "the profile names the language");
     }
 );
+
+db_test!(
+    async fn the_household_import_takes_the_language_and_refuses_an_unknown_one(app) {
+        let d = demo(app).await;
+        let template = bleibe::services::import::household_template("Esslingen am Neckar");
+        let options = bleibe::services::import::Options {
+            file_name: "haushalte.csv".into(),
+            default_municipality: Some(d.esslingen),
+            only_municipality: Some(d.esslingen),
+        };
+        let import = |csv: String| {
+            let options = options.clone();
+            async move {
+                bleibe::services::import::run(
+                    &app.app,
+                    &bleibe::services::Actor::System,
+                    bleibe::services::import::Kind::Households,
+                    csv.as_bytes(),
+                    &options,
+                    &|_, _, _| {},
+                )
+                .await
+                .expect("import")
+            }
+        };
+        // The template's example reads Arabic; a row with "xx" is refused at its column.
+        let bad = import(template.replace(";ar;", ";xx;").replace("AU-2026-001", "AU-LANG-XX")).await;
+        assert!(!bad.imported, "nothing written");
+        assert!(bad.rejected.iter().any(|p| p.column.as_deref().is_some_and(|c| c.contains("preferred_language"))), "{:?}", bad.rejected);
+        let good = import(template.replace("AU-2026-001", "AU-LANG-AR")).await;
+        assert!(good.imported, "{:?}", good.rejected);
+        let row = household::Entity::find()
+            .filter(household::Column::Reference.eq("AU-LANG-AR"))
+            .one(app.db())
+            .await
+            .expect("q")
+            .expect("imported");
+        assert_eq!(row.preferred_language, "ar");
+    }
+);

@@ -261,7 +261,12 @@ fn answer_page(
 
 fn contact_line(t: Texts, c: &LinkContact) -> String {
     if c.person.reachable() {
-        fill(t.get("mail.contact_line"), &[("who", &c.person.line())])
+        let who = if t.lang.is_rtl() {
+            crate::mail::compose::isolate(&c.person.line())
+        } else {
+            c.person.line()
+        };
+        fill(t.get("mail.contact_line"), &[("who", &who)])
     } else {
         fill(
             t.get("link.contact_plain"),
