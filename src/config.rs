@@ -64,6 +64,19 @@ pub struct Settings {
     pub map: MapSettings,
     pub matching: MatchingSettings,
     pub jobs: JobSettings,
+    pub accessibility: AccessibilitySettings,
+}
+
+/// `[accessibility]`: what the accessibility statement (`/barrierefreiheit`) names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessibilitySettings {
+    /// Where people report barriers (an e-mail address people read).
+    pub feedback_email: String,
+    /// A phone number for the same (optional).
+    pub feedback_phone: String,
+    /// When the statement was made or last reviewed (YYYY-MM-DD).
+    pub reviewed_on: String,
 }
 
 /// `[server]`: where and how the HTTP server listens.
@@ -719,6 +732,22 @@ fn validate(settings: &Settings, origins: &BTreeMap<String, String>) -> Result<(
     }
     if s.matching.top_k > 50 {
         return fail("matching.top_k", "must be 50 or less".into());
+    }
+    if !looks_like_mailbox(&s.accessibility.feedback_email) {
+        return fail(
+            "accessibility.feedback_email",
+            "must be an e-mail address people read (the statement names it for reporting barriers)"
+                .into(),
+        );
+    }
+    if chrono::NaiveDate::parse_from_str(s.accessibility.reviewed_on.trim(), "%Y-%m-%d").is_err() {
+        return fail(
+            "accessibility.reviewed_on",
+            format!(
+                "must be a date as YYYY-MM-DD, not \"{}\"",
+                s.accessibility.reviewed_on
+            ),
+        );
     }
     Ok(())
 }

@@ -60,6 +60,7 @@ pub const HOUSEHOLD_KEYS: &[&str] = &[
     "common.login",
     "common.footer",
     "common.privacy",
+    "accessibility.footer_link",
     "common.back_home",
     "common.yes",
     "common.no",

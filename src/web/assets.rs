@@ -24,6 +24,16 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("static/review.js"),
     ),
     (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("static/favicon.svg"),
+    ),
+    (
+        "favicon.ico",
+        "image/x-icon",
+        include_bytes!("static/favicon.ico"),
+    ),
+    (
         "unit-form.js",
         "text/javascript; charset=utf-8",
         include_bytes!("static/unit-form.js"),

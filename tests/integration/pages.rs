@@ -78,3 +78,25 @@ db_test!(
         assert_eq!(app.get("/static/../Cargo.toml").await.status(), 404);
     }
 );
+
+db_test!(
+    async fn the_accessibility_statement_and_the_favicon_are_there(app) {
+        let home = app.get("/").await.text().await.expect("home");
+        assert!(home.contains("href=\"/barrierefreiheit\"") && home.contains("Barrierefreiheit"), "linked from every page's footer");
+        assert!(home.contains("rel=\"icon\""));
+        let r = app.get("/barrierefreiheit").await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.expect("statement");
+        for words in ["Erklärung zur Barrierefreiheit", "teilweise barrierefrei", "§ 16", "Schlichtungsstelle", "barrierefreiheit@bleibe.invalid", "02.12.2026"] {
+            assert!(html.contains(words), "{words}");
+        }
+        let english = app.client.get(app.url("/accessibility")).header("accept-language", "en").send().await.expect("request").text().await.expect("statement");
+        assert!(english.contains("Accessibility statement") && english.contains("partially"), "{english}");
+        let icon = app.get("/favicon.ico").await;
+        assert_eq!(icon.status(), 200);
+        assert_eq!(icon.headers()["content-type"], "image/x-icon");
+        let bytes = icon.bytes().await.expect("icon");
+        assert_eq!(&bytes[..4], &[0, 0, 1, 0], "an ICO file");
+        assert_eq!(app.get("/static/favicon.svg").await.status(), 200);
+    }
+);

@@ -385,6 +385,14 @@ fn table(f: &Fixture) -> Vec<Case> {
         // Public pages and links by token.
         case("GET", "/", "/".into(), PUBLIC),
         case("GET", "/privacy", "/privacy".into(), PUBLIC),
+        case(
+            "GET",
+            "/barrierefreiheit",
+            "/barrierefreiheit".into(),
+            PUBLIC,
+        ),
+        case("GET", "/accessibility", "/accessibility".into(), PUBLIC),
+        case("GET", "/favicon.ico", "/favicon.ico".into(), PUBLIC),
         case("GET", "/signup", "/signup".into(), PUBLIC),
         case("POST", "/signup", "/signup".into(), PUBLIC),
         case("GET", "/signup/sent", "/signup/sent".into(), PUBLIC),

@@ -31,3 +31,42 @@ pub async fn show_privacy(ctx: PageCtx) -> PrivacyPage {
         chrome: ctx.chrome(),
     }
 }
+
+/// The accessibility statement (Erklärung zur Barrierefreiheit, BITV 2.0).
+#[derive(Template, WebTemplate)]
+#[template(path = "accessibility.html")]
+pub struct AccessibilityPage {
+    chrome: Chrome,
+    /// Where to report a barrier: the e-mail address and, when set, a phone number.
+    feedback_email: String,
+    feedback_phone: String,
+    /// When the statement was last reviewed, in the reader's date format.
+    reviewed_on: String,
+}
+
+/// `GET /barrierefreiheit` (also `/accessibility`).
+pub async fn show_accessibility(ctx: PageCtx) -> AccessibilityPage {
+    let a = &ctx.app.settings.accessibility;
+    let reviewed_on = chrono::NaiveDate::parse_from_str(a.reviewed_on.trim(), "%Y-%m-%d")
+        .map(|d| crate::engine::explain::date(ctx.locale, d))
+        .unwrap_or_else(|_| a.reviewed_on.clone());
+    AccessibilityPage {
+        chrome: ctx.chrome(),
+        feedback_email: a.feedback_email.trim().to_owned(),
+        feedback_phone: a.feedback_phone.trim().to_owned(),
+        reviewed_on,
+    }
+}
+
+/// `GET /favicon.ico`.
+pub async fn favicon() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "image/x-icon"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        &include_bytes!("../static/favicon.ico")[..],
+    )
+        .into_response()
+}
