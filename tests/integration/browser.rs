@@ -1080,3 +1080,139 @@ async fn households_answer_in_ukrainian_and_arabic_on_a_phone() {
             .expect("desktop size");
     }
 }
+
+/// Reflow (WCAG 1.4.10): at 320 px no page of any role scrolls sideways; wide tables
+/// scroll inside themselves. Screenshots of the unit form and the run page at 320 px.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_page_scrolls_sideways_at_320_px() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    let d = crate::workspace::demo(&app).await;
+    let (run, suggested) = crate::pipeline::match_run(&app, d).await;
+    let user = crate::pipeline::coordinator(&app).await;
+    crate::pipeline::take(
+        &app,
+        &user,
+        suggested[0].id,
+        bleibe::domain::pipeline::Action::Approve,
+        &[],
+    )
+    .await;
+    let es = d.esslingen;
+    let (unit, household, proposal) = (
+        suggested[0].unit_id,
+        suggested[0].household_id,
+        suggested[0].id,
+    );
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let mut shots = Shots { dir, n: 90 };
+    let year = app.clock_now().format("%Y").to_string();
+    let roles: Vec<(Option<(&str, &str)>, Vec<String>)> = vec![
+        (
+            None,
+            [
+                "/",
+                "/login",
+                "/register",
+                "/privacy",
+                "/barrierefreiheit",
+                "/gibt-es-nicht",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
+        (
+            Some((
+                "koordination.esslingen@bleibe.example",
+                "Bleibe-Koordination-2026",
+            )),
+            vec![
+                "/workspace".into(),
+                format!("/m/{es}"),
+                format!("/m/{es}/rules"),
+                format!("/m/{es}/report/{year}"),
+                format!("/m/{es}/households"),
+                format!("/m/{es}/households/new"),
+                format!("/m/{es}/units"),
+                format!("/m/{es}/map"),
+                format!("/m/{es}/why-not"),
+                format!("/m/{es}/placements"),
+                format!("/m/{es}/import"),
+                format!("/runs/{run}"),
+                "/runs".into(),
+                format!("/households/{household}"),
+                format!("/households/{household}/edit"),
+                format!("/units/{unit}"),
+                format!("/workspace/proposals/{proposal}"),
+                "/account".into(),
+            ],
+        ),
+        (
+            Some(("admin@bleibe.example", "Bleibe-Admin-2026")),
+            [
+                "/admin/users",
+                "/admin/municipalities",
+                "/admin/jobs",
+                "/admin/audit",
+                "/admin/privacy",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
+        (
+            Some(("renate.maier@example.org", "Bleibe-Vermietung-2026")),
+            ["/dashboard", "/units/new", "/account"]
+                .map(String::from)
+                .to_vec(),
+        ),
+        (
+            Some(("lotsin@bleibe.example", "Bleibe-Lotse-2026")),
+            ["/workspace", "/viewings"].map(String::from).to_vec(),
+        ),
+    ];
+    let mut wide = Vec::new();
+    let mut checked = 0;
+    for (who, pages) in roles {
+        let profile = tempfile::tempdir().expect("profile");
+        let browser = browser(&driver, profile.path()).await;
+        if let Some((email, password)) = who {
+            login(&browser, &app, email, password).await;
+        }
+        browser.set_window_size(320, 800).await.expect("320 px");
+        for path in pages {
+            browser.goto(&app.url(&path)).await.expect("page");
+            wait_for(&browser, "main").await;
+            let over = browser
+                .execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                    vec![],
+                )
+                .await
+                .expect("width")
+                .as_i64()
+                .unwrap_or_default();
+            checked += 1;
+            if over > 0 {
+                wide.push(format!("{path}: {over} px too wide"));
+            }
+            if path == "/units/new" || path.starts_with("/runs/") {
+                let name = if path == "/units/new" {
+                    "unit-form"
+                } else {
+                    "run"
+                };
+                shots.take(&browser, &format!("320-{name}")).await;
+            }
+        }
+        browser.close().await.expect("close");
+    }
+    assert!(checked >= 30, "{checked} pages");
+    assert!(
+        wide.is_empty(),
+        "pages that scroll sideways at 320 px:\n{}",
+        wide.join("\n")
+    );
+}
