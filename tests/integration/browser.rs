@@ -1110,7 +1110,9 @@ async fn no_page_scrolls_sideways_at_320_px() {
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     let mut shots = Shots { dir, n: 90 };
     let year = app.clock_now().format("%Y").to_string();
-    let roles: Vec<(Option<(&str, &str)>, Vec<String>)> = vec![
+    // (login, pages): None walks as a visitor.
+    type Walk<'a> = (Option<(&'a str, &'a str)>, Vec<String>);
+    let roles: Vec<Walk<'_>> = vec![
         (
             None,
             [
