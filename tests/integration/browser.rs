@@ -1036,6 +1036,13 @@ async fn households_answer_in_ukrainian_and_arabic_on_a_phone() {
             .to_owned();
         assert_eq!(direction, if lang.is_rtl() { "rtl" } else { "ltr" });
         both_widths(&mut shots, &browser, &format!("household-answer-{lang}")).await;
+        if let Some(source) = axe_source() {
+            let (v, i) = axe(&browser, &source).await;
+            assert!(
+                v.is_empty() && i.is_empty(),
+                "{lang}: axe-core: {v:?} {i:?}"
+            );
+        }
         browser.set_window_size(390, 844).await.expect("phone size");
         let wide = browser
             .execute(
@@ -1081,8 +1088,106 @@ async fn households_answer_in_ukrainian_and_arabic_on_a_phone() {
     }
 }
 
-/// Reflow (WCAG 1.4.10): at 320 px no page of any role scrolls sideways; wide tables
-/// scroll inside themselves. Screenshots of the unit form and the run page at 320 px.
+/// axe-core's script, from `BLEIBE_AXE` (set by `.ci/run`, which installs it from npm) or
+/// a local `node_modules`; required under `CI=true`.
+fn axe_source() -> Option<String> {
+    let candidates = [
+        std::env::var("BLEIBE_AXE").unwrap_or_default(),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/target/ci-axe/node_modules/axe-core/axe.min.js"
+        )
+        .to_owned(),
+        "/tmp/node_modules/axe-core/axe.min.js".to_owned(),
+    ];
+    let found = candidates
+        .iter()
+        .filter(|p| !p.is_empty())
+        .find_map(|p| std::fs::read_to_string(p).ok());
+    assert!(
+        found.is_some() || std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but axe-core is not installed (BLEIBE_AXE)"
+    );
+    found
+}
+
+/// axe-core's rules that only a person can decide, each with the manual check that covers
+/// it (docs/accessibility.md): "incomplete" results of these are accepted, others fail.
+/// (rule, part of the element's selector; empty: any element).
+const AXE_MANUAL: &[(&str, &str)] = &[
+    // Text over a gradient, an image or an SVG chart: contrast checked by hand.
+    ("color-contrast", ""),
+    // The map's zoom buttons show only "+" and "−"; their names "+ Vergrößern" and
+    // "− Verkleinern" start with what they show (checked by hand, also by voice control).
+    ("label-content-name-mismatch", "leaflet-control-zoom"),
+];
+
+/// Runs axe-core on the page (WCAG 2.1 A/AA and best practice): the violations and the
+/// "incomplete" results no manual check covers, as `rule (impact, nodes)`.
+async fn axe(browser: &Client, source: &str) -> (Vec<String>, Vec<String>) {
+    axe_without(browser, source, &[]).await
+}
+
+/// Page-level rules that do not apply to an e-mail, which a mail program shows inside its
+/// own page (with its own landmarks, headings and skip links).
+const NOT_FOR_EMAIL: &[&str] = &[
+    "landmark-one-main",
+    "page-has-heading-one",
+    "region",
+    "bypass",
+];
+
+/// Like [`axe`], with the `disabled` rules switched off.
+async fn axe_without(
+    browser: &Client,
+    source: &str,
+    disabled: &[&str],
+) -> (Vec<String>, Vec<String>) {
+    let rules: serde_json::Map<String, serde_json::Value> = disabled
+        .iter()
+        .map(|r| ((*r).to_owned(), serde_json::json!({"enabled": false})))
+        .collect();
+    browser
+        .execute(&format!("{source}\nreturn true;"), vec![])
+        .await
+        .expect("inject axe");
+    let result = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}, rules: arguments[0]})
+               .then(r => done({
+                 v: r.violations.map(x => x.id + ' (' + x.impact + ', ' + x.nodes.length + ': ' + x.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | ') + ')'),
+                 i: r.incomplete.map(x => x.id + ' (' + x.nodes.length + ': ' + x.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | ') + ')')
+               }))
+               .catch(e => done({v: ['axe failed: ' + e], i: []}));",
+            vec![serde_json::Value::Object(rules)],
+        )
+        .await
+        .expect("axe.run");
+    let list = |key: &str| -> Vec<String> {
+        result[key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let incomplete = list("i")
+        .into_iter()
+        .filter(|r| {
+            !AXE_MANUAL
+                .iter()
+                .any(|(rule, target)| r.starts_with(&format!("{rule} ")) && r.contains(target))
+        })
+        .collect();
+    (list("v"), incomplete)
+}
+
+/// Reflow (WCAG 1.4.10) and axe-core: at 320 px no page of any role scrolls sideways (wide
+/// tables scroll inside themselves), and at 1280 and 320 px axe-core finds no violation.
+/// Screenshots of the unit form and the run page at 320 px.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_page_scrolls_sideways_at_320_px() {
     let Some(driver) = start_driver().await else {
@@ -1175,7 +1280,9 @@ async fn no_page_scrolls_sideways_at_320_px() {
             ["/workspace", "/viewings"].map(String::from).to_vec(),
         ),
     ];
+    let axe_script = axe_source();
     let mut wide = Vec::new();
+    let mut violations = Vec::new();
     let mut checked = 0;
     for (who, pages) in roles {
         let profile = tempfile::tempdir().expect("profile");
@@ -1183,10 +1290,27 @@ async fn no_page_scrolls_sideways_at_320_px() {
         if let Some((email, password)) = who {
             login(&browser, &app, email, password).await;
         }
-        browser.set_window_size(320, 800).await.expect("320 px");
         for path in pages {
+            browser.set_window_size(1280, 1000).await.expect("1280 px");
             browser.goto(&app.url(&path)).await.expect("page");
             wait_for(&browser, "main").await;
+            if let Some(source) = &axe_script {
+                let (v, i) = axe(&browser, source).await;
+                violations.extend(v.into_iter().map(|x| format!("{path} at 1280: {x}")));
+                violations.extend(
+                    i.into_iter()
+                        .map(|x| format!("{path} at 1280, unexplained incomplete: {x}")),
+                );
+            }
+            browser.set_window_size(320, 800).await.expect("320 px");
+            if let Some(source) = &axe_script {
+                let (v, i) = axe(&browser, source).await;
+                violations.extend(v.into_iter().map(|x| format!("{path} at 320: {x}")));
+                violations.extend(
+                    i.into_iter()
+                        .map(|x| format!("{path} at 320, unexplained incomplete: {x}")),
+                );
+            }
             let over = browser
                 .execute(
                     "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
@@ -1211,10 +1335,38 @@ async fn no_page_scrolls_sideways_at_320_px() {
         }
         browser.close().await.expect("close");
     }
+    // The HTML e-mails, in every language they are written in.
+    if let Some(source) = &axe_script {
+        let profile = tempfile::tempdir().expect("profile");
+        let browser = browser(&driver, profile.path()).await;
+        let letters = tempfile::tempdir().expect("letters");
+        for (name, lang, letter) in bleibe::mail::preview::all(None) {
+            let file = letters.path().join(format!("{name}.{lang}.html"));
+            std::fs::write(&file, letter.html()).expect("write letter");
+            browser
+                .goto(&format!("file://{}", file.display()))
+                .await
+                .expect("letter");
+            let (v, i) = axe_without(&browser, source, NOT_FOR_EMAIL).await;
+            violations.extend(v.into_iter().map(|x| format!("e-mail {name} {lang}: {x}")));
+            violations.extend(
+                i.into_iter()
+                    .map(|x| format!("e-mail {name} {lang}, unexplained incomplete: {x}")),
+            );
+            checked += 1;
+        }
+        browser.close().await.expect("close");
+    }
     assert!(checked >= 30, "{checked} pages");
     assert!(
         wide.is_empty(),
         "pages that scroll sideways at 320 px:\n{}",
         wide.join("\n")
+    );
+    assert!(
+        violations.is_empty(),
+        "axe-core, {} findings:\n{}",
+        violations.len(),
+        violations.join("\n")
     );
 }
