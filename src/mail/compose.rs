@@ -268,6 +268,7 @@ pub fn letter_in(
     links: &[(&str, &str)],
 ) -> Letter {
     let key = |part: &str| format!("mail.{name}.{part}");
+    let raw = values;
     let rtl = lang
         .parse::<crate::domain::Language>()
         .is_ok_and(|l| l.is_rtl());
@@ -292,7 +293,7 @@ pub fn letter_in(
     // that a helper can tell what it is about.
     let helper = match lang.parse::<crate::domain::Language>() {
         Ok(language) if language.interface().is_none() => {
-            let german_subject = fill(&mail_text("de", &key("subject")), values);
+            let german_subject = fill(&mail_text("de", &key("subject")), raw);
             vec![fill(
                 &mail_text("de", "mail.helper_line"),
                 &[

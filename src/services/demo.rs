@@ -884,7 +884,8 @@ fn demo_household(
             kind: AnchorKind::Work,
             label: label.into(),
             street: None,
-            postal_code: None,
+            // A postal code, so the household's form can be saved as it is.
+            postal_code: town.postal_codes.first().map(|p| (*p).to_owned()),
             town: None,
             location: near(rng, town.lat, town.lon, 0.5, 9.0),
             importance,
@@ -901,7 +902,8 @@ fn demo_household(
             ]))
             .into(),
             street: None,
-            postal_code: None,
+            // A postal code, so the household's form can be saved as it is.
+            postal_code: town.postal_codes.first().map(|p| (*p).to_owned()),
             town: Some(town.name.into()),
             location: near(rng, town.lat, town.lon, 0.2, 2.5),
             importance: 0.8,
@@ -912,7 +914,8 @@ fn demo_household(
             kind: AnchorKind::Kindergarten,
             label: "Kindergarten".into(),
             street: None,
-            postal_code: None,
+            // A postal code, so the household's form can be saved as it is.
+            postal_code: town.postal_codes.first().map(|p| (*p).to_owned()),
             town: Some(town.name.into()),
             location: near(rng, town.lat, town.lon, 0.2, 2.0),
             importance: 0.7,
@@ -923,7 +926,8 @@ fn demo_household(
             kind: AnchorKind::Course,
             label: "Integrationskurs (Volkshochschule)".into(),
             street: None,
-            postal_code: None,
+            // A postal code, so the household's form can be saved as it is.
+            postal_code: town.postal_codes.first().map(|p| (*p).to_owned()),
             town: Some(town.name.into()),
             location: near(rng, town.lat, town.lon, 0.1, 1.5),
             importance: 0.6,
@@ -934,7 +938,8 @@ fn demo_household(
             kind: AnchorKind::Doctor,
             label: "Hausarztpraxis".into(),
             street: None,
-            postal_code: None,
+            // A postal code, so the household's form can be saved as it is.
+            postal_code: town.postal_codes.first().map(|p| (*p).to_owned()),
             town: Some(town.name.into()),
             location: near(rng, town.lat, town.lon, 0.1, 3.0),
             importance: 0.4,

@@ -34,6 +34,17 @@ pub struct Recipient {
     pub for_household: Option<(String, String)>,
 }
 
+impl Recipient {
+    /// Whom the letter greets: the household when its caseworker passes the letter on
+    /// (the letter speaks to the household), else the recipient.
+    pub fn greeting_name(&self) -> String {
+        match &self.for_household {
+            Some((household, _)) => household.clone(),
+            None => self.name.clone().unwrap_or_default(),
+        }
+    }
+}
+
 /// How a letter greets a household: its contact person's name, else "Familie <Name>",
 /// else its Aktenzeichen; never nobody.
 pub fn household_name(h: &StoredHousehold, lang: &str, on: NaiveDate) -> String {
@@ -345,7 +356,7 @@ async fn to_party<C: ConnectionTrait>(
         return Ok(());
     };
     let mut values = p.values(&to.lang, p.proposal.answer_due_at);
-    values.push(("name", to.name.clone().unwrap_or_default()));
+    values.push(("name", to.greeting_name()));
     if name == "accepted" {
         values.extend(accepted_values(db, p, party, &to.lang).await?);
     }
@@ -606,7 +617,7 @@ async fn viewing_letter<C: ConnectionTrait>(
         if reader == "companion" && !cancelled {
             values.extend(companion_values(db, &p, viewing, &to.lang).await?);
         }
-        values.push(("name", to.name.clone().unwrap_or_default()));
+        values.push(("name", to.greeting_name()));
         values.push(("date", explain::date(l, local.date_naive())));
         values.push(("time", local.format("%H:%M").to_string()));
         values.push(("place", viewing.place.clone()));
@@ -742,7 +753,7 @@ pub async fn follow_up_due<C: ConnectionTrait>(
     let link = super::accounts::link(app, &format!("/workspace/proposals/{}", proposal.id));
     for to in coordinator_recipients(db, &p.municipality).await? {
         let mut values = p.values(&to.lang, None);
-        values.push(("name", to.name.clone().unwrap_or_default()));
+        values.push(("name", to.greeting_name()));
         values.push(("months", months.clone()));
         values.push(("due_on", explain::date(fmt(&to.lang), follow_up.due_on)));
         let mail = letter_in(
@@ -770,7 +781,7 @@ pub async fn follow_up_due<C: ConnectionTrait>(
     }
     if let Some(to) = &p.landlord {
         let mut values = p.values(&to.lang, None);
-        values.push(("name", to.name.clone().unwrap_or_default()));
+        values.push(("name", to.greeting_name()));
         values.push(("months", months.clone()));
         let mail = letter_in(&to.lang, "follow_up_landlord", &borrow(&values), &[]);
         enqueue(
@@ -817,10 +828,22 @@ pub fn digest_letter(
     content: &DigestContent,
     link: &str,
 ) -> Letter {
+    // "2026-W49" reads "KW 49/2026" (German) or "week 49 of 2026" (English).
+    let shown_week = match week.split_once("-W") {
+        Some((year, number)) => {
+            let number = number.trim_start_matches('0');
+            if lang == "en" {
+                format!("week {number} of {year}")
+            } else {
+                format!("KW {number}/{year}")
+            }
+        }
+        None => week.to_owned(),
+    };
     let values = [
         ("name", name.to_owned()),
         ("municipality", municipality.to_owned()),
-        ("week", week.to_owned()),
+        ("week", shown_week),
         ("reviews", content.waiting_reviews.to_string()),
     ];
     let mut mail = letter_in(lang, "digest", &borrow(&values), &[("action", link)]);

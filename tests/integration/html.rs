@@ -163,3 +163,77 @@ fn the_reader_finds_duplicates_and_unlabelled_fields() {
     assert_eq!(duplicate_ids(page), ["a"]);
     assert_eq!(unlabelled_fields(page), ["<select name=\"d\" id=\"\">"]);
 }
+
+/// What a browser would send for the form whose `action` ends with `action`, left as the
+/// page shows it: inputs with their values (checkboxes and radios when checked), selects
+/// with their selected option, textareas with their text (entities decoded).
+pub fn form_values(html: &str, action: &str) -> Vec<(String, String)> {
+    let decode = |v: &str| {
+        v.replace("&quot;", "\"")
+            .replace("&#34;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let all = tags(html);
+    let Some(form) = all
+        .iter()
+        .find(|t| t.name == "form" && t.attr("action").is_some_and(|a| a.ends_with(action)))
+    else {
+        return Vec::new();
+    };
+    let end = html[form.at..]
+        .find("</form>")
+        .map_or(html.len(), |e| form.at + e);
+    let inside: Vec<&Tag> = all
+        .iter()
+        .filter(|t| t.at > form.at && t.at < end)
+        .collect();
+    let mut out = Vec::new();
+    for (k, t) in inside.iter().enumerate() {
+        let Some(name) = t.attr("name") else { continue };
+        match t.name.as_str() {
+            "input" => {
+                let kind = t.attr("type").unwrap_or("text");
+                if matches!(kind, "submit" | "button" | "reset" | "image" | "file") {
+                    continue;
+                }
+                if matches!(kind, "checkbox" | "radio") && t.attr("checked").is_none() {
+                    continue;
+                }
+                out.push((
+                    name.to_owned(),
+                    decode(
+                        t.attr("value")
+                            .unwrap_or(if kind == "checkbox" { "on" } else { "" }),
+                    ),
+                ));
+            }
+            "select" => {
+                let close = html[t.at..].find("</select>").map_or(end, |e| t.at + e);
+                let options: Vec<&&Tag> = inside[k + 1..]
+                    .iter()
+                    .take_while(|o| o.at < close)
+                    .filter(|o| o.name == "option")
+                    .collect();
+                let chosen = options
+                    .iter()
+                    .find(|o| o.attr("selected").is_some())
+                    .or(options.first());
+                if let Some(o) = chosen {
+                    out.push((name.to_owned(), decode(o.attr("value").unwrap_or(""))));
+                }
+            }
+            "textarea" => {
+                let open_end = html[t.at..].find('>').map_or(end, |e| t.at + e + 1);
+                let close = html[open_end..]
+                    .find("</textarea>")
+                    .map_or(open_end, |e| open_end + e);
+                out.push((name.to_owned(), decode(&html[open_end..close])));
+            }
+            _ => {}
+        }
+    }
+    out
+}

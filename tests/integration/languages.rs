@@ -162,7 +162,7 @@ db_test!(
         let letters = outbox_message::Entity::find().all(app.db()).await.expect("q");
         assert!(letters.iter().all(|m| m.proposal_id != Some(p.id)), "no letter");
         let text = bleibe::i18n::text(bleibe::domain::Locale::De, "pipeline.blocked.no_contact");
-        assert!(text.contains("Kontaktadresse") && text.contains("Administration"));
+        assert!(text.contains("Kontaktadresse") && text.contains("Kommunen"));
     }
 );
 
@@ -237,5 +237,37 @@ db_test!(
             .expect("q")
             .expect("imported");
         assert_eq!(row.preferred_language, "ar");
+    }
+);
+
+db_test!(
+    async fn a_demo_household_saved_as_shown_keeps_its_data_and_takes_a_new_language(app) {
+        use crate::workspace::{ES_COORDINATOR, staff};
+        let d = demo(app).await;
+        let es = staff(app, ES_COORDINATOR).await;
+        let h = household::Entity::find()
+            .filter(household::Column::MunicipalityId.eq(d.esslingen))
+            .one(app.db())
+            .await
+            .expect("q")
+            .expect("a demo household");
+        let before = bleibe::store::households::find(app.db(), h.id).await.expect("q").expect("h");
+        assert!(!before.profile.anchors.is_empty() || !before.profile.members.is_empty());
+        let edit = format!("/households/{}/edit", h.id);
+        let page = es.get(&edit).await.text().await.expect("form");
+        let mut fields = crate::html::form_values(&page, &edit);
+        assert!(fields.len() > 10, "{fields:?}");
+        fields.retain(|(k, _)| k != "preferred_language" && k != "csrf");
+        fields.push(("preferred_language".into(), "tr".into()));
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = es.post_form(&edit, &edit, &refs).await;
+        let status = r.status();
+        let body = r.text().await.unwrap_or_default();
+        assert_eq!(status, 303, "the form as shown saves: {}", body.split("error-summary").nth(1).unwrap_or("").chars().take(600).collect::<String>());
+        let after = bleibe::store::households::find(app.db(), h.id).await.expect("q").expect("h");
+        assert_eq!(after.profile.preferred_language, Language::Tr);
+        assert_eq!(after.profile.members.len(), before.profile.members.len());
+        assert_eq!(after.profile.anchors.len(), before.profile.anchors.len());
+        assert_eq!(after.profile.reference, before.profile.reference);
     }
 );

@@ -485,6 +485,27 @@ pub async fn list_jobs(Staff { ctx, user }: Staff) -> Result<Response, PageError
             }
         })
         .collect();
+    let t = ctx.t();
+    // A run's counts in words: "verschickt: 3, fehlgeschlagen: 0".
+    let counts_words = |raw: Option<String>| -> String {
+        let Some(map) = raw.as_deref().and_then(|r| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(r).ok()
+        }) else {
+            return String::new();
+        };
+        map.iter()
+            .map(|(k, v)| {
+                let name = t
+                    .optional(&format!("jobs.counts.{k}"))
+                    .map_or_else(|| k.replace('_', " "), str::to_owned);
+                format!(
+                    "{name}: {}",
+                    v.as_i64().map_or_else(|| v.to_string(), |n| n.to_string())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let runs = admin::job_runs(&ctx.app, &actor, 200)
         .await?
         .into_iter()
@@ -492,18 +513,21 @@ pub async fn list_jobs(Staff { ctx, user }: Staff) -> Result<Response, PageError
             seconds: r
                 .finished_at
                 .map(|f| {
-                    format!(
-                        "{:.1}",
-                        (f - r.started_at).num_milliseconds() as f64 / 1000.0
+                    crate::engine::explain::number(
+                        ctx.locale,
+                        (f - r.started_at).num_milliseconds() as f64 / 1000.0,
+                        1,
                     )
                 })
                 .unwrap_or_default(),
             scheduled_for: r.scheduled_for.map(when).unwrap_or_else(|| "–".into()),
             started_at: when(r.started_at),
             job: r.job,
-            status: r.status,
+            status: t
+                .optional(&format!("jobs.status.{}", r.status))
+                .map_or_else(|| r.status.clone(), str::to_owned),
             instance: r.instance,
-            counts: r.counts.unwrap_or_default(),
+            counts: counts_words(r.counts),
             error: r.error.unwrap_or_default(),
         })
         .collect();

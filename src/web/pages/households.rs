@@ -471,16 +471,7 @@ fn build_form(
                     "preferred_language",
                     Language::ALL
                         .iter()
-                        .map(|l| {
-                            let own = l.native_name();
-                            let ours = super::dashboard::language_name(t, l.code());
-                            let label = if own == ours {
-                                own.to_owned()
-                            } else {
-                                format!("{own} ({ours})")
-                            };
-                            (l.code().to_owned(), label)
-                        })
+                        .map(|l| (l.code().to_owned(), language_label(t, *l)))
                         .collect(),
                 ),
             ],
@@ -829,7 +820,7 @@ async fn show_page(
         ),
         (
             "household.labels.preferred_language",
-            p.preferred_language.native_name().to_owned(),
+            language_label(t, p.preferred_language),
         ),
         ("household.labels.email", opt(p.email.clone())),
         ("household.labels.phone", opt(p.phone.clone())),
@@ -1005,5 +996,17 @@ pub async fn change_status(
             show_page(&ctx, &user, h, message, form.text("reason")).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A household language as staff read it: its own name with the name in the interface
+/// language, "Українська (Ukrainisch)".
+pub fn language_label(t: Texts, lang: Language) -> String {
+    let own = lang.native_name();
+    let ours = super::dashboard::language_name(t, lang.code());
+    if own == ours {
+        own.to_owned()
+    } else {
+        format!("{own} ({ours})")
     }
 }

@@ -283,6 +283,7 @@ fn notice(
     contact: Option<&LinkContact>,
 ) -> Response {
     let chrome = frame(ctx, token, contact);
+    let household = !chrome.household_languages.is_empty();
     let t = chrome.t;
     let mut paragraphs = vec![t.get(&format!("link.{kind}.text")).to_owned()];
     if let Some(c) = contact {
@@ -292,7 +293,13 @@ fn notice(
         chrome,
         title: t.get(&format!("link.{kind}.title")).to_owned(),
         paragraphs,
-        links: vec![(t.get("common.back_home").to_owned(), "/".to_owned())],
+        // The start page is for landlords and staff (German, English): a household's
+        // page in its own language does not send it there.
+        links: if household {
+            Vec::new()
+        } else {
+            vec![(t.get("common.back_home").to_owned(), "/".to_owned())]
+        },
     };
     (status, page).into_response()
 }

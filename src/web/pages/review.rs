@@ -440,7 +440,15 @@ fn recipient_text(
                 Some(n) if !n.is_empty() => format!("{n} <{}>", r.address),
                 _ => r.address.clone(),
             };
-            fill(t.get(label), &[("who", &who)])
+            // The language the letter is written in, when it is not the page's.
+            let language = r
+                .lang
+                .parse::<crate::domain::Language>()
+                .ok()
+                .filter(|l| *l != t.lang)
+                .map(|l| format!(" ({})", super::households::language_label(t, l)))
+                .unwrap_or_default();
+            format!("{}{language}", fill(t.get(label), &[("who", &who)]))
         }
         None => t.get("review.confirm_nobody").to_owned(),
     }
