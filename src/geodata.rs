@@ -83,9 +83,83 @@ pub fn municipalities_of_postal(code: &str) -> &'static [String] {
         .map_or(&[], Vec::as_slice)
 }
 
+/// The municipalities of Baden-Württemberg (name, population) and their districts (named
+/// at the population-weighted centre of their municipalities) as GeoJSON points: the place
+/// names a map without a tile server shows.
+pub fn places_geojson() -> &'static str {
+    static PLACES: OnceLock<String> = OnceLock::new();
+    PLACES.get_or_init(|| {
+        let mut features = Vec::new();
+        // District → (weighted lat, weighted lon, population).
+        let mut districts: std::collections::BTreeMap<String, (f64, f64, f64)> =
+            std::collections::BTreeMap::new();
+        for line in MUNICIPALITIES_CSV.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let (Some(name), Some(district), Some(lat), Some(lon)) = (
+                f.get(1),
+                f.get(2),
+                f.get(3).and_then(|v| v.parse::<f64>().ok()),
+                f.get(4).and_then(|v| v.parse::<f64>().ok()),
+            ) else {
+                continue;
+            };
+            // Some small municipalities have no population in the table: shown as villages.
+            let population = f.get(5).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+            features.push(serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"name": name, "kind": "town", "population": population},
+            }));
+            if !district.starts_with("Stadtkreis") {
+                let weight = population.max(1.0);
+                let d = districts.entry((*district).to_owned()).or_default();
+                d.0 += lat * weight;
+                d.1 += lon * weight;
+                d.2 += weight;
+            }
+        }
+        for (name, (lat, lon, population)) in districts {
+            if population > 0.0 {
+                features.push(serde_json::json!({
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [lon / population, lat / population]},
+                    "properties": {"name": name, "kind": "district", "population": population},
+                }));
+            }
+        }
+        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_place_names_hold_every_municipality_and_district() {
+        let places: serde_json::Value = serde_json::from_str(places_geojson()).expect("JSON");
+        let features = places["features"].as_array().expect("features");
+        let named = |kind: &str, name: &str| {
+            features
+                .iter()
+                .any(|f| f["properties"]["kind"] == kind && f["properties"]["name"] == name)
+        };
+        assert!(features.len() > 1100, "{}", features.len());
+        assert!(named("town", "Esslingen am Neckar") && named("town", "Plochingen"));
+        assert!(named("district", "Landkreis Esslingen"));
+        assert!(
+            !named("district", "Stadtkreis Stuttgart"),
+            "a city district is its town"
+        );
+        let esslingen = features
+            .iter()
+            .find(|f| f["properties"]["name"] == "Landkreis Esslingen")
+            .expect("district");
+        let lat = esslingen["geometry"]["coordinates"][1]
+            .as_f64()
+            .expect("lat");
+        assert!((48.5..48.8).contains(&lat), "{lat}");
+    }
 
     #[test]
     fn postal_codes_resolve_to_places_and_municipalities() {

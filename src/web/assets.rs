@@ -24,6 +24,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("static/review.js"),
     ),
     (
+        "places.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/places.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("static/favicon.svg"),
@@ -82,8 +87,14 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 
 /// `GET /static/{path}`.
 pub async fn serve_asset(Path(path): Path<String>) -> Result<Response, PageError> {
+    let places = (
+        "geo/places.geojson",
+        "application/geo+json",
+        crate::geodata::places_geojson().as_bytes(),
+    );
     let (_, content_type, bytes) = ASSETS
         .iter()
+        .chain(std::iter::once(&places))
         .find(|(name, _, _)| *name == path)
         .ok_or(PageError::NotFound)?;
     let mut response = bytes.into_response();

@@ -546,6 +546,23 @@ async fn a_coordinator_reviews_and_approves_in_a_real_browser() {
         .expect("markers")
         .len();
     assert!(markers > 20, "{markers} markers on the map");
+    // Without a tile server the map names the places, so a dot can be told apart.
+    wait_for(&browser, ".place-label").await;
+    let names = browser
+        .execute(
+            "return [...document.querySelectorAll('#overview-map .place-label')].map(e => e.textContent)",
+            vec![],
+        )
+        .await
+        .expect("names");
+    let names: Vec<&str> = names
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        names.contains(&"Esslingen am Neckar") && names.len() > 5,
+        "place names on the map: {names:?}"
+    );
     shots.take(&browser, "coordinator-map").await;
 
     // The household form at phone width, with a mistake.
@@ -1369,4 +1386,82 @@ async fn no_page_scrolls_sideways_at_320_px() {
         violations.len(),
         violations.join("\n")
     );
+}
+
+/// The flat's pin moves without a mouse: Tab to it, arrow keys move it and the position
+/// fields follow. The map names places (no tile server in tests).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pin_on_the_unit_form_moves_with_the_arrow_keys() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    crate::workspace::demo(&app).await;
+    let profile = tempfile::tempdir().expect("profile");
+    let browser = browser(&driver, profile.path()).await;
+    login(
+        &browser,
+        &app,
+        "renate.maier@example.org",
+        "Bleibe-Vermietung-2026",
+    )
+    .await;
+    browser.goto(&app.url("/units/new")).await.expect("form");
+    wait_for(&browser, "#f-postal_code").await;
+    fill(&browser, "f-postal_code", "73207").await;
+    // Leaving the field looks the postal code up and sets the pin.
+    press(&browser, fantoccini::key::Key::Tab).await;
+    wait_for(&browser, "#unit-map .leaflet-marker-icon").await;
+    let before = (
+        value_of(&browser, "f-lat").await,
+        value_of(&browser, "f-lon").await,
+    );
+    assert!(!before.0.is_empty(), "the postal code placed the pin");
+    browser
+        .execute(
+            "document.querySelector('#unit-map .leaflet-marker-icon').focus(); return true;",
+            vec![],
+        )
+        .await
+        .expect("focus the pin");
+    let focused = browser
+        .execute(
+            "return document.activeElement.classList.contains('leaflet-marker-icon')",
+            vec![],
+        )
+        .await
+        .expect("focus");
+    assert_eq!(
+        focused,
+        serde_json::json!(true),
+        "the pin takes keyboard focus"
+    );
+    press(&browser, fantoccini::key::Key::Right).await;
+    press(&browser, fantoccini::key::Key::Right).await;
+    press(&browser, fantoccini::key::Key::Up).await;
+    let after = (
+        value_of(&browser, "f-lat").await,
+        value_of(&browser, "f-lon").await,
+    );
+    let num = |s: &str| s.parse::<f64>().expect("a number");
+    assert!(
+        num(&after.1) > num(&before.1),
+        "right moves east: {before:?} → {after:?}"
+    );
+    assert!(
+        num(&after.0) > num(&before.0),
+        "up moves north: {before:?} → {after:?}"
+    );
+    wait_for(&browser, "#unit-map .place-label").await;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let mut shots = Shots { dir, n: 95 };
+    browser
+        .execute(
+            "document.getElementById('unit-map').scrollIntoView(); return true;",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+    shots.take(&browser, "unit-form-map-offline-names").await;
 }

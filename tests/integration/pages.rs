@@ -98,5 +98,8 @@ db_test!(
         let bytes = icon.bytes().await.expect("icon");
         assert_eq!(&bytes[..4], &[0, 0, 1, 0], "an ICO file");
         assert_eq!(app.get("/static/favicon.svg").await.status(), 200);
+        let places = app.get("/static/geo/places.geojson").await;
+        assert_eq!(places.status(), 200);
+        assert!(places.text().await.expect("places").contains("\"Landkreis Esslingen\""));
     }
 );

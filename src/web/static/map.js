@@ -26,6 +26,8 @@
   nameZoom(map);
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution || "" }).addTo(map);
+  } else if (window.bleibePlaceNames) {
+    window.bleibePlaceNames(map);
   }
   fetch("/static/geo/DE-BW.geojson").then(function (r) { return r.json(); }).then(function (outline) {
     L.geoJSON(outline, { style: { color: "#0b5c4a", weight: 2, fillOpacity: 0.03 }, interactive: false }).addTo(map);

@@ -50,6 +50,20 @@
         latInput.value = p.lat.toFixed(6);
         lonInput.value = p.lng.toFixed(6);
       });
+      // Without a mouse: focus the pin (Tab) and move it with the arrow keys, 10 screen
+      // pixels a press (1 with Shift held).
+      marker.getElement().addEventListener("keydown", function (e) {
+        var moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+        var move = moves[e.key];
+        if (!move) { return; }
+        e.preventDefault();
+        var step = e.shiftKey ? 1 : 10;
+        var at = map.latLngToContainerPoint(marker.getLatLng());
+        var to = map.containerPointToLatLng([at.x + move[0] * step, at.y + move[1] * step]);
+        marker.setLatLng(to);
+        latInput.value = to.lat.toFixed(6);
+        lonInput.value = to.lng.toFixed(6);
+      });
     }
     map.setView(point, zoom || map.getZoom());
   }
@@ -62,6 +76,8 @@
     var tiles = mapBox.dataset.tiles;
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: mapBox.dataset.attribution || "" }).addTo(map);
+    } else if (window.bleibePlaceNames) {
+      window.bleibePlaceNames(map);
     }
     fetch("/static/geo/DE-BW.geojson").then(function (r) { return r.json(); }).then(function (outline) {
       L.geoJSON(outline, { style: { color: "#0b5c4a", weight: 2, fillOpacity: 0.04 } }).addTo(map);
