@@ -103,3 +103,28 @@ db_test!(
         assert!(places.text().await.expect("places").contains("\"Landkreis Esslingen\""));
     }
 );
+
+db_test!(
+    async fn every_chart_points_to_its_numbers(app) {
+        let d = crate::workspace::demo(app).await;
+        let es = crate::workspace::staff(app, crate::workspace::ES_COORDINATOR).await;
+        let year = app.clock_now().format("%Y").to_string();
+        for path in [format!("/m/{}", d.esslingen), format!("/m/{}/report/{year}", d.esslingen)] {
+            let html = es.get(&path).await.text().await.expect("page");
+            let tags = crate::html::tags(&html);
+            let charts: Vec<&crate::html::Tag> = tags
+                .iter()
+                .filter(|t| t.name == "figure" && t.attr("class").is_some_and(|c| c.contains("chart")))
+                .collect();
+            assert!(!charts.is_empty(), "{path}: charts");
+            for chart in charts {
+                let target = chart.attr("aria-describedby").unwrap_or_else(|| panic!("{path}: a chart without its numbers"));
+                let table = tags
+                    .iter()
+                    .find(|t| t.attr("id") == Some(target))
+                    .unwrap_or_else(|| panic!("{path}: #{target} is missing"));
+                assert_eq!(table.name, "table", "{path}: #{target} is the table of numbers");
+            }
+        }
+    }
+);

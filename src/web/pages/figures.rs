@@ -50,6 +50,8 @@ pub struct DashboardPage {
     pub months_chart: String,
     pub households_table: Vec<(String, u64)>,
     pub stages_table: Vec<(String, u64)>,
+    /// Move-ins per month, the numbers behind the column chart.
+    pub months_table: Vec<(String, u64)>,
     pub stalled: Vec<StalledLine>,
     pub exports: Vec<(String, String)>,
     pub years: Vec<i32>,
@@ -209,6 +211,7 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
         months_chart,
         households_table,
         stages_table,
+        months_table: months,
         stalled,
         exports,
         years: vec![year, year - 1],
