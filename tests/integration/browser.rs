@@ -1319,6 +1319,18 @@ async fn no_page_scrolls_sideways_at_320_px() {
                         .map(|x| format!("{path} at 1280, unexplained incomplete: {x}")),
                 );
             }
+            let over_wide = browser
+                .execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                    vec![],
+                )
+                .await
+                .expect("width")
+                .as_i64()
+                .unwrap_or_default();
+            if over_wide > 0 {
+                wide.push(format!("{path}: {over_wide} px too wide at 1280 px"));
+            }
             browser.set_window_size(320, 800).await.expect("320 px");
             if let Some(source) = &axe_script {
                 let (v, i) = axe(&browser, source).await;
