@@ -10,20 +10,9 @@
   };
   box.hidden = false;
 
-  // The zoom buttons' names contain what they show (+, −), in the page's language.
-  function nameZoom(m) {
-    var en = document.documentElement.lang === "en";
-    [["in", "+", en ? "Zoom in" : "Vergrößern"], ["out", "\u2212", en ? "Zoom out" : "Verkleinern"]].forEach(function (z) {
-      var button = m.getContainer().querySelector(".leaflet-control-zoom-" + z[0]);
-      if (button) {
-        button.setAttribute("aria-label", z[1] + " " + z[2]);
-        button.setAttribute("title", z[2]);
-      }
-    });
-  }
   var map = L.map(box, { scrollWheelZoom: false })
     .setView([parseFloat(box.dataset.lat) || 48.7, parseFloat(box.dataset.lon) || 9.3], 12);
-  nameZoom(map);
+  window.bleibeNameZoom(map);
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution || "" }).addTo(map);
   } else if (window.bleibePlaceNames) {

@@ -28,18 +28,6 @@
   var map = null;
   var marker = null;
 
-  // The zoom buttons' names contain what they show (+, −), in the page's language.
-  function nameZoom(m) {
-    var en = document.documentElement.lang === "en";
-    [["in", "+", en ? "Zoom in" : "Vergrößern"], ["out", "\u2212", en ? "Zoom out" : "Verkleinern"]].forEach(function (z) {
-      var button = m.getContainer().querySelector(".leaflet-control-zoom-" + z[0]);
-      if (button) {
-        button.setAttribute("aria-label", z[1] + " " + z[2]);
-        button.setAttribute("title", z[2]);
-      }
-    });
-  }
-
   function place(lat, lon, zoom) {
     if (!map) { return; }
     var point = [lat, lon];
@@ -72,7 +60,7 @@
     L.Icon.Default.imagePath = "/static/leaflet/images/";
     mapBox.hidden = false;
     map = L.map(mapBox, { scrollWheelZoom: false }).setView([48.66, 9.0], 7);
-    nameZoom(map);
+    window.bleibeNameZoom(map);
     var tiles = mapBox.dataset.tiles;
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: mapBox.dataset.attribution || "" }).addTo(map);
