@@ -332,7 +332,7 @@ const ORIGINS: &[Origin] = &[
 const URGENCY_REASONS: &[&str] = &[
     "Die Unterkunft wird zum Jahresende geschlossen.",
     "Zu wenig Platz: fünf Personen in zwei Zimmern.",
-    "Gesundheitliche Gründe (ärztliches Attest liegt vor).",
+    "Das Kind kommt im Herbst in die Schule; die Schule liegt weit von der Unterkunft.",
     "Familiennachzug ist genehmigt; die Familie kommt bald.",
     "Konflikte in der Gemeinschaftsunterkunft.",
 ];
@@ -959,7 +959,8 @@ fn demo_household(
         1 => HouseholdStatus::Paused,
         _ => HouseholdStatus::Closed,
     };
-    let landlord_text = landlord_text(size, &child_ages, work_situation, &languages);
+    let ages: Vec<i32> = members.iter().map(|m| year - m.birth_year).collect();
+    let landlord_text = landlord_text(&ages, work_situation, &languages);
     let profile = HouseholdProfile {
         reference: format!(
             "{}-{}-{:03}",
@@ -1027,29 +1028,82 @@ fn ascii(name: &str) -> String {
         .to_lowercase()
 }
 
-fn landlord_text(
-    size: usize,
-    child_ages: &[i32],
-    work: WorkSituation,
-    languages: &[String],
-) -> String {
-    let who = match (size, child_ages.len()) {
-        (1, _) => "Eine Person".to_owned(),
-        (2, 0) => "Ein Paar".to_owned(),
-        (_, 0) => format!("Ein Haushalt mit {size} Erwachsenen"),
-        (_, 1) => format!("Eine Familie mit einem Kind ({} Jahre)", child_ages[0]),
-        (_, n) => {
-            let ages: Vec<String> = child_ages.iter().map(|a| a.to_string()).collect();
-            format!("Eine Familie mit {n} Kindern ({} Jahre)", ages.join(", "))
-        }
+/// "zwei", "drei", … for small counts in running text, else the figure.
+fn number_word(n: usize) -> String {
+    [
+        "null", "ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht",
+    ]
+    .get(n)
+    .map_or_else(|| n.to_string(), |w| (*w).to_owned())
+}
+
+/// Ages in running text: "4 Jahre", "unter 1 Jahr", "1, 4 und 9 Jahre".
+fn ages_text(ages: &[i32]) -> String {
+    let words: Vec<String> = ages
+        .iter()
+        .map(|a| match a {
+            0 => "unter 1".to_owned(),
+            a => a.to_string(),
+        })
+        .collect();
+    let unit = match ages {
+        [0] => "Jahr",
+        [1] => "Jahr",
+        _ => "Jahre",
+    };
+    match words.split_last() {
+        Some((last, [])) => format!("{last} {unit}"),
+        Some((last, rest)) => format!("{} und {last} {unit}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// What landlords read about a demo household: who lives together (adults and children
+/// counted by age, never by role), how the rent is paid, how to talk; varied, and without
+/// health, origin, religion or anything else a landlord must not learn or decide on.
+fn landlord_text(ages: &[i32], work: WorkSituation, languages: &[String]) -> String {
+    let adults = ages.iter().filter(|a| **a >= 18).count();
+    let mut minors: Vec<i32> = ages.iter().copied().filter(|a| *a < 18).collect();
+    minors.sort_unstable();
+    let grown = match adults {
+        1 => "eine erwachsene Person".to_owned(),
+        n => format!("{} Erwachsene", number_word(n)),
+    };
+    let who = match (adults, minors.len()) {
+        (1, 0) => "Eine Person sucht".to_owned(),
+        (_, 0) => format!("{} suchen", capitalise(&grown)),
+        (_, 1) => format!(
+            "Eine Familie ({grown} und ein Kind, {}) sucht",
+            ages_text(&minors)
+        ),
+        (_, n) => format!(
+            "Eine Familie ({grown} und {} Kinder, {}) sucht",
+            number_word(n),
+            ages_text(&minors)
+        ),
+    };
+    // Varied by the household itself, so the demo stays the same from run to run.
+    let wish = [
+        "ein dauerhaftes Zuhause.",
+        "eine Wohnung, in der sie lange bleiben kann.",
+        "eine Wohnung in der Gemeinde, in der sie schon lebt.",
+        "ein Zuhause mit guter Nachbarschaft.",
+    ][ages.iter().map(|a| *a as usize).sum::<usize>() % 4];
+    let wish = if adults > 1 && minors.is_empty() {
+        wish.replace("sie lange bleiben kann", "sie lange bleiben können")
+            .replace("sie schon lebt", "sie schon leben")
+    } else {
+        wish.to_owned()
     };
     let work_text = match work {
-        WorkSituation::Employed => "Im Haushalt arbeitet jemand in einer festen Stelle.",
-        WorkSituation::InTraining => "Im Haushalt macht jemand eine Ausbildung.",
-        WorkSituation::LanguageCourse => "Zurzeit wird ein Deutschkurs besucht.",
-        WorkSituation::Seeking => "Es wird eine Arbeit gesucht.",
+        WorkSituation::Employed => "Eine Person im Haushalt hat eine feste Arbeitsstelle.",
+        WorkSituation::InTraining => "Eine Person im Haushalt macht eine Ausbildung.",
+        WorkSituation::LanguageCourse => "Die Erwachsenen lernen Deutsch im Integrationskurs.",
+        WorkSituation::Seeking => {
+            "Eine Person im Haushalt sucht Arbeit. Die Miete übernimmt bis dahin das Jobcenter."
+        }
         WorkSituation::NotAbleToWork => {
-            "Aus gesundheitlichen Gründen ist Arbeit zurzeit nicht möglich."
+            "Die Miete übernimmt das Jobcenter oder das Sozialamt, auf Wunsch direkt an Sie."
         }
     };
     let german = if languages.iter().any(|l| l == "de") {
@@ -1057,7 +1111,15 @@ fn landlord_text(
     } else {
         " Bei Gesprächen hilft die Integrationsmanagerin."
     };
-    format!("{who}, ruhig und zuverlässig, sucht ein dauerhaftes Zuhause. {work_text}{german}")
+    format!("{who} {wish} {work_text}{german}")
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
 }
 
 fn demo_unit(rng: &mut SplitMix64, town: &Town, today: NaiveDate) -> (UnitStatus, UnitDetails) {
@@ -1174,4 +1236,35 @@ fn demo_unit(rng: &mut SplitMix64, town: &Town, today: NaiveDate) -> (UnitStatus
         description: Some(description),
     };
     (status, details)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn landlords_read_adults_and_children_by_age_and_nothing_about_health() {
+        let de = vec!["de".to_owned()];
+        // A 19-year-old daughter is a grown-up here, not a child.
+        let text = landlord_text(&[45, 43, 19, 7], WorkSituation::NotAbleToWork, &de);
+        assert!(
+            text.starts_with("Eine Familie (drei Erwachsene und ein Kind, 7 Jahre) sucht"),
+            "{text}"
+        );
+        assert!(!text.to_lowercase().contains("gesundheit"), "{text}");
+        let text = landlord_text(&[30, 0, 1, 4], WorkSituation::Employed, &[]);
+        assert!(
+            text.contains("(eine erwachsene Person und drei Kinder"),
+            "{text}"
+        );
+        assert!(
+            text.contains("drei Kinder, unter 1, 1 und 4 Jahre"),
+            "{text}"
+        );
+        assert!(text.contains("Integrationsmanagerin"), "{text}");
+        let pair = landlord_text(&[30, 31], WorkSituation::Seeking, &de);
+        assert!(pair.starts_with("Zwei Erwachsene suchen"), "{pair}");
+        assert!(!pair.contains(" sie lange bleiben kann"), "{pair}");
+        assert_eq!(ages_text(&[1]), "1 Jahr");
+    }
 }
