@@ -28,6 +28,7 @@ pub const HOUSEHOLD_KEYS: &[&str] = &[
     "mail.proposal_household.",
     "mail.reminder_household.",
     "mail.expired_household.",
+    "mail.landlord_left_household.",
     "mail.accepted_household.",
     "mail.accepted_parts.landlord_contact",
     "mail.accepted_parts.landlord_via_town",

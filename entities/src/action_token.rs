@@ -16,6 +16,8 @@ pub struct Model {
     pub landlord_id: Option<i64>,
     pub party: Option<String>,
     pub action: Option<String>,
+    /// For an e-mail change: the new address, set once the link is opened.
+    pub new_email: Option<String>,
     pub expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

@@ -13,6 +13,10 @@ pub struct Model {
     pub unit_id: Option<i64>,
     pub form_data: String,
     pub created_by_user_id: Option<i64>,
+    /// The key of the new-flat form that started this draft (a repeated post finds it).
+    pub form_key: Option<String>,
+    /// When the landlord was reminded that this old draft will be deleted.
+    pub reminded_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -16,6 +16,8 @@ mod m20261202_000001_end_reason_code;
 mod m20261202_000002_second_factor;
 mod m20261202_000003_redacted_mail;
 mod m20261202_000004_photo_alt;
+mod m20261203_000010_self_service;
+mod m20261203_000020_email_change;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_second_factor::Migration),
             Box::new(m20261202_000003_redacted_mail::Migration),
             Box::new(m20261202_000004_photo_alt::Migration),
+            Box::new(m20261203_000010_self_service::Migration),
+            Box::new(m20261203_000020_email_change::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 //! else builds on these; this module imports nothing of the application.
 
 pub mod criteria;
+pub mod draft;
 pub mod geo;
 pub mod household;
 pub mod incentive;

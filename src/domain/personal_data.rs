@@ -94,6 +94,9 @@ pub enum Kept {
     WithRecord,
     /// This many days, then removed by the `tidy` job.
     Days(u32),
+    /// Until it lies unsaved this many days, then the person is reminded and it is removed
+    /// by the `tidy` job that many days after the reminder.
+    IdleDays(u32, u32),
     /// This many hours, then removed by the `tidy` job.
     Hours(u32),
     /// As long as the installation.
@@ -111,6 +114,9 @@ impl Kept {
             Kept::WithAccount => "while the account exists".into(),
             Kept::WithRecord => "as long as its household or flat".into(),
             Kept::Days(d) => format!("{d} days (job `tidy`)"),
+            Kept::IdleDays(d, grace) => format!(
+                "until unsaved for {d} days, then a reminder and removal {grace} days later (job `tidy`)"
+            ),
             Kept::Hours(h) => format!("{h} hours (job `tidy`)"),
             Kept::Installation => "as long as the installation".into(),
         }
@@ -591,7 +597,10 @@ pub const COLUMNS: &[Entry] = &[
         "a flat form saved before it was sent",
         true,
         OnErasure::Deleted,
-        Kept::WithLandlord,
+        Kept::IdleDays(
+            super::draft::DRAFT_REMIND_DAYS as u32,
+            super::draft::DRAFT_GRACE_DAYS as u32,
+        ),
     ),
     entry(
         "unit_photos",
@@ -674,6 +683,18 @@ pub const COLUMNS: &[Entry] = &[
             Kept::Days(1),
         )
     },
+    Entry {
+        exported: false,
+        ..entry(
+            "action_tokens",
+            &["new_email"],
+            LS,
+            "a new e-mail address asked for, until the link sent to it is opened",
+            false,
+            OnErasure::Deleted,
+            Kept::WithAccount,
+        )
+    },
 ];
 
 /// Text columns that hold no personal data, and why (`*`: every column of a table that
@@ -683,7 +704,7 @@ pub const NOT_PERSONAL: &[(&str, &str, &str)] = &[
     (
         "action_tokens",
         "*",
-        "hashes of random answer links, their purpose",
+        "hashes of random answer links, their purpose (the new address of an e-mail change is mapped above)",
     ),
     ("api_tokens", "token_hash", "hash of a random token"),
     ("api_tokens", "prefix", "first characters of a random token"),
@@ -728,6 +749,7 @@ pub const NOT_PERSONAL: &[(&str, &str, &str)] = &[
     ("seaql_migrations", "*", "schema versions"),
     ("sessions", "id", "hash of a random cookie"),
     ("sessions", "csrf_token", "random token"),
+    ("unit_drafts", "form_key", "random token"),
     ("unit_incentives", "status", "state of a request"),
     ("unit_photos", "content_type", "kind of image"),
     ("units", "lease_type", "open-ended or fixed term"),

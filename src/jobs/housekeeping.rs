@@ -45,7 +45,9 @@ pub const KEPT_FORM_HOURS: i64 = 24;
 /// written a moment before its row).
 pub const ORPHAN_FILE_MINUTES: u64 = 60;
 
-/// Removes sessions that expired more than `KEPT_FORM_HOURS` ago and forms kept that long,
+/// Reminds landlords of drafts nobody saved for long and deletes those still unsaved after
+/// the reminder (see [`crate::domain::draft`]); removes sessions that expired more than
+/// `KEPT_FORM_HOURS` ago and forms kept that long,
 /// sent e-mails older than `SENT_MAIL_DAYS` and their files, counters of attempts older than
 /// a day, the cells of refused rows from import reports older than `SENT_MAIL_DAYS`, and
 /// files left behind by an erasure (photos without a row, e-mail files of redacted or
@@ -59,6 +61,9 @@ pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
     let counters =
         crate::store::erasure::purge_counters(&app.db, now - ChronoDuration::days(1)).await?;
     let reports = crate::store::erasure::purge_import_cells(&app.db, long_ago).await?;
+    let (drafts_reminded, drafts_deleted) = crate::services::drafts::tidy(app)
+        .await
+        .map_err(|e| sea_orm::DbErr::Custom(format!("drafts: {e}")))?;
     let forms = remove_old_entries(
         &app.settings.data.dir.join("stash"),
         Duration::from_secs(KEPT_FORM_HOURS as u64 * 3600),
@@ -94,6 +99,8 @@ pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
         ("sent_mails".to_owned(), mails as i64),
         ("counters".to_owned(), counters as i64),
         ("import_reports".to_owned(), reports as i64),
+        ("drafts_reminded".to_owned(), drafts_reminded),
+        ("drafts_deleted".to_owned(), drafts_deleted),
         ("photo_files".to_owned(), photos),
         ("mail_files".to_owned(), mail_files),
     ]))

@@ -21,6 +21,7 @@ pub const LETTERS: &[(&str, Reader, &[&str])] = &[
     ("invitation", Reader::Other, &["action"]),
     ("staff_invitation", Reader::Other, &["action"]),
     ("unit_submitted", Reader::Other, &["action"]),
+    ("draft_reminder", Reader::Other, &["action"]),
     (
         "proposal_landlord",
         Reader::Other,
@@ -55,6 +56,11 @@ pub const LETTERS: &[(&str, Reader, &[&str])] = &[
     ("incentive_declined_landlord", Reader::Other, &[]),
     ("follow_up_coordinator", Reader::Other, &["action"]),
     ("follow_up_landlord", Reader::Other, &[]),
+    ("password_changed", Reader::Other, &[]),
+    ("change_email", Reader::Other, &["action"]),
+    ("change_email_notice", Reader::Other, &[]),
+    ("landlord_left_household", Reader::Household, &[]),
+    ("landlord_left_coordinator", Reader::Other, &["action"]),
 ];
 
 /// The languages a letter for `reader` is written in.
@@ -72,6 +78,11 @@ pub fn contact_for(name: &str) -> Contact {
     match name {
         "confirm_email"
         | "password_reset"
+        | "password_changed"
+        | "draft_reminder"
+        | "change_email"
+        | "change_email_notice"
+        | "landlord_left_coordinator"
         | "staff_invitation"
         | "digest"
         | "follow_up_coordinator" => Contact {
@@ -106,7 +117,11 @@ fn demo_link(name: &str, part: &str) -> String {
         "password_reset" => format!("https://bleibe.example/reset/{TOKEN}"),
         "invitation" | "staff_invitation" => format!("https://bleibe.example/invitation/{TOKEN}"),
         "unit_submitted" => "https://bleibe.example/dashboard".into(),
-        "follow_up_coordinator" => "https://bleibe.example/workspace/proposals/7".into(),
+        "draft_reminder" => "https://bleibe.example/units/drafts/12".into(),
+        "follow_up_coordinator" | "landlord_left_coordinator" => {
+            "https://bleibe.example/workspace/proposals/7".into()
+        }
+        "change_email" => format!("https://bleibe.example/account/email/confirm/{TOKEN}"),
         _ => format!(
             "https://bleibe.example/a/{}{}",
             &TOKEN[..63],
@@ -145,6 +160,7 @@ pub fn demo_values(lang: Language, reader_name: &str) -> Vec<(&'static str, Stri
             "Mettinger Straße 12, 73728 Esslingen am Neckar".into(),
         ),
         ("inviter", "Murat Demir".into()),
+        ("new_email", "renate.neu@example.org".into()),
         ("persons", i18n::count(lang, "persons", 4)),
         ("due", date(2026, 12, 9)),
         ("rooms", "3".into()),
@@ -199,6 +215,8 @@ pub fn demo_values(lang: Language, reader_name: &str) -> Vec<(&'static str, Stri
             "Eine Dolmetscherin für Ukrainisch kommt mit.".into(),
         ),
         ("programme", "Mietausfallgarantie".into()),
+        ("draft", "Lindenweg 4, 73207 Plochingen".into()),
+        ("days", "60".into()),
         (
             "decision",
             i18n::fill(

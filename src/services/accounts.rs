@@ -189,7 +189,7 @@ pub async fn sign_up(app: &App, input: SignUp) -> Result<(), ServiceError> {
     Ok(())
 }
 
-async fn enqueue<C: ConnectionTrait>(
+pub(crate) async fn enqueue<C: ConnectionTrait>(
     db: &C,
     email: crate::mail::Email,
     kind: &str,
@@ -287,7 +287,7 @@ pub enum LinkOutcome {
     Unknown,
 }
 
-async fn check_link<C: ConnectionTrait>(
+pub(crate) async fn check_link<C: ConnectionTrait>(
     db: &C,
     token: &str,
     purpose: &str,
@@ -332,6 +332,13 @@ pub async fn confirm_email(app: &App, token: &str) -> Result<LinkOutcome, Servic
     }
     txn.commit().await?;
     Ok(LinkOutcome::Done)
+}
+
+/// The language saved with an account (for a browser where nobody chose one yet).
+pub async fn saved_locale(app: &App, user_id: i64) -> Result<Option<Locale>, ServiceError> {
+    Ok(users::find(&app.db, user_id)
+        .await?
+        .and_then(|u| u.locale.parse().ok()))
 }
 
 /// Why a login failed.
@@ -448,7 +455,11 @@ pub async fn request_password_reset(app: &App, email: &str) -> Result<(), Servic
 pub const MAILS_PER_ADDRESS_PER_HOUR: i32 = 3;
 
 /// Whether another e-mail may go to `address` now (and counts it).
-async fn may_mail(app: &App, address: &str, now: DateTime<Utc>) -> Result<bool, ServiceError> {
+pub(crate) async fn may_mail(
+    app: &App,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, ServiceError> {
     let key = format!("mail:{}", address.trim().to_lowercase());
     let sent = sessions::count_event(&app.db, &key, Duration::hours(1), now).await?;
     Ok(sent <= MAILS_PER_ADDRESS_PER_HOUR)

@@ -19,10 +19,23 @@ use crate::domain::input::{Fields, Reader};
 use crate::domain::validation::FieldErrors;
 use crate::store::households::{self, Consent, StoredHousehold};
 
-/// Member rows the form offers (unused rows are ignored).
-pub const MEMBER_ROWS: usize = 10;
-/// Anchor rows the form offers.
-pub const ANCHOR_ROWS: usize = 6;
+/// Most members a household can have in the form and the import (more than any
+/// household Bleibe serves; empty rows are ignored).
+pub const MEMBER_ROWS: usize = 30;
+/// Most anchors (important places) a household can have.
+pub const ANCHOR_ROWS: usize = 12;
+/// The parts of a member row (`member_<part>_<row>`; import columns
+/// `member1_first_name` … `member30_role`).
+pub const MEMBER_PARTS: &[&str] = &["first_name", "last_name", "birth_year", "role"];
+/// The parts of an anchor row (`anchor_<part>_<row>`; import columns `anchor1_kind` …).
+pub const ANCHOR_PARTS: &[&str] = &[
+    "kind",
+    "label",
+    "street",
+    "postal_code",
+    "town",
+    "importance",
+];
 /// Purposes a household can consent to.
 pub const CONSENT_SCOPES: &[&str] = &["matching", "email", "share_profile"];
 /// Languages the form offers as checkboxes (others can be typed as codes).
@@ -332,7 +345,8 @@ pub async fn area_choices(app: &App) -> Result<Vec<(i64, String)>, ServiceError>
         .collect())
 }
 
-fn check_scope(user: &CurrentUser, municipality_id: i64) -> Result<(), ServiceError> {
+/// Refused unless `user` manages households of `municipality_id`.
+pub fn check_scope(user: &CurrentUser, municipality_id: i64) -> Result<(), ServiceError> {
     if user.can_manage(municipality_id) {
         Ok(())
     } else {

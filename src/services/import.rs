@@ -17,7 +17,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::households::{ANCHOR_ROWS, KNOWN_LANGUAGES, MEMBER_ROWS};
+use super::households::{ANCHOR_PARTS, ANCHOR_ROWS, KNOWN_LANGUAGES, MEMBER_PARTS, MEMBER_ROWS};
 use super::{Actor, ServiceError, audit};
 use crate::app::App;
 use crate::domain::Locale;
@@ -177,18 +177,6 @@ pub const HOUSEHOLD_COLUMNS: &[&str] = &[
     "consent_date",
     "consent_scope",
     "notes",
-];
-
-/// Member columns: `member1_first_name` … `member10_role`.
-pub const MEMBER_PARTS: &[&str] = &["first_name", "last_name", "birth_year", "role"];
-/// Anchor columns: `anchor1_kind` … `anchor6_importance`.
-pub const ANCHOR_PARTS: &[&str] = &[
-    "kind",
-    "label",
-    "street",
-    "postal_code",
-    "town",
-    "importance",
 ];
 
 /// Columns of a units file.
@@ -1417,7 +1405,7 @@ mod tests {
             household_field("anchor6_importance").as_deref(),
             Some("anchor_importance_5")
         );
-        assert_eq!(household_field("member11_first_name"), None);
+        assert_eq!(household_field("member31_first_name"), None);
         assert_eq!(household_field("member0_role"), None);
         assert_eq!(household_field("refernce"), None);
         assert_eq!(

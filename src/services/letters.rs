@@ -553,6 +553,86 @@ pub async fn accepted<C: ConnectionTrait>(
     to_sides(db, app, proposal, "accepted", &BOTH, None, now).await
 }
 
+/// A landlord deleted their account while a proposal for their flat was open, and the
+/// proposal was withdrawn: the household hears it (when it knew of the proposal), and so
+/// does whoever looks after the household: its coordinator, else the coordinators of the
+/// flat's municipality. Neither letter names the landlord or the flat's street; both are
+/// erased in the same transaction.
+pub async fn landlord_left<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal: &proposal::Model,
+    household_knew: bool,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let p = parts(db, proposal).await?;
+    if household_knew && let Some(to) = p.household_to.as_ref() {
+        let mut values = p.values(&to.lang, None);
+        values.push(("name", to.greeting_name()));
+        let mail = letter_in(&to.lang, "landlord_left_household", &borrow(&values), &[]);
+        enqueue(
+            db,
+            to,
+            &mail,
+            format!("landlord-left-{}-household", proposal.id),
+            "landlord_left_household",
+            p.unit.municipality_id,
+            Some(proposal.id),
+            Vec::new(),
+            &p.contact,
+            now,
+        )
+        .await?;
+    }
+    let caseworker = match p.household.caseworker_user_id {
+        Some(uid) => users::find(db, uid).await?.filter(|u| {
+            u.disabled_at.is_none()
+                && u.anonymized_at.is_none()
+                && matches!(u.role.as_str(), "coordinator" | "admin")
+        }),
+        None => None,
+    };
+    let readers = match caseworker {
+        Some(u) => vec![Recipient {
+            address: u.email,
+            name: Some(u.display_name),
+            lang: u.locale,
+            user_id: Some(u.id),
+            for_household: None,
+        }],
+        None => coordinator_recipients(db, &p.municipality).await?,
+    };
+    let url = super::accounts::link(app, &format!("/workspace/proposals/{}", proposal.id));
+    for to in readers {
+        let mut values = p.values(&to.lang, None);
+        values.push(("name", to.greeting_name()));
+        let mail = letter_in(
+            &to.lang,
+            "landlord_left_coordinator",
+            &borrow(&values),
+            &[("action", url.as_str())],
+        );
+        enqueue(
+            db,
+            &to,
+            &mail,
+            format!(
+                "landlord-left-{}-coordinator-{}",
+                proposal.id,
+                to.user_id.unwrap_or_default()
+            ),
+            "landlord_left_coordinator",
+            p.unit.municipality_id,
+            Some(proposal.id),
+            Vec::new(),
+            &support_contact(app),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// A viewing is arranged: an invitation with an .ics file to both sides.
 pub async fn viewing<C: ConnectionTrait>(
     db: &C,

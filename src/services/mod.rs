@@ -2,6 +2,7 @@
 //! scope, runs in one transaction, and calls `store`, `engine`, the outbox and the audit
 //! log. Pages, the API, jobs and the CLI all come through here.
 
+pub mod account_settings;
 pub mod accounts;
 pub mod admin;
 pub mod api_tokens;
@@ -10,6 +11,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod demo;
 pub mod dossier;
+pub mod drafts;
 pub mod households;
 pub mod import;
 pub mod letters;
@@ -116,6 +118,11 @@ pub enum Conflict {
     RunInProgress,
     /// The person's data was erased already.
     AlreadyErased,
+    /// The only admin who can log in cannot delete their own account.
+    LastAdmin,
+    /// A lease of one of the landlord's flats is signed, or a household lives there: the
+    /// account cannot be deleted yet.
+    AccountHeld,
 }
 
 impl Conflict {
@@ -134,6 +141,8 @@ impl Conflict {
             Conflict::NotYourself => "admin.not_yourself",
             Conflict::RunInProgress => "review.run_in_progress",
             Conflict::AlreadyErased => "privacy_tools.already_erased",
+            Conflict::LastAdmin => "account.delete.last_admin",
+            Conflict::AccountHeld => "account.delete.held",
         }
     }
 }

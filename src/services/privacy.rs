@@ -238,7 +238,7 @@ pub async fn erase_landlord(
     let now = app.clock.now();
     let txn = app.db.begin().await?;
     let leftovers =
-        erase_landlord_in(&txn, admin, &landlord, account.as_ref(), &own, &who, now).await?;
+        erase_landlord_in(&txn, admin.id, &landlord, account.as_ref(), &own, &who, now).await?;
     audit::record(
         &txn,
         &Actor::User(admin.clone()),
@@ -257,7 +257,7 @@ pub async fn erase_landlord(
 
 /// What identifies a landlord in texts elsewhere: name, contacts, address, the account's
 /// e-mail and name, the flats' streets with house numbers.
-fn landlord_identifiers(
+pub(crate) fn landlord_identifiers(
     landlord: &entities::landlord::Model,
     account: Option<&entities::user::Model>,
     own: &[units::StoredUnit],
@@ -288,10 +288,11 @@ fn landlord_identifiers(
 /// Erases everything about a landlord in `txn`: flats withdrawn and anonymised (position
 /// coarsened), texts on their proposals removed, e-mails about them redacted, review notes
 /// closed, reports and audit details scrubbed, counters, photos and drafts deleted, the
-/// account anonymised with its sessions, tokens and links.
-async fn erase_landlord_in(
+/// account anonymised with its sessions, tokens and links. `by` is whoever erases (an admin,
+/// or the landlord deleting their own account).
+pub(crate) async fn erase_landlord_in(
     txn: &sea_orm::DatabaseTransaction,
-    admin: &CurrentUser,
+    by: i64,
     landlord: &entities::landlord::Model,
     account: Option<&entities::user::Model>,
     own: &[units::StoredUnit],
@@ -312,7 +313,7 @@ async fn erase_landlord_in(
             u.id,
             UnitStatus::Withdrawn,
             Some(crate::domain::personal_data::ERASED.into()),
-            Some(admin.id),
+            Some(by),
             now,
         )
         .await?;
@@ -330,16 +331,55 @@ async fn erase_landlord_in(
     erasure::anonymise_units(txn, &unit_ids, now).await?;
     landlords::anonymise(txn, landlord.id, now).await?;
     if let Some(user_id) = landlord.user_id {
-        users::anonymise(txn, user_id, now).await?;
-        sessions::delete_for_user(txn, user_id, None).await?;
-        api_tokens::revoke_all(txn, user_id, now).await?;
-        erasure::clear_account_extras(txn, user_id).await?;
-        crate::store::audit::relabel_actor(txn, user_id, "erased person (landlord)").await?;
+        erase_account_in(txn, user_id, "erased person (landlord)", now).await?;
     }
     Ok(Leftovers {
         photos,
         mails,
         stash_of: landlord.user_id,
+    })
+}
+
+/// Erases an account in `txn`: it is anonymised (no address, name, password or second
+/// factor; it can no longer log in), its sessions end, its API tokens are revoked and
+/// renamed, its e-mail links deleted, and the audit log names it `label` from now on
+/// (the entries stay, with what was done and when).
+pub(crate) async fn erase_account_in<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    user_id: i64,
+    label: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    users::anonymise(txn, user_id, now).await?;
+    sessions::delete_for_user(txn, user_id, None).await?;
+    api_tokens::revoke_all(txn, user_id, now).await?;
+    erasure::clear_account_extras(txn, user_id).await?;
+    crate::store::audit::relabel_actor(txn, user_id, label).await?;
+    Ok(())
+}
+
+/// Erases a staff member's account (coordinator, volunteer, admin) in `txn`: the e-mails to
+/// their address are redacted, audit details and counters that name them go, and the
+/// account is erased as [`erase_account_in`] says. What they did stays in the records
+/// (under "erased person"); households and flats they looked after are not touched.
+pub(crate) async fn erase_staff_in(
+    txn: &sea_orm::DatabaseTransaction,
+    account: &entities::user::Model,
+    now: DateTime<Utc>,
+) -> Result<Leftovers, ServiceError> {
+    let mut who = Identifiers::default();
+    who.add([account.email.clone(), account.display_name.clone()]);
+    let addresses = vec![account.email.clone()];
+    let own = outbox::to_person(txn, &[], "_staff", &addresses).await?;
+    outbox::redact(txn, &own.iter().map(|m| m.id).collect::<Vec<_>>(), now).await?;
+    erasure::scrub_audit(txn, &who.scrubber()).await?;
+    erasure::delete_counters(txn, &addresses).await?;
+    let label = format!("erased person ({})", account.role);
+    erase_account_in(txn, account.id, &label, now).await?;
+    Ok(Leftovers {
+        mails: own.into_iter().map(|m| m.idempotency_key).collect(),
+        stash_of: Some(account.id),
+        ..Default::default()
     })
 }
 

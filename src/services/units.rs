@@ -83,7 +83,13 @@ pub enum Outcome {
     Submitted(i64),
     /// An existing unit's changes were saved.
     Updated(i64),
-    /// Kept as a draft (shown again, with a note that it was saved).
+    /// Kept as a draft; the page of that draft comes next (at `anchor`, if given), so a
+    /// reload never posts again.
+    DraftSaved {
+        id: i64,
+        anchor: Option<&'static str>,
+    },
+    /// Kept as a draft but with a problem to show (a photo refused): shown again.
     Saved(Editor),
     /// Shown again: with errors after a submit, or with the incentives after a refresh.
     Again(Editor),
@@ -428,6 +434,31 @@ async fn may_edit(
     })
 }
 
+/// The draft `id`, if `user` may act on it. A draft belongs to its author and its
+/// landlord; other staff may open it only where its stored place is in their area (never by
+/// the place they post).
+pub(super) async fn draft_of(
+    app: &App,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<drafts::Draft, ServiceError> {
+    let draft = drafts::find(&app.db, id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("draft".into()))?;
+    let place = municipality_for(
+        app,
+        Fields(&draft.fields).get("postal_code"),
+        Fields(&draft.fields).get("town"),
+    )
+    .await?
+    .ok()
+    .map(|(m, _)| m.id);
+    if !may_edit(app, user, draft.landlord_id, place, draft.created_by).await? {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(draft)
+}
+
 /// The landlord record of a landlord user.
 pub async fn own_landlord(
     app: &App,
@@ -603,7 +634,12 @@ pub async fn editor_for_new(
     {
         return Err(ServiceError::Forbidden);
     }
-    let fields = vec![("lease_type".into(), "open_ended".into())];
+    // The key ties every post of this form to one draft (a failed submit, a reload).
+    let key = crate::util::random_hex(16).map_err(|e| ServiceError::Other(anyhow::anyhow!(e)))?;
+    let fields = vec![
+        ("lease_type".into(), "open_ended".into()),
+        (DRAFT_KEY.into(), key),
+    ];
     build_editor(
         app,
         Target::New { landlord_id },
@@ -622,20 +658,7 @@ pub async fn editor_for_draft(
     user: &CurrentUser,
     draft_id: i64,
 ) -> Result<Editor, ServiceError> {
-    let draft = drafts::find(&app.db, draft_id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("draft".into()))?;
-    let place = municipality_for(
-        app,
-        Fields(&draft.fields).get("postal_code"),
-        Fields(&draft.fields).get("town"),
-    )
-    .await?
-    .ok()
-    .map(|(m, _)| m.id);
-    if !may_edit(app, user, draft.landlord_id, place, draft.created_by).await? {
-        return Err(ServiceError::Forbidden);
-    }
+    let draft = draft_of(app, user, draft_id).await?;
     build_editor(
         app,
         Target::Draft(draft_id),
@@ -731,6 +754,9 @@ async fn take_photos(
     Ok(())
 }
 
+/// The hidden field of the new-flat form that ties its posts to one draft.
+pub const DRAFT_KEY: &str = "draft_key";
+
 /// Longest description of a photo.
 pub const PHOTO_ALT_MAX: usize = 200;
 
@@ -752,9 +778,12 @@ pub async fn save(
         .iter()
         .filter_map(|v| v.parse().ok())
         .collect();
+    let form_key = Fields(&form).get(DRAFT_KEY).to_owned();
+    let form_key = Some(form_key)
+        .filter(|k| !k.is_empty() && k.len() <= 64 && k.bytes().all(|b| b.is_ascii_alphanumeric()));
     let kept: Vec<(String, String)> = form
         .iter()
-        .filter(|(k, _)| k != "remove_photo")
+        .filter(|(k, _)| k != "remove_photo" && k != DRAFT_KEY)
         .cloned()
         .collect();
 
@@ -769,26 +798,34 @@ pub async fn save(
             if !may_edit(app, user, landlord_id, None, creator).await? {
                 return Err(ServiceError::Forbidden);
             }
-            let id = drafts::insert(&app.db, landlord_id, Some(user.id), &kept, now).await?;
+            // The same form posted again (a failed submit, a reload) updates its draft.
+            let existing = match &form_key {
+                Some(key) => drafts::find_by_key(&app.db, landlord_id, key)
+                    .await?
+                    .filter(|d| d.created_by == Some(user.id)),
+                None => None,
+            };
+            let id = match existing {
+                Some(draft) => {
+                    drafts::update(&app.db, draft.id, &kept, now).await?;
+                    draft.id
+                }
+                None => {
+                    drafts::insert(
+                        &app.db,
+                        landlord_id,
+                        Some(user.id),
+                        form_key.as_deref(),
+                        &kept,
+                        now,
+                    )
+                    .await?
+                }
+            };
             (Target::Draft(id), landlord_id, None, Owner::Draft(id))
         }
         Target::Draft(id) => {
-            let draft = drafts::find(&app.db, id)
-                .await?
-                .ok_or_else(|| ServiceError::NotFound("draft".into()))?;
-            let previous = municipality_for(
-                app,
-                Fields(&draft.fields).get("postal_code"),
-                Fields(&draft.fields).get("town"),
-            )
-            .await?
-            .ok()
-            .map(|(m, _)| m.id);
-            // A draft belongs to its author; other staff may open it only where its stored
-            // place is in their area (never by the place they post).
-            if !may_edit(app, user, draft.landlord_id, previous, draft.created_by).await? {
-                return Err(ServiceError::Forbidden);
-            }
+            let draft = draft_of(app, user, id).await?;
             drafts::update(&app.db, id, &kept, now).await?;
             (Target::Draft(id), draft.landlord_id, None, Owner::Draft(id))
         }
@@ -844,18 +881,28 @@ pub async fn save(
     take_photos(app, owner, &uploads, &mut errors, now).await?;
     let status = stored_unit.as_ref().map(|u| u.status);
 
-    match action {
-        Action::SaveDraft if stored_unit.is_none() => {
+    match (action, target) {
+        // Kept: the draft's own page comes next (post/redirect/get).
+        (Action::SaveDraft, Target::Draft(id)) if errors.is_empty() => {
+            return Ok(Outcome::DraftSaved { id, anchor: None });
+        }
+        (Action::Refresh, Target::Draft(id)) if errors.is_empty() => {
+            return Ok(Outcome::DraftSaved {
+                id,
+                anchor: Some("incentives"),
+            });
+        }
+        (Action::SaveDraft, _) if stored_unit.is_none() => {
             let editor =
                 build_editor(app, target, landlord_id, kept, errors, status, on_behalf).await?;
             return Ok(Outcome::Saved(editor));
         }
-        Action::Refresh | Action::SaveDraft => {
+        (Action::Refresh | Action::SaveDraft, _) => {
             let editor =
                 build_editor(app, target, landlord_id, kept, errors, status, on_behalf).await?;
             return Ok(Outcome::Again(editor));
         }
-        Action::Submit => {}
+        (Action::Submit, _) => {}
     }
 
     let keep_date = stored_unit.as_ref().map(|u| u.details.available_from);

@@ -15,7 +15,9 @@ pub struct Draft {
     pub landlord_id: i64,
     pub created_by: Option<i64>,
     pub fields: Vec<(String, String)>,
+    pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub reminded_at: Option<DateTime<Utc>>,
 }
 
 fn from_row(row: unit_draft::Model) -> Result<Draft, sea_orm::DbErr> {
@@ -25,15 +27,18 @@ fn from_row(row: unit_draft::Model) -> Result<Draft, sea_orm::DbErr> {
         created_by: row.created_by_user_id,
         fields: serde_json::from_str(&row.form_data)
             .map_err(|e| corrupt("unit_drafts", row.id, e))?,
+        created_at: row.created_at,
         updated_at: row.updated_at,
+        reminded_at: row.reminded_at,
     })
 }
 
-/// Creates a draft.
+/// Creates a draft, started by the new-flat form with key `form_key`.
 pub async fn insert<C: ConnectionTrait>(
     db: &C,
     landlord_id: i64,
     created_by: Option<i64>,
+    form_key: Option<&str>,
     fields: &[(String, String)],
     now: DateTime<Utc>,
 ) -> Result<i64, sea_orm::DbErr> {
@@ -42,6 +47,8 @@ pub async fn insert<C: ConnectionTrait>(
         unit_id: Set(None),
         form_data: Set(to_json_text(&fields)?),
         created_by_user_id: Set(created_by),
+        form_key: Set(form_key.map(str::to_owned)),
+        reminded_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -61,6 +68,50 @@ pub async fn update<C: ConnectionTrait>(
     unit_draft::Entity::update_many()
         .col_expr(unit_draft::Column::FormData, to_json_text(&fields)?.into())
         .col_expr(unit_draft::Column::UpdatedAt, now.into())
+        .filter(unit_draft::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The draft a landlord's new-flat form with key `form_key` started, if any.
+pub async fn find_by_key<C: ConnectionTrait>(
+    db: &C,
+    landlord_id: i64,
+    form_key: &str,
+) -> Result<Option<Draft>, sea_orm::DbErr> {
+    unit_draft::Entity::find()
+        .filter(unit_draft::Column::LandlordId.eq(landlord_id))
+        .filter(unit_draft::Column::FormKey.eq(form_key))
+        .one(db)
+        .await?
+        .map(from_row)
+        .transpose()
+}
+
+/// Drafts not saved since `before` (candidates for a reminder or deletion), oldest first.
+pub async fn idle_since<C: ConnectionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+) -> Result<Vec<Draft>, sea_orm::DbErr> {
+    unit_draft::Entity::find()
+        .filter(unit_draft::Column::UpdatedAt.lt(before))
+        .order_by_asc(unit_draft::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect()
+}
+
+/// Notes that the landlord was reminded of a draft.
+pub async fn mark_reminded<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    unit_draft::Entity::update_many()
+        .col_expr(unit_draft::Column::RemindedAt, Some(now).into())
         .filter(unit_draft::Column::Id.eq(id))
         .exec(db)
         .await?;

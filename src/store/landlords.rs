@@ -109,3 +109,60 @@ pub async fn anonymise<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// Sets the contact address (after the account's address changed).
+pub async fn set_contact_email<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    email: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    landlord::Entity::update_many()
+        .col_expr(
+            landlord::Column::ContactEmail,
+            email.map(|e| e.trim().to_lowercase()).into(),
+        )
+        .col_expr(landlord::Column::UpdatedAt, now.into())
+        .filter(landlord::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets the phone number (`None` removes it).
+pub async fn set_phone<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    phone: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    landlord::Entity::update_many()
+        .col_expr(landlord::Column::Phone, phone.map(str::to_owned).into())
+        .col_expr(landlord::Column::UpdatedAt, now.into())
+        .filter(landlord::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets the language of the landlord's e-mails.
+pub async fn set_locale<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    locale: Locale,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    landlord::Entity::update_many()
+        .col_expr(
+            landlord::Column::PreferredLocale,
+            locale.code().to_owned().into(),
+        )
+        .col_expr(landlord::Column::UpdatedAt, now.into())
+        .filter(landlord::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

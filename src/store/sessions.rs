@@ -54,6 +54,40 @@ pub async fn delete<C: ConnectionTrait>(db: &C, key: &str) -> Result<(), sea_orm
     Ok(())
 }
 
+/// The user of the session whose form token is `token`, if that session was logged in
+/// and is live or ended after `since` (a logged-out session stays as an expired row for a
+/// while so its forms can be recognised).
+pub async fn user_of_form_token<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    since: DateTime<Utc>,
+) -> Result<Option<i64>, sea_orm::DbErr> {
+    Ok(session::Entity::find()
+        .filter(session::Column::CsrfToken.eq(token))
+        .filter(session::Column::UserId.is_not_null())
+        .filter(session::Column::ExpiresAt.gt(since))
+        .one(db)
+        .await?
+        .and_then(|row| row.user_id))
+}
+
+/// Ends a session now but keeps its row (user and form token, nothing else) as an expired
+/// one, so a form still open in another tab is recognised; the `tidy` job removes it.
+pub async fn end<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::Data, "{}".into())
+        .col_expr(session::Column::ExpiresAt, now.into())
+        .col_expr(session::Column::UpdatedAt, now.into())
+        .filter(session::Column::Id.eq(key))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Ends every session of a user (after a password change), except `keep`.
 pub async fn delete_for_user<C: ConnectionTrait>(
     db: &C,

@@ -9,6 +9,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 pub const CONFIRM_EMAIL: &str = "confirm_email";
 pub const PASSWORD_RESET: &str = "password_reset";
 pub const INVITATION: &str = "invitation";
+/// A new e-mail address of an account, confirmed from a link sent to it.
+pub const CHANGE_EMAIL: &str = "change_email";
 
 /// A token to store.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +22,8 @@ pub struct NewToken {
     pub landlord_id: Option<i64>,
     pub party: Option<String>,
     pub action: Option<String>,
+    /// For [`CHANGE_EMAIL`]: the address asked for.
+    pub new_email: Option<String>,
 }
 
 /// Stores a token valid until `expires_at`.
@@ -37,6 +41,7 @@ pub async fn insert<C: ConnectionTrait>(
         landlord_id: Set(token.landlord_id),
         party: Set(token.party.clone()),
         action: Set(token.action.clone()),
+        new_email: Set(token.new_email.clone()),
         expires_at: Set(expires_at),
         used_at: Set(None),
         created_at: Set(now),

@@ -336,3 +336,36 @@ pub async fn disable_totp<C: ConnectionTrait>(
     .await?;
     Ok(())
 }
+
+/// Sets a new login address (stored in lower case) and marks it confirmed: only its owner
+/// could open the link sent to it.
+pub async fn set_email<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    user::Entity::update_many()
+        .col_expr(user::Column::Email, email.trim().to_lowercase().into())
+        .col_expr(user::Column::UpdatedAt, now.into())
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    confirm_email(db, id, now).await
+}
+
+/// How many admins can log in (neither disabled nor erased), leaving out `except`.
+pub async fn active_admins_except<C: ConnectionTrait>(
+    db: &C,
+    except: i64,
+) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::DisabledAt.is_null())
+        .filter(user::Column::AnonymizedAt.is_null())
+        .filter(user::Column::Id.ne(except))
+        .count(db)
+        .await
+}

@@ -39,6 +39,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("static/favicon.ico"),
     ),
     (
+        "repeat.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("static/repeat.js"),
+    ),
+    (
         "unit-form.js",
         "text/javascript; charset=utf-8",
         include_bytes!("static/unit-form.js"),

@@ -3,7 +3,9 @@
 //!
 //! A form posted after the session expired still carries the old session's CSRF token; if
 //! it matches, the fields (and files) are kept in a new session and the person is asked
-//! to log in again, after which the post is completed (see `pages::auth`).
+//! to log in again, after which the post is completed (see `pages::auth`). The same holds
+//! for a form posted without its session cookie (blocked, cleared, or logged out in
+//! another tab): its token names the session that rendered it.
 
 use std::sync::Arc;
 
@@ -119,6 +121,8 @@ pub enum FormRejection {
     Csrf,
     /// Sent after the session expired; kept until the user logs in again.
     Kept,
+    /// Sent without its session cookie; kept until the user logs in again.
+    KeptWithoutCookie,
     Page(PageError),
 }
 
@@ -129,6 +133,7 @@ impl IntoResponse for FormRejection {
             FormRejection::TooLarge => PageError::TooLarge.into_response(),
             FormRejection::Csrf => PageError::FormExpired.into_response(),
             FormRejection::Kept => Redirect::to("/login?kept=1").into_response(),
+            FormRejection::KeptWithoutCookie => Redirect::to("/login?kept=cookie").into_response(),
             FormRejection::Page(e) => e.into_response(),
         }
     }
@@ -239,6 +244,10 @@ async fn read_multipart(mut multipart: Multipart, app: &App) -> Result<FormData,
     Ok(form)
 }
 
+/// How long a form token is recognised after its session ended (the session's row is
+/// kept this long, see the `tidy` job).
+pub const KEPT_FORM_HOURS: i64 = crate::jobs::housekeeping::KEPT_FORM_HOURS;
+
 /// How many forms posted after their session expired are kept per account and day.
 pub const KEPT_FORMS_PER_DAY: i32 = 3;
 /// Largest text of a kept form (all fields together).
@@ -345,29 +354,59 @@ impl FromRequest<App> for CsrfForm {
                     "session middleware missing"
                 )))
             })?;
-        // A browser without a session (or an expired one) cannot carry a valid form token:
-        // refused before its body is read.
-        if !session.may_carry_form() {
+        // A browser without a session can only be rescued by the form's own token (see
+        // below), and only a small form is kept: anything larger is refused before its
+        // body is read.
+        if !session.has_form_token() && !small_enough_to_keep(&request) {
             return Err(FormRejection::Csrf);
         }
         let path = request.uri().path().to_owned();
         let mut form = read_form(request, state).await?;
         let token = form.get(CSRF_FIELD).to_owned();
-        if !token.is_empty() && session.csrf_matches(&token) {
-            form.fields.retain(|(k, _)| k != CSRF_FIELD);
+        form.fields.retain(|(k, _)| k != CSRF_FIELD);
+        if token.is_empty() {
+            return Err(FormRejection::Csrf);
+        }
+        if session.csrf_matches(&token) {
             return Ok(CsrfForm(form));
         }
-        if let Some(user_id) = session
-            .expired_user_with_csrf(&token)
-            .filter(|_| !token.is_empty())
-        {
-            form.fields.retain(|(k, _)| k != CSRF_FIELD);
+        if let Some(user_id) = session.expired_user_with_csrf(&token) {
             if keep_form(state, &session, user_id, path, form).await? {
                 return Err(FormRejection::Kept);
             }
+            return Err(FormRejection::Csrf);
         }
-        Err(FormRejection::Csrf)
+        // Sent without its session cookie (cookies blocked or cleared, or logged out in
+        // another tab): the form token, a secret only the page rendered for that session
+        // carried, names the session and so the person. The person logs in (again) and the
+        // form is completed; someone already logged in as that person goes straight on.
+        let since = state.clock.now() - chrono::Duration::hours(KEPT_FORM_HOURS);
+        let owner = crate::store::sessions::user_of_form_token(&state.db, &token, since)
+            .await
+            .map_err(|e| FormRejection::Page(e.into()))?;
+        match (owner, session.user_id()) {
+            (Some(owner), Some(current)) if owner == current => Ok(CsrfForm(form)),
+            (Some(owner), None) => {
+                if keep_form(state, &session, owner, path, form).await? {
+                    Err(FormRejection::KeptWithoutCookie)
+                } else {
+                    Err(FormRejection::Csrf)
+                }
+            }
+            _ => Err(FormRejection::Csrf),
+        }
     }
+}
+
+/// Whether a request says it is no larger than a kept form's text may be (browsers always
+/// say how large a form is).
+fn small_enough_to_keep(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|length| length <= KEPT_TEXT_MAX_BYTES)
 }
 
 /// The login page that comes back to `path` afterwards.

@@ -57,6 +57,8 @@ pub struct Field {
     /// The form this field belongs to, where a page has several with the same field names
     /// (its element ids then stay unique).
     pub form: String,
+    /// The cursor goes here when the page opens (the first field of a row just added).
+    pub autofocus: bool,
 }
 
 impl Field {
@@ -81,6 +83,7 @@ impl Field {
             multiple: false,
             narrow: matches!(kind, Kind::Number | Kind::Date),
             form: String::new(),
+            autofocus: false,
         }
     }
 
@@ -103,6 +106,7 @@ impl Field {
             multiple: false,
             narrow: matches!(kind, Kind::Number | Kind::Date),
             form: String::new(),
+            autofocus: false,
         }
     }
 

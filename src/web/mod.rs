@@ -9,6 +9,7 @@ pub mod form;
 pub mod forms;
 pub mod health;
 pub mod pages;
+pub mod repeat;
 pub mod session;
 
 use std::time::Duration;
@@ -45,6 +46,10 @@ pub fn router(app: App) -> Router {
         .route(
             "/units/drafts/{id}",
             get(units::show_draft).post(units::save_draft),
+        )
+        .route(
+            "/units/drafts/{id}/delete",
+            get(units::confirm_delete_draft).post(units::delete_draft),
         )
         .route(
             "/units/{id}/edit",
@@ -182,6 +187,15 @@ pub fn router(app: App) -> Router {
             "/account/tokens/{id}/revoke",
             post(pages::account::revoke_token),
         )
+        .route("/account/password", post(pages::account::change_password))
+        .route("/account/email", post(pages::account::change_email))
+        .route("/account/phone", post(pages::account::change_phone))
+        .route("/account/language", post(pages::account::change_language))
+        .route(
+            "/account/delete",
+            get(pages::account::show_delete).post(pages::account::delete_account),
+        )
+        .route("/account/deleted", get(pages::account::deleted))
         .route("/account/data", get(pages::account::data_page))
         .route("/account/data.json", get(pages::account::export))
         .route("/households/{id}/data", get(pages::privacy::household_data))
@@ -279,6 +293,10 @@ pub fn router(app: App) -> Router {
 fn secret_link_routes(app: &App) -> Router<App> {
     Router::new()
         .route("/confirm/{token}", get(auth::confirm_email))
+        .route(
+            "/account/email/confirm/{token}",
+            get(pages::account::confirm_email),
+        )
         .route(
             "/a/{token}",
             get(pages::links::show).post(pages::links::answer),

@@ -64,6 +64,17 @@ pub struct SessionData {
     /// The password was right; the second factor is asked next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_factor: Option<PendingLogin>,
+    /// Secrets made by a post (a new API token, recovery codes), shown once by the page
+    /// the post leads to and then forgotten, so that a reload never makes them again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveal: Option<Reveal>,
+}
+
+/// Secrets kept for one page to show once: which page's (`what`), and the secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reveal {
+    pub what: String,
+    pub secrets: Vec<String>,
 }
 
 /// A login waiting for its second factor.
@@ -151,9 +162,9 @@ impl Session {
             .is_some_and(|mine| constant_time_eq(mine, token))
     }
 
-    /// Whether a form sent in this session can carry a valid form token: the session has
-    /// one, or an expired session of a user had one.
-    pub fn may_carry_form(&self) -> bool {
+    /// Whether this browser's session has a form token, or an expired session of a user
+    /// had one (a form sent without either can only be recognised by its own token).
+    pub fn has_form_token(&self) -> bool {
         let s = self.lock();
         s.csrf.is_some() || matches!(s.expired, Some((Some(_), _)))
     }
@@ -197,6 +208,32 @@ impl Session {
         if s.change != Change::New {
             s.change = Change::Dirty;
         }
+    }
+
+    /// Keeps secrets for the next page to show once (see [`SessionData::reveal`]).
+    pub fn reveal_once(&self, what: &str, secrets: Vec<String>) {
+        self.csrf_token();
+        let mut s = self.lock();
+        s.data.reveal = Some(Reveal {
+            what: what.to_owned(),
+            secrets,
+        });
+        if s.change != Change::New {
+            s.change = Change::Dirty;
+        }
+    }
+
+    /// Takes the secrets kept for the page `what` (empty when there are none).
+    pub fn take_revealed(&self, what: &str) -> Vec<String> {
+        let mut s = self.lock();
+        if s.data.reveal.as_ref().is_none_or(|r| r.what != what) {
+            return Vec::new();
+        }
+        let secrets = s.data.reveal.take().map(|r| r.secrets).unwrap_or_default();
+        if s.change != Change::New {
+            s.change = Change::Dirty;
+        }
+        secrets
     }
 
     /// Takes the one-time message.
@@ -365,7 +402,7 @@ async fn persist(session: &Session, app: &App) -> Result<Option<HeaderValue>, Pa
     match (change, row, token) {
         (Change::Destroyed, _, _) => {
             if let Some(key) = loaded_key {
-                sessions::delete(&app.db, &key).await?;
+                sessions::end(&app.db, &key, now).await?;
             }
             Ok(cookie_header(app, "", 0))
         }

@@ -201,10 +201,14 @@ db_test!(
         landlord_logged_in(app, "renate@example.org").await;
         post_form(app, "/", "/logout", &[]).await;
         let r = post_form(app, "/forgot", "/forgot", &[("email", "renate@example.org")]).await;
-        assert_eq!(r.status(), 200);
+        // Then the answer's own page: a reload sends nothing again.
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/forgot?sent=1");
+        assert!(app.get("/forgot?sent=1").await.text().await.expect("page").contains("E-Mail"));
         // Unknown addresses get the same answer.
         let unknown = post_form(app, "/forgot", "/forgot", &[("email", "nobody@example.org")]).await;
-        assert_eq!(unknown.status(), 200);
+        assert_eq!(unknown.status(), 303);
+        assert_eq!(unknown.headers()["location"], "/forgot?sent=1");
         app.wait_for_mail("renate@example.org", "/reset/").await;
         assert!(app.mails().iter().all(|m| m.to != "nobody@example.org"));
         let link = app.link_in_mail("renate@example.org", "/reset/");

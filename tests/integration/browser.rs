@@ -17,7 +17,7 @@ use sea_orm::EntityTrait;
 
 use crate::helpers::{Backend, TestApp, png, seed_plochingen};
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -29,7 +29,7 @@ impl Drop for Driver {
     }
 }
 
-fn find_driver() -> Option<PathBuf> {
+pub(crate) fn find_driver() -> Option<PathBuf> {
     ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
         .iter()
         .map(PathBuf::from)
@@ -38,7 +38,7 @@ fn find_driver() -> Option<PathBuf> {
 
 // The child is killed and reaped by `Driver`'s `Drop`, which clippy cannot see.
 #[allow(clippy::zombie_processes)]
-async fn start_driver() -> Option<Driver> {
+pub(crate) async fn start_driver() -> Option<Driver> {
     let Some(path) = find_driver() else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
@@ -71,7 +71,7 @@ async fn start_driver() -> Option<Driver> {
     panic!("chromedriver did not start");
 }
 
-async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+pub(crate) async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -93,13 +93,13 @@ async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
         .expect("connect to chromedriver")
 }
 
-struct Shots {
-    dir: PathBuf,
-    n: usize,
+pub(crate) struct Shots {
+    pub(crate) dir: PathBuf,
+    pub(crate) n: usize,
 }
 
 impl Shots {
-    async fn take(&mut self, browser: &Client, name: &str) {
+    pub(crate) async fn take(&mut self, browser: &Client, name: &str) {
         self.n += 1;
         let png = browser.screenshot().await.expect("screenshot");
         std::fs::write(self.dir.join(format!("{:02}-{name}.png", self.n)), png)
@@ -107,7 +107,7 @@ impl Shots {
     }
 }
 
-async fn fill(browser: &Client, id: &str, value: &str) {
+pub(crate) async fn fill(browser: &Client, id: &str, value: &str) {
     let field = browser
         .find(Locator::Id(id))
         .await
@@ -116,7 +116,7 @@ async fn fill(browser: &Client, id: &str, value: &str) {
     field.send_keys(value).await.expect("type");
 }
 
-async fn set_value(browser: &Client, id: &str, value: &str) {
+pub(crate) async fn set_value(browser: &Client, id: &str, value: &str) {
     // Date inputs take their value in the browser's format when typed; set it directly.
     browser
         .execute(
@@ -128,7 +128,7 @@ async fn set_value(browser: &Client, id: &str, value: &str) {
 }
 
 /// Waits for an element after a click that loads a new page.
-async fn wait_for(browser: &Client, css: &str) {
+pub(crate) async fn wait_for(browser: &Client, css: &str) {
     browser
         .wait()
         .at_most(Duration::from_secs(20))
@@ -139,7 +139,7 @@ async fn wait_for(browser: &Client, css: &str) {
 
 /// Waits until the page's source contains `text` (a new page after a click, when the old
 /// one had the same elements, e.g. a flash message).
-async fn wait_for_text(browser: &Client, text: &str) -> String {
+pub(crate) async fn wait_for_text(browser: &Client, text: &str) -> String {
     let started = std::time::Instant::now();
     loop {
         let html = browser.source().await.expect("html");
@@ -160,7 +160,7 @@ async fn wait_for_text(browser: &Client, text: &str) -> String {
     }
 }
 
-async fn value_of(browser: &Client, id: &str) -> String {
+pub(crate) async fn value_of(browser: &Client, id: &str) -> String {
     browser
         .find(Locator::Id(id))
         .await
@@ -595,7 +595,7 @@ async fn a_coordinator_reviews_and_approves_in_a_real_browser() {
 }
 
 /// Presses `key` where the focus is.
-async fn press(browser: &Client, key: fantoccini::key::Key) {
+pub(crate) async fn press(browser: &Client, key: fantoccini::key::Key) {
     browser
         .active_element()
         .await
@@ -606,7 +606,7 @@ async fn press(browser: &Client, key: fantoccini::key::Key) {
 }
 
 /// Types `text` where the focus is.
-async fn type_here(browser: &Client, text: &str) {
+pub(crate) async fn type_here(browser: &Client, text: &str) {
     browser
         .active_element()
         .await
@@ -618,7 +618,7 @@ async fn type_here(browser: &Client, text: &str) {
 
 /// Presses Tab until the focus is on an element matching `css` (and, if given, with this
 /// text). The script only looks where the focus is; it moves nothing.
-async fn tab_to(browser: &Client, css: &str, text: Option<&str>) {
+pub(crate) async fn tab_to(browser: &Client, css: &str, text: Option<&str>) {
     for _ in 0..600 {
         let here = browser
             .execute(
@@ -638,7 +638,7 @@ async fn tab_to(browser: &Client, css: &str, text: Option<&str>) {
 }
 
 /// Logs in with the keyboard alone.
-async fn keyboard_login(browser: &Client, app: &TestApp, email: &str, password: &str) {
+pub(crate) async fn keyboard_login(browser: &Client, app: &TestApp, email: &str, password: &str) {
     browser.goto(&app.url("/login")).await.expect("login");
     wait_for(browser, "#f-email").await;
     tab_to(browser, "#f-email", None).await;
@@ -785,7 +785,7 @@ async fn a_coordinator_walks_a_placement_with_the_keyboard_alone() {
 }
 
 /// Logs in with the login form (a new browser profile for each person).
-async fn login(browser: &Client, app: &TestApp, email: &str, password: &str) {
+pub(crate) async fn login(browser: &Client, app: &TestApp, email: &str, password: &str) {
     browser.goto(&app.url("/login")).await.expect("login");
     fill(browser, "f-email", email).await;
     fill(browser, "f-login_password", password).await;
@@ -800,7 +800,7 @@ async fn login(browser: &Client, app: &TestApp, email: &str, password: &str) {
 }
 
 /// A screenshot at desktop and at phone width.
-async fn both_widths(shots: &mut Shots, browser: &Client, name: &str) {
+pub(crate) async fn both_widths(shots: &mut Shots, browser: &Client, name: &str) {
     browser
         .set_window_size(1280, 1400)
         .await
@@ -1107,7 +1107,7 @@ async fn households_answer_in_ukrainian_and_arabic_on_a_phone() {
 
 /// axe-core's script, from `BLEIBE_AXE` (set by `.ci/run`, which installs it from npm) or
 /// a local `node_modules`; required under `CI=true`.
-fn axe_source() -> Option<String> {
+pub(crate) fn axe_source() -> Option<String> {
     let candidates = [
         std::env::var("BLEIBE_AXE").unwrap_or_default(),
         concat!(
@@ -1141,7 +1141,7 @@ const AXE_MANUAL: &[(&str, &str)] = &[
 
 /// Runs axe-core on the page (WCAG 2.1 A/AA and best practice): the violations and the
 /// "incomplete" results no manual check covers, as `rule (impact, nodes)`.
-async fn axe(browser: &Client, source: &str) -> (Vec<String>, Vec<String>) {
+pub(crate) async fn axe(browser: &Client, source: &str) -> (Vec<String>, Vec<String>) {
     axe_without(browser, source, &[]).await
 }
 
@@ -1155,7 +1155,7 @@ const NOT_FOR_EMAIL: &[&str] = &[
 ];
 
 /// Like [`axe`], with the `disabled` rules switched off.
-async fn axe_without(
+pub(crate) async fn axe_without(
     browser: &Client,
     source: &str,
     disabled: &[&str],
@@ -1232,6 +1232,32 @@ async fn no_page_scrolls_sideways_at_320_px() {
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     let mut shots = Shots { dir, n: 90 };
     let year = app.clock_now().format("%Y").to_string();
+    // A draft of Renate's with a long address, for the draft pages.
+    let renate = entities::landlord::Entity::find()
+        .all(app.db())
+        .await
+        .expect("landlords")
+        .into_iter()
+        .find(|l| l.display_name == "Renate Maier")
+        .expect("Renate");
+    let draft = bleibe::store::drafts::insert(
+        app.db(),
+        renate.id,
+        renate.user_id,
+        None,
+        &[
+            (
+                "street".into(),
+                "Oberer Paradiesweg am Fuße des Schurwaldhangs".into(),
+            ),
+            ("house_number".into(), "112/1".into()),
+            ("postal_code".into(), "73207".into()),
+            ("town".into(), "Plochingen".into()),
+        ],
+        app.clock_now(),
+    )
+    .await
+    .expect("draft");
     // (login, pages): None walks as a visitor.
     type Walk<'a> = (Option<(&'a str, &'a str)>, Vec<String>);
     let roles: Vec<Walk<'_>> = vec![
@@ -1244,6 +1270,7 @@ async fn no_page_scrolls_sideways_at_320_px() {
                 "/privacy",
                 "/barrierefreiheit",
                 "/gibt-es-nicht",
+                "/account/deleted",
             ]
             .map(String::from)
             .to_vec(),
@@ -1288,9 +1315,14 @@ async fn no_page_scrolls_sideways_at_320_px() {
         ),
         (
             Some(("renate.maier@example.org", "Bleibe-Vermietung-2026")),
-            ["/dashboard", "/units/new", "/account"]
-                .map(String::from)
-                .to_vec(),
+            vec![
+                "/dashboard".into(),
+                "/units/new".into(),
+                format!("/units/drafts/{draft}"),
+                format!("/units/drafts/{draft}/delete"),
+                "/account".into(),
+                "/account/delete".into(),
+            ],
         ),
         (
             Some(("lotsin@bleibe.example", "Bleibe-Lotse-2026")),

@@ -391,3 +391,114 @@ db_test!(
         }
     }
 );
+
+/// A field name made at run time (the form's rows are numbered).
+fn name(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+db_test!(
+    async fn a_household_of_seven_is_entered_in_one_go_without_scripts(app) {
+        let d = demo(app).await;
+        let es = staff(app, ES_COORDINATOR).await;
+        let new = format!("/m/{}/households/new", d.esslingen);
+        let page = es.get(&new).await.text().await.expect("page");
+        // The rows shown (the blank row for scripts to copy comes in a <template>).
+        let blank = page.split("<template").next().expect("page").to_owned();
+        assert!(blank.contains("id=\"f-member_first_name_0\"") && !blank.contains("id=\"f-member_first_name_1\""), "one person row to start");
+        assert!(page.contains("id=\"f-member_first_name_1\""), "the blank row to copy is the next one");
+        assert!(page.contains("Weitere Person hinzufügen") && page.contains("Weiteren Ort hinzufügen"));
+        assert!(page.contains("name=\"member_rows\" value=\"1\""));
+
+        let people = ["Amal", "Yusuf", "Lina", "Omar", "Sara", "Adam", "Noor", "Rami"];
+        let mut fields = household_form("ES-SIEBEN");
+        fields.push(("member_rows", "2".into()));
+        for (i, person) in people.iter().enumerate().skip(2) {
+            let mut press = fields.clone();
+            press.push(("action", "add_member".into()));
+            let r = es.post_form(&new, &new, &as_refs(&press)).await;
+            assert_eq!(r.status(), 200, "adding person {}", i + 1);
+            let html = r.text().await.expect("page");
+            assert!(html.contains(&format!("name=\"member_rows\" value=\"{}\"", i + 1)));
+            assert!(html.contains(&format!("id=\"f-member_first_name_{i}\" name=\"member_first_name_{i}\" value=\"\" autocomplete=\"off\" autofocus")), "the cursor is in the new row: {i}");
+            for earlier in &people[..i] {
+                assert!(html.contains(&format!("value=\"{earlier}\"")), "{earlier} kept");
+            }
+            assert!(html.contains("value=\"Grundschule Zollberg\"") && html.contains("Die Unterkunft wird geschlossen"), "the rest kept");
+            assert!(!html.contains("error-summary"), "adding a row checks nothing");
+            fields.retain(|(k, _)| *k != "member_rows");
+            fields.push(("member_rows", (i + 1).to_string()));
+            fields.push((name(format!("member_first_name_{i}")), (*person).into()));
+            fields.push((name(format!("member_birth_year_{i}")), (2000 + i).to_string()));
+            fields.push((name(format!("member_role_{i}")), "child".into()));
+        }
+        assert_eq!(household::Entity::find().filter(household::Column::Reference.eq("ES-SIEBEN")).count(app.db()).await.expect("count"), 0, "nothing saved yet");
+
+        // Person 2 (Yusuf) was typed by mistake: removed, the later rows move up.
+        let mut press = fields.clone();
+        press.push(("action", "remove_member_1".into()));
+        let r = es.post_form(&new, &new, &as_refs(&press)).await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.expect("page");
+        assert!(!html.contains("value=\"Yusuf\""));
+        assert!(html.contains("id=\"f-member_first_name_1\" name=\"member_first_name_1\" value=\"Lina\""));
+        assert!(html.contains("id=\"f-member_first_name_6\" name=\"member_first_name_6\" value=\"Rami\""));
+        assert!(html.contains("name=\"member_rows\" value=\"7\""));
+        let rows = html.split("<template").next().expect("page");
+        assert!(rows.contains("Person 7 entfernen") && !rows.contains("Person 8 entfernen"));
+
+        // Saved from the page as it came back: seven people.
+        let mut kept: Vec<(&'static str, String)> = Vec::new();
+        for (i, person) in people.iter().enumerate().filter(|(i, _)| *i != 1) {
+            let row = if i == 0 { 0 } else { i - 1 };
+            kept.push((name(format!("member_first_name_{row}")), (*person).into()));
+            kept.push((name(format!("member_birth_year_{row}")), if i == 0 { "1988".into() } else { (2000 + i).to_string() }));
+        }
+        let mut save: Vec<(&'static str, String)> = household_form("ES-SIEBEN").into_iter().filter(|(k, _)| !k.starts_with("member_")).collect();
+        save.extend(kept);
+        save.push(("member_rows", "7".into()));
+        save.push(("action", "save".into()));
+        let r = es.post_form(&new, &new, &as_refs(&save)).await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+        let saved = household::Entity::find().filter(household::Column::Reference.eq("ES-SIEBEN")).one(app.db()).await.expect("q").expect("saved");
+        let members = entities::household_member::Entity::find().filter(entities::household_member::Column::HouseholdId.eq(saved.id)).count(app.db()).await.expect("count");
+        assert_eq!(members, 7);
+        // The edit page shows the seven, and no more rows than that.
+        let edit = es.get(&format!("/households/{}/edit", saved.id)).await.text().await.expect("page");
+        let rows = edit.split("<template").next().expect("page");
+        assert!(rows.contains("id=\"f-member_first_name_6\"") && !rows.contains("id=\"f-member_first_name_7\""));
+        assert!(edit.contains("name=\"member_rows\" value=\"7\""));
+    }
+);
+
+db_test!(
+    async fn removing_a_place_keeps_the_others_and_another_coordinator_cannot_use_the_buttons(app) {
+        let d = demo(app).await;
+        let es = staff(app, ES_COORDINATOR).await;
+        let new = format!("/m/{}/households/new", d.esslingen);
+        let mut fields = household_form("ES-ORTE");
+        fields.extend([
+            ("anchor_kind_1", "work".into()),
+            ("anchor_label_1", "Arbeit: Bäckerei".into()),
+            ("anchor_postal_code_1", "73728".into()),
+            ("anchor_kind_2", "course".into()),
+            ("anchor_label_2", "Deutschkurs".into()),
+            ("anchor_postal_code_2", "73728".into()),
+            ("action", "remove_anchor_0".into()),
+        ]);
+        let r = es.post_form(&new, &new, &as_refs(&fields)).await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.expect("page");
+        assert!(!html.contains("Grundschule Zollberg"));
+        assert!(html.contains("id=\"f-anchor_label_0\" name=\"anchor_label_0\" value=\"Arbeit: Bäckerei\""));
+        assert!(html.contains("id=\"f-anchor_label_1\" name=\"anchor_label_1\" value=\"Deutschkurs\""));
+        assert!(html.contains("name=\"anchor_rows\" value=\"2\""));
+        assert!(html.contains("id=\"f-anchor_kind_0\" name=\"anchor_kind_0\" autofocus"), "the cursor is in the row that moved up");
+        assert!(html.contains("value=\"Amal\"") && html.contains("value=\"Yusuf\""), "the people are untouched");
+
+        // A coordinator of another municipality gets no form back.
+        let wn = staff(app, crate::workspace::WN_COORDINATOR).await;
+        let r = wn.post_form(&format!("/m/{}/households/new", d.winnenden), &new, &as_refs(&fields)).await;
+        assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
+    }
+);

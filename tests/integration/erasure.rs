@@ -391,6 +391,7 @@ async fn marked_people(app: &TestApp) -> (i64, i64, i64, CurrentUser) {
         app.db(),
         landlord_row.id,
         None,
+        None,
         &[("description".into(), LANDLORD[13].into())],
         app.clock_now(),
     )

@@ -4,11 +4,14 @@
 
 mod helpers;
 
+mod account_settings;
 mod accounts;
 mod answers;
 mod api;
 mod atomic;
 mod browser;
+mod browser_account;
+mod browser_forms;
 mod cli;
 mod coordinators;
 mod demo;

@@ -156,6 +156,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         db,
         renate.id,
         renate.user_id,
+        None,
         &[
             ("postal_code".into(), "73230".into()),
             ("town".into(), "Kirchheim unter Teck".into()),
@@ -169,6 +170,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         db,
         renate.id,
         renate.user_id,
+        None,
         &[("street".into(), "Schillerstraße".into())],
         now,
     )
@@ -511,6 +513,50 @@ fn table(f: &Fixture) -> Vec<Case> {
             "/account/second-factor/off".into(),
             vec![("code", "000000".into())],
             ANY_LOGGED_IN,
+        ),
+        // Self-service: an empty form changes nothing (422); the phone is the landlord's.
+        post(
+            "/account/password",
+            "/account/password".into(),
+            vec![],
+            ANY_LOGGED_IN,
+        ),
+        post(
+            "/account/email",
+            "/account/email".into(),
+            vec![],
+            ANY_LOGGED_IN,
+        ),
+        post(
+            "/account/phone",
+            "/account/phone".into(),
+            vec![("phone", "x".into())],
+            LANDLORD_ONLY,
+        ),
+        post(
+            "/account/language",
+            "/account/language".into(),
+            vec![("locale", "xx".into())],
+            ANY_LOGGED_IN,
+        ),
+        case(
+            "GET",
+            "/account/delete",
+            "/account/delete".into(),
+            ANY_LOGGED_IN,
+        ),
+        post(
+            "/account/delete",
+            "/account/delete".into(),
+            vec![],
+            ANY_LOGGED_IN,
+        ),
+        case("GET", "/account/deleted", "/account/deleted".into(), PUBLIC),
+        case(
+            "GET",
+            "/account/email/confirm/{token}",
+            "/account/email/confirm/not-a-token".into(),
+            PUBLIC,
         ),
         post(
             "/admin/second-factor",
@@ -907,6 +953,20 @@ fn table(f: &Fixture) -> Vec<Case> {
             "/admin/landlords/{id}/erase",
             format!("/admin/landlords/{}/erase", f.landlord),
             ADMIN_ONLY,
+        ),
+        case(
+            "GET",
+            "/units/drafts/{id}/delete",
+            format!("/units/drafts/{}/delete", f.draft),
+            UNIT,
+        ),
+        // Throwing away the landlord's own draft: the landlord does it, so for everyone after
+        // them in the row it is gone.
+        post(
+            "/units/drafts/{id}/delete",
+            format!("/units/drafts/{}/delete", f.draft_without_place),
+            vec![],
+            LANDLORD_ONLY,
         ),
         // Last: the admin's answer erases the landlord (or refuses while a proposal is open).
         post(

@@ -77,6 +77,10 @@ async fn post_unit(
     let mut form = Form::new()
         .text("csrf", csrf)
         .text("action", action.to_owned());
+    // The new-flat form's key, as a browser sends it back.
+    if let Some(key) = hidden_value(&html, "draft_key") {
+        form = form.text("draft_key", key);
+    }
     for (k, v) in fields {
         form = form.text(k.clone(), v.clone());
     }
@@ -95,6 +99,20 @@ async fn post_unit(
         .send()
         .await
         .expect("post")
+}
+
+/// The value of the hidden field `name` on a page.
+fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    Some(html[start..start + html[start..].find('"')?].to_owned())
+}
+
+async fn drafts_of(app: &TestApp) -> Vec<entities::unit_draft::Model> {
+    entities::unit_draft::Entity::find()
+        .all(app.db())
+        .await
+        .expect("drafts")
 }
 
 async fn units_of(app: &TestApp) -> Vec<entities::unit::Model> {
@@ -246,10 +264,12 @@ db_test!(
         landlord_logged_in(app, "renate@example.org").await;
         let partial: Vec<(String, String)> = vec![("street".into(), "Schulstraße".into()), ("area_m2".into(), "nicht sicher".into())];
         let r = post_unit(app, &app.client, "/units/new", "/units/new", &partial, "draft", vec![("flur.png", png(20))]).await;
-        assert_eq!(r.status(), 200);
-        let html = r.text().await.expect("text");
-        assert!(html.contains("Entwurf ist gespeichert") && html.contains("value=\"nicht sicher\""));
+        // Saved, then the draft's own page (a reload never posts again).
+        assert_eq!(r.status(), 303);
         let draft = entities::unit_draft::Entity::find().one(app.db()).await.expect("query").expect("draft saved");
+        assert_eq!(r.headers()["location"], format!("/units/drafts/{}", draft.id).as_str());
+        let html = app.get(&format!("/units/drafts/{}", draft.id)).await.text().await.expect("text");
+        assert!(html.contains("Entwurf ist gespeichert") && html.contains("value=\"nicht sicher\""));
         assert!(html.contains(&format!("action=\"/units/drafts/{}\"", draft.id)), "the next post updates the same draft");
         let dashboard = app.get("/dashboard").await.text().await.expect("text");
         assert!(dashboard.contains("Schulstraße") && dashboard.contains(&format!("/units/drafts/{}", draft.id)));
@@ -280,8 +300,11 @@ db_test!(
         assert!(blank.contains("name=\"action\" value=\"refresh\"") && !blank.contains("Mietausfallgarantie"));
         let fields: Vec<(String, String)> = vec![("postal_code".into(), "73207".into())];
         let r = post_unit(app, &app.client, "/units/new", "/units/new", &fields, "refresh", vec![]).await;
-        assert_eq!(r.status(), 200);
-        let html = r.text().await.expect("text");
+        // Kept as a draft, whose page then opens at the incentives.
+        assert_eq!(r.status(), 303);
+        let location = r.headers()["location"].to_str().expect("ascii").to_owned();
+        assert!(location.starts_with("/units/drafts/") && location.ends_with("#incentives"), "{location}");
+        let html = app.get(location.trim_end_matches("#incentives")).await.text().await.expect("text");
         assert!(html.contains("Mietausfallgarantie") && html.contains("Vermittlungsprämie") && html.contains("Plochingen"));
         let lookup: serde_json::Value = app.get("/geo/postal/73207").await.json().await.expect("json");
         assert_eq!(lookup["place"], "Plochingen");
@@ -405,5 +428,215 @@ db_test!(
         let r = app.client.post(app.url("/units/new")).multipart(form).send().await.expect("post");
         assert_eq!(r.status(), 403);
         assert!(units_of(app).await.is_empty());
+    }
+);
+
+db_test!(
+    async fn failed_submits_and_reloads_keep_one_draft_and_saving_never_posts_twice(app) {
+        let (_, programmes) = seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        let page = app.get("/units/new").await.text().await.expect("text");
+        let key = hidden_value(&page, "draft_key").expect("the new form carries a key");
+        let csrf = hidden_value(&page, "csrf").expect("token");
+        let wrong = with(&valid_fields(programmes[0]), "area_m2", "5");
+        // The same page sent three times (a failed submit, then reloads that post again).
+        for round in 1..=3 {
+            let mut form = Form::new().text("csrf", csrf.clone()).text("action", "submit").text("draft_key", key.clone());
+            for (k, v) in &wrong {
+                form = form.text(k.clone(), v.clone());
+            }
+            let r = app.client.post(app.url("/units/new")).multipart(form).send().await.expect("post");
+            assert_eq!(r.status(), 422, "round {round}");
+            assert_eq!(drafts_of(app).await.len(), 1, "round {round}: still one draft");
+        }
+        // The page that came back posts to that draft; failing there makes no new one either.
+        let draft = drafts_of(app).await[0].id;
+        let path = format!("/units/drafts/{draft}");
+        let r = post_unit(app, &app.client, &path, &path, &wrong, "submit", vec![]).await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(drafts_of(app).await.len(), 1);
+        // "Show incentives" on a draft: stored, then the draft's page at the incentives.
+        let r = post_unit(app, &app.client, &path, &path, &with(&wrong, "street", "Lindenweg"), "refresh", vec![]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], format!("{path}#incentives").as_str());
+        assert!(app.get(&path).await.text().await.expect("text").contains("value=\"Lindenweg\""));
+        // A new form is a new flat: its own key, its own draft.
+        let r = post_unit(app, &app.client, "/units/new", "/units/new", &wrong, "draft", vec![]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(drafts_of(app).await.len(), 2);
+        // Sent without mistakes: the flat is there and its draft is gone.
+        let r = post_unit(app, &app.client, &path, &path, &valid_fields(programmes[0]), "submit", vec![]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(units_of(app).await.len(), 1);
+        assert_eq!(drafts_of(app).await.len(), 1);
+    }
+);
+
+db_test!(
+    async fn a_draft_is_named_by_its_address_or_its_day_and_can_be_thrown_away(app) {
+        seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        let only_number: Vec<(String, String)> = vec![("house_number".into(), "1".into())];
+        post_unit(app, &app.client, "/units/new", "/units/new", &only_number, "draft", vec![("flur.png", png(20))]).await;
+        let day = bleibe::engine::explain::date(bleibe::domain::Locale::De, bleibe::domain::time::berlin_date(app.clock_now()));
+        let dashboard = app.get("/dashboard").await.text().await.expect("text");
+        assert!(dashboard.contains(&format!("<h3>Entwurf vom {day}</h3>")), "{dashboard}");
+        assert!(!dashboard.contains("<h3>1</h3>"));
+        let draft = drafts_of(app).await[0].id;
+        let confirm = app.get(&format!("/units/drafts/{draft}/delete")).await;
+        assert_eq!(confirm.status(), 200);
+        let confirm = confirm.text().await.expect("text");
+        assert!(confirm.contains("Entwurf löschen?") && confirm.contains(&format!("Entwurf vom {day}")));
+        assert_eq!(entities::unit_photo::Entity::find().count(app.db()).await.expect("count"), 1);
+
+        // Another landlord cannot throw it away.
+        let other = TestClient::new(app);
+        let r = other.post_form("/signup", "/signup", &[
+            ("name", "Klaus Schäfer"), ("email", "klaus@example.org"), ("password", "Ein anderes langes Passwort"), ("password_repeat", "Ein anderes langes Passwort"), ("accept_privacy", "1"),
+        ])
+        .await;
+        assert_eq!(r.status(), 303);
+        app.dispatch_mails().await;
+        other.get(&app.link_in_mail("klaus@example.org", "/confirm/")).await;
+        other.post_form("/login", "/login", &[("email", "klaus@example.org"), ("login_password", "Ein anderes langes Passwort")]).await;
+        assert_eq!(other.get(&format!("/units/drafts/{draft}/delete")).await.status(), 404);
+        let r = other.post_form("/dashboard", &format!("/units/drafts/{draft}/delete"), &[]).await;
+        assert_eq!(r.status(), 404);
+        assert_eq!(drafts_of(app).await.len(), 1, "still there");
+
+        let r = post_form(app, &format!("/units/drafts/{draft}/delete"), &format!("/units/drafts/{draft}/delete"), &[]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/dashboard");
+        assert!(drafts_of(app).await.is_empty());
+        assert_eq!(entities::unit_photo::Entity::find().count(app.db()).await.expect("count"), 0, "its photos went with it");
+        assert!(app.get("/dashboard").await.text().await.expect("text").contains("Der Entwurf ist gelöscht."));
+        assert_eq!(app.get(&format!("/units/drafts/{draft}")).await.status(), 404);
+    }
+);
+
+db_test!(
+    async fn an_old_draft_is_announced_by_mail_then_removed_unless_saved(app) {
+        seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        let street: Vec<(String, String)> = vec![("street".into(), "Lindenweg".into()), ("house_number".into(), "4".into())];
+        post_unit(app, &app.client, "/units/new", "/units/new", &street, "draft", vec![]).await;
+        post_unit(app, &app.client, "/units/new", "/units/new", &with(&street, "street", "Gartenweg"), "draft", vec![]).await;
+        let drafts = drafts_of(app).await;
+        assert_eq!(drafts.len(), 2);
+        let (linden, garten) = (drafts[0].id, drafts[1].id);
+        let tidy = || bleibe::jobs::housekeeping::tidy(&app.app);
+
+        app.clock.advance(Duration::days(59));
+        tidy().await.expect("tidy");
+        assert!(app.mails().iter().all(|m| !m.subject.contains("Entwurf")), "not yet");
+
+        app.clock.advance(Duration::days(2));
+        let counts = tidy().await.expect("tidy");
+        assert_eq!(counts.get("drafts_reminded"), Some(&2));
+        tidy().await.expect("tidy");
+        app.dispatch_mails().await;
+        let reminders: Vec<_> = app.mails().into_iter().filter(|m| m.subject.contains("Ihr Entwurf wird bald gelöscht")).collect();
+        assert_eq!(reminders.len(), 2, "one reminder per draft, never twice");
+        let mail = reminders.iter().find(|m| m.subject.contains("Lindenweg 4")).expect("named by its address");
+        assert!(mail.text.contains("Guten Tag Renate"), "{}", mail.text);
+        assert!(mail.text.contains(&format!("/units/drafts/{linden}")), "{}", mail.text);
+        // Two months later the session is long gone: log in again.
+        let r = post_form(app, "/login", "/login", &[("email", "renate@example.org"), ("login_password", "Mein Garten hat 3 Apfelbäume")]).await;
+        assert_eq!(r.status(), 303);
+        let dashboard = app.get("/dashboard").await.text().await.expect("text");
+        assert!(dashboard.contains("gelöscht, wenn Sie ihn nicht vorher speichern"), "{dashboard}");
+
+        // Saved after the reminder: kept. The other one goes after the grace period.
+        let path = format!("/units/drafts/{linden}");
+        let r = post_unit(app, &app.client, &path, &path, &street, "draft", vec![]).await;
+        assert_eq!(r.status(), 303);
+        app.clock.advance(Duration::days(15));
+        let counts = tidy().await.expect("tidy");
+        assert_eq!(counts.get("drafts_deleted"), Some(&1));
+        let left: Vec<i64> = drafts_of(app).await.iter().map(|d| d.id).collect();
+        assert_eq!(left, vec![linden]);
+        assert!(!left.contains(&garten));
+    }
+);
+
+/// Posts the unit form's fields with `csrf` from `client` (which may have no cookie).
+async fn post_with_token(
+    app: &TestApp,
+    client: &reqwest::Client,
+    csrf: &str,
+    fields: &[(String, String)],
+) -> reqwest::Response {
+    let mut form = Form::new()
+        .text("csrf", csrf.to_owned())
+        .text("action", "submit");
+    for (k, v) in fields {
+        form = form.text(k.clone(), v.clone());
+    }
+    client
+        .post(app.url("/units/new"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("post")
+}
+
+db_test!(
+    async fn a_form_sent_without_its_cookie_keeps_its_values_through_the_login(app) {
+        let (_, programmes) = seed_plochingen(app).await;
+        landlord_logged_in(app, "renate@example.org").await;
+        let password = "Mein Garten hat 3 Apfelbäume";
+        let login = [("email", "renate@example.org"), ("login_password", password)];
+
+        // A browser that lost its cookie (privacy settings, cleared cookies).
+        let csrf = csrf_of(app, "/units/new").await;
+        let cookieless = TestClient::new(app);
+        let r = post_with_token(app, cookieless.client(), &csrf, &valid_fields(programmes[0])).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/login?kept=cookie");
+        assert!(units_of(app).await.is_empty(), "nothing happens before the login");
+        let page = cookieless.get("/login?kept=cookie").await.text().await.expect("text");
+        assert!(page.contains("Ihr Browser hat Ihre Anmeldung nicht mitgeschickt") && page.contains("Eingaben sind gespeichert"));
+        let r = cookieless.post_form("/login?kept=cookie", "/login", &login).await;
+        assert_eq!(r.status(), 303);
+        let units = units_of(app).await;
+        assert_eq!(units.len(), 1, "the form was completed after the login");
+        assert_eq!(units[0].street, "Hauptstraße");
+
+        // A second tab after logging out in the first: the same.
+        let csrf = csrf_of(app, "/units/new").await;
+        let r = post_form(app, "/dashboard", "/logout", &[]).await;
+        assert_eq!(r.status(), 303);
+        let r = post_with_token(app, &app.client, &csrf, &with(&valid_fields(programmes[0]), "street", "Lindenweg")).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/login?kept=cookie");
+        let r = post_form(app, "/login", "/login", &login).await;
+        assert_eq!(r.status(), 303);
+        assert!(units_of(app).await.iter().any(|u| u.street == "Lindenweg"));
+
+        // Logged out and in again in one tab, then sent from the other: it simply goes on.
+        let csrf = csrf_of(app, "/units/new").await;
+        post_form(app, "/dashboard", "/logout", &[]).await;
+        post_form(app, "/login", "/login", &login).await;
+        let r = post_with_token(app, &app.client, &csrf, &with(&valid_fields(programmes[0]), "street", "Gartenweg")).await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+        assert!(units_of(app).await.iter().any(|u| u.street == "Gartenweg"));
+
+        // A token nobody was given, or one of another person's session, is refused.
+        let stranger = TestClient::new(app);
+        let r = post_with_token(app, stranger.client(), "0123456789abcdef0123456789abcdef0123456789abcdef", &valid_fields(programmes[0])).await;
+        assert_eq!(r.status(), 403);
+        let other = TestClient::new(app);
+        other.post_form("/signup", "/signup", &[
+            ("name", "Klaus Schäfer"), ("email", "klaus@example.org"), ("password", "Ein anderes langes Passwort"), ("password_repeat", "Ein anderes langes Passwort"), ("accept_privacy", "1"),
+        ])
+        .await;
+        app.dispatch_mails().await;
+        other.get(&app.link_in_mail("klaus@example.org", "/confirm/")).await;
+        other.post_form("/login", "/login", &[("email", "klaus@example.org"), ("login_password", "Ein anderes langes Passwort")]).await;
+        let renates = csrf_of(app, "/units/new").await;
+        let before = units_of(app).await.len();
+        let r = post_with_token(app, other.client(), &renates, &with(&valid_fields(programmes[0]), "street", "Fremdweg")).await;
+        assert_eq!(r.status(), 403, "Klaus cannot act with Renate's form");
+        assert_eq!(units_of(app).await.len(), before);
     }
 );

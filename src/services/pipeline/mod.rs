@@ -29,7 +29,7 @@ pub use board::{
 };
 pub use follow_ups::{proposal_of_follow_up, record_follow_up};
 pub use placements::{PlacementView, incentive_paid, placements};
-pub use steps::{act, act_on, apply_answer};
+pub use steps::{act, act_on, apply_answer, end_in};
 pub use viewings::{AccompaniedViewing, record_viewing, viewings_for_volunteer};
 
 use super::{CurrentUser, ServiceError};

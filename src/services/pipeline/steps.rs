@@ -122,6 +122,39 @@ pub(super) async fn take(
     Ok(Ok(to))
 }
 
+/// Takes a step that ends a proposal (e.g. [`Step::Withdraw`]) in the caller's
+/// transaction, for someone other than staff: a landlord who deletes their account
+/// withdraws their flat this way. The state machine decides as for every step; what
+/// follows from the end (the flat freed, a viewing ahead cancelled with its letters, the
+/// answer links retired) is written as [`after_move`] does. Returns the state reached, or
+/// `None` when the step is not open from where the proposal stands or does not end it.
+pub async fn end_in(
+    txn: &DatabaseTransaction,
+    app: &App,
+    row: &ProposalRow,
+    step: &Step,
+    actor_kind: &'static str,
+    actor_user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Option<ProposalState>, ServiceError> {
+    let from = state_of(&row.proposal)?;
+    let Some(to) = step.action().target(from).filter(|to| to.is_final()) else {
+        return Ok(None);
+    };
+    let by = Move {
+        actor_kind,
+        actor_user_id,
+        reason_code: step.reason_code(),
+        reason: step.reason_text(),
+        data: event_data(step),
+    };
+    if !proposals_store::transition(txn, row.proposal.id, from, to, &by, now).await? {
+        return Ok(None);
+    }
+    after_move(txn, app, row, to, now).await?;
+    Ok(Some(to))
+}
+
 /// Why `action` is not open from `from`: taken already (in another window, by a colleague),
 /// or not a move the pipeline has.
 fn not_open(action: Action, from: ProposalState) -> StepError {

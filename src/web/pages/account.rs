@@ -1,18 +1,23 @@
-//! `/account`: one's own account: API tokens (create, shown once, revoke) and one's own
-//! personal data as a download (DSGVO Art. 15).
+//! `/account`: one's own account, for every role: one's own personal data (DSGVO Art. 15),
+//! the password, the e-mail address, a landlord's phone number, the language, the second
+//! factor, API tokens (create, shown once, revoke), and deleting the account (Art. 17).
+//! Every form is checked on the server; a wrong one comes back with the messages at the
+//! fields (422) and every value but passwords kept.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::Path;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Authed, AuthedForm, Chrome, PageCtx};
 use crate::domain::validation::FieldErrors;
-use crate::services::{CurrentUser, api_tokens, privacy};
+use crate::services::account_settings::{self, DeletionPlan};
+use crate::services::{Conflict, CurrentUser, ServiceError, api_tokens, privacy};
 use crate::web::error::PageError;
 use crate::web::form::FormData;
 use crate::web::forms::{Field, Kind};
+use crate::web::session::hash_token;
 
 /// A token in the list.
 #[derive(Debug, Clone)]
@@ -35,6 +40,24 @@ pub struct AccountPage {
     pub fields: Vec<Field>,
     /// A token just created: shown this once.
     pub new_token: Option<String>,
+    /// The login address now.
+    pub email: String,
+    pub password_fields: Vec<Field>,
+    pub email_fields: Vec<Field>,
+    /// Landlords only.
+    pub phone_fields: Vec<Field>,
+    pub language_fields: Vec<Field>,
+}
+
+/// Which form of the page was sent (its values and messages go back into it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    Nothing,
+    Token,
+    Password,
+    Email,
+    Phone,
+    Language,
 }
 
 fn day(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
@@ -53,7 +76,92 @@ async fn page(
     errors: &FieldErrors,
     new_token: Option<String>,
 ) -> Result<AccountPage, PageError> {
+    let sent = if form.is_some() {
+        Sent::Token
+    } else {
+        Sent::Nothing
+    };
+    page_with(ctx, user, sent, form, errors, new_token).await
+}
+
+async fn page_with(
+    ctx: &PageCtx,
+    user: &CurrentUser,
+    sent: Sent,
+    form: Option<&FormData>,
+    errors: &FieldErrors,
+    new_token: Option<String>,
+) -> Result<AccountPage, PageError> {
     let t = ctx.t();
+    let settings = account_settings::settings(&ctx.app, user).await?;
+    let none = FieldErrors::default();
+    // Values and messages go back only into the form that was sent.
+    let of = |which: Sent| {
+        if which == sent {
+            (form, errors)
+        } else {
+            (None, &none)
+        }
+    };
+    let (_, password_errors) = of(Sent::Password);
+    let password_fields = vec![
+        Field::new(t, "account", "current_password", Kind::Password)
+            .autocomplete("current-password")
+            .required()
+            .error_from(t, password_errors),
+        Field::new(t, "account", "new_password", Kind::Password)
+            .autocomplete("new-password")
+            .required()
+            .error_from(t, password_errors),
+        Field::new(t, "account", "new_password_repeat", Kind::Password)
+            .autocomplete("new-password")
+            .required()
+            .error_from(t, password_errors),
+    ];
+    let (email_form, email_errors) = of(Sent::Email);
+    let email_fields = vec![
+        Field::new(t, "account", "new_email", Kind::Email)
+            .value(email_form.map(|f| f.text("new_email")).unwrap_or_default())
+            .autocomplete("email")
+            .required()
+            .wide()
+            .error_from(t, email_errors),
+        Field::new(t, "account", "email_password", Kind::Password)
+            .autocomplete("current-password")
+            .required()
+            .error_from(t, email_errors),
+    ];
+    let (phone_form, phone_errors) = of(Sent::Phone);
+    let phone_fields = if settings.is_landlord {
+        vec![
+            Field::new(t, "account", "phone", Kind::Text)
+                .value(
+                    phone_form
+                        .map(|f| f.text("phone"))
+                        .unwrap_or_else(|| settings.phone.clone().unwrap_or_default()),
+                )
+                .autocomplete("tel")
+                .inputmode("tel")
+                .error_from(t, phone_errors),
+        ]
+    } else {
+        Vec::new()
+    };
+    let (language_form, language_errors) = of(Sent::Language);
+    let language_fields = vec![
+        Field::new(t, "account", "locale", Kind::Radio)
+            .value(
+                language_form
+                    .map(|f| f.text("locale"))
+                    .unwrap_or_else(|| settings.locale.code().to_owned()),
+            )
+            .choices(vec![
+                ("de".to_owned(), "Deutsch".to_owned()),
+                ("en".to_owned(), "English".to_owned()),
+            ])
+            .error_from(t, language_errors),
+    ];
+    let (form, errors) = of(Sent::Token);
     let now = ctx.app.clock.now();
     let tokens = api_tokens::list(&ctx.app, user)
         .await?
@@ -85,7 +193,250 @@ async fn page(
         tokens,
         fields,
         new_token,
+        email: settings.email,
+        password_fields,
+        email_fields,
+        phone_fields,
+        language_fields,
     })
+}
+
+/// The page again with the messages of the form `sent` at its fields (422), or the error.
+async fn refused(
+    ctx: &PageCtx,
+    user: &CurrentUser,
+    sent: Sent,
+    form: &FormData,
+    error: ServiceError,
+) -> Result<Response, PageError> {
+    match error {
+        ServiceError::Fields(errors) => {
+            let p = page_with(ctx, user, sent, Some(form), &errors, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+        other => Err(other.into()),
+    }
+}
+
+/// `POST /account/password`: changes the password; other sessions end, tokens are revoked.
+pub async fn change_password(
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    let keep = ctx.session.token().map(|t| hash_token(&t));
+    match account_settings::change_password(
+        &ctx.app,
+        &user,
+        keep.as_deref(),
+        form.get("current_password"),
+        form.get("new_password"),
+        form.get("new_password_repeat"),
+    )
+    .await
+    {
+        Ok(()) => {
+            ctx.session.flash("success", "account.password_changed");
+            Ok(Redirect::to("/account").into_response())
+        }
+        Err(e) => refused(&ctx, &user, Sent::Password, &form, e).await,
+    }
+}
+
+/// `POST /account/email`: sends the link to the new address and a notice to the old one.
+pub async fn change_email(
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    match account_settings::request_email_change(
+        &ctx.app,
+        &user,
+        form.get("new_email"),
+        form.get("email_password"),
+    )
+    .await
+    {
+        Ok(()) => {
+            ctx.session.flash("success", "account.email_sent");
+            Ok(Redirect::to("/account").into_response())
+        }
+        Err(e) => refused(&ctx, &user, Sent::Email, &form, e).await,
+    }
+}
+
+/// `GET /account/email/confirm/{token}`: the link sent to the new address (no login
+/// needed); the address changes now.
+pub async fn confirm_email(ctx: PageCtx, Path(token): Path<String>) -> Result<Response, PageError> {
+    use crate::services::account_settings::EmailChange;
+    use crate::services::accounts::LinkOutcome;
+    let outcome = account_settings::confirm_email_change(&ctx.app, &token).await?;
+    let back = if ctx.user.is_some() {
+        ("account.email_confirm.to_account", "/account")
+    } else {
+        ("common.login", "/login")
+    };
+    let (status, title, text) = match outcome {
+        EmailChange::Done => (
+            StatusCode::OK,
+            "account.email_confirm.done_title",
+            "account.email_confirm.done_text",
+        ),
+        EmailChange::Taken => (
+            StatusCode::CONFLICT,
+            "account.email_confirm.taken_title",
+            "account.email_confirm.taken_text",
+        ),
+        EmailChange::Link(LinkOutcome::AlreadyUsed | LinkOutcome::Done) => (
+            StatusCode::GONE,
+            "auth.link_used_title",
+            "account.email_confirm.used_text",
+        ),
+        EmailChange::Link(LinkOutcome::Expired) => (
+            StatusCode::GONE,
+            "auth.link_expired_title",
+            "account.email_confirm.expired_text",
+        ),
+        EmailChange::Link(LinkOutcome::Unknown) => (
+            StatusCode::NOT_FOUND,
+            "auth.link_unknown_title",
+            "auth.link_unknown_text",
+        ),
+    };
+    Ok((status, super::auth::message(&ctx, title, &[text], &[back])).into_response())
+}
+
+/// `POST /account/phone`: a landlord's phone number (empty removes it).
+pub async fn change_phone(
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    match account_settings::set_phone(&ctx.app, &user, form.get("phone")).await {
+        Ok(()) => {
+            ctx.session.flash("success", "account.phone_saved");
+            Ok(Redirect::to("/account").into_response())
+        }
+        Err(e) => refused(&ctx, &user, Sent::Phone, &form, e).await,
+    }
+}
+
+/// `POST /account/language`: the language of pages and e-mails; the next page is in it.
+pub async fn change_language(
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    match account_settings::set_locale(&ctx.app, &user, form.get("locale")).await {
+        Ok(locale) => {
+            ctx.session.flash("success", "account.language_saved");
+            let mut response = Redirect::to("/account").into_response();
+            if let Ok(value) =
+                HeaderValue::from_str(&crate::web::pages::language::cookie_value(locale))
+            {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        Err(e) => refused(&ctx, &user, Sent::Language, &form, e).await,
+    }
+}
+
+/// What deleting one's account does, and the form that does it.
+#[derive(Template, WebTemplate)]
+#[template(path = "account_delete.html")]
+pub struct DeletePage {
+    pub chrome: Chrome,
+    pub csrf: String,
+    pub plan: DeletionPlan,
+    /// (town, what holds it) of each proposal that stops the deletion.
+    pub held: Vec<(String, String)>,
+    pub contact: String,
+    pub fields: Vec<Field>,
+    pub summary: Vec<crate::web::forms::SummaryItem>,
+}
+
+async fn delete_page(
+    ctx: &PageCtx,
+    user: &CurrentUser,
+    form: Option<&FormData>,
+    errors: &FieldErrors,
+) -> Result<DeletePage, PageError> {
+    let t = ctx.t();
+    let plan = account_settings::deletion_plan(&ctx.app, user).await?;
+    let held = plan
+        .held
+        .iter()
+        .map(|h| {
+            let key = if h.state == crate::domain::pipeline::ProposalState::MovedIn {
+                "account.delete.held_living"
+            } else {
+                "account.delete.held_lease"
+            };
+            (h.town.clone(), t.get(key).to_owned())
+        })
+        .collect();
+    let fields = vec![
+        Field::new(t, "account", "delete_password", Kind::Password)
+            .autocomplete("current-password")
+            .required()
+            .error_from(t, errors),
+        Field::new(t, "account", "confirm", Kind::Checkbox)
+            .checked(form.is_some_and(|f| f.checked("confirm")))
+            .error_from(t, errors),
+    ];
+    let summary = crate::web::forms::summary(&[crate::web::forms::Section {
+        id: "delete".into(),
+        title: String::new(),
+        intro: None,
+        fields: fields.clone(),
+    }]);
+    Ok(DeletePage {
+        chrome: ctx.chrome(),
+        csrf: ctx.csrf(),
+        contact: plan.contact.line(),
+        held,
+        plan,
+        fields,
+        summary,
+    })
+}
+
+/// `GET /account/delete`: what happens, in plain words, and the form.
+pub async fn show_delete(Authed { ctx, user }: Authed) -> Result<DeletePage, PageError> {
+    delete_page(&ctx, &user, None, &FieldErrors::default()).await
+}
+
+/// `POST /account/delete`: deletes the account (current password and the box ticked),
+/// logs out and says so; or the page again with the messages (422), or why not now (409).
+pub async fn delete_account(
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    match account_settings::delete_account(
+        &ctx.app,
+        &user,
+        form.get("delete_password"),
+        form.checked("confirm"),
+    )
+    .await
+    {
+        Ok(()) => {
+            ctx.session.logout();
+            Ok(Redirect::to("/account/deleted").into_response())
+        }
+        Err(ServiceError::Fields(errors)) => {
+            let p = delete_page(&ctx, &user, Some(&form), &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+        Err(ServiceError::Conflict(Conflict::LastAdmin | Conflict::AccountHeld)) => {
+            let p = delete_page(&ctx, &user, Some(&form), &FieldErrors::default()).await?;
+            Ok((StatusCode::CONFLICT, p).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /account/deleted`: the account is gone (no login needed).
+pub async fn deleted(ctx: PageCtx) -> Response {
+    super::auth::message(
+        &ctx,
+        "account.delete.done_title",
+        &["account.delete.done_text", "account.delete.done_thanks"],
+        &[("common.back_home", "/")],
+    )
+    .into_response()
 }
 
 /// `GET /account` and `GET /account/tokens`.

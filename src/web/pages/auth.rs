@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Body;
 use axum::extract::{Path, Query};
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower::ServiceExt;
@@ -332,9 +332,15 @@ pub async fn show_login(ctx: PageCtx, Query(query): Query<LoginQuery>) -> Respon
     if let Some(user) = &ctx.user {
         return Redirect::to(home_of(Some(user.role))).into_response();
     }
-    let notice = query
-        .kept
-        .map(|_| ctx.t().get("auth.kept_notice").to_owned());
+    let notice = query.kept.map(|why| {
+        ctx.t()
+            .get(if why == "cookie" {
+                "auth.kept_cookie_notice"
+            } else {
+                "auth.kept_notice"
+            })
+            .to_owned()
+    });
     let next = safe_next(query.next.as_deref());
     login_page(
         &ctx,
@@ -388,17 +394,25 @@ async fn complete_login(
 ) -> Result<Response, PageError> {
     ctx.session.login(user.id)?;
     let pending = ctx.session.take_pending();
-    match pending {
-        Some(pending) if pending.user_id == user.id => replay(ctx, pending).await,
+    let mut response = match pending {
+        Some(pending) if pending.user_id == user.id => replay(ctx, pending).await?,
         _ => {
             let target = if next == "/" {
                 home_of(Some(user.role)).to_owned()
             } else {
                 next
             };
-            Ok(Redirect::to(&target).into_response())
+            Redirect::to(&target).into_response()
         }
+    };
+    // On a browser where nobody chose a language yet, the account's saved one applies.
+    if !ctx.language_chosen
+        && let Some(locale) = accounts::saved_locale(&ctx.app, user.id).await?
+        && let Ok(value) = HeaderValue::from_str(&crate::web::pages::language::cookie_value(locale))
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
+    Ok(response)
 }
 
 fn code_page(ctx: &PageCtx, errors: &FieldErrors) -> Response {
@@ -567,8 +581,23 @@ fn forgot_page(ctx: &PageCtx, form: &FormData, errors: &FieldErrors) -> Response
 }
 
 /// `GET /forgot`.
-pub async fn show_forgot(ctx: PageCtx) -> Response {
+pub async fn show_forgot(ctx: PageCtx, Query(query): Query<ForgotQuery>) -> Response {
+    if query.sent.is_some() {
+        return message(
+            &ctx,
+            "auth.reset_sent_title",
+            &["auth.reset_sent_text"],
+            &[("common.login", "/login")],
+        )
+        .into_response();
+    }
     forgot_page(&ctx, &FormData::default(), &FieldErrors::default())
+}
+
+/// `GET /forgot?sent=1`: the answer after the request (a reload sends nothing again).
+#[derive(Debug, Deserialize)]
+pub struct ForgotQuery {
+    sent: Option<String>,
 }
 
 /// `POST /forgot`.
@@ -590,13 +619,7 @@ pub async fn request_reset(ctx: PageCtx, CsrfForm(form): CsrfForm) -> Result<Res
     in_background(&ctx, "password reset", move |app| async move {
         accounts::request_password_reset(&app, &email).await
     });
-    Ok(message(
-        &ctx,
-        "auth.reset_sent_title",
-        &["auth.reset_sent_text"],
-        &[("common.login", "/login")],
-    )
-    .into_response())
+    Ok(Redirect::to("/forgot?sent=1").into_response())
 }
 
 fn link_problem(ctx: &PageCtx, outcome: LinkOutcome) -> Response {

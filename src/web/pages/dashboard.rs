@@ -36,6 +36,8 @@ pub struct DraftCard {
     pub id: i64,
     pub title: String,
     pub saved: String,
+    /// When it will be deleted (after the reminder), in words.
+    pub deleted_on: Option<String>,
 }
 
 /// A proposal on the overview.
@@ -185,23 +187,19 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
     }
     let drafts = store::drafts::list_for_landlord(&ctx.app.db, landlord.id)
         .await?
-        .into_iter()
+        .iter()
         .map(|d| {
-            let f = crate::domain::input::Fields(&d.fields);
-            let street = format!("{} {}", f.get("street"), f.get("house_number"))
-                .trim()
-                .to_owned();
+            let summary = crate::services::drafts::summary(d, ctx.locale);
             DraftCard {
                 id: d.id,
-                title: if street.is_empty() {
-                    text(t, "dashboard.untitled_draft")
-                } else {
-                    street
-                },
-                saved: crate::engine::explain::date(
-                    ctx.locale,
-                    crate::domain::time::berlin_date(d.updated_at),
-                ),
+                title: summary.title,
+                saved: crate::engine::explain::date(ctx.locale, summary.saved),
+                deleted_on: summary.deleted_on.map(|day| {
+                    crate::i18n::fill(
+                        t.get("dashboard.draft_deleted_on"),
+                        &[("date", &crate::engine::explain::date(ctx.locale, day))],
+                    )
+                }),
             }
         })
         .collect();

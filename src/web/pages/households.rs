@@ -19,12 +19,14 @@ use crate::domain::validation::FieldErrors;
 use crate::engine::explain;
 use crate::i18n::Texts;
 use crate::services::households::{
-    self, ANCHOR_ROWS, CONSENT_SCOPES, Filter, IMPORTANCE, KNOWN_LANGUAGES, MEMBER_ROWS,
+    self, ANCHOR_PARTS, ANCHOR_ROWS, CONSENT_SCOPES, Filter, IMPORTANCE, KNOWN_LANGUAGES,
+    MEMBER_PARTS, MEMBER_ROWS,
 };
 use crate::services::{CurrentUser, pipeline};
 use crate::store::households::StoredHousehold;
 use crate::web::error::PageError;
 use crate::web::forms::{Field, Kind, Section, SummaryItem, summary};
+use crate::web::repeat::Group;
 
 /// Query of the household list.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -193,15 +195,56 @@ fn explain_size(t: Texts, size: &str) -> String {
 pub struct RepeatRow {
     pub legend: String,
     pub fields: Vec<Field>,
+    /// The value and words of the button that takes this row out.
+    pub remove_value: String,
+    pub remove_label: String,
 }
 
-/// A group of repeated rows (the members, the important places).
+/// A group of repeated rows (the members, the important places), with the buttons that
+/// add and remove rows (see `web::repeat`).
 #[derive(Debug, Clone)]
 pub struct RepeatGroup {
     pub id: &'static str,
     pub title: String,
     pub intro: String,
     pub rows: Vec<RepeatRow>,
+    /// A blank row for `static/repeat.js` to copy (numbered as the next row).
+    pub blank: RepeatRow,
+    pub count_field: String,
+    pub add_value: String,
+    pub add_label: String,
+    /// The form takes no more rows.
+    pub full: bool,
+    /// Most rows the form takes.
+    pub max: usize,
+    pub full_note: String,
+    /// The words of a row's legend and remove button, with `{n}` for its number.
+    pub legend_pattern: String,
+    pub remove_pattern: String,
+}
+
+/// The household's members in the form.
+pub const MEMBERS: Group = Group {
+    name: "member",
+    parts: MEMBER_PARTS,
+    filled_by: &["first_name", "last_name", "birth_year"],
+    max: MEMBER_ROWS,
+};
+
+/// The household's important places in the form.
+pub const ANCHORS: Group = Group {
+    name: "anchor",
+    parts: ANCHOR_PARTS,
+    filled_by: &["label", "postal_code", "street"],
+    max: ANCHOR_ROWS,
+};
+
+/// Which row of which group gets the cursor when the form comes back after a row was
+/// added or removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Focus {
+    pub group: &'static str,
+    pub row: usize,
 }
 
 /// The household form.
@@ -263,17 +306,112 @@ fn row_field(
     field.error_from(t, errors)
 }
 
-/// How many rows of a repeated group to show: every filled one plus room for more.
-fn rows_to_show(f: Fields<'_>, prefixes: &[&str], max: usize, spare: usize, min: usize) -> usize {
-    let used = (0..max)
-        .filter(|i| {
-            prefixes
-                .iter()
-                .any(|p| !f.get(&format!("{p}_{i}")).is_empty())
-        })
-        .max()
-        .map_or(0, |i| i + 1);
-    (used + spare).clamp(min, max)
+/// The words of row `i` of a group (its legend), and of its remove button.
+fn row_words(t: Texts, key: &str, i: usize) -> (String, String) {
+    let legend = crate::i18n::fill(t.get(key), &[("n", &(i + 1).to_string())]);
+    let remove = crate::i18n::fill(t.get("household.remove_row"), &[("row", &legend)]);
+    (legend, remove)
+}
+
+/// A member row `i` of the form, its values from `f`.
+fn member_row(t: Texts, f: Fields<'_>, errors: &FieldErrors, i: usize) -> RepeatRow {
+    let roles: Vec<&str> = MemberRole::ALL.iter().map(|s| s.as_str()).collect();
+    let (label, remove_label) = row_words(t, "household.person_n", i);
+    RepeatRow {
+        fields: vec![
+            row_field(t, f, errors, "member_first_name", i, Kind::Text, &label),
+            row_field(t, f, errors, "member_last_name", i, Kind::Text, &label),
+            row_field(t, f, errors, "member_birth_year", i, Kind::Number, &label)
+                .inputmode("numeric"),
+            {
+                let mut field = row_field(t, f, errors, "member_role", i, Kind::Select, &label);
+                if field.value.is_empty() {
+                    field.value = if i == 0 { "applicant" } else { "other" }.to_owned();
+                }
+                field.choices(options(t, "household.role", &roles))
+            },
+        ],
+        legend: label,
+        remove_value: MEMBERS.remove_value(i),
+        remove_label,
+    }
+}
+
+/// An anchor row `i` of the form, its values from `f`.
+fn anchor_row(t: Texts, f: Fields<'_>, errors: &FieldErrors, i: usize) -> RepeatRow {
+    let kinds: Vec<&str> = AnchorKind::ALL.iter().map(|s| s.as_str()).collect();
+    let importance: Vec<&str> = IMPORTANCE.iter().map(|(k, _)| *k).collect();
+    let (label, remove_label) = row_words(t, "household.place_n", i);
+    RepeatRow {
+        fields: vec![
+            row_field(t, f, errors, "anchor_kind", i, Kind::Select, &label).choices(options(
+                t,
+                "household.anchor",
+                &kinds,
+            )),
+            row_field(t, f, errors, "anchor_label", i, Kind::Text, &label),
+            row_field(t, f, errors, "anchor_street", i, Kind::Text, &label),
+            row_field(t, f, errors, "anchor_postal_code", i, Kind::Text, &label)
+                .inputmode("numeric")
+                .narrow(),
+            row_field(t, f, errors, "anchor_town", i, Kind::Text, &label),
+            {
+                let mut field =
+                    row_field(t, f, errors, "anchor_importance", i, Kind::Select, &label);
+                if field.value.is_empty() {
+                    field.value = "high".into();
+                }
+                field.choices(options(t, "household.importance", &importance))
+            },
+        ],
+        legend: label,
+        remove_value: ANCHORS.remove_value(i),
+        remove_label,
+    }
+}
+
+/// A repeated group as the form shows it: its rows (the cursor in the first field of
+/// `focus`), a blank row to copy, the buttons.
+#[allow(clippy::too_many_arguments)]
+fn repeat_group(
+    t: Texts,
+    f: Fields<'_>,
+    errors: &FieldErrors,
+    group: Group,
+    id: &'static str,
+    row: fn(Texts, Fields<'_>, &FieldErrors, usize) -> RepeatRow,
+    legend_key: &str,
+    focus: Option<Focus>,
+) -> RepeatGroup {
+    let count = group.shown(f.0, 1);
+    let mut rows: Vec<RepeatRow> = (0..count).map(|i| row(t, f, errors, i)).collect();
+    if let Some(focus) = focus.filter(|f| f.group == group.name)
+        && let Some(first) = rows.get_mut(focus.row).and_then(|r| r.fields.first_mut())
+    {
+        first.autofocus = true;
+    }
+    let blank = row(t, Fields(&[]), &FieldErrors::default(), count);
+    RepeatGroup {
+        id,
+        title: t.get(&format!("household.sections.{id}")).to_owned(),
+        intro: t.get(&format!("household.sections.{id}_intro")).to_owned(),
+        blank,
+        count_field: group.count_field(),
+        add_value: group.add_value(),
+        add_label: t.get(&format!("household.add_{}", group.name)).to_owned(),
+        full: count >= group.max,
+        max: group.max,
+        full_note: crate::i18n::fill(
+            t.get(&format!("household.{id}_full")),
+            &[("n", &group.max.to_string())],
+        ),
+        legend_pattern: t.get(legend_key).to_owned(),
+        remove_pattern: crate::i18n::fill(
+            t.get("household.remove_row"),
+            &[("row", t.get(legend_key))],
+        ),
+        rows: std::mem::take(&mut rows),
+    }
 }
 
 fn build_form(
@@ -281,20 +419,18 @@ fn build_form(
     f: Fields<'_>,
     errors: &FieldErrors,
     areas: &[(i64, String)],
+    focus: Option<Focus>,
 ) -> (
     Section,
-    Vec<RepeatRow>,
+    RepeatGroup,
     Vec<Section>,
-    Vec<RepeatRow>,
+    RepeatGroup,
     Vec<Section>,
 ) {
     let t = ctx.t();
     let statuses: Vec<&str> = ResidenceStatus::ALL.iter().map(|s| s.as_str()).collect();
     let benefits: Vec<&str> = BenefitType::ALL.iter().map(|s| s.as_str()).collect();
     let works: Vec<&str> = WorkSituation::ALL.iter().map(|s| s.as_str()).collect();
-    let roles: Vec<&str> = MemberRole::ALL.iter().map(|s| s.as_str()).collect();
-    let kinds: Vec<&str> = AnchorKind::ALL.iter().map(|s| s.as_str()).collect();
-    let importance: Vec<&str> = IMPORTANCE.iter().map(|(k, _)| *k).collect();
     let optional = |choices: Vec<(String, String)>| {
         let mut c = choices;
         c.insert(0, (String::new(), t.get("household.not_given").to_owned()));
@@ -330,39 +466,16 @@ fn build_form(
             ),
         ],
     };
-    let member_count = rows_to_show(
+    let members = repeat_group(
+        t,
         f,
-        &["member_first_name", "member_last_name", "member_birth_year"],
-        MEMBER_ROWS,
-        2,
-        3,
+        errors,
+        MEMBERS,
+        "members",
+        member_row,
+        "household.person_n",
+        focus,
     );
-    let members = (0..member_count)
-        .map(|i| {
-            let label =
-                crate::i18n::fill(t.get("household.person_n"), &[("n", &(i + 1).to_string())]);
-            RepeatRow {
-                fields: vec![
-                    row_field(t, f, errors, "member_first_name", i, Kind::Text, &label),
-                    row_field(t, f, errors, "member_last_name", i, Kind::Text, &label),
-                    row_field(t, f, errors, "member_birth_year", i, Kind::Number, &label)
-                        .inputmode("numeric"),
-                    {
-                        let mut field =
-                            row_field(t, f, errors, "member_role", i, Kind::Select, &label);
-                        let value = if field.value.is_empty() && i == 0 {
-                            "applicant".to_owned()
-                        } else {
-                            field.value.clone()
-                        };
-                        field.value = value;
-                        field.choices(options(t, "household.role", &roles))
-                    },
-                ],
-                legend: label,
-            }
-        })
-        .collect();
     let language_values: Vec<&str> = f.all("languages");
     let scope_values: Vec<&str> = f.all("consent_scope");
     let allowed_values: Vec<&str> = f.all("allowed");
@@ -420,40 +533,16 @@ fn build_form(
             ],
         },
     ];
-    let anchor_count = rows_to_show(
+    let anchors = repeat_group(
+        t,
         f,
-        &["anchor_label", "anchor_postal_code", "anchor_street"],
-        ANCHOR_ROWS,
-        1,
-        2,
+        errors,
+        ANCHORS,
+        "anchors",
+        anchor_row,
+        "household.place_n",
+        focus,
     );
-    let anchors = (0..anchor_count)
-        .map(|i| {
-            let label =
-                crate::i18n::fill(t.get("household.place_n"), &[("n", &(i + 1).to_string())]);
-            RepeatRow {
-                fields: vec![
-                    row_field(t, f, errors, "anchor_kind", i, Kind::Select, &label)
-                        .choices(options(t, "household.anchor", &kinds)),
-                    row_field(t, f, errors, "anchor_label", i, Kind::Text, &label),
-                    row_field(t, f, errors, "anchor_street", i, Kind::Text, &label),
-                    row_field(t, f, errors, "anchor_postal_code", i, Kind::Text, &label)
-                        .inputmode("numeric")
-                        .narrow(),
-                    row_field(t, f, errors, "anchor_town", i, Kind::Text, &label),
-                    {
-                        let mut field =
-                            row_field(t, f, errors, "anchor_importance", i, Kind::Select, &label);
-                        if field.value.is_empty() {
-                            field.value = "high".into();
-                        }
-                        field.choices(options(t, "household.importance", &importance))
-                    },
-                ],
-                legend: label,
-            }
-        })
-        .collect();
     let last = vec![
         Section {
             id: "languages".into(),
@@ -516,61 +605,90 @@ fn build_form(
     (first, members, sections, anchors, last)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn form_page(
-    ctx: &PageCtx,
-    user: &CurrentUser,
+/// What the household form page shows besides the values: its title, where it posts and
+/// where "cancel" leads.
+struct FormFrame {
     mid: i64,
     title: String,
     action: String,
     cancel: String,
+}
+
+async fn form_page(
+    ctx: &PageCtx,
+    user: &CurrentUser,
+    frame: FormFrame,
     fields: &[(String, String)],
     errors: &FieldErrors,
+    focus: Option<Focus>,
 ) -> Result<Response, PageError> {
     let areas = households::area_choices(&ctx.app).await?;
-    let (first, members, sections, anchors, last) = build_form(ctx, Fields(fields), errors, &areas);
+    let (first, members, sections, anchors, last) =
+        build_form(ctx, Fields(fields), errors, &areas, focus);
     let mut all: Vec<Section> = vec![first.clone()];
     all.push(Section {
         id: "members".into(),
         title: String::new(),
         intro: None,
-        fields: members.iter().flat_map(|r| r.fields.clone()).collect(),
+        fields: members.rows.iter().flat_map(|r| r.fields.clone()).collect(),
     });
     all.extend(sections.iter().cloned());
     all.push(Section {
         id: "anchors".into(),
         title: String::new(),
         intro: None,
-        fields: anchors.iter().flat_map(|r| r.fields.clone()).collect(),
+        fields: anchors.rows.iter().flat_map(|r| r.fields.clone()).collect(),
     });
     all.extend(last.iter().cloned());
-    let t = ctx.t();
     let page = FormPage {
         chrome: ctx.chrome(),
-        nav: nav(ctx, user, Some(mid), "/households").await?,
-        title,
-        action,
+        nav: nav(ctx, user, Some(frame.mid), "/households").await?,
+        title: frame.title,
+        action: frame.action,
         csrf: ctx.csrf(),
         summary: summary(&all),
         first,
-        members: RepeatGroup {
-            id: "members",
-            title: t.get("household.sections.members").to_owned(),
-            intro: t.get("household.sections.members_intro").to_owned(),
-            rows: members,
-        },
+        members,
         sections,
-        anchors: RepeatGroup {
-            id: "anchors",
-            title: t.get("household.sections.anchors").to_owned(),
-            intro: t.get("household.sections.anchors_intro").to_owned(),
-            rows: anchors,
-        },
+        anchors,
         last,
-        cancel,
+        cancel: frame.cancel,
     };
     let status = crate::web::form::status_for(errors.is_empty());
     Ok((status, page).into_response())
+}
+
+/// A press of "add a person", "remove place 2", ...: the form again with the row added
+/// or taken out and every value kept; nothing is saved.
+fn row_button(fields: &mut Vec<(String, String)>) -> Option<Focus> {
+    let action = Fields(fields).get("action").to_owned();
+    [MEMBERS, ANCHORS].into_iter().find_map(|group| {
+        group.action(&action).map(|pressed| Focus {
+            group: group.name,
+            row: group.apply(fields, pressed, 1),
+        })
+    })
+}
+
+fn new_frame(t: Texts, mid: i64) -> FormFrame {
+    FormFrame {
+        mid,
+        title: t.get("household.new_title").into(),
+        action: format!("/m/{mid}/households/new"),
+        cancel: format!("/m/{mid}/households"),
+    }
+}
+
+fn edit_frame(t: Texts, h: &StoredHousehold) -> FormFrame {
+    FormFrame {
+        mid: h.municipality_id,
+        title: crate::i18n::fill(
+            t.get("household.edit_title"),
+            &[("reference", &h.profile.reference)],
+        ),
+        action: format!("/households/{}/edit", h.id),
+        cancel: format!("/households/{}", h.id),
+    }
 }
 
 /// `GET /m/{mid}/households/new`.
@@ -585,43 +703,33 @@ pub async fn new_household(
         ("preferred_language".to_owned(), "de".to_owned()),
         ("consent_date".to_owned(), today),
     ];
-    form_page(
-        &ctx,
-        &user,
-        mid,
-        ctx.t().get("household.new_title").into(),
-        format!("/m/{mid}/households/new"),
-        format!("/m/{mid}/households"),
-        &defaults,
-        &FieldErrors::default(),
-    )
-    .await
+    let frame = new_frame(ctx.t(), mid);
+    form_page(&ctx, &user, frame, &defaults, &FieldErrors::default(), None).await
 }
 
-/// `POST /m/{mid}/households/new`.
+/// `POST /m/{mid}/households/new`: saves, or adds/removes a row (nothing saved).
 pub async fn create_household(
     Path(mid): Path<i64>,
-    AuthedForm { ctx, user, form }: AuthedForm,
+    AuthedForm {
+        ctx,
+        user,
+        mut form,
+    }: AuthedForm,
 ) -> Result<Response, PageError> {
     require_coordinator(&user)?;
+    let frame = new_frame(ctx.t(), mid);
+    if let Some(focus) = row_button(&mut form.fields) {
+        // The municipality must be the coordinator's even when nothing is saved.
+        households::check_scope(&user, mid)?;
+        let errors = FieldErrors::default();
+        return form_page(&ctx, &user, frame, &form.fields, &errors, Some(focus)).await;
+    }
     match households::create(&ctx.app, &user, mid, &form.fields).await? {
         Ok(id) => {
             ctx.session.flash("success", "household.saved");
             Ok(Redirect::to(&format!("/households/{id}")).into_response())
         }
-        Err(errors) => {
-            form_page(
-                &ctx,
-                &user,
-                mid,
-                ctx.t().get("household.new_title").into(),
-                format!("/m/{mid}/households/new"),
-                format!("/m/{mid}/households"),
-                &form.fields,
-                &errors,
-            )
-            .await
-        }
+        Err(errors) => form_page(&ctx, &user, frame, &form.fields, &errors, None).await,
     }
 }
 
@@ -633,51 +741,32 @@ pub async fn edit_household(
     require_coordinator(&user)?;
     let h = households::get(&ctx.app, &user, id).await?;
     let fields = households::fields_of(&h, ctx.locale);
-    form_page(
-        &ctx,
-        &user,
-        h.municipality_id,
-        edit_title(ctx.t(), &h),
-        format!("/households/{id}/edit"),
-        format!("/households/{id}"),
-        &fields,
-        &FieldErrors::default(),
-    )
-    .await
+    let frame = edit_frame(ctx.t(), &h);
+    form_page(&ctx, &user, frame, &fields, &FieldErrors::default(), None).await
 }
 
-fn edit_title(t: Texts, h: &StoredHousehold) -> String {
-    crate::i18n::fill(
-        t.get("household.edit_title"),
-        &[("reference", &h.profile.reference)],
-    )
-}
-
-/// `POST /households/{id}/edit`.
+/// `POST /households/{id}/edit`: saves, or adds/removes a row (nothing saved).
 pub async fn update_household(
     Path(id): Path<i64>,
-    AuthedForm { ctx, user, form }: AuthedForm,
+    AuthedForm {
+        ctx,
+        user,
+        mut form,
+    }: AuthedForm,
 ) -> Result<Response, PageError> {
     require_coordinator(&user)?;
     let h = households::get(&ctx.app, &user, id).await?;
+    let frame = edit_frame(ctx.t(), &h);
+    if let Some(focus) = row_button(&mut form.fields) {
+        let errors = FieldErrors::default();
+        return form_page(&ctx, &user, frame, &form.fields, &errors, Some(focus)).await;
+    }
     match households::update(&ctx.app, &user, id, &form.fields).await? {
         Ok(()) => {
             ctx.session.flash("success", "household.saved");
             Ok(Redirect::to(&format!("/households/{id}")).into_response())
         }
-        Err(errors) => {
-            form_page(
-                &ctx,
-                &user,
-                h.municipality_id,
-                edit_title(ctx.t(), &h),
-                format!("/households/{id}/edit"),
-                format!("/households/{id}"),
-                &form.fields,
-                &errors,
-            )
-            .await
-        }
+        Err(errors) => form_page(&ctx, &user, frame, &form.fields, &errors, None).await,
     }
 }
 

@@ -14,6 +14,14 @@ pub struct SwitchQuery {
     next: Option<String>,
 }
 
+/// The `Set-Cookie` value that remembers `locale` for a year.
+pub fn cookie_value(locale: Locale) -> String {
+    format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        locale.code()
+    )
+}
+
 /// `GET /lang/{code}?next=/path`.
 pub async fn switch_language(
     Path(code): Path<String>,
@@ -22,11 +30,7 @@ pub async fn switch_language(
     let locale: Locale = code.parse().map_err(|_| PageError::NotFound)?;
     let next = safe_next(query.next.as_deref());
     let mut response = Redirect::to(&next).into_response();
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-        locale.code()
-    );
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
+    if let Ok(value) = HeaderValue::from_str(&cookie_value(locale)) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     Ok(response)

@@ -118,6 +118,9 @@ pub struct PageCtx {
     pub user: Option<CurrentUser>,
     /// Path and query of the request.
     pub path: String,
+    /// The reader chose a language in this browser (the language cookie is set); else
+    /// the account's saved language is applied at login.
+    pub language_chosen: bool,
 }
 
 impl FromRequestParts<App> for PageCtx {
@@ -136,12 +139,15 @@ impl FromRequestParts<App> for PageCtx {
             .uri
             .path_and_query()
             .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
+        let language_chosen =
+            crate::web::extract::cookie(&parts.headers, crate::web::extract::LANG_COOKIE).is_some();
         Ok(Self {
             app: app.clone(),
             locale,
             session,
             user,
             path,
+            language_chosen,
         })
     }
 }

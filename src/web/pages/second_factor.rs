@@ -71,15 +71,22 @@ async fn page(
 
 /// `GET /account/second-factor`.
 pub async fn show(Authed { ctx, user }: Authed) -> Result<Response, PageError> {
-    page(&ctx, &user, &FieldErrors::default(), Vec::new()).await
+    // Right after the set-up: the recovery codes, this once.
+    let recovery = ctx.session.take_revealed(RECOVERY);
+    page(&ctx, &user, &FieldErrors::default(), recovery).await
 }
+
+/// What the recovery codes are kept under until the page shows them.
+const RECOVERY: &str = "recovery_codes";
 
 /// `POST /account/second-factor`: the first code confirms the set-up.
 pub async fn confirm(AuthedForm { ctx, user, form }: AuthedForm) -> Result<Response, PageError> {
     match second_factor::confirm(&ctx.app, &user, form.get("code")).await? {
         Ok(codes) => {
+            // Shown by the page the post leads to: a reload never posts the code again.
             ctx.session.flash("success", "second_factor.on");
-            page(&ctx, &user, &FieldErrors::default(), codes).await
+            ctx.session.reveal_once(RECOVERY, codes);
+            Ok(Redirect::to("/account/second-factor").into_response())
         }
         Err(errors) => page(&ctx, &user, &errors, Vec::new()).await,
     }

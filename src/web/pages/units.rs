@@ -67,6 +67,10 @@ pub struct UnitFormPage {
     pub tiles: String,
     pub attribution: String,
     pub is_edit: bool,
+    /// The key that ties the posts of a new flat's form to one draft.
+    pub draft_key: String,
+    /// Where a draft is thrown away.
+    pub delete_url: Option<String>,
 }
 
 fn text(t: Texts, key: &str) -> String {
@@ -290,6 +294,11 @@ pub fn form_page(ctx: &PageCtx, editor: &Editor, notice: Option<String>) -> Resp
         tiles: ctx.app.settings.map.tile_url.clone(),
         attribution: ctx.app.settings.map.tile_attribution.clone(),
         is_edit,
+        draft_key: f.get(units::DRAFT_KEY).to_owned(),
+        delete_url: match editor.target {
+            Target::Draft(id) => Some(format!("/units/drafts/{id}/delete")),
+            _ => None,
+        },
     };
     let status = crate::web::form::status_for(page.summary.is_empty());
     let mut response = (status, page).into_response();
@@ -366,6 +375,13 @@ async fn handle(
             ctx.session.flash("success", "unit.updated");
             Ok(Redirect::to(&format!("/units/{id}")).into_response())
         }
+        Ok(Outcome::DraftSaved { id, anchor }) => {
+            if anchor.is_none() {
+                ctx.session.flash("success", "unit.draft_saved");
+            }
+            let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+            Ok(Redirect::to(&format!("/units/drafts/{id}{fragment}")).into_response())
+        }
         Ok(Outcome::Saved(editor)) => Ok(form_page(
             ctx,
             &editor,
@@ -431,6 +447,57 @@ pub async fn save_draft(
     AuthedForm { ctx, user, form }: AuthedForm,
 ) -> Result<Response, PageError> {
     handle(&ctx, &user, Target::Draft(id), form).await
+}
+
+/// The page that asks before a draft is thrown away.
+#[derive(Template, WebTemplate)]
+#[template(path = "draft_delete.html")]
+pub struct DraftDeletePage {
+    pub chrome: Chrome,
+    pub csrf: String,
+    pub id: i64,
+    pub intro: String,
+    pub back: String,
+}
+
+/// `GET /units/drafts/{id}/delete`: what would be deleted, and the button.
+pub async fn confirm_delete_draft(
+    Authed { ctx, user }: Authed,
+    Path(id): Path<i64>,
+) -> Result<DraftDeletePage, PageError> {
+    let draft = crate::services::drafts::to_delete(&ctx.app, &user, id, ctx.locale).await?;
+    let intro = crate::i18n::fill(
+        ctx.t().get("unit.delete_intro"),
+        &[
+            ("draft", &draft.title),
+            (
+                "date",
+                &crate::engine::explain::date(ctx.locale, draft.saved),
+            ),
+        ],
+    );
+    Ok(DraftDeletePage {
+        chrome: ctx.chrome(),
+        csrf: ctx.csrf(),
+        id,
+        intro,
+        back: format!("/units/drafts/{id}"),
+    })
+}
+
+/// `POST /units/drafts/{id}/delete`: throws the draft away, back to the overview.
+pub async fn delete_draft(
+    Path(id): Path<i64>,
+    AuthedForm { ctx, user, .. }: AuthedForm,
+) -> Result<Response, PageError> {
+    crate::services::drafts::delete(&ctx.app, &user, id).await?;
+    ctx.session.flash("success", "unit.draft_deleted");
+    Ok(Redirect::to(if user.role == Role::Landlord {
+        "/dashboard"
+    } else {
+        "/workspace"
+    })
+    .into_response())
 }
 
 /// `GET /units/{id}/edit`.

@@ -1,0 +1,679 @@
+//! One's own account, for every role: the password, the e-mail address (confirmed from a
+//! link sent to the new address), a landlord's phone number, the language of the pages and
+//! e-mails, and deleting the account (DSGVO Art. 17).
+//!
+//! Each change asks for the current password where it matters, runs in one transaction
+//! with its audit entry and its e-mails (written to the outbox in that transaction), and
+//! answers wrong input with the messages at the fields ([`ServiceError::Fields`]).
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{EntityTrait, TransactionTrait};
+use validator::Validate;
+
+use super::accounts::{LinkOutcome, check_link, enqueue, link, may_mail, random_token};
+use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
+use crate::app::App;
+use crate::domain::Locale;
+use crate::domain::pipeline::{ProposalState, Step};
+use crate::domain::roles::Role;
+use crate::domain::validation::FieldErrors;
+use crate::mail::compose::{Contact, letter};
+use crate::services::auth::{hash_password, verify_password};
+use crate::store::tokens::{self, NewToken};
+use crate::store::{api_tokens, landlords, sessions, units, users};
+use crate::util::sha256_hex as hash_token;
+
+/// How long the link that confirms a new address works.
+pub const CHANGE_EMAIL_VALID_HOURS: i64 = 24;
+/// Shortest and longest phone number, in characters.
+pub const PHONE_MIN: usize = 6;
+pub const PHONE_MAX: usize = 30;
+/// Wrong current passwords a logged-in person may type in a 15-minute window.
+const PASSWORD_TRIES: i32 = 10;
+
+/// What the account page shows of the account.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub email: String,
+    pub locale: Locale,
+    /// A landlord's phone number (`None` for staff, or none given).
+    pub phone: Option<String>,
+    pub is_landlord: bool,
+}
+
+/// The account's current settings.
+pub async fn settings(app: &App, user: &CurrentUser) -> Result<Settings, ServiceError> {
+    let account = account(app, user).await?;
+    let landlord = if user.role == Role::Landlord {
+        landlords::find_by_user(&app.db, user.id).await?
+    } else {
+        None
+    };
+    Ok(Settings {
+        email: account.email,
+        locale: account.locale.parse().unwrap_or_default(),
+        phone: landlord.and_then(|l| l.phone),
+        is_landlord: user.role == Role::Landlord,
+    })
+}
+
+async fn account(app: &App, user: &CurrentUser) -> Result<entities::user::Model, ServiceError> {
+    users::find(&app.db, user.id)
+        .await?
+        .filter(|u| u.disabled_at.is_none() && u.anonymized_at.is_none())
+        .ok_or_else(|| ServiceError::NotFound("user".into()))
+}
+
+/// Whether `password` is the account's current one. Wrong tries are counted; after
+/// [`PASSWORD_TRIES`] in 15 minutes every try is refused for the rest of the window, so a
+/// session left open cannot be used to guess the password. Returns the error key, if any.
+async fn current_password_problem(
+    app: &App,
+    account: &entities::user::Model,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<&'static str>, ServiceError> {
+    let key = format!("account:password:{}", account.id);
+    let window = Duration::minutes(super::accounts::LOGIN_WINDOW_MINUTES);
+    if sessions::current_count(&app.db, &key, window, now).await? >= PASSWORD_TRIES {
+        return Ok(Some("account.errors.too_many_tries"));
+    }
+    if password.is_empty() {
+        return Ok(Some("account.errors.password_required"));
+    }
+    let right = account
+        .password_hash
+        .as_deref()
+        .is_some_and(|hash| verify_password(password, hash));
+    if right {
+        return Ok(None);
+    }
+    sessions::count_event(&app.db, &key, window, now).await?;
+    Ok(Some("account.errors.wrong_password"))
+}
+
+fn locale_of(account: &entities::user::Model) -> Locale {
+    account.locale.parse().unwrap_or_default()
+}
+
+/// A key for an e-mail that is unique even when the clock stands still (as in tests).
+fn mail_key(kind: &str, user_id: i64) -> Result<String, ServiceError> {
+    Ok(format!("{kind}-{user_id}-{}", &random_token()?[..16]))
+}
+
+/// Changes the password: the current one is required, the new one is checked as at
+/// sign-up and typed twice. Every other session of the account ends (the one of
+/// `keep_session`, the table key of the current session, stays), every API token is
+/// revoked, and a notice goes to the account's address.
+pub async fn change_password(
+    app: &App,
+    user: &CurrentUser,
+    keep_session: Option<&str>,
+    current: &str,
+    new: &str,
+    repeat: &str,
+) -> Result<(), ServiceError> {
+    let now = app.clock.now();
+    let account = account(app, user).await?;
+    let mut errors = FieldErrors::default();
+    if let Some(problem) = current_password_problem(app, &account, current, now).await? {
+        errors.add("current_password", problem);
+    }
+    if let Some(problem) = super::accounts::password_problem(new, &account.email) {
+        errors.add("new_password", problem);
+    } else if new == current {
+        errors.add("new_password", "account.errors.same_password");
+    }
+    if new != repeat {
+        errors.add("new_password_repeat", "validation.password_mismatch");
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let hash = hash_password(new)?;
+    let locale = locale_of(&account);
+    let mail = letter(
+        locale,
+        "password_changed",
+        &[("name", &account.display_name)],
+        None,
+    )
+    .with_contact(&super::letters::support_contact(app));
+    let txn = app.db.begin().await?;
+    users::set_password(&txn, account.id, &hash, now).await?;
+    sessions::delete_for_user(&txn, account.id, keep_session).await?;
+    api_tokens::revoke_all(&txn, account.id, now).await?;
+    // A reset link asked for earlier would set yet another password.
+    tokens::retire(&txn, account.id, tokens::PASSWORD_RESET, now).await?;
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "password_change",
+        "users",
+        Some(account.id),
+        None,
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
+    enqueue(
+        &txn,
+        mail.to_email(
+            mail_key("password-changed", account.id)?,
+            &account.email,
+            Some(&account.display_name),
+        ),
+        "password_changed",
+        locale,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A new address as typed.
+#[derive(Debug, Clone, Validate)]
+struct NewAddress {
+    #[validate(
+        custom(function = "crate::domain::input::one_line"),
+        email(code = "email_invalid"),
+        length(max = 254, code = "email_invalid")
+    )]
+    new_email: String,
+}
+
+/// "re****@example.org": enough for the owner to recognise an address, not to read it.
+pub fn masked(address: &str) -> String {
+    let Some((local, domain)) = address.split_once('@') else {
+        return "****".to_owned();
+    };
+    let shown: String = local.chars().take(2).collect();
+    format!("{shown}****@{domain}")
+}
+
+/// Asks to change the login address: checks the new address (well-formed, not the current
+/// one, not another account's) and the current password, then sends a link to the new
+/// address (the change happens only when it is opened) and a notice to the current one.
+/// Earlier links of this kind stop working.
+pub async fn request_email_change(
+    app: &App,
+    user: &CurrentUser,
+    new_email: &str,
+    password: &str,
+) -> Result<(), ServiceError> {
+    let now = app.clock.now();
+    let account = account(app, user).await?;
+    let new_email = new_email.trim().to_lowercase();
+    let mut errors = FieldErrors::default();
+    let input = NewAddress {
+        new_email: new_email.clone(),
+    };
+    if new_email.is_empty() {
+        errors.add("new_email", "validation.required");
+    } else if let Err(e) = input.validate() {
+        errors.add_validator(&e);
+    } else if new_email == account.email.to_lowercase() {
+        errors.add("new_email", "account.errors.email_same");
+    } else if users::find_by_email(&app.db, &new_email).await?.is_some() {
+        errors.add("new_email", "account.errors.email_taken");
+    }
+    if let Some(problem) = current_password_problem(app, &account, password, now).await? {
+        errors.add("email_password", problem);
+    }
+    if errors.is_empty() && !may_mail(app, &new_email, now).await? {
+        errors.add("new_email", "account.errors.too_many_mails");
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let locale = locale_of(&account);
+    let contact = super::letters::support_contact(app);
+    let token = random_token()?;
+    let url = link(app, &format!("/account/email/confirm/{token}"));
+    let name = account.display_name.as_str();
+    let confirm = letter(
+        locale,
+        "change_email",
+        &[("name", name), ("new_email", &new_email)],
+        Some(&url),
+    )
+    .with_contact(&contact);
+    let notice = letter(
+        locale,
+        "change_email_notice",
+        &[("name", name), ("new_email", &masked(&new_email))],
+        None,
+    )
+    .with_contact(&contact);
+    let txn = app.db.begin().await?;
+    tokens::retire(&txn, account.id, tokens::CHANGE_EMAIL, now).await?;
+    tokens::insert(
+        &txn,
+        &NewToken {
+            hash: hash_token(&token),
+            purpose: tokens::CHANGE_EMAIL,
+            user_id: Some(account.id),
+            new_email: Some(new_email.clone()),
+            ..Default::default()
+        },
+        now + Duration::hours(CHANGE_EMAIL_VALID_HOURS),
+        now,
+    )
+    .await?;
+    enqueue(
+        &txn,
+        confirm.to_email(
+            mail_key("change-email", account.id)?,
+            &new_email,
+            Some(name),
+        ),
+        "change_email",
+        locale,
+        now,
+    )
+    .await?;
+    enqueue(
+        &txn,
+        notice.to_email(
+            mail_key("change-email-notice", account.id)?,
+            &account.email,
+            Some(name),
+        ),
+        "change_email_notice",
+        locale,
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "email_change_requested",
+        "users",
+        Some(account.id),
+        None,
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What became of a link that confirms a new address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailChange {
+    /// The address is changed.
+    Done,
+    /// Another account took the address meanwhile; nothing changed.
+    Taken,
+    /// The link was used, is past its time, or unknown.
+    Link(LinkOutcome),
+}
+
+/// Changes the address from the link sent to it (no login needed: the link proves the
+/// address is the person's). A landlord's contact address follows when it was the login
+/// address. Earlier password-reset links (sent to the old address) stop working.
+pub async fn confirm_email_change(app: &App, token: &str) -> Result<EmailChange, ServiceError> {
+    let now = app.clock.now();
+    let txn = app.db.begin().await?;
+    let row = match check_link(&txn, token, tokens::CHANGE_EMAIL, now).await? {
+        Ok(row) => row,
+        Err(outcome) => return Ok(EmailChange::Link(outcome)),
+    };
+    if !tokens::mark_used(&txn, row.id, now).await? {
+        return Ok(EmailChange::Link(LinkOutcome::AlreadyUsed));
+    }
+    let (Some(user_id), Some(new_email)) = (row.user_id, row.new_email.clone()) else {
+        return Ok(EmailChange::Link(LinkOutcome::Unknown));
+    };
+    let Some(account) = users::find(&txn, user_id)
+        .await?
+        .filter(|u| u.disabled_at.is_none() && u.anonymized_at.is_none())
+    else {
+        return Ok(EmailChange::Link(LinkOutcome::Unknown));
+    };
+    if users::find_by_email(&txn, &new_email)
+        .await?
+        .is_some_and(|other| other.id != user_id)
+    {
+        // The link is used up all the same: a new request sends a new one.
+        txn.commit().await?;
+        return Ok(EmailChange::Taken);
+    }
+    users::set_email(&txn, user_id, &new_email, now).await?;
+    if let Some(landlord) = landlords::find_by_user(&txn, user_id).await?
+        && landlord
+            .contact_email
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case(&account.email))
+    {
+        landlords::set_contact_email(&txn, landlord.id, Some(&new_email), now).await?;
+    }
+    tokens::retire(&txn, user_id, tokens::PASSWORD_RESET, now).await?;
+    audit::record(
+        &txn,
+        &Actor::System,
+        "email_change",
+        "users",
+        Some(user_id),
+        None,
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(EmailChange::Done)
+}
+
+/// The error key of a phone number as typed, if it is not acceptable: digits, spaces and
+/// `+ / - ( )`, 6 to 30 characters, with at least 4 digits.
+pub fn phone_problem(phone: &str) -> Option<&'static str> {
+    let length = phone.chars().count();
+    let allowed = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '/' | '-' | '(' | ')'));
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if !allowed {
+        Some("account.errors.phone_characters")
+    } else if !(PHONE_MIN..=PHONE_MAX).contains(&length) {
+        Some("account.errors.phone_length")
+    } else if digits < 4 {
+        Some("account.errors.phone_digits")
+    } else {
+        None
+    }
+}
+
+/// Sets or removes (empty) a landlord's phone number. Coordinators see it; a household
+/// only once both sides said yes.
+pub async fn set_phone(app: &App, user: &CurrentUser, phone: &str) -> Result<(), ServiceError> {
+    if user.role != Role::Landlord {
+        return Err(ServiceError::Forbidden);
+    }
+    let landlord = landlords::find_by_user(&app.db, user.id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("landlord".into()))?;
+    let phone = phone.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !phone.is_empty()
+        && let Some(problem) = phone_problem(&phone)
+    {
+        return Err(ServiceError::Fields(FieldErrors::single("phone", problem)));
+    }
+    let now = app.clock.now();
+    let txn = app.db.begin().await?;
+    landlords::set_phone(
+        &txn,
+        landlord.id,
+        Some(phone.as_str()).filter(|p| !p.is_empty()),
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "phone_change",
+        "landlords",
+        Some(landlord.id),
+        None,
+        serde_json::json!({"removed": phone.is_empty()}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets the language of the pages and e-mails (a landlord's e-mails about their flats too).
+pub async fn set_locale(app: &App, user: &CurrentUser, code: &str) -> Result<Locale, ServiceError> {
+    let locale: Locale = code.trim().parse().map_err(|_| {
+        ServiceError::Fields(FieldErrors::single("locale", "validation.choose_one"))
+    })?;
+    let now = app.clock.now();
+    let txn = app.db.begin().await?;
+    users::set_locale(&txn, user.id, locale, now).await?;
+    if user.role == Role::Landlord
+        && let Some(landlord) = landlords::find_by_user(&txn, user.id).await?
+    {
+        landlords::set_locale(&txn, landlord.id, locale, now).await?;
+    }
+    txn.commit().await?;
+    Ok(locale)
+}
+
+/// A proposal that stops a landlord's account from being deleted now (a lease is signed,
+/// or the household lives in the flat).
+#[derive(Debug, Clone)]
+pub struct Held {
+    pub proposal_id: i64,
+    pub state: ProposalState,
+    pub town: String,
+}
+
+/// What deleting the account would do, for the page that asks.
+#[derive(Debug, Clone, Default)]
+pub struct DeletionPlan {
+    pub is_landlord: bool,
+    /// Flats that are taken out of the placement (landlords).
+    pub units: usize,
+    /// Open proposals that would be withdrawn, with letters to household and coordinator.
+    pub withdrawn: usize,
+    /// Proposals that cannot be ended this way: deletion must wait.
+    pub held: Vec<Held>,
+    /// Whom to ask while deletion must wait: the municipality of the first held flat, or
+    /// the team.
+    pub contact: Contact,
+    /// The only admin who can log in: another admin must exist first.
+    pub last_admin: bool,
+}
+
+impl DeletionPlan {
+    /// Whether the account can be deleted now.
+    pub fn possible(&self) -> bool {
+        self.held.is_empty() && !self.last_admin
+    }
+}
+
+/// Whether a proposal in `state` ends when its landlord leaves (withdrawn), or must wait.
+fn must_wait(state: ProposalState) -> bool {
+    matches!(state, ProposalState::LeaseSigned | ProposalState::MovedIn)
+}
+
+/// What deleting the account would do, and whether it can be done now.
+pub async fn deletion_plan(app: &App, user: &CurrentUser) -> Result<DeletionPlan, ServiceError> {
+    let mut plan = DeletionPlan {
+        is_landlord: user.role == Role::Landlord,
+        contact: super::letters::support_contact(app),
+        ..Default::default()
+    };
+    if user.role == Role::Admin {
+        plan.last_admin = users::active_admins_except(&app.db, user.id).await? == 0;
+    }
+    if user.role != Role::Landlord {
+        return Ok(plan);
+    }
+    let Some(landlord) = landlords::find_by_user(&app.db, user.id).await? else {
+        return Ok(plan);
+    };
+    let own = units::list_for_landlord(&app.db, landlord.id).await?;
+    plan.units = own
+        .iter()
+        .filter(|u| u.status != crate::domain::unit::UnitStatus::Withdrawn)
+        .count();
+    let ids: Vec<i64> = own.iter().map(|u| u.id).collect();
+    for id in crate::store::pipeline::open_proposals(&app.db, None, &ids).await? {
+        let Some(row) = crate::store::pipeline::find(&app.db, id).await? else {
+            continue;
+        };
+        let state = super::pipeline::state_of(&row.proposal)?;
+        if must_wait(state) {
+            if plan.held.is_empty()
+                && let Some(m) =
+                    entities::municipality::Entity::find_by_id(row.unit.municipality_id)
+                        .one(&app.db)
+                        .await?
+            {
+                plan.contact = super::letters::municipality_contact(&m);
+            }
+            plan.held.push(Held {
+                proposal_id: id,
+                state,
+                town: format!("{} {}", row.unit.postal_code, row.unit.town),
+            });
+        } else {
+            plan.withdrawn += 1;
+        }
+    }
+    Ok(plan)
+}
+
+/// Deletes the logged-in person's account (Art. 17), with the current password and the
+/// box ticked. A landlord's open proposals are withdrawn (the household and its
+/// coordinator are told by e-mail), their flats taken out and their data erased as an
+/// admin's erasure does; statistics keep what they count. A staff account is erased
+/// likewise (what they did stays, under "erased person"). Refused while a lease of one of
+/// the landlord's flats is signed or a household lives there, and for the last admin.
+pub async fn delete_account(
+    app: &App,
+    user: &CurrentUser,
+    password: &str,
+    confirmed: bool,
+) -> Result<(), ServiceError> {
+    let now = app.clock.now();
+    let account = account(app, user).await?;
+    let mut errors = FieldErrors::default();
+    if let Some(problem) = current_password_problem(app, &account, password, now).await? {
+        errors.add("delete_password", problem);
+    }
+    if !confirmed {
+        errors.add("confirm", "account.errors.confirm_delete");
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let plan = deletion_plan(app, user).await?;
+    if plan.last_admin {
+        return Err(ServiceError::Conflict(Conflict::LastAdmin));
+    }
+    if !plan.held.is_empty() {
+        return Err(ServiceError::Conflict(Conflict::AccountHeld));
+    }
+    let leftovers = if user.role == Role::Landlord {
+        delete_landlord(app, user, &account, now).await?
+    } else {
+        let txn = app.db.begin().await?;
+        audit::record(
+            &txn,
+            &Actor::User(user.clone()),
+            "delete_own_account",
+            "users",
+            Some(account.id),
+            None,
+            serde_json::json!({"article": 17, "role": user.role.as_str()}),
+            now,
+        )
+        .await?;
+        let leftovers = super::privacy::erase_staff_in(&txn, &account, now).await?;
+        txn.commit().await?;
+        leftovers
+    };
+    leftovers.remove(app);
+    Ok(())
+}
+
+/// A landlord leaves: in one transaction every open proposal of their flats is withdrawn
+/// (the pipeline's withdraw step, with its consequences and letters), the household and its
+/// coordinator are told, and the landlord is erased.
+async fn delete_landlord(
+    app: &App,
+    user: &CurrentUser,
+    account: &entities::user::Model,
+    now: DateTime<Utc>,
+) -> Result<super::privacy::Leftovers, ServiceError> {
+    let landlord = landlords::find_by_user(&app.db, user.id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("landlord".into()))?;
+    let own = units::list_for_landlord(&app.db, landlord.id).await?;
+    let ids: Vec<i64> = own.iter().map(|u| u.id).collect();
+    let who = super::privacy::landlord_identifiers(&landlord, Some(account), &own);
+    let txn = app.db.begin().await?;
+    let step = Step::Withdraw {
+        reason: "account_deleted".to_owned(),
+    };
+    let mut withdrawn = 0;
+    for id in crate::store::pipeline::open_proposals(&txn, None, &ids).await? {
+        let row = crate::store::pipeline::find(&txn, id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("proposal".into()))?;
+        let from = super::pipeline::state_of(&row.proposal)?;
+        if must_wait(from) {
+            // Moved on since the page was shown: nothing is written.
+            return Err(ServiceError::Conflict(Conflict::AccountHeld));
+        }
+        let ended =
+            super::pipeline::end_in(&txn, app, &row, &step, "landlord", Some(user.id), now).await?;
+        if ended.is_none() {
+            return Err(ServiceError::Conflict(Conflict::AccountHeld));
+        }
+        let household_knew = from != ProposalState::Approved;
+        super::letters::landlord_left(&txn, app, &row.proposal, household_knew, now).await?;
+        audit::record(
+            &txn,
+            &Actor::User(user.clone()),
+            "pipeline_step",
+            "proposals",
+            Some(id),
+            Some(row.unit.municipality_id),
+            serde_json::json!({"from": from.as_str(), "to": "withdrawn", "action": "withdraw", "why": "account_deleted"}),
+            now,
+        )
+        .await?;
+        withdrawn += 1;
+    }
+    audit::record(
+        &txn,
+        &Actor::User(user.clone()),
+        "delete_own_account",
+        "landlords",
+        Some(landlord.id),
+        None,
+        serde_json::json!({"article": 17, "units": own.len(), "withdrawn": withdrawn}),
+        now,
+    )
+    .await?;
+    let leftovers =
+        super::privacy::erase_landlord_in(&txn, user.id, &landlord, Some(account), &own, &who, now)
+            .await?;
+    txn.commit().await?;
+    Ok(leftovers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_take_digits_and_the_usual_signs() {
+        assert_eq!(phone_problem("0711 555-0142"), None);
+        assert_eq!(phone_problem("+49 (0)711 / 555 01 42"), None);
+        assert_eq!(
+            phone_problem("0711 555 x"),
+            Some("account.errors.phone_characters")
+        );
+        assert_eq!(phone_problem("12345"), Some("account.errors.phone_length"));
+        assert_eq!(
+            phone_problem(&"1".repeat(31)),
+            Some("account.errors.phone_length")
+        );
+        assert_eq!(
+            phone_problem("+ ( ) - 1"),
+            Some("account.errors.phone_digits")
+        );
+    }
+
+    #[test]
+    fn a_masked_address_shows_its_start_and_domain() {
+        assert_eq!(masked("renate.maier@example.org"), "re****@example.org");
+        assert_eq!(masked("kein-at"), "****");
+    }
+}
