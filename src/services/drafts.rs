@@ -153,14 +153,32 @@ async fn remind<C: sea_orm::ConnectionTrait>(
     let Some(landlord) = crate::store::landlords::find(db, draft.landlord_id).await? else {
         return Ok(());
     };
-    let Some(email) = landlord
-        .contact_email
-        .clone()
-        .filter(|_| landlord.anonymized_at.is_none())
-    else {
+    // Whoever started the draft hears of it: a volunteer or coordinator who began entering
+    // the flat for the landlord, else the landlord.
+    let starter = match draft.created_by.filter(|id| Some(*id) != landlord.user_id) {
+        Some(id) => crate::store::users::find(db, id)
+            .await?
+            .filter(|u| u.anonymized_at.is_none() && u.disabled_at.is_none()),
+        None => None,
+    };
+    let (email, name, locale) = match starter {
+        Some(user) => (
+            Some(user.email),
+            user.display_name,
+            user.locale.parse::<Locale>().unwrap_or_default(),
+        ),
+        None => (
+            landlord
+                .contact_email
+                .clone()
+                .filter(|_| landlord.anonymized_at.is_none()),
+            landlord.display_name.clone(),
+            landlord.preferred_locale.parse().unwrap_or_default(),
+        ),
+    };
+    let Some(email) = email else {
         return Ok(());
     };
-    let locale: Locale = landlord.preferred_locale.parse().unwrap_or_default();
     let url = format!(
         "{}/units/drafts/{}",
         app.settings.server.base_url.trim_end_matches('/'),
@@ -171,7 +189,7 @@ async fn remind<C: sea_orm::ConnectionTrait>(
         locale,
         "draft_reminder",
         &[
-            ("name", &landlord.display_name),
+            ("name", &name),
             ("draft", &title(draft, locale)),
             ("date", &day),
             ("days", &DRAFT_REMIND_DAYS.to_string()),
@@ -185,7 +203,7 @@ async fn remind<C: sea_orm::ConnectionTrait>(
             email: mail.to_email(
                 format!("draft-reminder-{}-{}", draft.id, now.timestamp()),
                 &email,
-                Some(&landlord.display_name),
+                Some(&name),
             ),
             kind: "draft_reminder".into(),
             locale: locale.code().into(),

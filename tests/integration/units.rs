@@ -640,3 +640,23 @@ db_test!(
         assert_eq!(units_of(app).await.len(), before);
     }
 );
+
+db_test!(
+    async fn a_draft_started_for_a_landlord_reminds_whoever_started_it(app) {
+        crate::workspace::demo(app).await;
+        let lotsin = crate::workspace::staff(app, crate::workspace::VOLUNTEER).await;
+        let r = lotsin.post_form("/workspace", "/workspace/landlords", &[("landlord_name", "Karl Brenner"), ("landlord_email", "karl.brenner@example.org")]).await;
+        assert_eq!(r.status(), 303);
+        let form = r.headers()["location"].to_str().expect("ascii").to_owned();
+        let r = lotsin.post_form(&form, &form, &[("action", "draft"), ("street", "Lindenweg"), ("house_number", "4")]).await;
+        assert_eq!(r.status(), 303);
+        app.clock.advance(Duration::days(61));
+        bleibe::jobs::housekeeping::tidy(&app.app).await.expect("tidy");
+        app.dispatch_mails().await;
+        let mails = app.mails();
+        let reminder = mails.iter().find(|m| m.subject.contains("Ihr Entwurf wird bald gelöscht")).expect("a reminder");
+        assert_eq!(reminder.to, crate::workspace::VOLUNTEER);
+        assert!(reminder.text.contains("Guten Tag Helga Sommer"), "{}", reminder.text);
+        assert!(!mails.iter().any(|m| m.to == "karl.brenner@example.org" && m.subject.contains("Entwurf")), "the landlord did not start it");
+    }
+);
