@@ -407,28 +407,38 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 
 /// The logged-in person, or `None` when the account is gone or disabled.
 pub async fn current_user(app: &App, id: i64) -> Result<Option<CurrentUser>, ServiceError> {
-    let Some(user) = users::find(&app.db, id).await? else {
+    Ok(for_request(app, id).await?.map(|(user, _)| user))
+}
+
+/// The logged-in person for a page, and whether their role requires a second factor they
+/// have not set up yet; one query (see `store::users::for_request`).
+pub async fn for_request(app: &App, id: i64) -> Result<Option<(CurrentUser, bool)>, ServiceError> {
+    let Some(user) = users::for_request(&app.db, id).await? else {
         return Ok(None);
     };
-    if user.disabled_at.is_some() || user.anonymized_at.is_some() {
+    if user.inactive {
         return Ok(None);
     }
     let role: Role = user
         .role
         .parse()
         .map_err(|e: String| ServiceError::Other(anyhow::anyhow!(e)))?;
-    // Only coordinators and volunteers work for municipalities (one query less per request
-    // for everyone else).
+    let setup_missing =
+        role != Role::Landlord && user.second_factor_required && !user.second_factor_enabled;
+    // Only coordinators and volunteers work for municipalities.
     let municipalities = match role {
-        Role::Coordinator | Role::Volunteer => users::municipalities_of(&app.db, id).await?,
+        Role::Coordinator | Role::Volunteer => user.municipalities,
         Role::Admin | Role::Landlord => Vec::new(),
     };
-    Ok(Some(CurrentUser {
-        id,
-        display_name: user.display_name,
-        role,
-        municipalities,
-    }))
+    Ok(Some((
+        CurrentUser {
+            id,
+            display_name: user.display_name,
+            role,
+            municipalities,
+        },
+        setup_missing,
+    )))
 }
 
 /// Sends a password-reset link if the address belongs to an active account. The answer

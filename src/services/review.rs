@@ -193,9 +193,10 @@ pub async fn run_detail(
     for (id, a) in store::unit_addresses(db, &address_ids).await? {
         addresses.insert(id, a);
     }
+    let found = units::find_many(db, &unit_ids).await?;
     let mut units_out = Vec::new();
     for unit_id in unit_ids {
-        let Some(unit) = units::find(db, unit_id).await? else {
+        let Some(unit) = found.get(&unit_id).cloned() else {
             continue;
         };
         if !user.can_manage(unit.municipality_id)

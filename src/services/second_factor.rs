@@ -59,15 +59,6 @@ pub async fn status(app: &App, user: &CurrentUser) -> Result<Status, ServiceErro
     })
 }
 
-/// Whether the person must set up a second factor before going on (their role requires one
-/// and they have none).
-pub async fn setup_missing(app: &App, user: &CurrentUser) -> Result<bool, ServiceError> {
-    if user.role == Role::Landlord || !required(app, user.role).await? {
-        return Ok(false);
-    }
-    Ok(user_row(app, user.id).await?.totp_enabled_at.is_none())
-}
-
 /// Whether a code is asked after the password.
 pub async fn enabled(app: &App, user_id: i64) -> Result<bool, ServiceError> {
     Ok(users::find(&app.db, user_id)

@@ -172,6 +172,23 @@ pub async fn find<C: ConnectionTrait>(
         .transpose()
 }
 
+/// The units with these ids, by id (one query for a list's rows).
+pub async fn find_many<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, StoredUnit>, sea_orm::DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    unit::Entity::find()
+        .filter(unit::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| from_row(row).map(|u| (u.id, u)))
+        .collect()
+}
+
 /// A landlord's units, newest first.
 pub async fn list_for_landlord<C: ConnectionTrait>(
     db: &C,

@@ -98,6 +98,78 @@ pub async fn municipalities_of<C: ConnectionTrait>(
         .await
 }
 
+/// A logged-in person as every request needs them, read in one query: the account,
+/// whether their role requires a second factor, and the municipalities they work for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestUser {
+    pub id: i64,
+    pub display_name: String,
+    pub role: String,
+    /// Disabled or erased: no longer logged in.
+    pub inactive: bool,
+    pub second_factor_enabled: bool,
+    pub second_factor_required: bool,
+    pub municipalities: Vec<i64>,
+}
+
+/// The person `id` for a request (one row per municipality they work for, joined).
+pub async fn for_request<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<RequestUser>, sea_orm::DbErr> {
+    use entities::role_policy;
+    use sea_orm::{
+        ColumnTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect,
+        RelationTrait,
+    };
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+        display_name: String,
+        role: String,
+        disabled_at: Option<DateTime<Utc>>,
+        anonymized_at: Option<DateTime<Utc>>,
+        totp_enabled_at: Option<DateTime<Utc>>,
+        second_factor_required: Option<bool>,
+        municipality_id: Option<i64>,
+    }
+    let policy = user::Entity::belongs_to(role_policy::Entity)
+        .from(user::Column::Role)
+        .to(role_policy::Column::Role)
+        .into();
+    let rows = user::Entity::find()
+        .select_only()
+        .columns([
+            user::Column::Id,
+            user::Column::DisplayName,
+            user::Column::Role,
+            user::Column::DisabledAt,
+            user::Column::AnonymizedAt,
+            user::Column::TotpEnabledAt,
+        ])
+        .column(role_policy::Column::SecondFactorRequired)
+        .column(user_municipality::Column::MunicipalityId)
+        .join(JoinType::LeftJoin, policy)
+        .join_rev(JoinType::LeftJoin, user_municipality::Relation::User.def())
+        .filter(user::Column::Id.eq(id))
+        .order_by_asc(user_municipality::Column::MunicipalityId)
+        .into_model::<Row>()
+        .all(db)
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    Ok(Some(RequestUser {
+        id: first.id,
+        display_name: first.display_name.clone(),
+        role: first.role.clone(),
+        inactive: first.disabled_at.is_some() || first.anonymized_at.is_some(),
+        second_factor_enabled: first.totp_enabled_at.is_some(),
+        second_factor_required: first.second_factor_required.unwrap_or(false),
+        municipalities: rows.iter().filter_map(|r| r.municipality_id).collect(),
+    }))
+}
+
 /// Marks the e-mail address confirmed.
 pub async fn confirm_email<C: ConnectionTrait>(
     db: &C,

@@ -44,6 +44,8 @@ pub struct TestApp {
     postgres_name: Option<String>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    /// Every SQL statement the service ran, in order (see [`TestApp::statements_during`]).
+    statements: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 /// The admin URL of the PostgreSQL server for tests, or `None` to skip PostgreSQL.
@@ -172,9 +174,16 @@ impl TestApp {
         let _ = migrate.close().await;
         let settings = test_settings(&route(database_url.clone()), &data_dir);
         let mail_dir = settings.mail.file_dir(&settings.data);
-        let db = db::connect(&settings.database)
+        let mut db = db::connect(&settings.database)
             .await
             .expect("connect to the test database");
+        let statements: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+        let log = statements.clone();
+        db.set_metric_callback(move |info| {
+            if let Ok(mut log) = log.lock() {
+                log.push(info.statement.sql.clone());
+            }
+        });
         let clock = ManualClock::new(test_start());
         let app = App::new(db, settings, Arc::new(clock.clone())).expect("app");
 
@@ -209,7 +218,20 @@ impl TestApp {
             postgres_name,
             shutdown: Some(tx),
             server: Some(server),
+            statements,
         })
+    }
+
+    /// The SQL statements the service ran while `request` was answered (requests are
+    /// answered one at a time in a test, and no job runs on its own).
+    pub async fn statements_during<F, T>(&self, request: F) -> (T, Vec<String>)
+    where
+        F: std::future::Future<Output = T>,
+    {
+        self.statements.lock().expect("log").clear();
+        let out = request.await;
+        let ran = std::mem::take(&mut *self.statements.lock().expect("log"));
+        (out, ran)
     }
 
     /// The full URL of `path`.

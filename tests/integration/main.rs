@@ -29,6 +29,7 @@ mod pages;
 mod pipeline;
 mod pipeline_walk;
 mod privacy;
+mod queries;
 mod scope;
 mod security;
 mod units;

@@ -121,6 +121,8 @@ pub struct PageCtx {
     /// The reader chose a language in this browser (the language cookie is set); else
     /// the account's saved language is applied at login.
     pub language_chosen: bool,
+    /// The person's role requires a second factor they have not set up yet.
+    pub second_factor_missing: bool,
 }
 
 impl FromRequestParts<App> for PageCtx {
@@ -131,9 +133,12 @@ impl FromRequestParts<App> for PageCtx {
             .await
             .unwrap_or(Lang(Locale::De));
         let session = Session::from_request_parts(parts, app).await?;
-        let user = match session.user_id() {
-            Some(id) => accounts::current_user(app, id).await?,
-            None => None,
+        let (user, second_factor_missing) = match session.user_id() {
+            Some(id) => match accounts::for_request(app, id).await? {
+                Some((user, missing)) => (Some(user), missing),
+                None => (None, false),
+            },
+            None => (None, false),
         };
         let path = parts
             .uri
@@ -148,6 +153,7 @@ impl FromRequestParts<App> for PageCtx {
             user,
             path,
             language_chosen,
+            second_factor_missing,
         })
     }
 }
@@ -235,11 +241,11 @@ impl FromRequestParts<App> for Authed {
 
 /// A person whose role requires a second factor and who has none yet goes to its set-up
 /// page first, whatever page they asked for.
-async fn second_factor_first(ctx: &PageCtx, user: &CurrentUser) -> Result<(), PageError> {
+async fn second_factor_first(ctx: &PageCtx, _user: &CurrentUser) -> Result<(), PageError> {
     if ctx.path.starts_with("/account/second-factor") {
         return Ok(());
     }
-    if crate::services::second_factor::setup_missing(&ctx.app, user).await? {
+    if ctx.second_factor_missing {
         return Err(PageError::SeeOther("/account/second-factor".to_owned()));
     }
     Ok(())

