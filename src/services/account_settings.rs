@@ -311,6 +311,47 @@ pub enum EmailChange {
     Link(LinkOutcome),
 }
 
+/// What a link that confirms a new address is, before anyone uses it (opening the link
+/// changes nothing: a mail scanner that follows it leaves the address as it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailLink {
+    /// Still to be confirmed: the button changes the login address to `new_email`.
+    Open { new_email: String, locale: Locale },
+    /// Used already; `changed` says whether the account's address is now the new one.
+    Used { changed: bool, locale: Locale },
+    /// Past its time.
+    Expired { locale: Locale },
+    /// Not a link of ours (or its account is gone).
+    Unknown,
+}
+
+/// Looks at a link that confirms a new address without using it.
+pub async fn email_change_link(app: &App, token: &str) -> Result<EmailLink, ServiceError> {
+    let Some(row) = tokens::find(&app.db, &hash_token(token), tokens::CHANGE_EMAIL).await? else {
+        return Ok(EmailLink::Unknown);
+    };
+    let (Some(user_id), Some(new_email)) = (row.user_id, row.new_email.clone()) else {
+        return Ok(EmailLink::Unknown);
+    };
+    let Some(account) = users::find(&app.db, user_id)
+        .await?
+        .filter(|u| u.disabled_at.is_none() && u.anonymized_at.is_none())
+    else {
+        return Ok(EmailLink::Unknown);
+    };
+    let locale = account.locale.parse().unwrap_or_default();
+    Ok(if row.used_at.is_some() {
+        EmailLink::Used {
+            changed: account.email.eq_ignore_ascii_case(&new_email),
+            locale,
+        }
+    } else if row.expires_at <= app.clock.now() {
+        EmailLink::Expired { locale }
+    } else {
+        EmailLink::Open { new_email, locale }
+    })
+}
+
 /// Changes the address from the link sent to it (no login needed: the link proves the
 /// address is the person's). A landlord's contact address follows when it was the login
 /// address. Earlier password-reset links (sent to the old address) stop working.

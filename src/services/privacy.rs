@@ -318,6 +318,10 @@ pub(crate) async fn erase_landlord_in(
         )
         .await?;
     }
+    // Requests not yet decided go with the flats (granted ones stay: the money is bound).
+    for (request, _) in crate::store::incentives::requests_for_units(txn, &unit_ids).await? {
+        crate::store::incentives::withdraw_request(txn, request.id, now).await?;
+    }
     let suggested = crate::store::matching::suggestions_of(txn, None, &unit_ids).await?;
     crate::store::matching::reject_suggested(txn, &suggested, "erased", None, now).await?;
     let proposals = erasure::proposals_of_units(txn, &unit_ids).await?;

@@ -261,13 +261,17 @@ pub async fn open_requests(
         .order_by_asc(unit_incentive::Column::RequestedAt)
         .all(&app.db)
         .await?;
+    let ids: Vec<i64> = rows.iter().map(|(r, _)| r.unit_id).collect();
+    let found = units::find_many(&app.db, &ids).await?;
     let mut out = Vec::new();
     for (request, programme) in rows {
-        let (Some(programme), Some(unit)) =
-            (programme, units::find(&app.db, request.unit_id).await?)
+        let (Some(programme), Some(unit)) = (programme, found.get(&request.unit_id).cloned())
         else {
             continue;
         };
+        if unit.status == UnitStatus::Withdrawn {
+            continue;
+        }
         out.push(OpenRequest {
             request,
             programme,
@@ -297,6 +301,12 @@ pub async fn decide_incentive(
     }
     if request.status != IncentiveStatus::Requested.as_str() {
         return Err(ServiceError::Conflict(Conflict::DecidedAlready));
+    }
+    let withdrawn = units::find(&app.db, request.unit_id)
+        .await?
+        .is_none_or(|u| u.status == UnitStatus::Withdrawn);
+    if withdrawn {
+        return Err(ServiceError::Conflict(Conflict::UnitStatus));
     }
     let decision = match Decision::parse(pairs) {
         Ok(d) => d,

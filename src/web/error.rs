@@ -42,6 +42,10 @@ pub enum PageError {
     /// another site).
     #[error("form expired")]
     FormExpired,
+    /// The session ended before the form was sent, and the form could not be kept (too
+    /// large, or too many kept today): the page says so and how to save the input.
+    #[error("session ended, form not kept")]
+    FormNotKept,
     /// Too many wrong secret links from this address.
     #[error("too many attempts")]
     TooMany,
@@ -120,7 +124,7 @@ impl PageError {
             }
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            PageError::FormExpired => StatusCode::FORBIDDEN,
+            PageError::FormExpired | PageError::FormNotKept => StatusCode::FORBIDDEN,
             PageError::TooMany => StatusCode::TOO_MANY_REQUESTS,
             PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -153,6 +157,10 @@ impl PageError {
             PageError::FormExpired => (
                 "error.form_expired_title",
                 t.get("error.form_expired_text").to_owned(),
+            ),
+            PageError::FormNotKept => (
+                "error.form_not_kept_title",
+                t.get("error.form_not_kept_text").to_owned(),
             ),
             PageError::TooMany => (
                 "error.too_many_title",

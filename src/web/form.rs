@@ -121,6 +121,8 @@ pub enum FormRejection {
     Csrf,
     /// Sent after the session expired; kept until the user logs in again.
     Kept,
+    /// Sent after the session ended, but not kept (too large, or too many today).
+    NotKept,
     /// Sent without its session cookie; kept until the user logs in again.
     KeptWithoutCookie,
     Page(PageError),
@@ -132,6 +134,7 @@ impl IntoResponse for FormRejection {
             FormRejection::Malformed(message) => PageError::BadRequest(message).into_response(),
             FormRejection::TooLarge => PageError::TooLarge.into_response(),
             FormRejection::Csrf => PageError::FormExpired.into_response(),
+            FormRejection::NotKept => PageError::FormNotKept.into_response(),
             FormRejection::Kept => Redirect::to("/login?kept=1").into_response(),
             FormRejection::KeptWithoutCookie => Redirect::to("/login?kept=cookie").into_response(),
             FormRejection::Page(e) => e.into_response(),
@@ -249,7 +252,7 @@ async fn read_multipart(mut multipart: Multipart, app: &App) -> Result<FormData,
 pub const KEPT_FORM_HOURS: i64 = crate::jobs::housekeeping::KEPT_FORM_HOURS;
 
 /// How many forms posted after their session expired are kept per account and day.
-pub const KEPT_FORMS_PER_DAY: i32 = 3;
+pub const KEPT_FORMS_PER_DAY: i32 = 20;
 /// Largest text of a kept form (all fields together).
 pub const KEPT_TEXT_MAX_BYTES: usize = 64 * 1024;
 /// Largest files of a kept form (all together); only photos are kept.
@@ -374,7 +377,7 @@ impl FromRequest<App> for CsrfForm {
             if keep_form(state, &session, user_id, path, form).await? {
                 return Err(FormRejection::Kept);
             }
-            return Err(FormRejection::Csrf);
+            return Err(FormRejection::NotKept);
         }
         // Sent without its session cookie (cookies blocked or cleared, or logged out in
         // another tab): the form token, a secret only the page rendered for that session
@@ -390,7 +393,7 @@ impl FromRequest<App> for CsrfForm {
                 if keep_form(state, &session, owner, path, form).await? {
                     Err(FormRejection::KeptWithoutCookie)
                 } else {
-                    Err(FormRejection::Csrf)
+                    Err(FormRejection::NotKept)
                 }
             }
             _ => Err(FormRejection::Csrf),

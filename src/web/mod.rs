@@ -295,7 +295,7 @@ fn secret_link_routes(app: &App) -> Router<App> {
         .route("/confirm/{token}", get(auth::confirm_email))
         .route(
             "/account/email/confirm/{token}",
-            get(pages::account::confirm_email),
+            get(pages::account::show_confirm_email).post(pages::account::confirm_email),
         )
         .route(
             "/a/{token}",

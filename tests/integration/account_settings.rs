@@ -87,6 +87,7 @@ db_test!(
         let html = r.text().await.expect("html");
         assert!(html.contains("Das Passwort stimmt nicht."), "the message at the field");
         assert!(html.contains("id=\"f-current_password-error\""), "tied to the field");
+        assert!(html.contains("id=\"error-summary\"") && html.contains("href=\"#f-current_password\""), "listed at the top, linked to the field");
         assert!(!html.contains(NEW_PASSWORD) && !html.contains("Das ist falsch 123"), "passwords are never echoed");
 
         // A new password that is too short and a repeat that differs: each said at its field.
@@ -198,9 +199,24 @@ db_test!(
         assert_eq!(account(app, EMAIL).await.expect("account").email, EMAIL, "nothing changed before the link");
         assert!(!can_log_in(app, new, PASSWORD).await);
 
-        let r = TestClient::new(app).get(&link).await;
+        // Opening the link (as a mail scanner would) changes nothing; the button does.
+        let browser = TestClient::new(app);
+        let r = browser.get(&link).await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.expect("html");
+        assert!(html.contains("Neue E-Mail-Adresse bestätigen") && html.contains(new), "{html}");
+        assert_eq!(account(app, EMAIL).await.expect("account").email, EMAIL, "opening the link changes nothing");
+        let marker = "name=\"csrf\" value=\"";
+        let start = html.find(marker).expect("token") + marker.len();
+        let csrf = html[start..start + html[start..].find('"').expect("end")].to_owned();
+        let press = || browser.client().post(app.url(&link)).form(&[("csrf", csrf.as_str())]).send();
+        let r = press().await.expect("post");
         assert_eq!(r.status(), 200);
         assert!(r.text().await.expect("html").contains("Ihre E-Mail-Adresse ist geändert"));
+        // Pressed twice (a double click): the second says the address is changed.
+        let r = press().await.expect("post");
+        assert_eq!(r.status(), 410);
+        assert!(r.text().await.expect("html").contains("Ihre Adresse ist schon geändert"));
         assert!(account(app, EMAIL).await.is_none());
         let me = account(app, new).await.expect("the new address");
         let landlord = landlord::Entity::find().filter(landlord::Column::UserId.eq(me.id)).one(app.db()).await.expect("q").expect("landlord");
@@ -209,6 +225,7 @@ db_test!(
         assert!(!can_log_in(app, EMAIL, PASSWORD).await);
         let again = TestClient::new(app).get(&link).await;
         assert_eq!(again.status(), 410, "the link works once");
+        assert!(again.text().await.expect("html").contains("Ihre Adresse ist schon geändert"), "and says the address is changed");
 
         // A link whose address someone else took meanwhile changes nothing.
         let third = "renate.drei@example.org";
@@ -217,9 +234,12 @@ db_test!(
         app.dispatch_mails().await;
         let link = app.link_in_mail(third, "/account/email/confirm/");
         staff_account(app, third, Role::Volunteer, "Lotsin im Stadtteil 8").await;
-        let r = TestClient::new(app).get(&link).await;
+        let other = TestClient::new(app);
+        let r = other.post_form(&link, &link, &[]).await;
         assert_eq!(r.status(), 409);
         assert!(r.text().await.expect("html").contains("gehört inzwischen zu einem anderen Konto"));
+        let r = other.get(&link).await;
+        assert!(r.text().await.expect("html").contains("Ihre Adresse ist nicht geändert"), "the used link says the address stayed");
         assert_eq!(user::Entity::find_by_id(me.id).one(app.db()).await.expect("q").expect("me").email, new);
         let entries = entities::audit_entry::Entity::find()
             .filter(entities::audit_entry::Column::Action.eq("email_change"))
@@ -414,6 +434,31 @@ db_test!(
         .expect("placement");
         let figures = placement_figures(app).await;
         assert!(figures.iter().any(|f| f.1 > 0), "the demo has move-ins to keep: {figures:?}");
+        // A request for an incentive that waits for a decision.
+        let programme = entities::incentive_programme::Entity::find()
+            .filter(entities::incentive_programme::Column::MunicipalityId.eq(flat.municipality_id))
+            .one(app.db())
+            .await
+            .expect("q")
+            .expect("a programme in the flat's town");
+        let request = entities::unit_incentive::ActiveModel {
+            unit_id: Set(flat.id),
+            programme_id: Set(programme.id),
+            status: Set("requested".into()),
+            landlord_note: Set(None),
+            requested_at: Set(now),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(app.db())
+        .await
+        .expect("request");
+        let manager = bleibe::store::users::coordinators_of(app.db(), flat.municipality_id).await.expect("q");
+        let manager = manager.first().map(|c| c.email.clone());
+        let coordinator = staff(app, &manager.expect("a coordinator of the town")).await;
+        let workspace = coordinator.get("/workspace").await.text().await.expect("html");
+        assert!(workspace.contains(&format!("/workspace/incentives/{}", request.id)), "the request waits on the workspace");
 
         let client = staff(app, &email).await;
         let page = client.get("/account/delete").await;
@@ -440,6 +485,19 @@ db_test!(
         let row = landlord::Entity::find_by_id(landlord.id).one(app.db()).await.expect("q").expect("row");
         assert!(row.anonymized_at.is_some() && row.contact_email.is_none());
         assert!(!can_log_in(app, &email, "Bleibe-Vermietung-2026").await, "the old login fails");
+        // The request went with the flat: not on the workspace, not to be granted any more.
+        let row = entities::unit_incentive::Entity::find_by_id(request.id).one(app.db()).await.expect("q").expect("row");
+        assert_eq!(row.status, "withdrawn");
+        let workspace = coordinator.get("/workspace").await.text().await.expect("html");
+        assert!(!workspace.contains(&format!("/workspace/incentives/{}", request.id)), "the request left the workspace");
+        let path = format!("/workspace/incentives/{}", request.id);
+        let r = coordinator.post_form("/workspace", &path, &[("decision", "grant"), ("amount", "100")]).await;
+        assert_eq!(r.status(), 409, "a withdrawn request cannot be granted");
+        let row = entities::unit_incentive::Entity::find_by_id(request.id).one(app.db()).await.expect("q").expect("row");
+        assert_eq!((row.status.as_str(), row.decided_at), ("withdrawn", None), "nothing changed");
+        let page = coordinator.get(&format!("/units/{}", flat.id)).await.text().await.expect("html");
+        assert!(!page.contains("why-not?unit="), "no matching questions for a flat taken out");
+        assert!(!page.contains("/workspace#h-requests"), "nothing to decide");
 
         let to_household = outbox_to(app, "fatima.haddad@example.org").await;
         assert!(to_household.iter().any(|(kind, subject, _)| kind == "landlord_left_household" && subject.contains("nicht mehr frei")), "{to_household:?}");

@@ -73,6 +73,9 @@ async fn a_landlord_changes_password_and_address_then_deletes_the_account_in_a_r
     app.dispatch_mails().await;
     let link = app.link_in_mail(new, "/account/email/confirm/");
     browser.goto(&app.url(&link)).await.expect("link");
+    wait_for_text(&browser, "Ja, diese Adresse verwenden").await;
+    shots.take(&browser, "account-email-confirm").await;
+    submit(&browser, &link).await;
     wait_for_text(&browser, "Ihre E-Mail-Adresse ist geändert").await;
     shots.take(&browser, "account-address-changed").await;
     browser.goto(&app.url("/account")).await.expect("account");

@@ -212,6 +212,9 @@ db_test!(
         // Too much text is not kept.
         let r = post(true).await.expect("post");
         assert_eq!(r.status(), 403, "more than 64 KiB of text is not kept");
+        let html = r.text().await.expect("page");
+        assert!(html.contains("Ihre Anmeldung ist abgelaufen") && html.contains("Zurück-Taste"), "the page says what happened and how to keep the input: {html}");
+        assert!(!html.contains("Das Formular ist abgelaufen"), "not the misleading expired-form text");
         for n in 0..bleibe::web::form::KEPT_FORMS_PER_DAY {
             let r = post(false).await.expect("post");
             assert_eq!(r.status(), 303, "kept form {n}");
@@ -219,6 +222,7 @@ db_test!(
         }
         let r = post(false).await.expect("post");
         assert_eq!(r.status(), 403, "no more kept forms today");
+        assert!(r.text().await.expect("page").contains("heute wurden schon viele Formulare aufbewahrt"));
         // Only the photos were kept, never the text file.
         let stash = app.data_dir.join("stash");
         let mut files = Vec::new();

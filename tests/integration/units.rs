@@ -638,6 +638,19 @@ db_test!(
         let r = post_with_token(app, other.client(), &renates, &with(&valid_fields(programmes[0]), "street", "Fremdweg")).await;
         assert_eq!(r.status(), 403, "Klaus cannot act with Renate's form");
         assert_eq!(units_of(app).await.len(), before);
+
+        // Renate's form kept in a browser where Klaus then logs in: it is not saved as
+        // Klaus's, and Klaus is told that it was dropped.
+        let csrf = csrf_of(app, "/units/new").await;
+        let shared = TestClient::new(app);
+        let r = post_with_token(app, shared.client(), &csrf, &with(&valid_fields(programmes[0]), "street", "Geteilter Weg")).await;
+        assert_eq!(r.headers()["location"], "/login?kept=cookie");
+        let r = shared.post_form("/login?kept=cookie", "/login", &[("email", "klaus@example.org"), ("login_password", "Ein anderes langes Passwort")]).await;
+        assert_eq!(r.status(), 303);
+        let next = r.headers()["location"].to_str().expect("ascii").to_owned();
+        let page = shared.get(&next).await.text().await.expect("page");
+        assert!(page.contains("Formular eines anderen Kontos"), "Klaus hears about it: {page}");
+        assert!(!units_of(app).await.iter().any(|u| u.street == "Geteilter Weg"), "nothing saved under the wrong name");
     }
 );
 

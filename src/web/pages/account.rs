@@ -15,7 +15,7 @@ use crate::domain::validation::FieldErrors;
 use crate::services::account_settings::{self, DeletionPlan};
 use crate::services::{Conflict, CurrentUser, ServiceError, api_tokens, privacy};
 use crate::web::error::PageError;
-use crate::web::form::FormData;
+use crate::web::form::{CsrfForm, FormData};
 use crate::web::forms::{Field, Kind};
 use crate::web::session::hash_token;
 
@@ -47,6 +47,8 @@ pub struct AccountPage {
     /// Landlords only.
     pub phone_fields: Vec<Field>,
     pub language_fields: Vec<Field>,
+    /// The messages of the form just sent, at the top, each linked to its field.
+    pub summary: Vec<crate::web::forms::SummaryItem>,
 }
 
 /// Which form of the page was sent (its values and messages go back into it).
@@ -187,6 +189,22 @@ async fn page_with(
             .inputmode("numeric")
             .error_from(t, errors),
     ];
+    let summary = crate::web::forms::summary(&[crate::web::forms::Section {
+        id: "account".into(),
+        title: String::new(),
+        intro: None,
+        fields: [
+            &password_fields,
+            &email_fields,
+            &phone_fields,
+            &language_fields,
+            &fields,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect(),
+    }]);
     Ok(AccountPage {
         chrome: ctx.chrome(),
         csrf: ctx.csrf(),
@@ -198,6 +216,7 @@ async fn page_with(
         email_fields,
         phone_fields,
         language_fields,
+        summary,
     })
 }
 
@@ -261,17 +280,85 @@ pub async fn change_email(
     }
 }
 
-/// `GET /account/email/confirm/{token}`: the link sent to the new address (no login
-/// needed); the address changes now.
-pub async fn confirm_email(ctx: PageCtx, Path(token): Path<String>) -> Result<Response, PageError> {
-    use crate::services::account_settings::EmailChange;
-    use crate::services::accounts::LinkOutcome;
-    let outcome = account_settings::confirm_email_change(&ctx.app, &token).await?;
+/// `GET /account/email/confirm/{token}`: what the link does, with a button to confirm
+/// (opening the link changes nothing). In the account's language unless the reader chose one.
+pub async fn show_confirm_email(
+    ctx: PageCtx,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    use crate::services::account_settings::EmailLink;
+    let link = account_settings::email_change_link(&ctx.app, &token).await?;
+    let mut ctx = ctx;
+    if let EmailLink::Open { locale, .. }
+    | EmailLink::Used { locale, .. }
+    | EmailLink::Expired { locale } = &link
+        && !ctx.language_chosen
+    {
+        ctx.locale = *locale;
+    }
+    match link {
+        EmailLink::Open { new_email, .. } => {
+            let t = ctx.t();
+            let mut p = super::auth::page(
+                &ctx,
+                "account.email_confirm.open_title",
+                &format!("/account/email/confirm/{token}"),
+                "account.email_confirm.button",
+                Vec::new(),
+            );
+            p.intro = vec![crate::i18n::fill(
+                t.get("account.email_confirm.open_text"),
+                &[("email", &new_email)],
+            )];
+            Ok(p.into_response())
+        }
+        EmailLink::Used { changed, .. } => {
+            let text = if changed {
+                "account.email_confirm.used_changed"
+            } else {
+                "account.email_confirm.used_text"
+            };
+            Ok(link_message(
+                &ctx,
+                StatusCode::GONE,
+                "auth.link_used_title",
+                text,
+            ))
+        }
+        EmailLink::Expired { .. } => Ok(link_message(
+            &ctx,
+            StatusCode::GONE,
+            "auth.link_expired_title",
+            "account.email_confirm.expired_text",
+        )),
+        EmailLink::Unknown => Ok(link_message(
+            &ctx,
+            StatusCode::NOT_FOUND,
+            "auth.link_unknown_title",
+            "auth.link_unknown_text",
+        )),
+    }
+}
+
+/// A page about an e-mail-change link, with the way on (Mein Konto, or the login).
+fn link_message(ctx: &PageCtx, status: StatusCode, title: &str, text: &str) -> Response {
     let back = if ctx.user.is_some() {
         ("account.email_confirm.to_account", "/account")
     } else {
         ("common.login", "/login")
     };
+    (status, super::auth::message(ctx, title, &[text], &[back])).into_response()
+}
+
+/// `POST /account/email/confirm/{token}`: the button on that page; changes the address.
+pub async fn confirm_email(
+    ctx: PageCtx,
+    Path(token): Path<String>,
+    CsrfForm(_form): CsrfForm,
+) -> Result<Response, PageError> {
+    use crate::services::account_settings::EmailChange;
+    use crate::services::accounts::LinkOutcome;
+    let outcome = account_settings::confirm_email_change(&ctx.app, &token).await?;
     let (status, title, text) = match outcome {
         EmailChange::Done => (
             StatusCode::OK,
@@ -283,11 +370,10 @@ pub async fn confirm_email(ctx: PageCtx, Path(token): Path<String>) -> Result<Re
             "account.email_confirm.taken_title",
             "account.email_confirm.taken_text",
         ),
-        EmailChange::Link(LinkOutcome::AlreadyUsed | LinkOutcome::Done) => (
-            StatusCode::GONE,
-            "auth.link_used_title",
-            "account.email_confirm.used_text",
-        ),
+        EmailChange::Link(LinkOutcome::AlreadyUsed | LinkOutcome::Done) => {
+            // Sent twice (a double click): say what the address is now.
+            return show_confirm_email(ctx, Path(token)).await;
+        }
         EmailChange::Link(LinkOutcome::Expired) => (
             StatusCode::GONE,
             "auth.link_expired_title",
@@ -299,7 +385,7 @@ pub async fn confirm_email(ctx: PageCtx, Path(token): Path<String>) -> Result<Re
             "auth.link_unknown_text",
         ),
     };
-    Ok((status, super::auth::message(&ctx, title, &[text], &[back])).into_response())
+    Ok(link_message(&ctx, status, title, text))
 }
 
 /// `POST /account/phone`: a landlord's phone number (empty removes it).

@@ -94,7 +94,7 @@ fn single_section(fields: Vec<Field>) -> Vec<Section> {
     }]
 }
 
-fn page(
+pub(crate) fn page(
     ctx: &PageCtx,
     title: &str,
     action: &str,
@@ -396,7 +396,15 @@ async fn complete_login(
     let pending = ctx.session.take_pending();
     let mut response = match pending {
         Some(pending) if pending.user_id == user.id => replay(ctx, pending).await?,
-        _ => {
+        other => {
+            // A form kept for another account is not sent as this one: it is dropped, and
+            // the person is told (they may log in with the other account and type it again).
+            if let Some(pending) = other {
+                for file in &pending.files {
+                    let _ = std::fs::remove_file(&file.path);
+                }
+                ctx.session.flash("info", "auth.kept_other_account");
+            }
             let target = if next == "/" {
                 home_of(Some(user.role)).to_owned()
             } else {

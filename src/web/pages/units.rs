@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Authed, AuthedForm, Chrome, PageCtx};
+use crate::domain::incentive::IncentiveStatus;
 use crate::domain::input::Fields;
 use crate::domain::roles::Role;
 use crate::domain::unit::{LandlordPreference, UnitStatus};
@@ -557,6 +558,10 @@ pub struct UnitPage {
     pub can_edit: bool,
     pub can_withdraw: bool,
     pub withdrawn_reason: Option<String>,
+    /// The flat can still be matched (not let, reserved or withdrawn).
+    pub open: bool,
+    /// A request waits for a decision.
+    pub any_requested: bool,
     pub csrf: String,
     pub reason_error: Option<String>,
     pub reason_value: String,
@@ -781,7 +786,9 @@ async fn unit_page(
     let is_staff = matches!(user.role, Role::Admin | Role::Coordinator | Role::Volunteer);
     let manages = user.can_manage(unit.municipality_id);
     let mut incentives = Vec::new();
+    let mut any_requested = false;
     for (request, programme) in store::incentives::requests_for_unit(&ctx.app.db, id).await? {
+        any_requested |= request.status == IncentiveStatus::Requested.as_str();
         // Staff see what the programme has left beside each request.
         let budget = if manages {
             crate::services::staff::budget_left(&ctx.app, &programme)
@@ -878,6 +885,8 @@ async fn unit_page(
         can_edit: !erased && (open || unit.status == UnitStatus::Withdrawn),
         can_withdraw: open && !erased,
         withdrawn_reason: withdrawn_reason.filter(|_| !erased),
+        open,
+        any_requested: any_requested && unit.status != UnitStatus::Withdrawn,
         csrf: ctx.csrf(),
         reason_error,
         reason_value,
