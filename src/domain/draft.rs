@@ -49,7 +49,14 @@ pub fn draft_address(fields: &[(String, String)]) -> Option<String> {
         return None;
     }
     let line = format!("{street} {}", f.get("house_number"));
-    let place = format!("{} {}", f.get("postal_code"), f.get("town"));
+    // A postal code that is not one (yet) is left out of the name.
+    let code = f.get("postal_code");
+    let code = if code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit()) {
+        code
+    } else {
+        ""
+    };
+    let place = format!("{code} {}", f.get("town"));
     Some(
         [line.trim(), place.trim()]
             .iter()
@@ -96,6 +103,15 @@ mod tests {
         assert_eq!(
             draft_address(&fields(&[("street", "Lindenweg")])),
             Some("Lindenweg".into())
+        );
+        // A postal code typed wrong stays out of the name; the town stays.
+        assert_eq!(
+            draft_address(&fields(&[
+                ("street", "Lindenweg"),
+                ("postal_code", "7303"),
+                ("town", "Göppingen"),
+            ])),
+            Some("Lindenweg, Göppingen".into())
         );
     }
 

@@ -17,7 +17,7 @@ use crate::store::photos::Owner;
 #[derive(Debug, Clone)]
 pub struct DraftSummary {
     pub id: i64,
-    /// The address typed so far, or "Entwurf vom 02.12.2026".
+    /// The address typed so far, or "Entwurf vom 02.12.2026, 10:42 Uhr".
     pub title: String,
     pub started: chrono::NaiveDate,
     pub saved: chrono::NaiveDate,
@@ -25,16 +25,20 @@ pub struct DraftSummary {
     pub deleted_on: Option<chrono::NaiveDate>,
 }
 
-/// The name of a draft: its address, else the day it was started.
+/// The name of a draft: its address, else the day and time it was started (two drafts of
+/// one day stay apart).
 pub fn title(draft: &Draft, locale: Locale) -> String {
     draft_address(&draft.fields).unwrap_or_else(|| {
         let day = crate::engine::explain::date(
             locale,
             crate::domain::time::berlin_date(draft.created_at),
         );
+        let time = crate::domain::time::to_berlin(draft.created_at)
+            .format("%H:%M")
+            .to_string();
         crate::i18n::fill(
             crate::i18n::text(locale, "dashboard.draft_of_day"),
-            &[("date", &day)],
+            &[("date", &day), ("time", &time)],
         )
     })
 }

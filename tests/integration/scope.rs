@@ -558,6 +558,12 @@ fn table(f: &Fixture) -> Vec<Case> {
             "/account/email/confirm/not-a-token".into(),
             PUBLIC,
         ),
+        case(
+            "POST",
+            "/account/email/confirm/{token}",
+            "/account/email/confirm/not-a-token".into(),
+            PUBLIC,
+        ),
         post(
             "/admin/second-factor",
             "/admin/second-factor".into(),

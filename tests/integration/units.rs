@@ -480,7 +480,7 @@ db_test!(
         post_unit(app, &app.client, "/units/new", "/units/new", &only_number, "draft", vec![("flur.png", png(20))]).await;
         let day = bleibe::engine::explain::date(bleibe::domain::Locale::De, bleibe::domain::time::berlin_date(app.clock_now()));
         let dashboard = app.get("/dashboard").await.text().await.expect("text");
-        assert!(dashboard.contains(&format!("<h3>Entwurf vom {day}</h3>")), "{dashboard}");
+        assert!(dashboard.contains(&format!(">Entwurf vom {day}, ")) && dashboard.contains(" Uhr</a></h3>"), "{dashboard}");
         assert!(!dashboard.contains("<h3>1</h3>"));
         let draft = drafts_of(app).await[0].id;
         let confirm = app.get(&format!("/units/drafts/{draft}/delete")).await;
