@@ -413,9 +413,18 @@ pub async fn current_user(app: &App, id: i64) -> Result<Option<CurrentUser>, Ser
 /// The logged-in person for a page, and whether their role requires a second factor they
 /// have not set up yet; one query (see `store::users::for_request`).
 pub async fn for_request(app: &App, id: i64) -> Result<Option<(CurrentUser, bool)>, ServiceError> {
-    let Some(user) = users::for_request(&app.db, id).await? else {
-        return Ok(None);
-    };
+    match users::for_request(&app.db, id).await? {
+        Some(user) => current_of(user),
+        None => Ok(None),
+    }
+}
+
+/// The person read for a request as the services know them, and whether their role's
+/// second factor is still to be set up; `None` when disabled or erased.
+pub fn current_of(
+    user: crate::store::users::RequestUser,
+) -> Result<Option<(CurrentUser, bool)>, ServiceError> {
+    let id = user.id;
     if user.inactive {
         return Ok(None);
     }

@@ -133,17 +133,22 @@ fn summary_of(household: &StoredHousehold, on: chrono::NaiveDate) -> HouseholdSu
     }
 }
 
-async fn to_view(app: &App, proposal: proposal::Model) -> Result<LandlordProposal, ServiceError> {
+async fn to_view(
+    app: &App,
+    proposal: proposal::Model,
+    unit: &StoredUnit,
+) -> Result<LandlordProposal, ServiceError> {
     let state: ProposalState = proposal
         .state
         .parse()
         .map_err(|e: String| ServiceError::Other(anyhow::anyhow!(e)))?;
-    let unit = units::find(&app.db, proposal.unit_id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
     let a = &unit.details.address;
     let today = app.clock.today();
-    let household = household(app, proposal.household_id).await?;
+    // What a landlord is shown needs the members only (as on the overview).
+    let household = households::find_many_members_only(&app.db, &[proposal.household_id])
+        .await?
+        .pop()
+        .ok_or_else(|| ServiceError::NotFound("household".into()))?;
     let (contact, contact_withheld) = released(&household, state, today);
     Ok(LandlordProposal {
         household: summary_of(&household, today),
@@ -233,24 +238,21 @@ pub async fn landlord_view(
     user: &CurrentUser,
     proposal_id: i64,
 ) -> Result<LandlordProposal, ServiceError> {
-    let proposal = store::find(&app.db, proposal_id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("proposal".into()))?;
-    let unit = units::find(&app.db, proposal.unit_id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
-    let own = user.role == Role::Landlord
-        && landlords::find_by_user(&app.db, user.id)
-            .await?
-            .is_some_and(|l| l.id == unit.landlord_id);
+    // The proposal, its flat and whether the flat is the landlord's, in one query.
+    let found = if user.role == Role::Landlord {
+        store::find_of_landlord_account(&app.db, proposal_id, user.id).await?
+    } else {
+        None
+    };
+    let (proposal, unit) = found.ok_or_else(|| ServiceError::NotFound("proposal".into()))?;
     let state: ProposalState = proposal
         .state
         .parse()
         .map_err(|e: String| ServiceError::Other(anyhow::anyhow!(e)))?;
-    if !own || !VISIBLE.contains(&state) {
+    if !VISIBLE.contains(&state) {
         return Err(ServiceError::NotFound("proposal".into()));
     }
-    to_view(app, proposal).await
+    to_view(app, proposal, &units::from_row(unit)?).await
 }
 
 /// A landlord's answer.

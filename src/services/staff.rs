@@ -370,23 +370,40 @@ pub async fn budget_left(
     app: &App,
     programme: &incentive_programme::Model,
 ) -> Result<Option<Cents>, ServiceError> {
-    Ok(match programme.budget_cents {
-        Some(budget) => Some(Cents(budget) - granted_from(app, programme.id).await?),
-        None => None,
-    })
+    Ok(budgets_left(app, std::slice::from_ref(programme))
+        .await?
+        .remove(&programme.id)
+        .flatten())
+}
+
+/// What each programme has left of its budget (`None`: no budget set), in one query.
+pub async fn budgets_left(
+    app: &App,
+    programmes: &[incentive_programme::Model],
+) -> Result<std::collections::BTreeMap<i64, Option<Cents>>, ServiceError> {
+    let with_budget: Vec<i64> = programmes
+        .iter()
+        .filter(|p| p.budget_cents.is_some())
+        .map(|p| p.id)
+        .collect();
+    let granted = crate::store::incentives::granted_by_programme(&app.db, &with_budget).await?;
+    Ok(programmes
+        .iter()
+        .map(|p| {
+            let left = p
+                .budget_cents
+                .map(|budget| Cents(budget) - granted.get(&p.id).copied().unwrap_or(Cents(0)));
+            (p.id, left)
+        })
+        .collect())
 }
 
 /// What a programme has granted so far (granted and paid requests).
 async fn granted_from(app: &App, programme_id: i64) -> Result<Cents, ServiceError> {
-    let granted = unit_incentive::Entity::find()
-        .filter(unit_incentive::Column::ProgrammeId.eq(programme_id))
-        .filter(unit_incentive::Column::Status.is_in([
-            IncentiveStatus::Granted.as_str(),
-            IncentiveStatus::Paid.as_str(),
-        ]))
-        .all(&app.db)
-        .await?;
-    Ok(Cents(
-        granted.iter().filter_map(|r| r.granted_amount_cents).sum(),
-    ))
+    Ok(
+        crate::store::incentives::granted_by_programme(&app.db, &[programme_id])
+            .await?
+            .remove(&programme_id)
+            .unwrap_or(Cents(0)),
+    )
 }

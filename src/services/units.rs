@@ -469,6 +469,16 @@ pub async fn own_landlord(
         .ok_or_else(|| ServiceError::NotFound("no landlord record for this account".into()))
 }
 
+/// The landlord record of a landlord's account with their flats (newest first).
+pub async fn own_landlord_and_units(
+    app: &App,
+    user: &CurrentUser,
+) -> Result<(entities::landlord::Model, Vec<StoredUnit>), ServiceError> {
+    units::landlord_with_units(&app.db, user.id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("no landlord record for this account".into()))
+}
+
 // ---- the editor ----
 
 fn format_money(cents: Cents, locale: Locale) -> String {

@@ -312,7 +312,7 @@ pub async fn list_by_status<C: ConnectionTrait>(
 
 /// The households with these ids with their members only: anchors and allowed
 /// municipalities are left empty. For what a landlord is shown (sizes, ages, languages),
-/// in two queries; never for matching or editing.
+/// in one query; never for matching or editing.
 pub async fn find_many_members_only<C: ConnectionTrait>(
     db: &C,
     ids: &[i64],
@@ -320,20 +320,28 @@ pub async fn find_many_members_only<C: ConnectionTrait>(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = household::Entity::find()
+    use sea_orm::QuerySelect;
+    // One query: the households joined with their members, in the members' order.
+    let joined = household::Entity::find()
         .filter(household::Column::Id.is_in(ids.to_vec()))
+        .join_rev(
+            sea_orm::JoinType::LeftJoin,
+            sea_orm::RelationTrait::def(&household_member::Relation::Household),
+        )
+        .select_also(household_member::Entity)
         .order_by_asc(household::Column::Id)
-        .all(db)
-        .await?;
-    let mut members_by: BTreeMap<i64, Vec<household_member::Model>> = BTreeMap::new();
-    for m in household_member::Entity::find()
-        .filter(household_member::Column::HouseholdId.is_in(ids.to_vec()))
-        .order_by_asc(household_member::Column::HouseholdId)
         .order_by_asc(household_member::Column::Position)
         .all(db)
-        .await?
-    {
-        members_by.entry(m.household_id).or_default().push(m);
+        .await?;
+    let mut rows: Vec<household::Model> = Vec::new();
+    let mut members_by: BTreeMap<i64, Vec<household_member::Model>> = BTreeMap::new();
+    for (row, member) in joined {
+        if let Some(m) = member {
+            members_by.entry(m.household_id).or_default().push(m);
+        }
+        if rows.last().is_none_or(|last| last.id != row.id) {
+            rows.push(row);
+        }
     }
     rows.into_iter()
         .map(|row| {

@@ -131,6 +131,40 @@ pub async fn requests_for_units<C: ConnectionTrait>(
         .collect())
 }
 
+/// What each of these programmes has granted so far (granted and paid requests), summed
+/// in the database; programmes without grants are left out.
+pub async fn granted_by_programme<C: ConnectionTrait>(
+    db: &C,
+    programme_ids: &[i64],
+) -> Result<std::collections::BTreeMap<i64, Cents>, sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    if programme_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(i64, Option<i64>)> = unit_incentive::Entity::find()
+        .select_only()
+        .column(unit_incentive::Column::ProgrammeId)
+        // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back for one decoder on both.
+        .column_as(
+            Expr::cust("CAST(SUM(\"granted_amount_cents\") AS BIGINT)"),
+            "granted",
+        )
+        .filter(unit_incentive::Column::ProgrammeId.is_in(programme_ids.to_vec()))
+        .filter(unit_incentive::Column::Status.is_in([
+            IncentiveStatus::Granted.as_str(),
+            IncentiveStatus::Paid.as_str(),
+        ]))
+        .group_by(unit_incentive::Column::ProgrammeId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, sum)| (id, Cents(sum.unwrap_or(0))))
+        .collect())
+}
+
 /// Withdraws a request that has not been decided yet.
 pub async fn withdraw_request<C: ConnectionTrait>(
     db: &C,

@@ -16,6 +16,24 @@ pub async fn find<C: ConnectionTrait>(
     proposal::Entity::find_by_id(id).one(db).await
 }
 
+/// Proposal `id` with its unit, when the unit belongs to the landlord whose account is
+/// `user_id` (one query; `None` otherwise).
+pub async fn find_of_landlord_account<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    user_id: i64,
+) -> Result<Option<(proposal::Model, entities::unit::Model)>, sea_orm::DbErr> {
+    use entities::{landlord, unit};
+    use sea_orm::{JoinType, QuerySelect, RelationTrait};
+    let found = proposal::Entity::find_by_id(id)
+        .find_also_related(unit::Entity)
+        .join(JoinType::InnerJoin, unit::Relation::Landlord.def())
+        .filter(landlord::Column::UserId.eq(user_id))
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(p, u)| u.map(|u| (p, u))))
+}
+
 /// Proposals of these units in these states, newest first.
 pub async fn for_units<C: ConnectionTrait>(
     db: &C,

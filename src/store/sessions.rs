@@ -16,6 +16,91 @@ pub async fn find<C: ConnectionTrait>(
     session::Entity::find_by_id(key.to_owned()).one(db).await
 }
 
+/// The session with this key (expired or not) and, when someone is logged in to it, the
+/// person as every request needs them (see [`super::users::for_request`]), in one round
+/// trip.
+pub async fn find_with_user<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> Result<Option<(SessionRow, Option<super::users::RequestUser>)>, sea_orm::DbErr> {
+    use super::users::{RequestUserRow, request_user, role_policy_join};
+    use entities::{role_policy, user, user_municipality};
+    use sea_orm::{FromQueryResult, JoinType, QueryOrder, QuerySelect, RelationTrait};
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: String,
+        user_id: Option<i64>,
+        csrf_token: String,
+        data: String,
+        expires_at: DateTime<Utc>,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+        u_id: Option<i64>,
+        u_display_name: Option<String>,
+        u_role: Option<String>,
+        u_disabled_at: Option<DateTime<Utc>>,
+        u_anonymized_at: Option<DateTime<Utc>>,
+        u_totp_enabled_at: Option<DateTime<Utc>>,
+        second_factor_required: Option<bool>,
+        municipality_id: Option<i64>,
+    }
+    let rows = session::Entity::find()
+        .select_only()
+        .columns([
+            session::Column::Id,
+            session::Column::UserId,
+            session::Column::CsrfToken,
+            session::Column::Data,
+            session::Column::ExpiresAt,
+            session::Column::CreatedAt,
+            session::Column::UpdatedAt,
+        ])
+        .column_as(user::Column::Id, "u_id")
+        .column_as(user::Column::DisplayName, "u_display_name")
+        .column_as(user::Column::Role, "u_role")
+        .column_as(user::Column::DisabledAt, "u_disabled_at")
+        .column_as(user::Column::AnonymizedAt, "u_anonymized_at")
+        .column_as(user::Column::TotpEnabledAt, "u_totp_enabled_at")
+        .column(role_policy::Column::SecondFactorRequired)
+        .column(user_municipality::Column::MunicipalityId)
+        .join(JoinType::LeftJoin, session::Relation::User.def())
+        .join(JoinType::LeftJoin, role_policy_join())
+        .join_rev(JoinType::LeftJoin, user_municipality::Relation::User.def())
+        .filter(session::Column::Id.eq(key))
+        .order_by_asc(user_municipality::Column::MunicipalityId)
+        .into_model::<Row>()
+        .all(db)
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let session = SessionRow {
+        id: first.id.clone(),
+        user_id: first.user_id,
+        csrf_token: first.csrf_token.clone(),
+        data: first.data.clone(),
+        expires_at: first.expires_at,
+        created_at: first.created_at,
+        updated_at: first.updated_at,
+    };
+    let people: Vec<RequestUserRow> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(RequestUserRow {
+                id: r.u_id?,
+                display_name: r.u_display_name.clone()?,
+                role: r.u_role.clone()?,
+                disabled_at: r.u_disabled_at,
+                anonymized_at: r.u_anonymized_at,
+                totp_enabled_at: r.u_totp_enabled_at,
+                second_factor_required: r.second_factor_required,
+                municipality_id: r.municipality_id,
+            })
+        })
+        .collect();
+    Ok(Some((session, request_user(&people))))
+}
+
 /// Stores a new session.
 pub async fn insert<C: ConnectionTrait>(db: &C, row: SessionRow) -> Result<(), sea_orm::DbErr> {
     session::ActiveModel {

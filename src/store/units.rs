@@ -204,6 +204,34 @@ pub async fn list_for_landlord<C: ConnectionTrait>(
         .collect()
 }
 
+/// The landlord record of account `user_id` with its units, newest first, in one query.
+pub async fn landlord_with_units<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+) -> Result<Option<(entities::landlord::Model, Vec<StoredUnit>)>, sea_orm::DbErr> {
+    use entities::landlord;
+    use sea_orm::{JoinType, QuerySelect, RelationTrait};
+    let rows = landlord::Entity::find()
+        .filter(landlord::Column::UserId.eq(user_id))
+        .join_rev(JoinType::LeftJoin, unit::Relation::Landlord.def())
+        .select_also(unit::Entity)
+        .order_by_asc(landlord::Column::Id)
+        .order_by_desc(unit::Column::Id)
+        .all(db)
+        .await?;
+    let Some((first, _)) = rows.first() else {
+        return Ok(None);
+    };
+    let landlord = first.clone();
+    let units = rows
+        .into_iter()
+        .filter(|(l, _)| l.id == landlord.id)
+        .filter_map(|(_, u)| u)
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some((landlord, units)))
+}
+
 /// Replaces a unit's details (and municipality, when the address moved).
 pub async fn update_details<C: ConnectionTrait>(
     db: &C,

@@ -112,6 +112,43 @@ pub struct RequestUser {
     pub municipalities: Vec<i64>,
 }
 
+/// One row of the query that reads a person for a request: the account's columns that
+/// matter, its role's rule and one municipality (a row per municipality, joined).
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub(crate) struct RequestUserRow {
+    pub(crate) id: i64,
+    pub(crate) display_name: String,
+    pub(crate) role: String,
+    pub(crate) disabled_at: Option<DateTime<Utc>>,
+    pub(crate) anonymized_at: Option<DateTime<Utc>>,
+    pub(crate) totp_enabled_at: Option<DateTime<Utc>>,
+    pub(crate) second_factor_required: Option<bool>,
+    pub(crate) municipality_id: Option<i64>,
+}
+
+/// The person of the rows of one account (ordered by municipality).
+pub(crate) fn request_user(rows: &[RequestUserRow]) -> Option<RequestUser> {
+    let first = rows.first()?;
+    Some(RequestUser {
+        id: first.id,
+        display_name: first.display_name.clone(),
+        role: first.role.clone(),
+        inactive: first.disabled_at.is_some() || first.anonymized_at.is_some(),
+        second_factor_enabled: first.totp_enabled_at.is_some(),
+        second_factor_required: first.second_factor_required.unwrap_or(false),
+        municipalities: rows.iter().filter_map(|r| r.municipality_id).collect(),
+    })
+}
+
+/// The join from accounts to their role's rule (the role's name is the rule's key).
+pub(crate) fn role_policy_join() -> sea_orm::RelationDef {
+    use sea_orm::EntityTrait;
+    user::Entity::belongs_to(entities::role_policy::Entity)
+        .from(user::Column::Role)
+        .to(entities::role_policy::Column::Role)
+        .into()
+}
+
 /// The person `id` for a request (one row per municipality they work for, joined).
 pub async fn for_request<C: ConnectionTrait>(
     db: &C,
@@ -119,24 +156,8 @@ pub async fn for_request<C: ConnectionTrait>(
 ) -> Result<Option<RequestUser>, sea_orm::DbErr> {
     use entities::role_policy;
     use sea_orm::{
-        ColumnTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect,
-        RelationTrait,
+        ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
     };
-    #[derive(FromQueryResult)]
-    struct Row {
-        id: i64,
-        display_name: String,
-        role: String,
-        disabled_at: Option<DateTime<Utc>>,
-        anonymized_at: Option<DateTime<Utc>>,
-        totp_enabled_at: Option<DateTime<Utc>>,
-        second_factor_required: Option<bool>,
-        municipality_id: Option<i64>,
-    }
-    let policy = user::Entity::belongs_to(role_policy::Entity)
-        .from(user::Column::Role)
-        .to(role_policy::Column::Role)
-        .into();
     let rows = user::Entity::find()
         .select_only()
         .columns([
@@ -149,25 +170,14 @@ pub async fn for_request<C: ConnectionTrait>(
         ])
         .column(role_policy::Column::SecondFactorRequired)
         .column(user_municipality::Column::MunicipalityId)
-        .join(JoinType::LeftJoin, policy)
+        .join(JoinType::LeftJoin, role_policy_join())
         .join_rev(JoinType::LeftJoin, user_municipality::Relation::User.def())
         .filter(user::Column::Id.eq(id))
         .order_by_asc(user_municipality::Column::MunicipalityId)
-        .into_model::<Row>()
+        .into_model::<RequestUserRow>()
         .all(db)
         .await?;
-    let Some(first) = rows.first() else {
-        return Ok(None);
-    };
-    Ok(Some(RequestUser {
-        id: first.id,
-        display_name: first.display_name.clone(),
-        role: first.role.clone(),
-        inactive: first.disabled_at.is_some() || first.anonymized_at.is_some(),
-        second_factor_enabled: first.totp_enabled_at.is_some(),
-        second_factor_required: first.second_factor_required.unwrap_or(false),
-        municipalities: rows.iter().filter_map(|r| r.municipality_id).collect(),
-    }))
+    Ok(request_user(&rows))
 }
 
 /// Marks the e-mail address confirmed.

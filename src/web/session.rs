@@ -21,6 +21,7 @@ use super::error::PageError;
 use super::extract::cookie;
 use crate::app::App;
 use crate::store::sessions::{self, SessionRow};
+use crate::store::users::RequestUser;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "bleibe_session";
@@ -111,6 +112,8 @@ struct State_ {
     expired: Option<(Option<i64>, String)>,
     /// A cookie from an early save, still to be sent with the response.
     cookie: Option<HeaderValue>,
+    /// The logged-in person as read with the session (one query for both).
+    person: Option<RequestUser>,
 }
 
 /// The current request's session.
@@ -135,6 +138,13 @@ impl Session {
     /// The logged-in user's id.
     pub fn user_id(&self) -> Option<i64> {
         self.lock().user_id
+    }
+
+    /// The logged-in person as read together with the session, while they are still the
+    /// session's user (a login during the request makes it someone to read anew).
+    pub fn person(&self) -> Option<RequestUser> {
+        let s = self.lock();
+        s.person.clone().filter(|p| Some(p.id) == s.user_id)
     }
 
     /// The form token of this session, creating the session if needed.
@@ -339,13 +349,14 @@ async fn load(app: &App, token: Option<String>) -> Result<Session, PageError> {
         change: Change::None,
         expired,
         cookie: None,
+        person: None,
     };
     let Some(token) = token else {
         return Ok(Session(Arc::new(Mutex::new(fresh(None)))));
     };
     let key = hash_token(&token);
-    let state = match sessions::find(&app.db, &key).await? {
-        Some(row) if row.expires_at > now => {
+    let state = match sessions::find_with_user(&app.db, &key).await? {
+        Some((row, person)) if row.expires_at > now => {
             let touch = row.expires_at - now < idle(app) - Duration::minutes(5);
             State_ {
                 token: Some(token),
@@ -362,9 +373,10 @@ async fn load(app: &App, token: Option<String>) -> Result<Session, PageError> {
                 change: if touch { Change::Touched } else { Change::None },
                 expired: None,
                 cookie: None,
+                person,
             }
         }
-        Some(row) => fresh(Some((row.user_id, row.csrf_token))),
+        Some((row, _)) => fresh(Some((row.user_id, row.csrf_token))),
         None => fresh(None),
     };
     Ok(Session(Arc::new(Mutex::new(state))))

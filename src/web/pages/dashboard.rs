@@ -125,8 +125,7 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
         return Ok(Redirect::to(super::home_of(Some(user.role))).into_response());
     }
     let t = ctx.t();
-    let landlord = unit_service::own_landlord(&ctx.app, &user).await?;
-    let own = store::units::list_for_landlord(&ctx.app.db, landlord.id).await?;
+    let (landlord, own) = unit_service::own_landlord_and_units(&ctx.app, &user).await?;
     let unit_ids: Vec<i64> = own.iter().map(|u| u.id).collect();
     let mut requests = store::incentives::requests_for_units(&ctx.app.db, &unit_ids).await?;
     let proposals = proposals::for_own_units(&ctx.app, &own).await?;

@@ -133,13 +133,14 @@ impl FromRequestParts<App> for PageCtx {
             .await
             .unwrap_or(Lang(Locale::De));
         let session = Session::from_request_parts(parts, app).await?;
-        let (user, second_factor_missing) = match session.user_id() {
-            Some(id) => match accounts::for_request(app, id).await? {
-                Some((user, missing)) => (Some(user), missing),
-                None => (None, false),
-            },
-            None => (None, false),
-        };
+        // The person was read with the session (one round trip for both), unless the
+        // session is new to them.
+        let (user, second_factor_missing) = match (session.user_id(), session.person()) {
+            (Some(_), Some(person)) => accounts::current_of(person)?,
+            (Some(id), None) => accounts::for_request(app, id).await?,
+            (None, _) => None,
+        }
+        .map_or((None, false), |(user, missing)| (Some(user), missing));
         let path = parts
             .uri
             .path_and_query()

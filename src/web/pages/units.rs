@@ -787,18 +787,19 @@ async fn unit_page(
     let manages = user.can_manage(unit.municipality_id);
     let mut incentives = Vec::new();
     let mut any_requested = false;
-    for (request, programme) in store::incentives::requests_for_unit(&ctx.app.db, id).await? {
+    let requests = store::incentives::requests_for_unit(&ctx.app.db, id).await?;
+    // Staff see what each programme has left beside its request (one query for all).
+    let budgets = if manages {
+        let programmes: Vec<_> = requests.iter().map(|(_, p)| p.clone()).collect();
+        crate::services::staff::budgets_left(&ctx.app, &programmes).await?
+    } else {
+        Default::default()
+    };
+    for (request, programme) in requests {
         any_requested |= request.status == IncentiveStatus::Requested.as_str();
-        // Staff see what the programme has left beside each request.
-        let budget = if manages {
-            crate::services::staff::budget_left(&ctx.app, &programme)
-                .await?
-                .map(|left| {
-                    crate::i18n::fill(t.get("unit.budget_left"), &[("amount", &left.format(l))])
-                })
-        } else {
-            None
-        };
+        let budget = budgets.get(&programme.id).copied().flatten().map(|left| {
+            crate::i18n::fill(t.get("unit.budget_left"), &[("amount", &left.format(l))])
+        });
         incentives.push({
             let amount = request.granted_amount_cents.map(|c| Cents(c).format(l));
             IncentiveView {
