@@ -204,6 +204,21 @@ pub async fn list_for_landlord<C: ConnectionTrait>(
         .collect()
 }
 
+/// Unit `id` with its landlord record, in one query.
+pub async fn find_with_landlord<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<(StoredUnit, entities::landlord::Model)>, sea_orm::DbErr> {
+    let Some((row, Some(landlord))) = unit::Entity::find_by_id(id)
+        .find_also_related(entities::landlord::Entity)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some((from_row(row)?, landlord)))
+}
+
 /// The landlord record of account `user_id` with its units, newest first, in one query.
 pub async fn landlord_with_units<C: ConnectionTrait>(
     db: &C,

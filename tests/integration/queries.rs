@@ -30,7 +30,7 @@ db_test!(
             ("coordinator", &coordinator, format!("/households/{}", p.household_id), 10),
             ("coordinator", &coordinator, format!("/m/{es}/units"), 3),
             ("coordinator", &coordinator, format!("/units/{}", p.unit_id), 9),
-            ("coordinator", &coordinator, format!("/workspace/proposals/{}", p.id), 20),
+            ("coordinator", &coordinator, format!("/workspace/proposals/{}", p.id), 17),
             ("coordinator", &coordinator, format!("/runs/{run}"), 15),
             ("coordinator", &coordinator, format!("/m/{es}/placements"), 4),
         ];

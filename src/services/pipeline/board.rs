@@ -19,7 +19,7 @@ use crate::store::households::StoredHousehold;
 use crate::store::pipeline as store;
 use crate::store::proposals as proposals_store;
 use crate::store::units::StoredUnit;
-use crate::store::{households, landlords, units};
+use crate::store::{households, units};
 
 /// A household's proposals (for its profile).
 pub async fn for_household(
@@ -159,15 +159,12 @@ pub async fn detail(
 ) -> Result<ProposalDetail, ServiceError> {
     let row = load(app, user, id).await?;
     let db = &app.db;
-    let unit = units::find(db, row.unit.id)
+    let (unit, landlord) = units::find_with_landlord(db, row.unit.id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
     let household = households::find(db, row.household.id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("household".into()))?;
-    let landlord = landlords::find(db, unit.landlord_id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("landlord".into()))?;
     let events = proposals_store::events(db, id).await?;
     let viewings = proposals_store::viewings(db, id).await?;
     let placement = store::placement_of(db, id).await?;
@@ -183,21 +180,11 @@ pub async fn detail(
             .unwrap_or_default(),
         None => Vec::new(),
     };
-    let requests = unit_incentive::Entity::find()
-        .filter(unit_incentive::Column::UnitId.eq(unit.id))
-        .order_by_asc(unit_incentive::Column::Id)
-        .all(db)
-        .await?;
-    let programmes: BTreeMap<i64, incentive_programme::Model> = incentive_programme::Entity::find()
-        .filter(incentive_programme::Column::MunicipalityId.eq(unit.municipality_id))
-        .all(db)
+    // The flat's requests with their programmes (of the flat's municipality), joined.
+    let incentives = crate::store::incentives::requests_for_unit(db, unit.id)
         .await?
         .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let incentives = requests
-        .into_iter()
-        .filter_map(|r| programmes.get(&r.programme_id).cloned().map(|p| (r, p)))
+        .filter(|(_, p)| p.municipality_id == unit.municipality_id)
         .collect();
     let companions = companions(app, unit.municipality_id).await?;
     let mut actor_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_user_id).collect();
@@ -231,15 +218,13 @@ pub(super) async fn companions(
     app: &App,
     municipality_id: i64,
 ) -> Result<Vec<(i64, String)>, ServiceError> {
-    let ids: Vec<i64> = entities::user_municipality::Entity::find()
-        .filter(entities::user_municipality::Column::MunicipalityId.eq(municipality_id))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|m| m.user_id)
-        .collect();
+    use sea_orm::{JoinType, QuerySelect, RelationTrait};
     Ok(entities::user::Entity::find()
-        .filter(entities::user::Column::Id.is_in(ids))
+        .join_rev(
+            JoinType::InnerJoin,
+            entities::user_municipality::Relation::User.def(),
+        )
+        .filter(entities::user_municipality::Column::MunicipalityId.eq(municipality_id))
         .filter(entities::user::Column::DisabledAt.is_null())
         .filter(
             entities::user::Column::Role
