@@ -247,6 +247,22 @@ db_test!(
             .await
             .expect("q");
         assert_eq!(entries.len(), 1);
+
+        // An account kept in English gets the link's pages in English on a browser where
+        // nobody chose a language.
+        let r = crate::accounts::post_form(app, "/account", "/account/language", &[("locale", "en")]).await;
+        assert_eq!(r.status(), 303);
+        let fourth = "renate.vier@example.org";
+        let r = crate::accounts::post_form(app, "/account", "/account/email", &[("new_email", fourth), ("email_password", PASSWORD)]).await;
+        assert_eq!(r.status(), 303);
+        app.dispatch_mails().await;
+        let link = app.link_in_mail(fourth, "/account/email/confirm/");
+        let fresh = TestClient::new(app);
+        let page = fresh.get(&link).await.text().await.expect("html");
+        assert!(page.contains("Confirm your new e-mail address"), "{page}");
+        let r = fresh.post_form(&link, &link, &[]).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.expect("html").contains("Your e-mail address is changed"));
     }
 );
 

@@ -356,9 +356,17 @@ pub async fn confirm_email(
     Path(token): Path<String>,
     CsrfForm(_form): CsrfForm,
 ) -> Result<Response, PageError> {
-    use crate::services::account_settings::EmailChange;
+    use crate::services::account_settings::{EmailChange, EmailLink};
     use crate::services::accounts::LinkOutcome;
     let outcome = account_settings::confirm_email_change(&ctx.app, &token).await?;
+    // The answer in the account's language too, unless the reader chose one.
+    let mut ctx = ctx;
+    if !ctx.language_chosen
+        && let EmailLink::Used { locale, .. } =
+            account_settings::email_change_link(&ctx.app, &token).await?
+    {
+        ctx.locale = locale;
+    }
     let (status, title, text) = match outcome {
         EmailChange::Done => (
             StatusCode::OK,
