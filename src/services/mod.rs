@@ -2,6 +2,7 @@
 //! scope, runs in one transaction, and calls `store`, `engine`, the outbox and the audit
 //! log. Pages, the API, jobs and the CLI all come through here.
 
+pub mod account_deletion;
 pub mod account_settings;
 pub mod accounts;
 pub mod admin;

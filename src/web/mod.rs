@@ -193,9 +193,9 @@ pub fn router(app: App) -> Router {
         .route("/account/language", post(pages::account::change_language))
         .route(
             "/account/delete",
-            get(pages::account::show_delete).post(pages::account::delete_account),
+            get(pages::account_delete::show_delete).post(pages::account_delete::delete_account),
         )
-        .route("/account/deleted", get(pages::account::deleted))
+        .route("/account/deleted", get(pages::account_delete::deleted))
         .route("/account/data", get(pages::account::data_page))
         .route("/account/data.json", get(pages::account::export))
         .route("/households/{id}/data", get(pages::privacy::household_data))

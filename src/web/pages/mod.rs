@@ -1,6 +1,7 @@
 //! Server-rendered pages, one typed template struct per page.
 
 pub mod account;
+pub mod account_delete;
 pub mod admin;
 pub mod auth;
 pub mod dashboard;
