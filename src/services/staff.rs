@@ -364,18 +364,6 @@ pub async fn decide_incentive(
     Ok(Ok(()))
 }
 
-/// What a programme can still grant (its budget less what it granted); none without a
-/// budget.
-pub async fn budget_left(
-    app: &App,
-    programme: &incentive_programme::Model,
-) -> Result<Option<Cents>, ServiceError> {
-    Ok(budgets_left(app, std::slice::from_ref(programme))
-        .await?
-        .remove(&programme.id)
-        .flatten())
-}
-
 /// What each programme has left of its budget (`None`: no budget set), in one query.
 pub async fn budgets_left(
     app: &App,
