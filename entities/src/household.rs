@@ -44,6 +44,8 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     pub close_reason: Option<String>,
     pub anonymized_at: Option<DateTimeUtc>,
+    /// The reference and the members' names, lowercased, for the list's search.
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -18,6 +18,7 @@ mod m20261202_000003_redacted_mail;
 mod m20261202_000004_photo_alt;
 mod m20261203_000010_self_service;
 mod m20261203_000020_email_change;
+mod m20261203_000030_household_search;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000004_photo_alt::Migration),
             Box::new(m20261203_000010_self_service::Migration),
             Box::new(m20261203_000020_email_change::Migration),
+            Box::new(m20261203_000030_household_search::Migration),
         ]
     }
 }

@@ -97,6 +97,31 @@ impl Member {
     }
 }
 
+/// The text a household is found by (see [`HouseholdProfile::search_text`]); the search
+/// term is lowercased the same way ([`search_term`]).
+pub fn search_text<'a>(
+    reference: &str,
+    names: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+) -> String {
+    let mut text = reference.trim().to_lowercase();
+    for (first, last) in names {
+        text.push('\n');
+        text.push_str(&first.trim().to_lowercase());
+        if let Some(last) = last.map(str::trim).filter(|l| !l.is_empty()) {
+            text.push(' ');
+            text.push_str(&last.to_lowercase());
+        }
+    }
+    text
+}
+
+/// A search term as the search text holds it: trimmed, lowercased, inner spaces made one;
+/// `None` when nothing is left.
+pub fn search_term(typed: &str) -> Option<String> {
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    (!words.is_empty()).then(|| words.join(" ").to_lowercase())
+}
+
 /// A place that ties the household to an area, resolved to coordinates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Anchor {
@@ -146,6 +171,19 @@ pub struct HouseholdProfile {
 }
 
 impl HouseholdProfile {
+    /// What the coordinator's search looks in, lowercased: the reference and every
+    /// member's first and last name, one per line. Stored with the household so the list
+    /// can be searched in SQL on every database the same way (SQLite's `LOWER` only knows
+    /// ASCII, and names are often not).
+    pub fn search_text(&self) -> String {
+        search_text(
+            &self.reference,
+            self.members
+                .iter()
+                .map(|m| (m.first_name.as_str(), m.last_name.as_deref())),
+        )
+    }
+
     /// Adults and children's ages on `on`; members under 18 are children.
     pub fn adults_and_children(&self, on: NaiveDate) -> (u32, Vec<u32>) {
         let mut adults = 0;
@@ -226,6 +264,23 @@ impl HouseholdProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_search_text_holds_the_reference_and_names_in_small_letters() {
+        let text = search_text(
+            " AB-12 ",
+            [
+                ("Zoë", Some("Öztürk")),
+                (" Ali ", None),
+                ("Lina", Some("  ")),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(text, "ab-12\nzoë öztürk\nali\nlina");
+        assert_eq!(search_term("  ZOË   Öztürk "), Some("zoë öztürk".into()));
+        assert!(text.contains(&search_term("ZOË   ÖZT").unwrap_or_default()));
+        assert_eq!(search_term("   "), None);
+    }
 
     fn member(first: &str, last: Option<&str>, born: i32, role: MemberRole) -> Member {
         Member {

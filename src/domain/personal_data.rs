@@ -135,7 +135,8 @@ pub struct Entry {
     pub free_text: bool,
     pub erasure: OnErasure,
     pub kept: Kept,
-    /// Part of the export to the person (Art. 15); `false` only for secrets (hashes).
+    /// Part of the export to the person (Art. 15); `false` only for secrets (hashes) and
+    /// copies of what the export holds anyway (the search text).
     pub exported: bool,
 }
 
@@ -198,6 +199,18 @@ pub const COLUMNS: &[Entry] = &[
         OnErasure::Replaced("anon-<id>"),
         Kept::WithHousehold,
     ),
+    Entry {
+        exported: false,
+        ..entry(
+            "households",
+            &["search_text"],
+            &[Whose::Household, Whose::Member],
+            "a copy of the case number and the members' names in small letters, for the search of the list",
+            false,
+            OnErasure::Replaced("anon-<id>"),
+            Kept::WithHousehold,
+        )
+    },
     entry(
         "households",
         &["email", "phone"],

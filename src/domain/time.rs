@@ -66,9 +66,43 @@ pub fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
     months.max(0) as u32
 }
 
+/// The latest start date that has `months` whole months behind it on `today`: a
+/// household that came on or before this day has waited at least `months` months
+/// (`months_between(since, today) >= months` exactly when `since <= cutoff`), so a list
+/// can filter by waiting time in SQL. For `months` ≥ 1 (zero months is no filter: every
+/// household, also one with no date or a date ahead, has waited that long). Falls back
+/// to the earliest date for absurd values.
+pub fn waited_at_least_since(today: NaiveDate, months: u32) -> NaiveDate {
+    today
+        .checked_sub_months(chrono::Months::new(months))
+        .unwrap_or(NaiveDate::MIN)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waited_at_least_since_agrees_with_months_between_on_every_day() {
+        // Every day of four years (with a leap year and month ends), every start day of
+        // the three years before, one to 40 months: the SQL filter's date and the page's
+        // count agree.
+        let first = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        for t in (0..4 * 366).step_by(3) {
+            let today = first + chrono::Days::new(t);
+            for months in [1, 2, 6, 12, 13, 24, 36, 40] {
+                let cutoff = waited_at_least_since(today, months);
+                for back in 0..(months as u64 * 31 + 40) {
+                    let since = today - chrono::Days::new(back);
+                    assert_eq!(
+                        months_between(since, today) >= months,
+                        since <= cutoff,
+                        "today {today}, since {since}, {months} months, cutoff {cutoff}"
+                    );
+                }
+            }
+        }
+    }
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0)

@@ -1136,6 +1136,7 @@ mod tests {
             closed_at: None,
             close_reason: None,
             anonymized_at: None,
+            search_text: format!("h-{id}"),
             created_at: at(2026, 1, 5),
             updated_at: at(2026, 1, 5),
         }

@@ -721,6 +721,8 @@ pub struct Filter {
     pub urgency: Option<u8>,
     /// Reference or a member's name contains this.
     pub search: String,
+    /// At least this many persons (the API's filter; narrows `size`).
+    pub min_persons: Option<u32>,
 }
 
 /// A household in the list.
@@ -731,75 +733,74 @@ pub struct ListRow {
     pub waiting_months: Option<u32>,
 }
 
-/// The municipality's households matching the filter, longest waiting first.
+/// One page of the household list and how many households pass the filter in all.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub rows: Vec<ListRow>,
+    pub total: u64,
+}
+
+impl Filter {
+    /// The persons range of the size choice ("1", "2", "3-4", "5+"), narrowed by
+    /// `min_persons`.
+    fn persons(&self) -> (Option<u32>, Option<u32>) {
+        let (min, max) = match self.size.as_deref() {
+            Some("1") => (Some(1), Some(1)),
+            Some("2") => (Some(2), Some(2)),
+            Some("3-4") => (Some(3), Some(4)),
+            Some("5+") => (Some(5), None),
+            _ => (None, None),
+        };
+        let min = match (min, self.min_persons) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        (min, max)
+    }
+}
+
+/// One page (`offset`, `limit`) of the households of `municipalities` matching the
+/// filter, longest in follow-up housing first, then by id; filtered and paged in the
+/// database. Every municipality must be the user's.
 pub async fn list(
     app: &App,
     user: &CurrentUser,
-    municipality_id: i64,
+    municipalities: &[i64],
     filter: &Filter,
-) -> Result<Vec<ListRow>, ServiceError> {
-    check_scope(user, municipality_id)?;
+    offset: u64,
+    limit: u64,
+) -> Result<ListPage, ServiceError> {
+    for m in municipalities {
+        check_scope(user, *m)?;
+    }
     let today = app.clock.today();
-    let statuses: Vec<HouseholdStatus> = match filter.status {
-        Some(s) => vec![s],
-        None => vec![HouseholdStatus::Active, HouseholdStatus::Paused],
+    let (min_persons, max_persons) = filter.persons();
+    let query = households::ListFilter {
+        municipalities: municipalities.to_vec(),
+        statuses: match filter.status {
+            Some(s) => vec![s],
+            None => vec![HouseholdStatus::Active, HouseholdStatus::Paused],
+        },
+        min_persons,
+        max_persons,
+        in_follow_up_by: filter
+            .waiting_months
+            .filter(|m| *m > 0)
+            .map(|m| crate::domain::time::waited_at_least_since(today, m)),
+        min_urgency: filter.urgency.filter(|u| *u > 0),
+        search: crate::domain::household::search_term(&filter.search),
     };
-    let search = filter.search.trim().to_lowercase();
-    let mut rows: Vec<ListRow> =
-        households::list_by_status(&app.db, &statuses, Some(municipality_id))
-            .await?
-            .into_iter()
-            .filter(|h| !h.profile.reference.starts_with("anon-"))
-            .map(|h| {
-                let persons = h.profile.members.len() as u32;
-                let waiting_months = h
-                    .profile
-                    .in_follow_up_since
-                    .map(|d| crate::domain::time::months_between(d, today));
-                ListRow {
-                    household: h,
-                    persons,
-                    waiting_months,
-                }
-            })
-            .filter(|r| match filter.size.as_deref() {
-                Some("1") => r.persons == 1,
-                Some("2") => r.persons == 2,
-                Some("3-4") => (3..=4).contains(&r.persons),
-                Some("5+") => r.persons >= 5,
-                _ => true,
-            })
-            .filter(|r| {
-                filter
-                    .waiting_months
-                    .is_none_or(|m| r.waiting_months.unwrap_or(0) >= m)
-            })
-            .filter(|r| {
-                filter
-                    .urgency
-                    .is_none_or(|u| r.household.profile.urgency >= u)
-            })
-            .filter(|r| {
-                search.is_empty()
-                    || r.household
-                        .profile
-                        .reference
-                        .to_lowercase()
-                        .contains(&search)
-                    || r.household.profile.members.iter().any(|m| {
-                        m.first_name.to_lowercase().contains(&search)
-                            || m.last_name
-                                .as_deref()
-                                .unwrap_or("")
-                                .to_lowercase()
-                                .contains(&search)
-                    })
-            })
-            .collect();
-    rows.sort_by(|a, b| {
-        b.waiting_months
-            .cmp(&a.waiting_months)
-            .then(a.household.id.cmp(&b.household.id))
-    });
-    Ok(rows)
+    let (found, total) = households::page(&app.db, &query, offset, limit).await?;
+    let rows = found
+        .into_iter()
+        .map(|h| ListRow {
+            persons: h.profile.members.len() as u32,
+            waiting_months: h
+                .profile
+                .in_follow_up_since
+                .map(|d| crate::domain::time::months_between(d, today)),
+            household: h,
+        })
+        .collect();
+    Ok(ListPage { rows, total })
 }

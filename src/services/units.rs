@@ -24,6 +24,8 @@ use crate::mail::compose::letter;
 use crate::mail::outbox::{self, Outgoing};
 use crate::services::photos;
 use crate::store::photos::Owner;
+/// What the unit list is filtered by (applied in the database).
+pub use crate::store::units::ListFilter;
 use crate::store::units::StoredUnit;
 use crate::store::{drafts, incentives, landlords, units};
 
@@ -1177,29 +1179,32 @@ pub async fn may_see(
     .await
 }
 
-/// The units a person may see, by id: a landlord's own; the units of the municipalities a
-/// staff member works for (only `municipality` when given, which must be one of them).
+/// One page of the units a person may see that pass `filter`, by id, with the number in
+/// all: a landlord's own; the units of the municipalities a staff member works for (only
+/// `municipality` when given, which must be one of them). Paged in the database.
 pub async fn visible(
     app: &App,
     user: &CurrentUser,
     municipality: Option<i64>,
-) -> Result<Vec<StoredUnit>, ServiceError> {
+    mut filter: units::ListFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<StoredUnit>, u64), ServiceError> {
     if user.role == Role::Landlord {
         let Some(landlord) = landlords::find_by_user(&app.db, user.id).await? else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         };
-        let mut own = units::list_for_landlord(&app.db, landlord.id).await?;
-        own.retain(|u| municipality.is_none_or(|m| u.municipality_id == m));
-        own.sort_by_key(|u| u.id);
-        return Ok(own);
+        filter.landlord_id = Some(landlord.id);
+        filter.municipalities = municipality.map(|m| vec![m]);
+    } else {
+        let scope = super::staff::scope(app, user).await?;
+        filter.municipalities = Some(match municipality {
+            Some(m) if scope.contains(&m) => vec![m],
+            Some(_) => return Err(ServiceError::Forbidden),
+            None => scope,
+        });
     }
-    let scope = super::staff::scope(app, user).await?;
-    let wanted: Vec<i64> = match municipality {
-        Some(m) if scope.contains(&m) => vec![m],
-        Some(_) => return Err(ServiceError::Forbidden),
-        None => scope,
-    };
-    Ok(units::list_in(&app.db, &wanted, UnitStatus::ALL).await?)
+    Ok(units::page(&app.db, &filter, offset, limit).await?)
 }
 
 /// One unit, if the person may see it (`Forbidden` otherwise).

@@ -343,6 +343,59 @@ pub async fn list_in<C: ConnectionTrait>(
         .collect()
 }
 
+/// What a list of units is filtered by, in SQL.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Only this landlord's units.
+    pub landlord_id: Option<i64>,
+    /// Only units of these municipalities (`None`: any).
+    pub municipalities: Option<Vec<i64>>,
+    pub status: Option<UnitStatus>,
+    pub postal_code: Option<String>,
+    pub min_rooms: Option<f64>,
+}
+
+/// One page of the units passing `filter`, by id, and how many pass in all (two queries).
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    filter: &ListFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<StoredUnit>, u64), sea_orm::DbErr> {
+    use sea_orm::{Condition, PaginatorTrait, QuerySelect};
+    let mut cond = Condition::all();
+    if let Some(landlord) = filter.landlord_id {
+        cond = cond.add(unit::Column::LandlordId.eq(landlord));
+    }
+    if let Some(m) = &filter.municipalities {
+        cond = cond.add(unit::Column::MunicipalityId.is_in(m.clone()));
+    }
+    if let Some(status) = filter.status {
+        cond = cond.add(unit::Column::Status.eq(status.as_str()));
+    }
+    if let Some(postal) = &filter.postal_code {
+        cond = cond.add(unit::Column::PostalCode.eq(postal.as_str()));
+    }
+    if let Some(rooms) = filter.min_rooms {
+        cond = cond.add(unit::Column::Rooms.gte(rooms));
+    }
+    let total = unit::Entity::find().filter(cond.clone()).count(db).await?;
+    if offset >= total {
+        return Ok((Vec::new(), total));
+    }
+    let rows = unit::Entity::find()
+        .filter(cond)
+        .order_by_asc(unit::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((rows, total))
+}
+
 /// Why a unit was withdrawn, if it was.
 pub async fn withdrawn_reason<C: ConnectionTrait>(
     db: &C,

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod form;
 pub mod forms;
 pub mod health;
+pub mod pager;
 pub mod pages;
 pub mod repeat;
 pub mod session;

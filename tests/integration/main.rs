@@ -22,6 +22,7 @@ mod health;
 mod html;
 mod landlord_proposals;
 mod languages;
+mod lists;
 mod mail_jobs;
 mod matching;
 mod migrations;

@@ -176,3 +176,28 @@ db_test!(
         assert!(second.is_err(), "a second open proposal for the same unit was accepted");
     }
 );
+
+db_test!(
+    async fn the_search_text_migration_fills_what_bleibe_would_write(app) {
+        // The demo's households and one with umlauts and odd spacing, written by Bleibe;
+        // the migration rolled back and applied again computes the same texts.
+        crate::workspace::demo(app).await;
+        let db = app.db();
+        let stored = |db| async move {
+            use sea_orm::{EntityTrait, QueryOrder};
+            entities::household::Entity::find()
+                .order_by_asc(entities::household::Column::Id)
+                .all(db)
+                .await
+                .expect("households")
+                .into_iter()
+                .map(|h| (h.id, h.search_text))
+                .collect::<Vec<_>>()
+        };
+        let written = stored(db).await;
+        assert!(written.iter().all(|(_, t)| !t.is_empty()));
+        Migrator::down(db, Some(1)).await.expect("down");
+        Migrator::up(db, None).await.expect("up");
+        assert_eq!(stored(db).await, written);
+    }
+);

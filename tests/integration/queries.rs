@@ -26,7 +26,7 @@ db_test!(
             ("busy landlord", &busy, "/dashboard".to_owned(), 5),
             ("coordinator", &coordinator, "/workspace".to_owned(), 5),
             ("coordinator", &coordinator, format!("/m/{es}"), 14),
-            ("coordinator", &coordinator, format!("/m/{es}/households"), 6),
+            ("coordinator", &coordinator, format!("/m/{es}/households"), 5),
             ("coordinator", &coordinator, format!("/households/{}", p.household_id), 10),
             ("coordinator", &coordinator, format!("/m/{es}/units"), 3),
             ("coordinator", &coordinator, format!("/units/{}", p.unit_id), 9),

@@ -123,8 +123,8 @@ pub struct Paged<T> {
     pub total: u64,
 }
 
-/// Cuts one page out of `all`, or says why the page parameters are wrong.
-pub fn paginate<T>(all: Vec<T>, q: &impl Paging) -> Result<Paged<T>, String> {
+/// The page and page size asked for, or why they are wrong.
+pub fn window(q: &impl Paging) -> Result<(u32, u32), String> {
     let page = q.page().unwrap_or(1);
     let per_page = q.per_page().unwrap_or(DEFAULT_PER_PAGE);
     if page == 0 || page > MAX_PAGE {
@@ -133,11 +133,22 @@ pub fn paginate<T>(all: Vec<T>, q: &impl Paging) -> Result<Paged<T>, String> {
     if per_page == 0 || per_page > MAX_PER_PAGE {
         return Err(format!("per_page must be between 1 and {MAX_PER_PAGE}"));
     }
+    Ok((page, per_page))
+}
+
+/// The rows to skip for a page.
+pub fn skip(page: u32, per_page: u32) -> u64 {
+    (u64::from(page) - 1) * u64::from(per_page)
+}
+
+/// Cuts one page out of `all`, or says why the page parameters are wrong. For short
+/// lists only; long ones are paged in the database ([`window`], [`skip`]).
+pub fn paginate<T>(all: Vec<T>, q: &impl Paging) -> Result<Paged<T>, String> {
+    let (page, per_page) = window(q)?;
     let total = all.len() as u64;
-    let skip = (u64::from(page) - 1) * u64::from(per_page);
     let items = all
         .into_iter()
-        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+        .skip(usize::try_from(skip(page, per_page)).unwrap_or(usize::MAX))
         .take(per_page as usize)
         .collect();
     Ok(Paged {

@@ -91,21 +91,33 @@ pub async fn list_units(
     api: ApiUser,
     ApiQuery(q): ApiQuery<UnitQuery>,
 ) -> ApiResult<Json<UnitPage>> {
-    let all = units::visible(&app, &api.user, q.municipality_id)
-        .await
-        .map_err(service(&api, "municipality", false))?;
+    let (page, per_page) = window(&q).map_err(Problem::bad_request)?;
     let postal = q.postal_code.as_deref();
     if postal.is_some_and(|p| p.len() != 5 || !p.bytes().all(|b| b.is_ascii_digit())) {
         return Err(Problem::bad_request("postal_code must be five digits"));
     }
-    let items: Vec<Unit> = all
-        .into_iter()
-        .filter(|u| q.status.is_none_or(|s| u.status == s))
-        .filter(|u| postal.is_none_or(|p| u.details.address.postal_code == p))
-        .filter(|u| q.min_rooms.is_none_or(|r| u.details.rooms >= r))
-        .map(Unit::from)
-        .collect();
-    paged(items, &q)
+    let filter = units::ListFilter {
+        status: q.status,
+        postal_code: q.postal_code.clone(),
+        min_rooms: q.min_rooms,
+        ..Default::default()
+    };
+    let (found, total) = units::visible(
+        &app,
+        &api.user,
+        q.municipality_id,
+        filter,
+        skip(page, per_page),
+        u64::from(per_page),
+    )
+    .await
+    .map_err(service(&api, "municipality", false))?;
+    Ok(Json(UnitPage::from(Paged {
+        items: found.into_iter().map(Unit::from).collect(),
+        page,
+        per_page,
+        total,
+    })))
 }
 
 /// One unit.
@@ -138,24 +150,35 @@ pub async fn list_households(
     api: ApiUser,
     ApiQuery(q): ApiQuery<HouseholdQuery>,
 ) -> ApiResult<Json<HouseholdPage>> {
+    let (page, per_page) = window(&q).map_err(Problem::bad_request)?;
     let today = app.clock.today();
     let filter = households::Filter {
         status: q.status,
         urgency: q.min_urgency,
+        min_persons: q.min_persons,
         ..Default::default()
     };
-    let mut items = Vec::new();
-    for m in managed(&app, &api, q.municipality_id).await? {
-        let rows = households::list(&app, &api.user, m, &filter)
-            .await
-            .map_err(service(&api, "municipality", false))?;
-        items.extend(
-            rows.into_iter()
-                .filter(|r| q.min_persons.is_none_or(|p| r.persons >= p))
-                .map(|r| Household::of(r.household, today, false)),
-        );
-    }
-    paged(items, &q)
+    let municipalities = managed(&app, &api, q.municipality_id).await?;
+    let found = households::list(
+        &app,
+        &api.user,
+        &municipalities,
+        &filter,
+        skip(page, per_page),
+        u64::from(per_page),
+    )
+    .await
+    .map_err(service(&api, "municipality", false))?;
+    Ok(Json(HouseholdPage::from(Paged {
+        items: found
+            .rows
+            .into_iter()
+            .map(|r| Household::of(r.household, today, false))
+            .collect(),
+        page,
+        per_page,
+        total: found.total,
+    })))
 }
 
 /// One household with its persons.

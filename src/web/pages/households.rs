@@ -26,6 +26,7 @@ use crate::services::{CurrentUser, pipeline};
 use crate::store::households::StoredHousehold;
 use crate::web::error::PageError;
 use crate::web::forms::{Field, Kind, Section, SummaryItem, summary};
+use crate::web::pager::{self, Pager};
 use crate::web::repeat::Group;
 
 /// Query of the household list.
@@ -41,6 +42,9 @@ pub struct ListQuery {
     pub urgency: String,
     #[serde(default)]
     pub q: String,
+    /// The page of the list, from 1.
+    #[serde(default)]
+    pub page: String,
 }
 
 /// A row of the household list.
@@ -65,6 +69,9 @@ pub struct ListPage {
     pub nav: StaffNav,
     pub filters: Vec<Field>,
     pub rows: Vec<Row>,
+    /// Households passing the filter on all pages.
+    pub total: u64,
+    pub pager: Pager,
     pub mid: i64,
 }
 
@@ -94,8 +101,32 @@ pub async fn list(
         waiting_months: query.waiting.parse().ok(),
         urgency: query.urgency.parse().ok(),
         search: query.q.clone(),
+        min_persons: None,
     };
-    let rows = households::list(&ctx.app, &user, mid, &filter).await?;
+    let page = pager::page_number(&query.page);
+    let found = households::list(
+        &ctx.app,
+        &user,
+        &[mid],
+        &filter,
+        pager::offset(page),
+        pager::PER_PAGE,
+    )
+    .await?;
+    let pager = Pager::new(
+        t,
+        &format!("/m/{mid}/households"),
+        &[
+            ("q", &query.q),
+            ("status", &query.status),
+            ("size", &query.size),
+            ("waiting", &query.waiting),
+            ("urgency", &query.urgency),
+        ],
+        page,
+        found.rows.len(),
+        found.total,
+    );
     let nav = nav(&ctx, &user, Some(mid), "/households").await?;
     let statuses: Vec<&str> = HouseholdStatus::ALL.iter().map(|s| s.as_str()).collect();
     let filters = vec![
@@ -133,7 +164,8 @@ pub async fn list(
                 options(t, "household.urgency", &["1", "2", "3"]),
             )),
     ];
-    let rows = rows
+    let rows = found
+        .rows
         .into_iter()
         .map(|r| {
             let h = &r.household;
@@ -178,6 +210,8 @@ pub async fn list(
         nav,
         filters,
         rows,
+        total: found.total,
+        pager,
         mid,
     }
     .into_response())

@@ -1,0 +1,176 @@
+//! Long lists are filtered and paged in the database: the coordinator's household list
+//! (pages of 50 with links that keep the filters) and the API's lists (`page`,
+//! `per_page`, `total`), with a stable order and a search that knows umlauts on SQLite
+//! too.
+
+use bleibe::domain::household::{HouseholdStatus, Member, MemberRole};
+
+use crate::api::{api, token_for};
+use crate::db_test;
+use crate::workspace::{ES_COORDINATOR, demo, number_after, staff};
+
+/// Adds `n` households to the municipality, all named Öztürk, without a date in
+/// follow-up housing (so they come last, by id), of `persons` persons each.
+async fn add_households(
+    app: &crate::helpers::TestApp,
+    municipality: i64,
+    n: usize,
+    persons: usize,
+) {
+    let template = bleibe::store::households::page(
+        app.db(),
+        &bleibe::store::households::ListFilter {
+            municipalities: vec![municipality],
+            statuses: vec![HouseholdStatus::Active],
+            ..Default::default()
+        },
+        0,
+        1,
+    )
+    .await
+    .expect("list")
+    .0
+    .remove(0);
+    for i in 1..=n {
+        let mut profile = template.profile.clone();
+        profile.reference = format!("LIST-{i:04}");
+        profile.in_follow_up_since = None;
+        profile.members = (0..persons)
+            .map(|p| Member {
+                first_name: if p == 0 {
+                    "Zoë".into()
+                } else {
+                    format!("Kind {p}")
+                },
+                last_name: Some("Öztürk".into()),
+                birth_year: if p == 0 { 1985 } else { 2015 },
+                role: if p == 0 {
+                    MemberRole::Applicant
+                } else {
+                    MemberRole::Child
+                },
+            })
+            .collect();
+        bleibe::store::households::insert(
+            app.db(),
+            municipality,
+            HouseholdStatus::Active,
+            &profile,
+            &[],
+            None,
+            None,
+            app.app.clock.now(),
+        )
+        .await
+        .expect("insert");
+    }
+}
+
+db_test!(
+    async fn the_household_list_is_searched_and_paged_in_the_database(app) {
+        let d = demo(app).await;
+        let es = staff(app, ES_COORDINATOR).await;
+        let list = format!("/m/{}/households", d.esslingen);
+        let before = number_after(&es.get(&list).await.text().await.expect("list"), "Gefundene Haushalte: ");
+        add_households(app, d.esslingen, 60, 2).await;
+
+        // All of them: the count over all pages, 50 rows, a link to the next page.
+        let page = es.get(&list).await.text().await.expect("list");
+        assert_eq!(number_after(&page, "Gefundene Haushalte: "), before + 60);
+        assert_eq!(page.matches("href=\"/households/").count(), 50, "50 rows a page");
+        assert!(page.contains(&format!("(1 bis 50 von {})", before + 60)), "{page}");
+        assert!(page.contains(&format!("href=\"{list}?page=2\" rel=\"next\"")));
+
+        // The search knows umlauts whatever the database (SQLite's LOWER does not) and
+        // the links keep it; the households without a date come last, by id.
+        let page = es.get(&format!("{list}?q=%C3%96ZT%C3%9CRK")).await.text().await.expect("search");
+        assert_eq!(number_after(&page, "Gefundene Haushalte: "), 60);
+        assert!(page.contains("(1 bis 50 von 60)") && page.contains("Seite 1 von 2"));
+        assert!(page.contains("LIST-0001") && page.contains("LIST-0050") && !page.contains("LIST-0051"));
+        assert!(page.find("LIST-0001") < page.find("LIST-0002"));
+        let next = format!("{list}?q=%C3%96ZT%C3%9CRK&#38;page=2");
+        assert!(page.contains(&next), "the next link keeps the search: {page}");
+        let second = es.get(&format!("{list}?q=%C3%96ZT%C3%9CRK&page=2")).await.text().await.expect("page 2");
+        assert!(second.contains("(51 bis 60 von 60)") && second.contains("LIST-0060") && !second.contains("LIST-0050"));
+        assert!(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""));
+        // A name part, any case; the reference too.
+        let page = es.get(&format!("{list}?q=zo%C3%AB+%C3%B6zt")).await.text().await.expect("name");
+        assert_eq!(number_after(&page, "Gefundene Haushalte: "), 60);
+        let page = es.get(&format!("{list}?q=list-0007")).await.text().await.expect("reference");
+        assert_eq!(number_after(&page, "Gefundene Haushalte: "), 1);
+        // LIKE's wildcards are plain characters in a search.
+        for wildcard in ["%25", "_", "%5C"] {
+            let page = es.get(&format!("{list}?q={wildcard}")).await.text().await.expect("wildcard");
+            assert!(page.contains("Keine Haushalte gefunden."), "{wildcard} matches nothing");
+        }
+        // Filters in SQL: two-person households, and the size filter combined with search.
+        let page = es.get(&format!("{list}?q=%C3%B6zt%C3%BCrk&size=2")).await.text().await.expect("size");
+        assert_eq!(number_after(&page, "Gefundene Haushalte: "), 60);
+        let page = es.get(&format!("{list}?q=%C3%B6zt%C3%BCrk&size=3-4")).await.text().await.expect("size");
+        assert!(page.contains("Keine Haushalte gefunden."));
+        // Waiting at least 6 months: none of the new ones (no date).
+        let page = es.get(&format!("{list}?q=%C3%B6zt%C3%BCrk&waiting=6")).await.text().await.expect("waiting");
+        assert!(page.contains("Keine Haushalte gefunden."));
+
+        // A page past the end or a page that is not a number: no error.
+        let r = es.get(&format!("{list}?q=%C3%B6zt%C3%BCrk&page=99")).await;
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.expect("past the end");
+        assert!(page.contains("rel=\"prev\"") && page.contains("page=2"), "a way back: {page}");
+        let r = es.get(&format!("{list}?page=abc")).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.expect("abc").contains("(1 bis 50 von"));
+    }
+);
+
+db_test!(
+    async fn the_api_pages_households_and_units_in_the_database(app) {
+        let d = demo(app).await;
+        add_households(app, d.esslingen, 30, 5).await;
+        let token = token_for(app, ES_COORDINATOR).await;
+        let (status, _, all) = api(app, &token, "/api/v1/households?per_page=100").await;
+        assert_eq!(status, 200, "{all}");
+        let total = all["total"].as_u64().expect("total");
+        assert!(total > 80, "the demo's Esslingen households and 30 more: {total}");
+        assert_eq!(all["items"].as_array().expect("items").len() as u64, total.min(100));
+        assert_eq!(all["per_page"], 100);
+        // Every page in turn holds every household once, in one stable order; those
+        // without a date in follow-up housing come last.
+        let mut seen = Vec::new();
+        let mut page = 1;
+        loop {
+            let (_, _, p) = api(app, &token, &format!("/api/v1/households?per_page=40&page={page}")).await;
+            let items = p["items"].as_array().expect("items").clone();
+            if items.is_empty() {
+                break;
+            }
+            assert_eq!(p["total"].as_u64(), Some(total));
+            seen.extend(items);
+            page += 1;
+        }
+        assert_eq!(seen.len() as u64, total);
+        let mut ids: Vec<i64> = seen.iter().map(|h| h["id"].as_i64().expect("id")).collect();
+        let dates: Vec<Option<String>> = seen.iter().map(|h| h["in_follow_up_since"].as_str().map(str::to_owned)).collect();
+        let first_without = dates.iter().position(Option::is_none).expect("some without a date");
+        assert!(dates[first_without..].iter().all(Option::is_none), "without a date last");
+        assert!(dates[..first_without].windows(2).all(|w| w[0] <= w[1]), "longest waiting first");
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len() as u64, total, "no household twice");
+        // min_persons in SQL: the 30 five-person households and the demo's large ones.
+        let (_, _, large) = api(app, &token, "/api/v1/households?min_persons=5&per_page=100").await;
+        let large_total = large["total"].as_u64().expect("total");
+        assert!(large_total >= 30);
+        assert!(large["items"].as_array().expect("items").iter().all(|h| h["persons"].as_u64() >= Some(5)));
+
+        // Units: paged, filtered, counted in the database.
+        let (_, _, units) = api(app, &token, "/api/v1/units?per_page=3").await;
+        let unit_total = units["total"].as_u64().expect("total");
+        assert_eq!(units["items"].as_array().expect("items").len() as u64, unit_total.min(3));
+        let (_, _, rooms) = api(app, &token, "/api/v1/units?min_rooms=3&per_page=100").await;
+        assert!(rooms["items"].as_array().expect("items").iter().all(|u| u["rooms"].as_f64() >= Some(3.0)), "{rooms}");
+        assert!(rooms["total"].as_u64() <= Some(unit_total));
+        let (status, _, _) = api(app, &token, "/api/v1/units?per_page=0").await;
+        assert_eq!(status, 400);
+    }
+);
