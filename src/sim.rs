@@ -24,6 +24,8 @@ pub struct BwMunicipality {
     pub lon: f64,
     /// Inhabitants where known (GeoNames figures; see assets/SOURCES.md).
     pub population: Option<u32>,
+    /// The postal codes that reach into it.
+    pub postal_codes: Vec<String>,
 }
 
 /// All municipalities of Baden-Württemberg in the shipped table, by official key.
@@ -39,6 +41,10 @@ pub fn bw_municipalities() -> Vec<BwMunicipality> {
             let lat = f.next()?.parse().ok()?;
             let lon = f.next()?.parse().ok()?;
             let population = f.next().and_then(|p| p.parse().ok());
+            let postal_codes = f
+                .next()
+                .map(|p| p.split_whitespace().map(str::to_owned).collect())
+                .unwrap_or_default();
             Some(BwMunicipality {
                 ags,
                 name,
@@ -46,6 +52,7 @@ pub fn bw_municipalities() -> Vec<BwMunicipality> {
                 lat,
                 lon,
                 population,
+                postal_codes,
             })
         })
         .collect()

@@ -131,8 +131,26 @@ async fn replace_children<C: ConnectionTrait>(
         .filter(household_allowed_municipality::Column::HouseholdId.eq(id))
         .exec(db)
         .await?;
-    for (position, member) in p.members.iter().enumerate() {
-        household_member::ActiveModel {
+    let (members, anchors, allowed) = child_rows(id, p, allowed_municipalities);
+    super::bulk::insert_all(db, members).await?;
+    super::bulk::insert_all(db, anchors).await?;
+    super::bulk::insert_all(db, allowed).await
+}
+
+type ChildRows = (
+    Vec<household_member::ActiveModel>,
+    Vec<household_anchor::ActiveModel>,
+    Vec<household_allowed_municipality::ActiveModel>,
+);
+
+/// The rows of a household's members, anchors and allowed municipalities (each
+/// municipality once).
+fn child_rows(id: i64, p: &HouseholdProfile, allowed_municipalities: &[i64]) -> ChildRows {
+    let members = p
+        .members
+        .iter()
+        .enumerate()
+        .map(|(position, member)| household_member::ActiveModel {
             household_id: Set(id),
             first_name: Set(member.first_name.clone()),
             last_name: Set(member.last_name.clone()),
@@ -140,12 +158,13 @@ async fn replace_children<C: ConnectionTrait>(
             role: Set(member.role.as_str().to_owned()),
             position: Set(position as i32),
             ..Default::default()
-        }
-        .insert(db)
-        .await?;
-    }
-    for (position, anchor) in p.anchors.iter().enumerate() {
-        household_anchor::ActiveModel {
+        })
+        .collect();
+    let anchors = p
+        .anchors
+        .iter()
+        .enumerate()
+        .map(|(position, anchor)| household_anchor::ActiveModel {
             household_id: Set(id),
             kind: Set(anchor.kind.as_str().to_owned()),
             label: Set(anchor.label.clone()),
@@ -157,38 +176,33 @@ async fn replace_children<C: ConnectionTrait>(
             importance: Set(anchor.importance),
             position: Set(position as i32),
             ..Default::default()
-        }
-        .insert(db)
-        .await?;
-    }
+        })
+        .collect();
     let mut seen = Vec::new();
-    for municipality in allowed_municipalities {
-        if seen.contains(municipality) {
-            continue;
-        }
-        seen.push(*municipality);
-        household_allowed_municipality::ActiveModel {
+    let allowed = allowed_municipalities
+        .iter()
+        .filter(|m| {
+            let new = !seen.contains(*m);
+            seen.push(**m);
+            new
+        })
+        .map(|m| household_allowed_municipality::ActiveModel {
             household_id: Set(id),
-            municipality_id: Set(*municipality),
-        }
-        .insert(db)
-        .await?;
-    }
-    Ok(())
+            municipality_id: Set(*m),
+        })
+        .collect();
+    (members, anchors, allowed)
 }
 
-/// Inserts a household with its members, anchors and allowed municipalities.
-#[allow(clippy::too_many_arguments)]
-pub async fn insert<C: ConnectionTrait>(
-    db: &C,
+/// A new household's row.
+fn new_row(
     municipality_id: i64,
     status: HouseholdStatus,
     profile: &HouseholdProfile,
-    allowed_municipalities: &[i64],
     consent: Option<&Consent>,
     caseworker_user_id: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<i64, sea_orm::DbErr> {
+) -> Result<household::ActiveModel, sea_orm::DbErr> {
     let mut row = household::ActiveModel {
         municipality_id: Set(municipality_id),
         status: Set(status.as_str().to_owned()),
@@ -205,6 +219,76 @@ pub async fn insert<C: ConnectionTrait>(
         ..Default::default()
     };
     fill(&mut row, profile)?;
+    Ok(row)
+}
+
+/// A household for [`insert_many`].
+#[derive(Debug, Clone)]
+pub struct NewHousehold {
+    /// Given by the caller (see [`super::bulk::next_id`]).
+    pub id: i64,
+    pub municipality_id: i64,
+    pub status: HouseholdStatus,
+    pub profile: HouseholdProfile,
+    pub allowed_municipalities: Vec<i64>,
+    pub consent: Option<Consent>,
+    pub caseworker_user_id: Option<i64>,
+    /// Closed households: when.
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Inserts many households with their members, anchors and allowed municipalities in a
+/// few statements (a data set's bulk load); the ids are the caller's.
+pub async fn insert_many<C: ConnectionTrait>(
+    db: &C,
+    households: &[NewHousehold],
+) -> Result<(), sea_orm::DbErr> {
+    let mut rows = Vec::with_capacity(households.len());
+    let (mut members, mut anchors, mut allowed) = (Vec::new(), Vec::new(), Vec::new());
+    for h in households {
+        let mut row = new_row(
+            h.municipality_id,
+            h.status,
+            &h.profile,
+            h.consent.as_ref(),
+            h.caseworker_user_id,
+            h.created_at,
+        )?;
+        row.id = Set(h.id);
+        row.closed_at = Set(h.closed_at);
+        rows.push(row);
+        let (m, a, l) = child_rows(h.id, &h.profile, &h.allowed_municipalities);
+        members.extend(m);
+        anchors.extend(a);
+        allowed.extend(l);
+    }
+    super::bulk::insert_all(db, rows).await?;
+    super::bulk::insert_all(db, members).await?;
+    super::bulk::insert_all(db, anchors).await?;
+    super::bulk::insert_all(db, allowed).await
+}
+
+/// Inserts a household with its members, anchors and allowed municipalities.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+    status: HouseholdStatus,
+    profile: &HouseholdProfile,
+    allowed_municipalities: &[i64],
+    consent: Option<&Consent>,
+    caseworker_user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    let row = new_row(
+        municipality_id,
+        status,
+        profile,
+        consent,
+        caseworker_user_id,
+        now,
+    )?;
     let row = row.insert(db).await?;
     replace_children(db, row.id, profile, allowed_municipalities).await?;
     Ok(row.id)

@@ -4,9 +4,11 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod bulk;
 pub mod dossier;
 pub mod drafts;
 pub mod erasure;
+pub mod history;
 pub mod households;
 pub mod incentives;
 pub mod jobs;

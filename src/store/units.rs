@@ -21,19 +21,18 @@ pub struct StoredUnit {
     pub details: UnitDetails,
 }
 
-/// Inserts a unit and returns its id.
-pub async fn insert<C: ConnectionTrait>(
-    db: &C,
+/// A new unit's row.
+fn new_row(
     landlord_id: i64,
     municipality_id: i64,
     status: UnitStatus,
     details: &UnitDetails,
     entered_by: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<i64, sea_orm::DbErr> {
+) -> Result<unit::ActiveModel, sea_orm::DbErr> {
     let d = details;
     let tags: Vec<&str> = d.preferences.iter().map(|p| p.as_str()).collect();
-    let row = unit::ActiveModel {
+    Ok(unit::ActiveModel {
         landlord_id: Set(landlord_id),
         municipality_id: Set(municipality_id),
         status: Set(status.as_str().to_owned()),
@@ -75,10 +74,70 @@ pub async fn insert<C: ConnectionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    }
+    })
+}
+
+/// Inserts a unit and returns its id.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    landlord_id: i64,
+    municipality_id: i64,
+    status: UnitStatus,
+    details: &UnitDetails,
+    entered_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    let row = new_row(
+        landlord_id,
+        municipality_id,
+        status,
+        details,
+        entered_by,
+        now,
+    )?
     .insert(db)
     .await?;
     Ok(row.id)
+}
+
+/// A unit for [`insert_many`].
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    /// Given by the caller (see [`super::bulk::next_id`]).
+    pub id: i64,
+    pub landlord_id: i64,
+    pub municipality_id: i64,
+    pub status: UnitStatus,
+    pub details: UnitDetails,
+    /// When staff checked it (units past `submitted`).
+    pub checked: Option<(DateTime<Utc>, i64)>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Inserts many units in a few statements (a data set's bulk load); the ids are the
+/// caller's.
+pub async fn insert_many<C: ConnectionTrait>(
+    db: &C,
+    units: &[NewUnit],
+) -> Result<(), sea_orm::DbErr> {
+    let rows = units
+        .iter()
+        .map(|u| {
+            let mut row = new_row(
+                u.landlord_id,
+                u.municipality_id,
+                u.status,
+                &u.details,
+                None,
+                u.created_at,
+            )?;
+            row.id = Set(u.id);
+            row.checked_at = Set(u.checked.map(|(at, _)| at));
+            row.checked_by_user_id = Set(u.checked.map(|(_, by)| by));
+            Ok(row)
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+    super::bulk::insert_all(db, rows).await
 }
 
 /// Units in the given statuses, optionally of one municipality, by id.

@@ -78,3 +78,46 @@ db_test!(
         assert_eq!(first_names.join(", "), "Salma, Rania, Hamid");
     }
 );
+
+db_test!(
+    async fn the_district_demo_writes_a_sound_past_that_bleibe_continues(app) {
+        use bleibe::services::demo::district::{self, Size};
+        let db = app.db();
+        // A smaller district than `--scale district` (same code, fewer rows).
+        let logins = district::seed(&app.app, Size { households: 1_500, units: 400, landlords: 40 }).await.expect("seed");
+        assert_eq!(entities::municipality::Entity::find().count(db).await.expect("count"), 45);
+        assert_eq!(entities::household::Entity::find().count(db).await.expect("count"), 1_500);
+        assert_eq!(entities::unit::Entity::find().count(db).await.expect("count"), 400);
+        assert!(entities::proposal::Entity::find().count(db).await.expect("count") > 100);
+        assert!(entities::follow_up::Entity::find().count(db).await.expect("count") > 100);
+        assert!(entities::audit_entry::Entity::find().count(db).await.expect("count") > 500);
+
+        // What check-data checks: every record keeps the rules.
+        let problems = bleibe::services::dashboard::check_data(&app.app, None).await.expect("check");
+        assert!(problems.is_empty(), "{} records break a rule", problems.len());
+
+        // Ids continue after the bulk load (PostgreSQL's sequences were moved on).
+        let template = bleibe::store::households::find(db, 1).await.expect("q").expect("household 1");
+        let mut profile = template.profile.clone();
+        profile.reference = "NEU-1".into();
+        let id = bleibe::store::households::insert(db, template.municipality_id, bleibe::domain::household::HouseholdStatus::Active, &profile, &[], None, None, app.app.clock.now())
+            .await
+            .expect("a new household after the bulk load");
+        assert_eq!(id, 1_501);
+
+        // The printed logins work and their pages answer.
+        let coordinator = logins.iter().find(|l| l.role.as_str() == "coordinator").expect("a coordinator");
+        assert_eq!(coordinator.email, "koordination.biberach-an-der-riss@bleibe.example");
+        let client = crate::workspace::staff(app, &coordinator.email).await;
+        let mid = entities::municipality::Entity::find()
+            .filter(entities::municipality::Column::Name.eq("Biberach an der Riß"))
+            .one(db).await.expect("q").expect("Biberach").id;
+        for path in [format!("/m/{mid}"), format!("/m/{mid}/households"), format!("/m/{mid}/placements"), format!("/m/{mid}/proposals"), "/workspace".into()] {
+            assert_eq!(client.get(&path).await.status(), 200, "{path}");
+        }
+        let landlord = logins.iter().find(|l| l.role.as_str() == "landlord").expect("a landlord");
+        let client = crate::workspace::staff(app, &landlord.email).await;
+        let page = client.get("/dashboard").await.text().await.expect("dashboard");
+        assert!(page.contains("Kreisbau Biberach eG"), "the large housing company's overview");
+    }
+);

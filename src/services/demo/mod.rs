@@ -28,6 +28,8 @@ use crate::store::users::NewUser;
 use crate::store::{households, incentives, landlords, municipalities, units, users};
 use crate::util::SplitMix64;
 
+pub mod district;
+
 /// A login the demo created, printed for the person trying Bleibe.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
@@ -39,23 +41,23 @@ pub struct DemoLogin {
 
 /// A demo municipality: real key, name, district and centre (from `assets/geo`), example
 /// rent caps for 1–5 persons plus the amount per further person, in euros.
-struct Town {
-    ags: &'static str,
-    name: &'static str,
-    short: &'static str,
-    district: &'static str,
+struct Town<'a> {
+    ags: &'a str,
+    name: &'a str,
+    short: &'a str,
+    district: &'a str,
     lat: f64,
     lon: f64,
-    postal_codes: &'static [&'static str],
+    postal_codes: &'a [&'a str],
     caps: [i64; 5],
     extra: i64,
     rent_per_m2: f64,
     households: usize,
     units: usize,
-    coordinator: (&'static str, &'static str),
+    coordinator: (&'a str, &'a str),
 }
 
-const TOWNS: &[Town] = &[
+const TOWNS: &[Town<'static>] = &[
     Town {
         ags: "08116019",
         name: "Esslingen am Neckar",
@@ -589,7 +591,7 @@ pub fn describe_logins(logins: &[DemoLogin]) -> String {
     out
 }
 
-fn demo_rules(town: &Town) -> anyhow::Result<RuleSet> {
+fn demo_rules(town: &Town<'_>) -> anyhow::Result<RuleSet> {
     let rows = town
         .caps
         .iter()
@@ -610,7 +612,7 @@ fn demo_rules(town: &Town) -> anyhow::Result<RuleSet> {
     })
 }
 
-fn programmes(town: &Town) -> Vec<NewProgramme> {
+fn programmes(town: &Town<'_>) -> Vec<NewProgramme> {
     vec![
         NewProgramme {
             kind: IncentiveKind::RentDefaultGuarantee,
@@ -727,7 +729,7 @@ fn near(rng: &mut SplitMix64, lat: f64, lon: f64, min_km: f64, max_km: f64) -> G
 
 fn demo_household(
     rng: &mut SplitMix64,
-    town: &Town,
+    town: &Town<'_>,
     index: usize,
     today: NaiveDate,
 ) -> GeneratedHousehold {
@@ -1122,7 +1124,7 @@ fn capitalise(text: &str) -> String {
         .unwrap_or_default()
 }
 
-fn demo_unit(rng: &mut SplitMix64, town: &Town, today: NaiveDate) -> (UnitStatus, UnitDetails) {
+fn demo_unit(rng: &mut SplitMix64, town: &Town<'_>, today: NaiveDate) -> (UnitStatus, UnitDetails) {
     let rooms = 1 + rng.weighted(&[0.12, 0.30, 0.32, 0.18, 0.08]);
     let base_area = [32.0, 55.0, 72.0, 92.0, 110.0][rooms - 1];
     let area_m2 = (base_area * rng.range_f64(0.88, 1.12) * 2.0_f64).round() / 2.0;
