@@ -1,7 +1,9 @@
 //! Lists paged and filtered in SQL: the household list's search looks in
 //! `households.search_text` (the reference and the members' names, lowercased by Bleibe,
 //! because SQLite's `LOWER` only knows ASCII), filled here for the households there are;
-//! an index serves the list's filter and order (municipality, status, longest waiting).
+//! an index serves the list's filter and order (municipality, status, longest waiting, id)
+//! and holds the reference (erased households are left out by it), so a page's ids and
+//! the count come from the index alone.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::ConnectionTrait;
@@ -11,7 +13,7 @@ use crate::common::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const INDEX: &str = "idx_households_municipality_id_status_in_follow_up_since";
+const INDEX: &str = "idx_households_municipality_id_status_in_follow_up_since_id_reference";
 
 /// The search text as `domain::household::search_text` builds it on the day of this
 /// migration (a migration is a frozen record, so the rule is written out here).
@@ -86,7 +88,13 @@ impl MigrationTrait for Migration {
             manager,
             vec![index(
                 "households",
-                &["municipality_id", "status", "in_follow_up_since"],
+                &[
+                    "municipality_id",
+                    "status",
+                    "in_follow_up_since",
+                    "id",
+                    "reference",
+                ],
                 false,
             )],
         )

@@ -192,7 +192,14 @@ pub async fn for_own_units(
     household_ids.dedup();
     let households = households::find_many_members_only(&app.db, &household_ids).await?;
     let proposal_ids: Vec<i64> = found.iter().map(|p| p.id).collect();
-    let viewings = store::viewings_of(&app.db, &proposal_ids).await?;
+    let mut viewings_by: std::collections::HashMap<i64, Vec<_>> = std::collections::HashMap::new();
+    for v in store::viewings_of(&app.db, &proposal_ids).await? {
+        viewings_by.entry(v.proposal_id).or_default().push(v);
+    }
+    let units_by: std::collections::HashMap<i64, &StoredUnit> =
+        unit_rows.iter().map(|u| (u.id, u)).collect();
+    let households_by: std::collections::HashMap<i64, _> =
+        households.iter().map(|h| (h.id, h)).collect();
     let today = app.clock.today();
     let mut out = Vec::new();
     for proposal in found {
@@ -200,13 +207,11 @@ pub async fn for_own_units(
             .state
             .parse()
             .map_err(|e: String| ServiceError::Other(anyhow::anyhow!(e)))?;
-        let unit = unit_rows
-            .iter()
-            .find(|u| u.id == proposal.unit_id)
+        let unit = *units_by
+            .get(&proposal.unit_id)
             .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
-        let household = households
-            .iter()
-            .find(|h| h.id == proposal.household_id)
+        let household = *households_by
+            .get(&proposal.household_id)
             .ok_or_else(|| ServiceError::NotFound("household".into()))?;
         let a = &unit.details.address;
         let (contact, contact_withheld) = released(household, state, today);
@@ -214,11 +219,7 @@ pub async fn for_own_units(
             household: summary_of(household, today),
             contact,
             contact_withheld,
-            viewings: viewings
-                .iter()
-                .filter(|v| v.proposal_id == proposal.id)
-                .cloned()
-                .collect(),
+            viewings: viewings_by.remove(&proposal.id).unwrap_or_default(),
             unit_address: crate::domain::unit::one_line(
                 &a.street,
                 &a.house_number,

@@ -66,3 +66,20 @@ pub async fn sync_sequences<C: ConnectionTrait>(
     }
     Ok(())
 }
+
+/// After a bulk load: PostgreSQL learns the tables' new sizes and spreads at once (its
+/// planner would otherwise guess from empty tables until autovacuum runs).
+pub async fn analyze<C: ConnectionTrait>(
+    db: &C,
+    tables: &[&'static str],
+) -> Result<(), sea_orm::DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    db.execute_raw(Statement::from_string(
+        DbBackend::Postgres,
+        format!("ANALYZE {}", tables.join(", ")),
+    ))
+    .await?;
+    Ok(())
+}

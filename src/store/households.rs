@@ -477,6 +477,8 @@ pub async fn page<C: ConnectionTrait>(
                 .like(LikeExpr::new(like_contains(term)).escape('\\')),
         );
     }
+    // The page's ids from the index alone (municipality, status, waiting, id, reference:
+    // no table rows read for the order), then those rows joined with their members.
     let mut page_ids = Query::select();
     page_ids
         .column(household::Column::Id)

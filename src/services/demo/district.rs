@@ -1091,6 +1091,24 @@ pub async fn seed(app: &App, size: Size) -> anyhow::Result<Vec<DemoLogin>> {
     units::insert_many(&txn, &planned.units).await?;
     history::insert(&txn, &planned.past).await?;
     bulk::sync_sequences(&txn, &["households", "units", "proposals", "placements"]).await?;
+    bulk::analyze(
+        &txn,
+        &[
+            "households",
+            "household_members",
+            "household_anchors",
+            "household_allowed_municipalities",
+            "units",
+            "unit_incentives",
+            "proposals",
+            "proposal_events",
+            "viewings",
+            "placements",
+            "follow_ups",
+            "audit_log",
+        ],
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(
         municipalities = towns.len(),

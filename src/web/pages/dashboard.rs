@@ -127,16 +127,23 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
     let t = ctx.t();
     let (landlord, own) = unit_service::own_landlord_and_units(&ctx.app, &user).await?;
     let unit_ids: Vec<i64> = own.iter().map(|u| u.id).collect();
-    let mut requests = store::incentives::requests_for_units(&ctx.app.db, &unit_ids).await?;
+    // The requests by flat (one pass: a landlord may have hundreds of flats).
+    let mut requests: std::collections::HashMap<i64, Vec<_>> = std::collections::HashMap::new();
+    for (request, programme) in
+        store::incentives::requests_for_units(&ctx.app.db, &unit_ids).await?
+    {
+        requests
+            .entry(request.unit_id)
+            .or_default()
+            .push((request, programme));
+    }
     let proposals = proposals::for_own_units(&ctx.app, &own).await?;
     let mut units = Vec::new();
     for unit in own {
         let a = &unit.details.address;
-        let (mine, rest) = requests
-            .into_iter()
-            .partition(|(request, _)| request.unit_id == unit.id);
-        requests = rest;
-        let incentives = mine
+        let incentives = requests
+            .remove(&unit.id)
+            .unwrap_or_default()
             .into_iter()
             .map(
                 |(request, programme): (entities::unit_incentive::Model, _)| {
