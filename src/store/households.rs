@@ -505,16 +505,7 @@ pub async fn page<C: ConnectionTrait>(
         .order_by_asc(household_member::Column::Position)
         .all(db)
         .await?;
-    let mut rows: Vec<household::Model> = Vec::new();
-    let mut members_by: BTreeMap<i64, Vec<household_member::Model>> = BTreeMap::new();
-    for (row, member) in joined {
-        if let Some(m) = member {
-            members_by.entry(m.household_id).or_default().push(m);
-        }
-        if rows.last().is_none_or(|last| last.id != row.id) {
-            rows.push(row);
-        }
-    }
+    let (rows, mut members_by) = split_joined(joined);
     let shown = rows.len() as u64;
     let total = if shown < limit && (offset == 0 || shown > 0) {
         // A page that is not full is the last one: its rows tell the total.
@@ -578,16 +569,7 @@ pub async fn find_many_members_only<C: ConnectionTrait>(
         .order_by_asc(household_member::Column::Position)
         .all(db)
         .await?;
-    let mut rows: Vec<household::Model> = Vec::new();
-    let mut members_by: BTreeMap<i64, Vec<household_member::Model>> = BTreeMap::new();
-    for (row, member) in joined {
-        if let Some(m) = member {
-            members_by.entry(m.household_id).or_default().push(m);
-        }
-        if rows.last().is_none_or(|last| last.id != row.id) {
-            rows.push(row);
-        }
-    }
+    let (rows, mut members_by) = split_joined(joined);
     rows.into_iter()
         .map(|row| {
             let id = row.id;
@@ -599,6 +581,29 @@ pub async fn find_many_members_only<C: ConnectionTrait>(
             )
         })
         .collect()
+}
+
+type Joined = Vec<(household::Model, Option<household_member::Model>)>;
+
+/// Households joined with their members (ordered by household) split into the households,
+/// each once, and their members by household.
+fn split_joined(
+    joined: Joined,
+) -> (
+    Vec<household::Model>,
+    BTreeMap<i64, Vec<household_member::Model>>,
+) {
+    let mut rows: Vec<household::Model> = Vec::new();
+    let mut members_by: BTreeMap<i64, Vec<household_member::Model>> = BTreeMap::new();
+    for (row, member) in joined {
+        if let Some(m) = member {
+            members_by.entry(m.household_id).or_default().push(m);
+        }
+        if rows.last().is_none_or(|last| last.id != row.id) {
+            rows.push(row);
+        }
+    }
+    (rows, members_by)
 }
 
 /// Loads members, anchors and allowed municipalities of `rows` (whose ids `ids` selects)
