@@ -471,6 +471,7 @@ pub async fn save_municipality(
     )
     .await?;
     txn.commit().await?;
+    app.cache.forget_municipalities();
     Ok(Ok(id))
 }
 

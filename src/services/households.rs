@@ -338,10 +338,10 @@ pub async fn validate(
 
 /// Municipalities a residence obligation can name: every municipality Bleibe knows.
 pub async fn area_choices(app: &App) -> Result<Vec<(i64, String)>, ServiceError> {
-    Ok(crate::store::municipalities::list(&app.db)
+    Ok(super::staff::all_municipalities(app)
         .await?
-        .into_iter()
-        .map(|m| (m.id, m.name))
+        .iter()
+        .map(|m| (m.id, m.name.clone()))
         .collect())
 }
 

@@ -22,12 +22,43 @@ fn is_staff(user: &CurrentUser) -> bool {
     matches!(user.role, Role::Admin | Role::Coordinator | Role::Volunteer)
 }
 
+/// Every municipality, by name, from this process's cache (see [`crate::app::Cache`]):
+/// the navigation of every staff page needs the names, and they seldom change.
+pub async fn all_municipalities(
+    app: &App,
+) -> Result<std::sync::Arc<Vec<entities::municipality::Model>>, ServiceError> {
+    use crate::app::{Cache, Cached};
+    {
+        let slot = app
+            .cache
+            .municipalities
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = slot.as_ref()
+            && c.at.elapsed() < Cache::MUNICIPALITIES_FOR
+        {
+            return Ok(std::sync::Arc::clone(&c.rows));
+        }
+    }
+    let rows = std::sync::Arc::new(crate::store::municipalities::list(&app.db).await?);
+    let mut slot = app
+        .cache
+        .municipalities
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    *slot = Some(Cached {
+        at: std::time::Instant::now(),
+        rows: std::sync::Arc::clone(&rows),
+    });
+    Ok(rows)
+}
+
 /// The municipalities a staff member works for (all for admins).
 pub async fn scope(app: &App, user: &CurrentUser) -> Result<Vec<i64>, ServiceError> {
     Ok(match user.role {
-        Role::Admin => crate::store::municipalities::list(&app.db)
+        Role::Admin => all_municipalities(app)
             .await?
-            .into_iter()
+            .iter()
             .map(|m| m.id)
             .collect(),
         Role::Coordinator | Role::Volunteer => user.municipalities.clone(),
@@ -40,12 +71,13 @@ pub async fn municipalities(
     app: &App,
     user: &CurrentUser,
 ) -> Result<Vec<entities::municipality::Model>, ServiceError> {
-    let all = crate::store::municipalities::list(&app.db).await?;
+    let all = all_municipalities(app).await?;
     Ok(match user.role {
-        Role::Admin => all,
+        Role::Admin => all.to_vec(),
         Role::Coordinator | Role::Volunteer => all
-            .into_iter()
+            .iter()
             .filter(|m| user.municipalities.contains(&m.id))
+            .cloned()
             .collect(),
         Role::Landlord => Vec::new(),
     })

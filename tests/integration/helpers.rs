@@ -462,6 +462,8 @@ pub async fn seed_town(
     )
     .await
     .expect("contact");
+    // Written beside the service: the process's list of municipalities must learn of it.
+    app.app.cache.forget_municipalities();
     let rules = RuleSet {
         rent_caps: RentCapTable::new(
             vec![

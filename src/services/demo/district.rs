@@ -1118,6 +1118,7 @@ pub async fn seed(app: &App, size: Size) -> anyhow::Result<Vec<DemoLogin>> {
         placements = planned.past.placements.len(),
         "district data added"
     );
+    app.cache.forget_municipalities();
     Ok(logins)
 }
 

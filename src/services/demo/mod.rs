@@ -567,6 +567,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Vec<DemoLogin>> {
         units = TOWNS.iter().map(|t| t.units).sum::<usize>(),
         "demo data added"
     );
+    app.cache.forget_municipalities();
     Ok(logins)
 }
 
