@@ -402,7 +402,9 @@ async fn load_rows(app: &App, municipality_id: i64) -> Result<Data, ServiceError
         .order_by_asc(unit::Column::Id)
         .all(db)
         .await?;
-    let rows = pipeline_store::of_municipality(db, municipality_id, None).await?;
+    // The proposals' flats and households are mostly the ones just loaded.
+    let proposals = pipeline_store::proposals_of_municipality(db, municipality_id).await?;
+    let rows = pipeline_store::with_known_parties(db, proposals, &units, &households).await?;
     let mut labels = BTreeMap::new();
     let mut household_ids: Vec<i64> = households.iter().map(|h| h.id).collect();
     for r in &rows {
@@ -446,10 +448,9 @@ async fn load_rows(app: &App, municipality_id: i64) -> Result<Data, ServiceError
         .order_by_asc(incentive_programme::Column::Id)
         .all(db)
         .await?;
-    let answer_days = crate::store::municipalities::current_rule_sets(db)
+    let answer_days = crate::store::municipalities::answer_days(db, municipality_id)
         .await?
-        .get(&municipality_id)
-        .map_or(14, |r| r.rules.answer_days);
+        .unwrap_or(14);
     Ok(Data {
         municipality_id,
         households,

@@ -59,28 +59,96 @@ pub async fn households_by_id<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Attaches units and households to proposals (in the proposals' order).
-pub async fn with_parties<C: ConnectionTrait>(
+/// Attaches units and households to proposals (in their order), taking those already
+/// loaded from `units` and `households` and fetching only the others (proposals across
+/// municipalities), so a page that loaded a municipality's rows asks again for none.
+pub async fn with_known_parties<C: ConnectionTrait>(
     db: &C,
     proposals: Vec<proposal::Model>,
+    units: &[unit::Model],
+    households: &[household::Model],
 ) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
-    let mut unit_ids: Vec<i64> = proposals.iter().map(|p| p.unit_id).collect();
-    unit_ids.sort_unstable();
-    unit_ids.dedup();
-    let mut household_ids: Vec<i64> = proposals.iter().map(|p| p.household_id).collect();
-    household_ids.sort_unstable();
-    household_ids.dedup();
-    let units = units_by_id(db, &unit_ids).await?;
-    let households = households_by_id(db, &household_ids).await?;
+    let mut unit_rows: BTreeMap<i64, unit::Model> =
+        units.iter().map(|u| (u.id, u.clone())).collect();
+    let mut household_rows: BTreeMap<i64, household::Model> =
+        households.iter().map(|h| (h.id, h.clone())).collect();
+    let mut missing_units: Vec<i64> = proposals
+        .iter()
+        .map(|p| p.unit_id)
+        .filter(|id| !unit_rows.contains_key(id))
+        .collect();
+    missing_units.sort_unstable();
+    missing_units.dedup();
+    let mut missing_households: Vec<i64> = proposals
+        .iter()
+        .map(|p| p.household_id)
+        .filter(|id| !household_rows.contains_key(id))
+        .collect();
+    missing_households.sort_unstable();
+    missing_households.dedup();
+    unit_rows.extend(units_by_id(db, &missing_units).await?);
+    household_rows.extend(households_by_id(db, &missing_households).await?);
     Ok(proposals
         .into_iter()
         .filter_map(|p| {
-            let unit = units.get(&p.unit_id)?.clone();
-            let household = households.get(&p.household_id)?.clone();
+            let unit = unit_rows.get(&p.unit_id)?.clone();
+            let household = household_rows.get(&p.household_id)?.clone();
             Some(ProposalRow {
                 proposal: p,
                 unit,
                 household,
+            })
+        })
+        .collect())
+}
+
+/// The proposals touching a municipality (its unit or its household), newest first,
+/// without their parties.
+pub async fn proposals_of_municipality<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+) -> Result<Vec<proposal::Model>, sea_orm::DbErr> {
+    proposal::Entity::find()
+        .filter(touching(&[municipality_id]))
+        .order_by_desc(proposal::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Proposals whose flat or household belongs to one of the municipalities.
+fn touching(municipalities: &[i64]) -> Condition {
+    let mut units_of = Query::select();
+    units_of
+        .column(unit::Column::Id)
+        .from(unit::Entity)
+        .and_where(unit::Column::MunicipalityId.is_in(municipalities.to_vec()));
+    let mut households_of = Query::select();
+    households_of
+        .column(household::Column::Id)
+        .from(household::Entity)
+        .and_where(household::Column::MunicipalityId.is_in(municipalities.to_vec()));
+    Condition::any()
+        .add(proposal::Column::UnitId.in_subquery(units_of))
+        .add(proposal::Column::HouseholdId.in_subquery(households_of))
+}
+
+/// The proposals `query` selects (in its order) with their flat and household, joined in
+/// one round trip.
+async fn joined<C: ConnectionTrait>(
+    db: &C,
+    query: sea_orm::Select<proposal::Entity>,
+) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
+    Ok(query
+        .find_also_related(unit::Entity)
+        .find_also_related(household::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(proposal, unit, household)| {
+            Some(ProposalRow {
+                proposal,
+                unit: unit?,
+                household: household?,
             })
         })
         .collect())
@@ -93,26 +161,49 @@ pub async fn of_municipality<C: ConnectionTrait>(
     municipality_id: i64,
     states: Option<&[ProposalState]>,
 ) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
-    let mut units_of = Query::select();
-    units_of
-        .column(unit::Column::Id)
-        .from(unit::Entity)
-        .and_where(unit::Column::MunicipalityId.eq(municipality_id));
-    let mut households_of = Query::select();
-    households_of
-        .column(household::Column::Id)
-        .from(household::Entity)
-        .and_where(household::Column::MunicipalityId.eq(municipality_id));
-    let mut query = proposal::Entity::find().filter(
-        Condition::any()
-            .add(proposal::Column::UnitId.in_subquery(units_of))
-            .add(proposal::Column::HouseholdId.in_subquery(households_of)),
-    );
+    let mut query = proposal::Entity::find().filter(touching(&[municipality_id]));
     if let Some(states) = states {
         query = query.filter(proposal::Column::State.is_in(states.iter().map(|s| s.as_str())));
     }
-    let proposals = query.order_by_desc(proposal::Column::Id).all(db).await?;
-    with_parties(db, proposals).await
+    joined(db, query.order_by_desc(proposal::Column::Id)).await
+}
+
+/// Which proposals a page of the API lists.
+#[derive(Debug, Clone, Default)]
+pub struct ProposalFilter {
+    /// Proposals touching these municipalities (their flat's or their household's).
+    pub municipalities: Vec<i64>,
+    /// Only these states (a stage of the board, a state asked for, or both intersected).
+    pub states: Option<Vec<ProposalState>>,
+    pub unit_id: Option<i64>,
+}
+
+/// One page of the proposals matching `filter`, newest first, with their parties; and how
+/// many match in all. Filtered, counted and cut in the database.
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    filter: &ProposalFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<ProposalRow>, u64), sea_orm::DbErr> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let mut cond = Condition::all().add(touching(&filter.municipalities));
+    if let Some(states) = &filter.states {
+        cond = cond.add(proposal::Column::State.is_in(states.iter().map(|s| s.as_str())));
+    }
+    if let Some(unit_id) = filter.unit_id {
+        cond = cond.add(proposal::Column::UnitId.eq(unit_id));
+    }
+    let total = proposal::Entity::find()
+        .filter(cond.clone())
+        .count(db)
+        .await?;
+    let query = proposal::Entity::find()
+        .filter(cond)
+        .order_by_desc(proposal::Column::Id)
+        .offset(offset)
+        .limit(limit);
+    Ok((joined(db, query).await?, total))
 }
 
 /// A household's proposals, newest first.
@@ -120,12 +211,10 @@ pub async fn of_household<C: ConnectionTrait>(
     db: &C,
     household_id: i64,
 ) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
-    let proposals = proposal::Entity::find()
+    let query = proposal::Entity::find()
         .filter(proposal::Column::HouseholdId.eq(household_id))
-        .order_by_desc(proposal::Column::Id)
-        .all(db)
-        .await?;
-    with_parties(db, proposals).await
+        .order_by_desc(proposal::Column::Id);
+    joined(db, query).await
 }
 
 /// A unit's proposals, newest first.
@@ -133,12 +222,10 @@ pub async fn of_unit<C: ConnectionTrait>(
     db: &C,
     unit_id: i64,
 ) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
-    let proposals = proposal::Entity::find()
+    let query = proposal::Entity::find()
         .filter(proposal::Column::UnitId.eq(unit_id))
-        .order_by_desc(proposal::Column::Id)
-        .all(db)
-        .await?;
-    with_parties(db, proposals).await
+        .order_by_desc(proposal::Column::Id);
+    joined(db, query).await
 }
 
 /// The proposals a match run suggested (and overrides of them), by id.
@@ -146,12 +233,10 @@ pub async fn of_run<C: ConnectionTrait>(
     db: &C,
     run_id: i64,
 ) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
-    let proposals = proposal::Entity::find()
+    let query = proposal::Entity::find()
         .filter(proposal::Column::MatchRunId.eq(run_id))
-        .order_by_asc(proposal::Column::Id)
-        .all(db)
-        .await?;
-    with_parties(db, proposals).await
+        .order_by_asc(proposal::Column::Id);
+    joined(db, query).await
 }
 
 /// One proposal with its parties.
@@ -159,10 +244,22 @@ pub async fn find<C: ConnectionTrait>(
     db: &C,
     id: i64,
 ) -> Result<Option<ProposalRow>, sea_orm::DbErr> {
-    let Some(p) = proposal::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
-    Ok(with_parties(db, vec![p]).await?.pop())
+    let query = proposal::Entity::find().filter(proposal::Column::Id.eq(id));
+    Ok(joined(db, query).await?.pop())
+}
+
+/// The proposals with these ids (in id order) with their parties.
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<Vec<ProposalRow>, sea_orm::DbErr> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let query = proposal::Entity::find().filter(proposal::Column::Id.is_in(chunk.to_vec()));
+        out.extend(joined(db, query).await?);
+    }
+    out.sort_by_key(|r| r.proposal.id);
+    Ok(out)
 }
 
 /// The open proposal (if any) of each of these households.
@@ -413,16 +510,33 @@ pub async fn save_placement<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Placements of a municipality, newest first.
-pub async fn placements_of_municipality<C: ConnectionTrait>(
+/// One page of the placements of some municipalities (optionally with one outcome),
+/// newest first; and how many there are in all.
+pub async fn placements_page<C: ConnectionTrait>(
     db: &C,
-    municipality_id: i64,
-) -> Result<Vec<placement::Model>, sea_orm::DbErr> {
-    placement::Entity::find()
-        .filter(placement::Column::MunicipalityId.eq(municipality_id))
+    municipalities: &[i64],
+    outcome: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<placement::Model>, u64), sea_orm::DbErr> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let mut cond =
+        Condition::all().add(placement::Column::MunicipalityId.is_in(municipalities.to_vec()));
+    if let Some(outcome) = outcome {
+        cond = cond.add(placement::Column::Outcome.eq(outcome));
+    }
+    let total = placement::Entity::find()
+        .filter(cond.clone())
+        .count(db)
+        .await?;
+    let rows = placement::Entity::find()
+        .filter(cond)
         .order_by_desc(placement::Column::Id)
+        .offset(offset)
+        .limit(limit)
         .all(db)
-        .await
+        .await?;
+    Ok((rows, total))
 }
 
 /// Creates the follow-ups of a placement (months after move-in, with due dates).

@@ -19,6 +19,8 @@ pub struct StoredUnit {
     pub municipality_id: i64,
     pub status: UnitStatus,
     pub details: UnitDetails,
+    /// Why the flat was withdrawn (the landlord's words, or the erasure marker).
+    pub withdrawn_reason: Option<String>,
 }
 
 /// A new unit's row.
@@ -184,6 +186,7 @@ pub fn from_row(row: unit::Model) -> Result<StoredUnit, sea_orm::DbErr> {
         landlord_id: row.landlord_id,
         municipality_id: row.municipality_id,
         status,
+        withdrawn_reason: row.withdrawn_reason.clone(),
         details: UnitDetails {
             address: Address {
                 street: row.street,
@@ -453,15 +456,4 @@ pub async fn page<C: ConnectionTrait>(
         .map(from_row)
         .collect::<Result<Vec<_>, _>>()?;
     Ok((rows, total))
-}
-
-/// Why a unit was withdrawn, if it was.
-pub async fn withdrawn_reason<C: ConnectionTrait>(
-    db: &C,
-    id: i64,
-) -> Result<Option<String>, sea_orm::DbErr> {
-    Ok(unit::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .and_then(|u| u.withdrawn_reason))
 }

@@ -174,3 +174,81 @@ db_test!(
         assert_eq!(status, 400);
     }
 );
+
+db_test!(
+    async fn the_api_pages_proposals_and_placements_in_the_database(app) {
+        let d = demo(app).await;
+        let (_, suggested) = crate::pipeline::match_run(app, d).await;
+        assert!(suggested.len() >= 3, "the demo run suggests several: {}", suggested.len());
+        // Placements for three of them (as the pipeline opens them at "accepted").
+        let now = chrono::Utc::now();
+        for p in &suggested[..3] {
+            bleibe::store::pipeline::ensure_placement(app.db(), p, d.esslingen, now).await.expect("placement");
+        }
+        let token = token_for(app, ES_COORDINATOR).await;
+        let ids = |v: &serde_json::Value| -> Vec<i64> {
+            v["items"].as_array().expect("items").iter().map(|p| p["id"].as_i64().expect("id")).collect()
+        };
+        let (status, _, all) = api(app, &token, "/api/v1/proposals?per_page=100").await;
+        assert_eq!(status, 200, "{all}");
+        let total = all["total"].as_u64().expect("total");
+        assert!(total >= suggested.len() as u64);
+        // Page by page: every proposal once, newest first, the same total on each page.
+        let mut seen = Vec::new();
+        for page in 1.. {
+            let (_, _, p) = api(app, &token, &format!("/api/v1/proposals?per_page=2&page={page}")).await;
+            assert_eq!(p["total"].as_u64(), Some(total));
+            let got = ids(&p);
+            if got.is_empty() {
+                break;
+            }
+            assert!(got.len() <= 2);
+            seen.extend(got);
+        }
+        assert_eq!(seen.len() as u64, total);
+        assert!(seen.windows(2).all(|w| w[0] > w[1]), "newest first, none twice: {seen:?}");
+        assert_eq!(seen, ids(&all));
+        // A stage and a state narrow together; a state outside the stage finds nothing.
+        let (_, _, review) = api(app, &token, "/api/v1/proposals?stage=review&per_page=100").await;
+        let (_, _, suggested_state) = api(app, &token, "/api/v1/proposals?state=suggested&per_page=100").await;
+        assert_eq!(review["total"], suggested_state["total"]);
+        assert!(review["items"].as_array().expect("items").iter().all(|p| p["state"] == "suggested"));
+        let (status, _, none) = api(app, &token, "/api/v1/proposals?stage=review&state=sent").await;
+        assert_eq!(status, 200);
+        assert_eq!(none["total"], 0);
+        let unit = suggested[0].unit_id;
+        let (_, _, of_unit) = api(app, &token, &format!("/api/v1/proposals?unit_id={unit}&per_page=100")).await;
+        assert!(of_unit["total"].as_u64() >= Some(1));
+        assert!(of_unit["items"].as_array().expect("items").iter().all(|p| p["unit_id"] == unit));
+
+        // Placements: paged and filtered by outcome in the database, newest first.
+        let (status, _, placements) = api(app, &token, "/api/v1/placements?per_page=2").await;
+        assert_eq!(status, 200, "{placements}");
+        assert_eq!(placements["total"], 3);
+        let first = ids(&placements);
+        assert_eq!(first.len(), 2);
+        let (_, _, second) = api(app, &token, "/api/v1/placements?per_page=2&page=2").await;
+        let second = ids(&second);
+        assert_eq!(second.len(), 1);
+        assert!(first[0] > first[1] && first[1] > second[0], "{first:?} {second:?}");
+        let item = &placements["items"][0];
+        assert!(!item["unit_address"].as_str().expect("address").is_empty(), "{item}");
+        assert!(!item["household_reference"].as_str().expect("reference").is_empty(), "{item}");
+        let outcome = item["outcome"].as_str().expect("outcome").to_owned();
+        let (_, _, same) = api(app, &token, &format!("/api/v1/placements?outcome={outcome}")).await;
+        assert_eq!(same["total"], 3);
+        let (_, _, other) = api(app, &token, "/api/v1/placements?outcome=nothing-like-it").await;
+        assert_eq!(other["total"], 0);
+        let (status, _, _) = api(app, &token, "/api/v1/placements?per_page=0").await;
+        assert_eq!(status, 400);
+
+        // The coordinator's page of placements shows them with the pager's count.
+        let es = staff(app, ES_COORDINATOR).await;
+        let r = es.get(&format!("/m/{}/placements", d.esslingen)).await;
+        assert_eq!(r.status(), 200);
+        let body = r.text().await.expect("body");
+        assert!(body.contains("1 bis 3 von 3"), "pager count shown");
+        let r = es.get(&format!("/m/{}/placements?page=9", d.esslingen)).await;
+        assert_eq!(r.status(), 200);
+    }
+);

@@ -106,6 +106,65 @@ pub async fn for_municipality(
     rows.iter().map(view_of).collect()
 }
 
+/// Which proposals [`page`] lists: those of `municipalities`, optionally only in a stage
+/// of the board (an unknown stage is the caller's to refuse), in one state, or of one flat.
+#[derive(Debug, Clone, Default)]
+pub struct Listing<'a> {
+    pub municipalities: &'a [i64],
+    pub stage: Option<&'a str>,
+    pub state: Option<ProposalState>,
+    pub unit_id: Option<i64>,
+}
+
+/// One page of the proposals `listing` asks for (its municipalities each managed by
+/// `user`), newest first; and how many there are in all.
+pub async fn page(
+    app: &App,
+    user: &CurrentUser,
+    listing: &Listing<'_>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<ProposalView>, u64), ServiceError> {
+    let Listing {
+        municipalities,
+        stage,
+        state,
+        unit_id,
+    } = listing.clone();
+    if !municipalities.iter().all(|m| user.can_manage(*m)) {
+        return Err(ServiceError::Forbidden);
+    }
+    let states = wanted_states(stage, state);
+    let filter = store::ProposalFilter {
+        municipalities: municipalities.to_vec(),
+        states,
+        unit_id,
+    };
+    let (rows, total) = store::page(&app.db, &filter, offset, limit).await?;
+    Ok((rows.iter().map(view_of).collect::<Result<_, _>>()?, total))
+}
+
+/// The states a listing keeps: those of the stage (none for an unknown one), narrowed to
+/// the one state asked for; `None` keeps every state.
+fn wanted_states(stage: Option<&str>, state: Option<ProposalState>) -> Option<Vec<ProposalState>> {
+    let in_stage: Option<Vec<ProposalState>> = stage.map(|s| {
+        STAGES
+            .iter()
+            .find(|(k, _)| *k == s)
+            .map(|(_, v)| v.to_vec())
+            .unwrap_or_default()
+    });
+    match (in_stage, state) {
+        (Some(mut states), Some(state)) => {
+            states.retain(|s| *s == state);
+            Some(states)
+        }
+        (Some(states), None) => Some(states),
+        (None, Some(state)) => Some(vec![state]),
+        (None, None) => None,
+    }
+}
+
 /// A scored criterion as stored with a run's candidates.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct StoredCriterion {
@@ -236,4 +295,31 @@ pub(super) async fn companions(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listing_keeps_the_stage_narrowed_to_the_state() {
+        use ProposalState::*;
+        assert_eq!(wanted_states(None, None), None);
+        assert_eq!(wanted_states(None, Some(Sent)), Some(vec![Sent]));
+        assert_eq!(
+            wanted_states(Some("waiting"), None),
+            Some(vec![Approved, Sent, LandlordAccepted, HouseholdAccepted])
+        );
+        assert_eq!(wanted_states(Some("waiting"), Some(Sent)), Some(vec![Sent]));
+        // A state outside the stage, or a stage nobody knows: nothing, not everything.
+        assert_eq!(wanted_states(Some("review"), Some(Sent)), Some(vec![]));
+        assert_eq!(wanted_states(Some("nowhere"), None), Some(vec![]));
+        // Every state lies in one stage at most; a suggestion the coordinator rejected
+        // in none (the board leaves it out).
+        for state in ProposalState::ALL {
+            let stages = STAGES.iter().filter(|(_, v)| v.contains(state)).count();
+            let expected = usize::from(*state != Rejected);
+            assert_eq!(stages, expected, "{state:?}");
+        }
+    }
 }

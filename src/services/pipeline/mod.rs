@@ -28,7 +28,7 @@ pub use board::{
     parse_criteria,
 };
 pub use follow_ups::{proposal_of_follow_up, record_follow_up};
-pub use placements::{PlacementView, incentive_paid, placements};
+pub use placements::{PlacementView, incentive_paid, placements_page};
 pub use steps::{act, act_on, apply_answer, end_in};
 pub use viewings::{AccompaniedViewing, record_viewing, viewings_for_volunteer};
 

@@ -1,5 +1,7 @@
 //! Placements as a list with their next follow-up, and payments of granted incentives.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use entities::{placement, unit_incentive};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
@@ -106,35 +108,46 @@ pub struct PlacementView {
     pub next_follow_up: Option<(i32, NaiveDate)>,
 }
 
-/// The placements of a municipality (started ones included), newest first.
-pub async fn placements(
+/// One page of the placements of `municipalities` (each managed by `user`), optionally
+/// only those with one outcome, newest first; and how many there are in all.
+pub async fn placements_page(
     app: &App,
     user: &CurrentUser,
-    municipality_id: i64,
-) -> Result<Vec<PlacementView>, ServiceError> {
-    if !user.can_manage(municipality_id) {
+    municipalities: &[i64],
+    outcome: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<PlacementView>, u64), ServiceError> {
+    if !municipalities.iter().all(|m| user.can_manage(*m)) {
         return Err(ServiceError::Forbidden);
     }
-    let rows = store::placements_of_municipality(&app.db, municipality_id).await?;
+    let (rows, total) =
+        store::placements_page(&app.db, municipalities, outcome, offset, limit).await?;
+    Ok((views(app, rows).await?, total))
+}
+
+/// Placements with their flat's address, household's reference and next follow-up due
+/// (two queries, whatever the number of rows).
+async fn views(app: &App, rows: Vec<placement::Model>) -> Result<Vec<PlacementView>, ServiceError> {
     let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
     let follow_ups = store::follow_ups_of(&app.db, &ids).await?;
-    let proposals = entities::proposal::Entity::find()
-        .filter(
-            entities::proposal::Column::Id
-                .is_in(rows.iter().map(|p| p.proposal_id).collect::<Vec<_>>()),
-        )
-        .all(&app.db)
-        .await?;
-    let parties = store::with_parties(&app.db, proposals).await?;
+    let mut next: BTreeMap<i64, (i32, NaiveDate)> = BTreeMap::new();
+    for f in follow_ups.iter().filter(|f| f.status == "due") {
+        let e = next.entry(f.placement_id).or_insert((f.month, f.due_on));
+        if f.due_on < e.1 {
+            *e = (f.month, f.due_on);
+        }
+    }
+    let proposal_ids: Vec<i64> = rows.iter().map(|p| p.proposal_id).collect();
+    let parties: BTreeMap<i64, store::ProposalRow> = store::by_ids(&app.db, &proposal_ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.proposal.id, r))
+        .collect();
     Ok(rows
         .into_iter()
         .map(|p| {
-            let party = parties.iter().find(|r| r.proposal.id == p.proposal_id);
-            let next = follow_ups
-                .iter()
-                .filter(|f| f.placement_id == p.id && f.status == "due")
-                .min_by_key(|f| f.due_on)
-                .map(|f| (f.month, f.due_on));
+            let party = parties.get(&p.proposal_id);
             PlacementView {
                 unit_address: party
                     .map(|r| {
@@ -149,7 +162,7 @@ pub async fn placements(
                 household_reference: party
                     .map(|r| r.household.reference.clone())
                     .unwrap_or_default(),
-                next_follow_up: next,
+                next_follow_up: next.get(&p.id).copied(),
                 placement: p,
             }
         })

@@ -396,31 +396,44 @@ pub async fn list_proposals(
     {
         return Err(Problem::bad_request(format!("unknown stage \"{stage}\"")));
     }
-    let mut items: Vec<Proposal> = if api.user.role == Role::Landlord {
-        proposals::for_landlord(&app, &api.user)
+    if api.user.role == Role::Landlord {
+        // A landlord's own proposals: few enough to filter here.
+        let mut items: Vec<Proposal> = proposals::for_landlord(&app, &api.user)
             .await
             .map_err(service(&api, "proposal", false))?
             .into_iter()
             .map(Proposal::from)
-            .collect()
-    } else {
-        let mut all = Vec::new();
-        for m in managed(&app, &api, q.municipality_id).await? {
-            all.extend(
-                pipeline::for_municipality(&app, &api.user, m, q.stage.as_deref())
-                    .await
-                    .map_err(service(&api, "municipality", false))?,
-            );
-        }
-        all.sort_by_key(|p| p.id);
-        all.dedup_by_key(|p| p.id);
-        all.into_iter().map(Proposal::from).collect()
+            .filter(|p| {
+                q.state.is_none_or(|s| p.state == s.as_str())
+                    && q.unit_id.is_none_or(|u| p.unit_id == u)
+            })
+            .collect();
+        items.sort_by_key(|p| std::cmp::Reverse(p.id));
+        return paged(items, &q);
+    }
+    let (page, per_page) = window(&q).map_err(Problem::bad_request)?;
+    let municipalities = managed(&app, &api, q.municipality_id).await?;
+    let listing = pipeline::board::Listing {
+        municipalities: &municipalities,
+        stage: q.stage.as_deref(),
+        state: q.state,
+        unit_id: q.unit_id,
     };
-    items.retain(|p| {
-        q.state.is_none_or(|s| p.state == s.as_str()) && q.unit_id.is_none_or(|u| p.unit_id == u)
-    });
-    items.sort_by_key(|p| std::cmp::Reverse(p.id));
-    paged(items, &q)
+    let (items, total) = pipeline::board::page(
+        &app,
+        &api.user,
+        &listing,
+        skip(page, per_page),
+        u64::from(per_page),
+    )
+    .await
+    .map_err(service(&api, "municipality", false))?;
+    Ok(Json(ProposalPage {
+        items: items.into_iter().map(Proposal::from).collect(),
+        page,
+        per_page,
+        total,
+    }))
 }
 
 /// One proposal.
@@ -502,21 +515,22 @@ pub async fn list_placements(
     api: ApiUser,
     ApiQuery(q): ApiQuery<PlacementQuery>,
 ) -> ApiResult<Json<PlacementPage>> {
-    let mut items = Vec::new();
-    for m in managed(&app, &api, q.municipality_id).await? {
-        items.extend(
-            pipeline::placements(&app, &api.user, m)
-                .await
-                .map_err(service(&api, "municipality", false))?
-                .into_iter()
-                .filter(|p| {
-                    q.outcome
-                        .as_deref()
-                        .is_none_or(|o| p.placement.outcome == o)
-                })
-                .map(Placement::from),
-        );
-    }
-    items.sort_by_key(|p| std::cmp::Reverse(p.id));
-    paged(items, &q)
+    let (page, per_page) = window(&q).map_err(Problem::bad_request)?;
+    let municipalities = managed(&app, &api, q.municipality_id).await?;
+    let (items, total) = pipeline::placements_page(
+        &app,
+        &api.user,
+        &municipalities,
+        q.outcome.as_deref(),
+        skip(page, per_page),
+        u64::from(per_page),
+    )
+    .await
+    .map_err(service(&api, "municipality", false))?;
+    Ok(Json(PlacementPage {
+        items: items.into_iter().map(Placement::from).collect(),
+        page,
+        per_page,
+        total,
+    }))
 }

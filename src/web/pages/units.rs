@@ -838,7 +838,7 @@ async fn unit_page(
     } else {
         None
     };
-    let withdrawn_reason = store::units::withdrawn_reason(&ctx.app.db, id).await?;
+    let withdrawn_reason = unit.withdrawn_reason.clone();
     let erased = withdrawn_reason.as_deref() == Some(crate::domain::personal_data::ERASED);
     let open = !matches!(
         unit.status,

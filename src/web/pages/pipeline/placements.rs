@@ -2,13 +2,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 
 use crate::engine::explain;
 use crate::i18n::fill;
 use crate::services::pipeline;
 use crate::web::error::PageError;
+use crate::web::pager::{self, Pager};
 use crate::web::pages::Chrome;
 use crate::web::pages::staff::{Staff, StaffNav, nav, require_coordinator};
 
@@ -33,18 +35,45 @@ pub struct PlacementsPage {
     pub nav: StaffNav,
     pub mid: i64,
     pub rows: Vec<PlacementLine>,
+    pub pager: Pager,
+}
+
+/// The address's part after `?`: which page.
+#[derive(Debug, Default, Deserialize)]
+pub struct PlacementsQuery {
+    /// From 1; anything else is the first page.
+    #[serde(default)]
+    pub page: String,
 }
 
 /// `GET /m/{mid}/placements`.
 pub async fn placements(
     Path(mid): Path<i64>,
+    Query(query): Query<PlacementsQuery>,
     Staff { ctx, user }: Staff,
 ) -> Result<Response, PageError> {
     require_coordinator(&user)?;
     let t = ctx.t();
     let locale = ctx.locale;
-    let rows = pipeline::placements(&ctx.app, &user, mid)
-        .await?
+    let page = pager::page_number(&query.page);
+    let (found, total) = pipeline::placements_page(
+        &ctx.app,
+        &user,
+        &[mid],
+        None,
+        pager::offset(page),
+        pager::PER_PAGE,
+    )
+    .await?;
+    let pager = Pager::new(
+        t,
+        &format!("/m/{mid}/placements"),
+        &[],
+        page,
+        found.len(),
+        total,
+    );
+    let rows = found
         .into_iter()
         .map(|p| PlacementLine {
             proposal_id: p.placement.proposal_id,
@@ -84,6 +113,7 @@ pub async fn placements(
         nav: nav(&ctx, &user, Some(mid), "/proposals").await?,
         mid,
         rows,
+        pager,
     }
     .into_response())
 }
