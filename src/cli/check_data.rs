@@ -8,7 +8,7 @@ use clap::Args;
 use crate::config::LoadedSettings;
 use crate::domain::Locale;
 use crate::i18n::text;
-use crate::services::{dashboard, matching};
+use crate::services::{figures, matching};
 
 #[derive(Debug, Args)]
 pub struct CheckDataArgs {
@@ -29,7 +29,7 @@ pub async fn run(loaded: LoadedSettings, args: CheckDataArgs) -> anyhow::Result<
         ),
         None => None,
     };
-    let found = dashboard::check_data(&app, only)
+    let found = figures::check_data(&app, only)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     for p in &found {

@@ -334,7 +334,7 @@ async fn placement_figures(app: &TestApp) -> Vec<(i64, u64, u64, i64, u64, u64, 
         .await
         .expect("q")
     {
-        let f = bleibe::services::dashboard::dashboard(&app.app, &admin, m.id)
+        let f = bleibe::services::figures::of_municipality(&app.app, &admin, m.id)
             .await
             .expect("figures");
         out.push((

@@ -93,7 +93,7 @@ db_test!(
         assert!(entities::audit_entry::Entity::find().count(db).await.expect("count") > 500);
 
         // What check-data checks: every record keeps the rules.
-        let problems = bleibe::services::dashboard::check_data(&app.app, None).await.expect("check");
+        let problems = bleibe::services::figures::check_data(&app.app, None).await.expect("check");
         assert!(problems.is_empty(), "{} records break a rule", problems.len());
 
         // Ids continue after the bulk load (PostgreSQL's sequences were moved on).

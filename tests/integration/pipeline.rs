@@ -271,7 +271,7 @@ db_test!(
         assert_eq!(r.status(), 422);
         assert_eq!(state_of(app, p.id).await, "moved_in");
         let user = coordinator(app).await;
-        let figures = bleibe::services::dashboard::dashboard(&app.app, &user, p_municipality(app, &p).await).await.expect("figures");
+        let figures = bleibe::services::figures::of_municipality(&app.app, &user, p_municipality(app, &p).await).await.expect("figures");
         assert_eq!(figures.sustained_12_months, 0, "no tenancy counted as sustained");
         assert_eq!(figures.places_freed as u64, household_size);
     }
@@ -527,7 +527,7 @@ db_test!(
         let size = members(app, p.household_id).await;
         moved_in(app, &p, &user, &size.to_string()).await;
         let municipality = p_municipality(app, &p).await;
-        let figures = bleibe::services::dashboard::dashboard(&app.app, &user, municipality).await.expect("figures");
+        let figures = bleibe::services::figures::of_municipality(&app.app, &user, municipality).await.expect("figures");
         assert_eq!((figures.moved_in, figures.places_freed as u64), (1, size));
         // A row stored before the checks existed: 40 places freed by this household.
         let placed = placement::Entity::find().filter(placement::Column::ProposalId.eq(p.id)).one(app.db()).await.expect("q").expect("placement");
@@ -535,7 +535,7 @@ db_test!(
         row.places_freed = Set(40);
         row.update(app.db()).await.expect("update");
 
-        let figures = bleibe::services::dashboard::dashboard(&app.app, &user, municipality).await.expect("figures");
+        let figures = bleibe::services::figures::of_municipality(&app.app, &user, municipality).await.expect("figures");
         assert_eq!((figures.moved_in, figures.places_freed), (0, 0), "the broken record is not counted");
         assert_eq!(figures.left_out, [(bleibe::domain::pipeline::invariants::Problem::PlacesAboveMembers, 1)]);
         let es = staff(app, ES_COORDINATOR).await;

@@ -111,7 +111,7 @@ async fn recount(app: &TestApp, proposals: &[i64]) -> Recount {
 /// Everything that must hold after each step.
 async fn check_everything(app: &TestApp, municipality: i64, step: &str) {
     // Stored placements and incentives keep every invariant.
-    let broken = bleibe::services::dashboard::check_data(&app.app, None)
+    let broken = bleibe::services::figures::check_data(&app.app, None)
         .await
         .expect("check");
     assert!(broken.is_empty(), "after {step}: {broken:?}");
@@ -148,11 +148,11 @@ async fn check_everything(app: &TestApp, municipality: i64, step: &str) {
     }
     // The figures equal a recount from the events.
     let user = coordinator(app).await;
-    let data = bleibe::services::dashboard::load(&app.app, &user, municipality)
+    let data = bleibe::services::figures::load(&app.app, &user, municipality)
         .await
         .expect("data");
     let ids: Vec<i64> = data.proposals.iter().map(|p| p.id).collect();
-    let f = bleibe::services::dashboard::figures(&data, app.clock_now());
+    let f = bleibe::services::figures::figures(&data, app.clock_now());
     let counted = Recount {
         moved_in: f.moved_in,
         places_freed: f.places_freed,

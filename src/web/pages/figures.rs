@@ -16,7 +16,7 @@ use super::staff::{Staff, StaffNav, nav, require_coordinator};
 use crate::domain::Locale;
 use crate::engine::explain;
 use crate::reports::{BarChart, bar_chart_svg, column_chart_svg};
-use crate::services::dashboard::{self, EXPORTS, YearReport};
+use crate::services::figures::{self, EXPORTS, YearReport};
 use crate::services::staff;
 use crate::web::error::PageError;
 
@@ -86,7 +86,7 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
         staff::municipality(&ctx.app, &user, mid, false).await?;
         return Ok(axum::response::Redirect::to(&format!("/m/{mid}/units")).into_response());
     }
-    let f = dashboard::dashboard(&ctx.app, &user, mid).await?;
+    let f = figures::of_municipality(&ctx.app, &user, mid).await?;
     let de = locale == Locale::De;
     let households_table: Vec<(String, u64)> = f
         .households_by_status
@@ -244,7 +244,7 @@ pub async fn export(
         return Err(PageError::NotFound);
     }
     let (name, content_type, bytes) =
-        dashboard::export(&ctx.app, &user, mid, what, format, ctx.locale).await?;
+        figures::export(&ctx.app, &user, mid, what, format, ctx.locale).await?;
     Ok(download(&name, content_type, bytes))
 }
 
@@ -278,9 +278,9 @@ pub async fn year_report(
         None => (year.as_str(), false),
     };
     let year: i32 = year_text.parse().map_err(|_| PageError::NotFound)?;
-    let r = dashboard::yearly(&ctx.app, &user, mid, year, locale).await?;
+    let r = figures::yearly(&ctx.app, &user, mid, year, locale).await?;
     if xlsx {
-        let bytes = dashboard::year_report_xlsx(&r, locale)?;
+        let bytes = figures::year_report_xlsx(&r, locale)?;
         return Ok(download(
             &format!("bleibe-jahresbericht-{year}.xlsx"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
