@@ -79,4 +79,24 @@ impl Related<super::municipality::Entity> for Entity {
     }
 }
 
+impl Related<super::household_member::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::household_member::Relation::Household.def().rev()
+    }
+}
+
+impl Related<super::household_anchor::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::household_anchor::Relation::Household.def().rev()
+    }
+}
+
+impl Related<super::household_allowed_municipality::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::household_allowed_municipality::Relation::Household
+            .def()
+            .rev()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

@@ -42,4 +42,10 @@ pub enum Relation {
     CreatedBy,
 }
 
+impl Related<super::unit::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::unit::Relation::Landlord.def().rev()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

@@ -56,4 +56,10 @@ impl Related<super::user::Entity> for Entity {
     }
 }
 
+impl Related<super::match_run_rule_set::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::match_run_rule_set::Relation::MatchRun.def().rev()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

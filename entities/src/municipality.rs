@@ -26,4 +26,12 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
+impl Related<super::incentive_programme::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::incentive_programme::Relation::Municipality
+            .def()
+            .rev()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

@@ -87,4 +87,10 @@ impl Related<super::municipality::Entity> for Entity {
     }
 }
 
+impl Related<super::follow_up::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::follow_up::Relation::Placement.def().rev()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

@@ -96,4 +96,22 @@ impl Related<super::user::Entity> for Entity {
     }
 }
 
+impl Related<super::viewing::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::viewing::Relation::Proposal.def().rev()
+    }
+}
+
+impl Related<super::placement::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::placement::Relation::Proposal.def().rev()
+    }
+}
+
+impl Related<super::proposal_event::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::proposal_event::Relation::Proposal.def().rev()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

@@ -92,4 +92,10 @@ impl Related<super::municipality::Entity> for Entity {
     }
 }
 
+impl Related<super::unit_incentive::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::unit_incentive::Relation::Unit.def().rev()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

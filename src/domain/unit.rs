@@ -73,6 +73,19 @@ pub fn one_line(street: &str, house_number: &str, postal_code: &str, town: &str)
         .join(", ")
 }
 
+/// Anything with a street address that reads on one line (see [`one_line`]): the domain's
+/// [`Address`], and the stored flat row (implemented in `store::units`).
+pub trait OneLine {
+    /// "Street 5, 73207 Town".
+    fn one_line(&self) -> String;
+}
+
+impl OneLine for Address {
+    fn one_line(&self) -> String {
+        Address::one_line(self)
+    }
+}
+
 impl Address {
     /// The address on one line, without the extra (see [`one_line`]).
     pub fn one_line(&self) -> String {

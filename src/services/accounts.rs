@@ -100,6 +100,29 @@ pub(crate) fn random_token() -> Result<String, ServiceError> {
         .map_err(|e| ServiceError::Other(anyhow::anyhow!("no randomness: {e}")))
 }
 
+/// Stores a new one-time token for `token`'s purpose and owner (only its hash; `hash` is
+/// filled here), valid until `expires_at`, and returns the secret for the link with the
+/// token's row id.
+pub(crate) async fn issue_token<C: ConnectionTrait>(
+    db: &C,
+    token: NewToken,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(String, i64), ServiceError> {
+    let secret = random_token()?;
+    let id = tokens::insert(
+        db,
+        &NewToken {
+            hash: hash_token(&secret),
+            ..token
+        },
+        expires_at,
+        now,
+    )
+    .await?;
+    Ok((secret, id))
+}
+
 pub(crate) fn link(app: &App, path: &str) -> String {
     format!(
         "{}{path}",
@@ -220,11 +243,9 @@ async fn send_confirmation<C: ConnectionTrait>(
     locale: Locale,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let token = random_token()?;
-    let token_id = tokens::insert(
+    let (token, token_id) = issue_token(
         db,
-        &NewToken {
-            hash: hash_token(&token),
+        NewToken {
             purpose: tokens::CONFIRM_EMAIL,
             user_id: Some(user_id),
             ..Default::default()
@@ -492,13 +513,11 @@ async fn send_reset_link<C: ConnectionTrait>(
     kind: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let token = random_token()?;
     let locale: Locale = user.locale.parse().unwrap_or_default();
     tokens::retire(db, user.id, tokens::PASSWORD_RESET, now).await?;
-    let token_id = tokens::insert(
+    let (token, token_id) = issue_token(
         db,
-        &NewToken {
-            hash: hash_token(&token),
+        NewToken {
             purpose: tokens::PASSWORD_RESET,
             user_id: Some(user.id),
             ..Default::default()
@@ -627,11 +646,9 @@ pub async fn invite_landlord<C: ConnectionTrait>(
     municipality_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let token = random_token()?;
-    let token_id = tokens::insert(
+    let (token, token_id) = issue_token(
         db,
-        &NewToken {
-            hash: hash_token(&token),
+        NewToken {
             purpose: tokens::INVITATION,
             landlord_id: Some(landlord_id),
             ..Default::default()

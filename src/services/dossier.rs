@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::ServiceError;
 use crate::app::App;
+use crate::domain::unit::OneLine;
 use crate::domain::{Cents, Locale};
 use crate::i18n::Texts;
 use crate::store::dossier as rows;
@@ -334,9 +335,7 @@ fn proposal_sections(r: &rows::ProposalRows, household_side: bool) -> Vec<Sectio
         r.units
             .iter()
             .find(|u| u.id == unit_id)
-            .map(|u| {
-                crate::domain::unit::one_line(&u.street, &u.house_number, &u.postal_code, &u.town)
-            })
+            .map(|u| u.one_line())
             .unwrap_or_default()
     };
     let proposals = r

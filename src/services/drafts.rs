@@ -57,6 +57,20 @@ pub fn summary(draft: &Draft, locale: Locale) -> DraftSummary {
     }
 }
 
+/// The drafts of a landlord, as their overview summarises them (the caller has checked the
+/// landlord is the user's own record).
+pub async fn of_landlord(
+    app: &App,
+    landlord_id: i64,
+    locale: Locale,
+) -> Result<Vec<(i64, DraftSummary)>, ServiceError> {
+    Ok(drafts::list_for_landlord(&app.db, landlord_id)
+        .await?
+        .iter()
+        .map(|d| (d.id, summary(d, locale)))
+        .collect())
+}
+
 /// The draft `id` as its delete page shows it (only for who may act on it).
 pub async fn to_delete(
     app: &App,

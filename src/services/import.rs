@@ -1168,7 +1168,7 @@ async fn import_units(
             &l.contact_email.clone().unwrap_or_default(),
             Locale::De,
             &inviter,
-            &crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town),
+            &a.one_line(),
             &m.name,
             m.id,
             now,

@@ -249,7 +249,7 @@ async fn parts<C: ConnectionTrait>(
 impl Parts {
     fn street_address(&self) -> String {
         let a = &self.unit.details.address;
-        crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town)
+        a.one_line()
     }
 
     /// Values every pipeline letter may use, in the reader's formats.
@@ -1074,10 +1074,7 @@ pub async fn incentive_decided<C: ConnectionTrait>(
     };
     let values = vec![
         ("name", to.name.clone().unwrap_or_default()),
-        (
-            "address",
-            crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town),
-        ),
+        ("address", a.one_line()),
         ("programme", programme_name),
         ("decision", decision),
         ("note", note),

@@ -60,11 +60,9 @@ pub async fn issue<C: ConnectionTrait>(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<String, ServiceError> {
-    let token = super::accounts::random_token()?;
-    tokens::insert(
+    let (token, _) = super::accounts::issue_token(
         db,
-        &NewToken {
-            hash: sha256_hex(&token),
+        NewToken {
             purpose: PROPOSAL_ANSWER,
             proposal_id: Some(proposal_id),
             party: Some(party.as_str().to_owned()),

@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{CurrentUser, ServiceError};
 use crate::app::App;
+use crate::domain::unit::OneLine;
 
 /// A unit on the map.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,14 +53,9 @@ pub async fn points(
         .await?
         .into_iter()
         .map(|u| UnitPoint {
+            address: u.one_line(),
             id: u.id,
             status: u.status,
-            address: crate::domain::unit::one_line(
-                &u.street,
-                &u.house_number,
-                &u.postal_code,
-                &u.town,
-            ),
             lat: u.lat,
             lon: u.lon,
         })

@@ -608,9 +608,9 @@ async fn run_alone(
 
 /// Names of municipalities by id, for reports.
 pub async fn municipality_names(app: &App) -> Result<BTreeMap<i64, String>, ServiceError> {
-    Ok(municipalities::list(&app.db)
+    Ok(super::staff::all_municipalities(app)
         .await?
-        .into_iter()
-        .map(|m| (m.id, m.name))
+        .iter()
+        .map(|m| (m.id, m.name.clone()))
         .collect())
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use entities::{match_candidate, match_run, match_run_rule_set, rule_set};
+use entities::{match_candidate, match_run};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::pipeline::{ProposalView, StoredCriterion, parse_criteria};
@@ -124,40 +124,28 @@ pub async fn run_detail(
     user: &CurrentUser,
     run_id: i64,
 ) -> Result<RunDetail, ServiceError> {
+    // Five round trips with the session: the run with its rule sets, the candidates with
+    // their households, the run's proposals, the households' open proposals, the flats.
     let db = &app.db;
-    let run = match_run::Entity::find_by_id(run_id)
-        .one(db)
+    let (run, rule_sets) = crate::store::review::run_with_rule_sets(db, run_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("run".into()))?;
     if !may_see(user, &run) {
         return Err(ServiceError::Forbidden);
     }
-    let set_ids: Vec<i64> = match_run_rule_set::Entity::find()
-        .filter(match_run_rule_set::Column::MatchRunId.eq(run_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.rule_set_id)
+    let candidate_rows = crate::store::review::candidates(db, run_id).await?;
+    let mut household_ids: Vec<i64> = candidate_rows
+        .iter()
+        .map(|c| c.candidate.household_id)
         .collect();
-    let rule_sets = rule_set::Entity::find()
-        .filter(rule_set::Column::Id.is_in(set_ids))
-        .order_by_asc(rule_set::Column::MunicipalityId)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.municipality_id, s.version))
-        .collect();
-    let candidates = match_candidate::Entity::find()
-        .filter(match_candidate::Column::MatchRunId.eq(run_id))
-        .order_by_asc(match_candidate::Column::UnitId)
-        .order_by_asc(match_candidate::Column::Rank)
-        .all(db)
-        .await?;
-    let mut household_ids: Vec<i64> = candidates.iter().map(|c| c.household_id).collect();
     household_ids.sort_unstable();
     household_ids.dedup();
-    let household_rows = store::households_by_id(db, &household_ids).await?;
-    let members = households::member_counts(db, &household_ids).await?;
+    let household_of: BTreeMap<i64, (String, usize)> = candidate_rows
+        .iter()
+        .map(|c| (c.candidate.household_id, (c.reference.clone(), c.persons)))
+        .collect();
+    let candidates: Vec<match_candidate::Model> =
+        candidate_rows.into_iter().map(|c| c.candidate).collect();
     let proposals = store::of_run(db, run_id).await?;
     let mut by_unit: BTreeMap<i64, ProposalView> = BTreeMap::new();
     for row in &proposals {
@@ -189,11 +177,13 @@ pub async fn run_detail(
     for id in proposed_at.values().chain(unit_ids.iter()) {
         addresses.insert(*id, String::new());
     }
+    // The flats of the run, and those its households are held or proposed at, at once.
     let address_ids: Vec<i64> = addresses.keys().copied().collect();
-    for (id, a) in store::unit_addresses(db, &address_ids).await? {
-        addresses.insert(id, a);
+    let found = units::find_many(db, &address_ids).await?;
+    for (id, unit) in &found {
+        let a = &unit.details.address;
+        addresses.insert(*id, a.one_line());
     }
-    let found = units::find_many(db, &unit_ids).await?;
     let mut units_out = Vec::new();
     for unit_id in unit_ids {
         let Some(unit) = found.get(&unit_id).cloned() else {
@@ -241,11 +231,11 @@ pub async fn run_detail(
         let to_candidate = |c: &match_candidate::Model| Candidate {
             id: c.id,
             household_id: c.household_id,
-            reference: household_rows
+            reference: household_of
                 .get(&c.household_id)
-                .map(|h| h.reference.clone())
+                .map(|h| h.0.clone())
                 .unwrap_or_default(),
-            persons: members.get(&c.household_id).copied().unwrap_or(0),
+            persons: household_of.get(&c.household_id).map_or(0, |h| h.1),
             score: c.score,
             criteria: parse_criteria(&c.criteria),
             not_chosen: not_chosen(c),
@@ -254,12 +244,7 @@ pub async fn run_detail(
         let a = &d.address;
         units_out.push(RunUnit {
             unit_id,
-            address: crate::domain::unit::one_line(
-                &a.street,
-                &a.house_number,
-                &a.postal_code,
-                &a.town,
-            ),
+            address: a.one_line(),
             municipality_id: unit.municipality_id,
             area_m2: d.area_m2,
             rooms: d.rooms,

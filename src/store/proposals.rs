@@ -1,7 +1,7 @@
 //! Proposals, their events and viewings.
 
 use chrono::{DateTime, Utc};
-use entities::{proposal, proposal_event, viewing};
+use entities::{household, household_member, proposal, proposal_event, viewing};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -34,18 +34,70 @@ pub async fn find_of_landlord_account<C: ConnectionTrait>(
     Ok(found.and_then(|(p, u)| u.map(|u| (p, u))))
 }
 
-/// Proposals of these units in these states, newest first.
+/// A proposal as its landlord sees it listed: with the household and its members (no
+/// anchors, no allowed places) and the viewings.
+#[derive(Debug, Clone)]
+pub struct WithHousehold {
+    pub proposal: proposal::Model,
+    pub household: household::Model,
+    /// In the household's order.
+    pub members: Vec<household_member::Model>,
+    /// Earliest first.
+    pub viewings: Vec<viewing::Model>,
+}
+
+/// Proposals of these units in these states, newest first, each with its household,
+/// members and viewings: one round trip (members × viewings rows per proposal).
 pub async fn for_units<C: ConnectionTrait>(
     db: &C,
     unit_ids: &[i64],
     states: &[ProposalState],
-) -> Result<Vec<proposal::Model>, sea_orm::DbErr> {
-    proposal::Entity::find()
+) -> Result<Vec<WithHousehold>, sea_orm::DbErr> {
+    use std::collections::BTreeMap;
+    if unit_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = proposal::Entity::find()
         .filter(proposal::Column::UnitId.is_in(unit_ids.to_vec()))
         .filter(proposal::Column::State.is_in(states.iter().map(|s| s.as_str())))
+        .find_also_related(household::Entity)
+        .find_also(household::Entity, household_member::Entity)
+        .find_also(proposal::Entity, viewing::Entity)
         .order_by_desc(proposal::Column::Id)
         .all(db)
-        .await
+        .await?;
+    type Gathered = (
+        proposal::Model,
+        household::Model,
+        BTreeMap<(i32, i64), household_member::Model>,
+        BTreeMap<(DateTime<Utc>, i64), viewing::Model>,
+    );
+    let mut out: Vec<Gathered> = Vec::new();
+    for (proposal, household, member, viewing) in rows {
+        let Some(household) = household else {
+            continue;
+        };
+        if out.last().is_none_or(|(p, ..)| p.id != proposal.id) {
+            out.push((proposal, household, BTreeMap::new(), BTreeMap::new()));
+        }
+        if let Some((_, _, members, viewings)) = out.last_mut() {
+            if let Some(m) = member {
+                members.insert((m.position, m.id), m);
+            }
+            if let Some(v) = viewing {
+                viewings.insert((v.starts_at, v.id), v);
+            }
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(proposal, household, members, viewings)| WithHousehold {
+            proposal,
+            household,
+            members: members.into_values().collect(),
+            viewings: viewings.into_values().collect(),
+        })
+        .collect())
 }
 
 /// Who moved a proposal.

@@ -11,6 +11,17 @@ use crate::domain::Cents;
 use crate::domain::geo::GeoPoint;
 use crate::domain::unit::{Address, LandlordPreference, UnitDetails, UnitStatus};
 
+impl crate::domain::unit::OneLine for unit::Model {
+    fn one_line(&self) -> String {
+        crate::domain::unit::one_line(
+            &self.street,
+            &self.house_number,
+            &self.postal_code,
+            &self.town,
+        )
+    }
+}
+
 /// A unit as stored, with its owner and place.
 #[derive(Debug, Clone)]
 pub struct StoredUnit {
@@ -23,21 +34,18 @@ pub struct StoredUnit {
     pub withdrawn_reason: Option<String>,
 }
 
-/// A new unit's row.
-fn new_row(
-    landlord_id: i64,
+/// The columns a flat's details fill, as the landlord's form and the import give them.
+///
+/// The municipal top-up is left out on purpose: it is the municipality's decision, not part
+/// of what a landlord enters (the form reads it as zero), so editing a flat must keep the
+/// stored amount. Only a new row takes it from `details` (the data sets and demo set it).
+fn detail_columns(
+    d: &UnitDetails,
     municipality_id: i64,
-    status: UnitStatus,
-    details: &UnitDetails,
-    entered_by: Option<i64>,
-    now: DateTime<Utc>,
 ) -> Result<unit::ActiveModel, sea_orm::DbErr> {
-    let d = details;
     let tags: Vec<&str> = d.preferences.iter().map(|p| p.as_str()).collect();
     Ok(unit::ActiveModel {
-        landlord_id: Set(landlord_id),
         municipality_id: Set(municipality_id),
-        status: Set(status.as_str().to_owned()),
         street: Set(d.address.street.clone()),
         house_number: Set(d.address.house_number.clone()),
         postal_code: Set(d.address.postal_code.clone()),
@@ -58,7 +66,6 @@ fn new_row(
         service_charges_cents: Set(d.service_charges.0),
         heating_costs_cents: Set(d.heating_costs.0),
         deposit_cents: Set(d.deposit.0),
-        municipal_top_up_cents: Set(d.municipal_top_up.0),
         available_from: Set(d.available_from),
         lease_type: Set(d.lease_type.as_str().to_owned()),
         lease_end: Set(d.lease_end),
@@ -67,16 +74,32 @@ fn new_row(
         pref_tags: Set(to_json_text(&tags)?),
         pref_notes: Set(d.pref_notes.clone()),
         description: Set(d.description.clone()),
-        submitted_at: Set(Some(now)),
-        checked_at: Set(None),
-        checked_by_user_id: Set(None),
-        withdrawn_at: Set(None),
-        withdrawn_reason: Set(None),
-        entered_by_user_id: Set(entered_by),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     })
+}
+
+/// A new unit's row.
+fn new_row(
+    landlord_id: i64,
+    municipality_id: i64,
+    status: UnitStatus,
+    details: &UnitDetails,
+    entered_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<unit::ActiveModel, sea_orm::DbErr> {
+    let mut row = detail_columns(details, municipality_id)?;
+    row.landlord_id = Set(landlord_id);
+    row.status = Set(status.as_str().to_owned());
+    row.municipal_top_up_cents = Set(details.municipal_top_up.0);
+    row.submitted_at = Set(Some(now));
+    row.checked_at = Set(None);
+    row.checked_by_user_id = Set(None);
+    row.withdrawn_at = Set(None);
+    row.withdrawn_reason = Set(None);
+    row.entered_by_user_id = Set(entered_by);
+    row.created_at = Set(now);
+    row.updated_at = Set(now);
+    Ok(row)
 }
 
 /// Inserts a unit and returns its id.
@@ -281,32 +304,57 @@ pub async fn find_with_landlord<C: ConnectionTrait>(
     Ok(Some((from_row(row)?, landlord)))
 }
 
-/// The landlord record of account `user_id` with its units, newest first, in one query.
+/// A landlord's record with their flats (newest first) and the flats' incentive requests
+/// with their programmes (by request id).
+#[derive(Debug, Clone)]
+pub struct LandlordUnits {
+    pub landlord: entities::landlord::Model,
+    pub units: Vec<StoredUnit>,
+    pub requests: Vec<(
+        entities::unit_incentive::Model,
+        entities::incentive_programme::Model,
+    )>,
+}
+
+/// The landlord record of account `user_id` with its units and their incentive requests,
+/// in one query (one row per request, or per flat without any).
 pub async fn landlord_with_units<C: ConnectionTrait>(
     db: &C,
     user_id: i64,
-) -> Result<Option<(entities::landlord::Model, Vec<StoredUnit>)>, sea_orm::DbErr> {
-    use entities::landlord;
-    use sea_orm::{JoinType, QuerySelect, RelationTrait};
+) -> Result<Option<LandlordUnits>, sea_orm::DbErr> {
+    use entities::{incentive_programme, landlord, unit_incentive};
     let rows = landlord::Entity::find()
         .filter(landlord::Column::UserId.eq(user_id))
-        .join_rev(JoinType::LeftJoin, unit::Relation::Landlord.def())
-        .select_also(unit::Entity)
+        .find_also_related(unit::Entity)
+        .and_also_related(unit_incentive::Entity)
+        .find_also(unit_incentive::Entity, incentive_programme::Entity)
         .order_by_asc(landlord::Column::Id)
         .order_by_desc(unit::Column::Id)
+        .order_by_asc(unit_incentive::Column::Id)
         .all(db)
         .await?;
-    let Some((first, _)) = rows.first() else {
+    let Some((first, ..)) = rows.first() else {
         return Ok(None);
     };
     let landlord = first.clone();
-    let units = rows
-        .into_iter()
-        .filter(|(l, _)| l.id == landlord.id)
-        .filter_map(|(_, u)| u)
-        .map(from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some((landlord, units)))
+    let mut units: Vec<unit::Model> = Vec::new();
+    let mut requests = std::collections::BTreeMap::new();
+    for (l, unit, request, programme) in rows {
+        if l.id != landlord.id {
+            continue;
+        }
+        if let (Some(request), Some(programme)) = (request, programme) {
+            requests.insert(request.id, (request, programme));
+        }
+        if let Some(u) = unit.filter(|u| units.last().is_none_or(|last| last.id != u.id)) {
+            units.push(u);
+        }
+    }
+    Ok(Some(LandlordUnits {
+        landlord,
+        units: units.into_iter().map(from_row).collect::<Result<_, _>>()?,
+        requests: requests.into_values().collect(),
+    }))
 }
 
 /// Replaces a unit's details (and municipality, when the address moved).
@@ -317,42 +365,10 @@ pub async fn update_details<C: ConnectionTrait>(
     details: &UnitDetails,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
-    let d = details;
-    let tags: Vec<&str> = d.preferences.iter().map(|p| p.as_str()).collect();
-    let row = unit::ActiveModel {
-        id: sea_orm::ActiveValue::Unchanged(id),
-        municipality_id: Set(municipality_id),
-        street: Set(d.address.street.clone()),
-        house_number: Set(d.address.house_number.clone()),
-        postal_code: Set(d.address.postal_code.clone()),
-        town: Set(d.address.town.clone()),
-        address_extra: Set(d.address.extra.clone()),
-        lat: Set(d.location.lat),
-        lon: Set(d.location.lon),
-        area_m2: Set(d.area_m2),
-        rooms: Set(d.rooms),
-        floor: Set(d.floor),
-        has_lift: Set(d.has_lift),
-        step_free: Set(d.step_free),
-        wheelchair_accessible: Set(d.wheelchair_accessible),
-        furnished: Set(d.furnished),
-        pets_allowed: Set(d.pets_allowed),
-        max_occupants: Set(d.max_occupants as i32),
-        cold_rent_cents: Set(d.cold_rent.0),
-        service_charges_cents: Set(d.service_charges.0),
-        heating_costs_cents: Set(d.heating_costs.0),
-        deposit_cents: Set(d.deposit.0),
-        available_from: Set(d.available_from),
-        lease_type: Set(d.lease_type.as_str().to_owned()),
-        lease_end: Set(d.lease_end),
-        pref_min_household_size: Set(d.pref_min_household_size.map(|v| v as i32)),
-        pref_max_household_size: Set(d.pref_max_household_size.map(|v| v as i32)),
-        pref_tags: Set(to_json_text(&tags)?),
-        pref_notes: Set(d.pref_notes.clone()),
-        description: Set(d.description.clone()),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    // The municipal top-up stays as stored (see `detail_columns`).
+    let mut row = detail_columns(details, municipality_id)?;
+    row.id = sea_orm::ActiveValue::Unchanged(id);
+    row.updated_at = Set(now);
     row.update(db).await?;
     Ok(())
 }

@@ -323,11 +323,18 @@ db_test!(
         let edit = format!("/units/{id}/edit");
         let page = app.get(&edit).await.text().await.expect("text");
         assert!(page.contains("value=\"480\"") && page.contains("value=\"62,5\""), "stored values in the form");
+        // The municipality's top-up is not the landlord's to enter: editing keeps it.
+        entities::unit::Entity::update_many()
+            .col_expr(entities::unit::Column::MunicipalTopUpCents, 4000i64.into())
+            .exec(app.db())
+            .await
+            .expect("top-up");
         let changed = with(&with(&valid_fields(programmes[1]), "cold_rent", "495"), "available_from", "2026-11-25");
         let r = post_unit(app, &app.client, &edit, &edit, &changed, "submit", vec![]).await;
         assert_eq!(r.status(), 303);
         let u = units_of(app).await.pop().expect("unit");
         assert_eq!(u.cold_rent_cents, 49500);
+        assert_eq!(u.municipal_top_up_cents, 4000, "the top-up stays as the municipality set it");
         let requests = entities::unit_incentive::Entity::find().all(app.db()).await.expect("requests");
         let status_of = |p: i64| requests.iter().find(|r| r.programme_id == p).map(|r| r.status.clone());
         assert_eq!(status_of(programmes[0]).as_deref(), Some("withdrawn"));

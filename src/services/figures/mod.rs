@@ -23,7 +23,6 @@ use crate::domain::pipeline::invariants::{self, Problem, StoredPlacement};
 use crate::domain::{Cents, Locale};
 use crate::i18n::Texts;
 use crate::reports::{Cell, Table};
-use crate::store::pipeline as pipeline_store;
 
 mod exports;
 mod year;
@@ -397,78 +396,32 @@ pub async fn check_data(
 
 /// Loads a municipality's rows (the caller has checked the scope).
 async fn load_rows(app: &App, municipality_id: i64) -> Result<Data, ServiceError> {
-    let db = &app.db;
-    let households = household::Entity::find()
-        .filter(household::Column::MunicipalityId.eq(municipality_id))
-        .order_by_asc(household::Column::Id)
-        .all(db)
-        .await?;
-    let units = unit::Entity::find()
-        .filter(unit::Column::MunicipalityId.eq(municipality_id))
-        .order_by_asc(unit::Column::Id)
-        .all(db)
-        .await?;
-    // The proposals' flats and households are mostly the ones just loaded.
-    let proposals = pipeline_store::proposals_of_municipality(db, municipality_id).await?;
-    let rows = pipeline_store::with_known_parties(db, proposals, &units, &households).await?;
-    let mut labels = BTreeMap::new();
-    let mut household_ids: Vec<i64> = households.iter().map(|h| h.id).collect();
-    for r in &rows {
-        labels.insert(
-            r.proposal.id,
+    let rows = crate::store::figures::of_municipality(&app.db, municipality_id).await?;
+    let labels = rows
+        .proposals
+        .iter()
+        .map(|r| {
             (
-                format!("{} {}, {}", r.unit.street, r.unit.house_number, r.unit.town),
-                r.household.reference.clone(),
-            ),
-        );
-        household_ids.push(r.household.id);
-    }
-    household_ids.sort_unstable();
-    household_ids.dedup();
-    let persons = crate::store::households::member_counts(db, &household_ids).await?;
-    let proposal_ids: Vec<i64> = rows.iter().map(|r| r.proposal.id).collect();
-    let mut placements = Vec::new();
-    for chunk in proposal_ids.chunks(500) {
-        placements.extend(
-            placement::Entity::find()
-                .filter(placement::Column::ProposalId.is_in(chunk.to_vec()))
-                .all(db)
-                .await?,
-        );
-    }
-    placements.sort_by_key(|p| p.id);
-    let placement_ids: Vec<i64> = placements.iter().map(|p| p.id).collect();
-    let follow_ups = pipeline_store::follow_ups_of(db, &placement_ids).await?;
-    let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
-    let mut incentives = Vec::new();
-    for chunk in unit_ids.chunks(500) {
-        incentives.extend(
-            unit_incentive::Entity::find()
-                .filter(unit_incentive::Column::UnitId.is_in(chunk.to_vec()))
-                .all(db)
-                .await?,
-        );
-    }
-    let programmes = incentive_programme::Entity::find()
-        .filter(incentive_programme::Column::MunicipalityId.eq(municipality_id))
-        .order_by_asc(incentive_programme::Column::Id)
-        .all(db)
-        .await?;
-    let answer_days = crate::store::municipalities::answer_days(db, municipality_id)
-        .await?
-        .unwrap_or(14);
+                r.proposal.id,
+                (
+                    format!("{} {}, {}", r.unit.street, r.unit.house_number, r.unit.town),
+                    r.household.reference.clone(),
+                ),
+            )
+        })
+        .collect();
     Ok(Data {
         municipality_id,
-        households,
-        persons,
-        units,
-        proposals: rows.into_iter().map(|r| r.proposal).collect(),
-        placements,
-        follow_ups,
-        incentives,
-        programmes,
+        households: rows.households,
+        persons: rows.persons,
+        units: rows.units,
+        proposals: rows.proposals.into_iter().map(|r| r.proposal).collect(),
+        placements: rows.placements,
+        follow_ups: rows.follow_ups,
+        incentives: rows.incentives,
+        programmes: rows.programmes,
         labels,
-        answer_days,
+        answer_days: rows.answer_days.unwrap_or(14),
     })
 }
 

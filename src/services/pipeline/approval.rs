@@ -13,6 +13,7 @@ use super::{Blocked, StepError, StepResult};
 use crate::app::App;
 use crate::domain::pipeline::{ProposalState, Step};
 use crate::domain::roles::Role;
+use crate::domain::unit::OneLine;
 use crate::domain::unit::UnitStatus;
 use crate::domain::validation::FieldErrors;
 use crate::engine::PairVerdict;
@@ -83,12 +84,7 @@ pub async fn preview(
         let u = &row.unit;
         out.push(Outgoing {
             proposal_id: *id,
-            unit_address: crate::domain::unit::one_line(
-                &u.street,
-                &u.house_number,
-                &u.postal_code,
-                &u.town,
-            ),
+            unit_address: u.one_line(),
             household_reference: row.household.reference.clone(),
             landlord: letters::landlord_recipient(&app.db, u.landlord_id).await?,
             household_direct: household_to

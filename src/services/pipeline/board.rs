@@ -9,7 +9,7 @@ use entities::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
-use super::{ProposalView, load, may_manage, view_of};
+use super::{ProposalView, may_manage, view_of};
 use crate::app::App;
 use crate::domain::Locale;
 use crate::domain::pipeline::ProposalState;
@@ -17,7 +17,6 @@ use crate::domain::roles::Role;
 use crate::services::{CurrentUser, ServiceError};
 use crate::store::households::StoredHousehold;
 use crate::store::pipeline as store;
-use crate::store::proposals as proposals_store;
 use crate::store::units::StoredUnit;
 use crate::store::{households, units};
 
@@ -216,46 +215,42 @@ pub async fn detail(
     user: &CurrentUser,
     id: i64,
 ) -> Result<ProposalDetail, ServiceError> {
-    let row = load(app, user, id).await?;
+    // Six round trips with the session: see `store::pipeline::detail`.
     let db = &app.db;
-    let (unit, landlord) = units::find_with_landlord(db, row.unit.id)
+    let core = store::detail::core(db, id)
         .await?
-        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
+        .ok_or_else(|| ServiceError::NotFound("proposal".into()))?;
+    if !may_manage(user, &core.row) {
+        return Err(ServiceError::Forbidden);
+    }
+    let row = core.row;
+    let landlord = core.landlord;
+    let unit = units::from_row(row.unit.clone())?;
     let household = households::find(db, row.household.id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("household".into()))?;
-    let events = proposals_store::events(db, id).await?;
-    let viewings = proposals_store::viewings(db, id).await?;
-    let placement = store::placement_of(db, id).await?;
-    let follow_ups = match &placement {
-        Some(p) => store::follow_ups_of(db, &[p.id]).await?,
-        None => Vec::new(),
-    };
-    let criteria = match row.proposal.candidate_id {
-        Some(cid) => entities::match_candidate::Entity::find_by_id(cid)
-            .one(db)
-            .await?
-            .map(|c| parse_criteria(&c.criteria))
-            .unwrap_or_default(),
-        None => Vec::new(),
-    };
-    // The flat's requests with their programmes (of the flat's municipality), joined.
-    let incentives = crate::store::incentives::requests_for_unit(db, unit.id)
-        .await?
+    let tail = store::detail::tail(db, id).await?;
+    let mut actors = BTreeMap::new();
+    let mut events = Vec::new();
+    for (event, actor) in store::detail::history(db, id).await? {
+        if let (Some(id), Some(name)) = (event.actor_user_id, actor) {
+            actors.insert(id, name);
+        }
+        events.push(event);
+    }
+    let criteria = tail
+        .criteria
+        .as_deref()
+        .map(parse_criteria)
+        .unwrap_or_default();
+    // The flat's requests with the programmes of the flat's municipality.
+    let incentives = core
+        .incentives
         .into_iter()
         .filter(|(_, p)| p.municipality_id == unit.municipality_id)
         .collect();
     let companions = companions(app, unit.municipality_id).await?;
-    let mut actor_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_user_id).collect();
-    actor_ids.sort_unstable();
-    actor_ids.dedup();
-    let actors = entities::user::Entity::find()
-        .filter(entities::user::Column::Id.is_in(actor_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let (viewings, placement, follow_ups) = (tail.viewings, tail.placement, tail.follow_ups);
     Ok(ProposalDetail {
         view: view_of(&row)?,
         unit,

@@ -35,6 +35,7 @@ pub use viewings::{AccompaniedViewing, record_viewing, viewings_for_volunteer};
 use super::{CurrentUser, ServiceError};
 use crate::app::App;
 use crate::domain::pipeline::ProposalState;
+use crate::domain::unit::OneLine;
 use crate::domain::validation::FieldErrors;
 use crate::store::pipeline::{self as store, ProposalRow};
 
@@ -75,12 +76,7 @@ pub fn view_of(row: &ProposalRow) -> Result<ProposalView, ServiceError> {
         state: state_of(p)?,
         unit_id: u.id,
         unit_municipality_id: u.municipality_id,
-        unit_address: crate::domain::unit::one_line(
-            &u.street,
-            &u.house_number,
-            &u.postal_code,
-            &u.town,
-        ),
+        unit_address: u.one_line(),
         household_id: row.household.id,
         household_municipality_id: row.household.municipality_id,
         household_reference: row.household.reference.clone(),

@@ -116,8 +116,7 @@ pub async fn open_link(app: &App, token: &str) -> Result<LinkPage, ServiceError>
         .await?
         .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
     let a = &unit.details.address;
-    let address =
-        crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town);
+    let address = a.one_line();
     let (household, flat, photos) = match link.party {
         Party::Landlord => (
             Some(summary(app, proposal.household_id, app.clock.today()).await?),

@@ -154,12 +154,7 @@ async fn to_view(
         contact,
         contact_withheld,
         viewings: store::viewings(&app.db, proposal.id).await?,
-        unit_address: crate::domain::unit::one_line(
-            &a.street,
-            &a.house_number,
-            &a.postal_code,
-            &a.town,
-        ),
+        unit_address: a.one_line(),
         state,
         proposal,
     })
@@ -183,25 +178,15 @@ pub async fn for_own_units(
     app: &App,
     unit_rows: &[StoredUnit],
 ) -> Result<Vec<LandlordProposal>, ServiceError> {
-    // A fixed number of queries however many proposals there are.
+    // One query however many proposals there are.
     let unit_ids: Vec<i64> = unit_rows.iter().map(|u| u.id).collect();
     let found = store::for_units(&app.db, &unit_ids, VISIBLE).await?;
-    let mut household_ids: Vec<i64> = found.iter().map(|p| p.household_id).collect();
-    household_ids.sort_unstable();
-    household_ids.dedup();
-    let households = households::find_many_members_only(&app.db, &household_ids).await?;
-    let proposal_ids: Vec<i64> = found.iter().map(|p| p.id).collect();
-    let mut viewings_by: std::collections::HashMap<i64, Vec<_>> = std::collections::HashMap::new();
-    for v in store::viewings_of(&app.db, &proposal_ids).await? {
-        viewings_by.entry(v.proposal_id).or_default().push(v);
-    }
     let units_by: std::collections::HashMap<i64, &StoredUnit> =
         unit_rows.iter().map(|u| (u.id, u)).collect();
-    let households_by: std::collections::HashMap<i64, _> =
-        households.iter().map(|h| (h.id, h)).collect();
     let today = app.clock.today();
     let mut out = Vec::new();
-    for proposal in found {
+    for found in found {
+        let proposal = found.proposal;
         let state: ProposalState = proposal
             .state
             .parse()
@@ -209,22 +194,16 @@ pub async fn for_own_units(
         let unit = *units_by
             .get(&proposal.unit_id)
             .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
-        let household = *households_by
-            .get(&proposal.household_id)
-            .ok_or_else(|| ServiceError::NotFound("household".into()))?;
+        let household =
+            &households::from_rows(found.household, found.members, Vec::new(), Vec::new())?;
         let a = &unit.details.address;
         let (contact, contact_withheld) = released(household, state, today);
         out.push(LandlordProposal {
             household: summary_of(household, today),
             contact,
             contact_withheld,
-            viewings: viewings_by.remove(&proposal.id).unwrap_or_default(),
-            unit_address: crate::domain::unit::one_line(
-                &a.street,
-                &a.house_number,
-                &a.postal_code,
-                &a.town,
-            ),
+            viewings: found.viewings,
+            unit_address: a.one_line(),
             state,
             proposal,
         });

@@ -12,7 +12,9 @@ use sea_orm::{
 };
 
 use crate::domain::pipeline::ProposalState;
+use crate::domain::unit::OneLine;
 
+pub mod detail;
 mod placements;
 mod viewings;
 
@@ -296,12 +298,7 @@ pub async fn unit_addresses<C: ConnectionTrait>(
     Ok(units_by_id(db, ids)
         .await?
         .into_iter()
-        .map(|(id, u)| {
-            (
-                id,
-                crate::domain::unit::one_line(&u.street, &u.house_number, &u.postal_code, &u.town),
-            )
-        })
+        .map(|(id, u)| (id, u.one_line()))
         .collect())
 }
 

@@ -15,7 +15,6 @@ use crate::domain::validation::FieldErrors;
 use crate::i18n::Texts;
 use crate::services::proposals::{self, HouseholdSummary, LandlordAnswer, LandlordProposal};
 use crate::services::{ServiceError, units as unit_service};
-use crate::store;
 use crate::web::error::PageError;
 
 /// A unit on the overview.
@@ -125,13 +124,14 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
         return Ok(Redirect::to(super::home_of(Some(user.role))).into_response());
     }
     let t = ctx.t();
-    let (landlord, own) = unit_service::own_landlord_and_units(&ctx.app, &user).await?;
-    let unit_ids: Vec<i64> = own.iter().map(|u| u.id).collect();
+    let unit_service::LandlordUnits {
+        landlord,
+        units: own,
+        requests: all_requests,
+    } = unit_service::own_landlord_and_units(&ctx.app, &user).await?;
     // The requests by flat (one pass: a landlord may have hundreds of flats).
     let mut requests: std::collections::HashMap<i64, Vec<_>> = std::collections::HashMap::new();
-    for (request, programme) in
-        store::incentives::requests_for_units(&ctx.app.db, &unit_ids).await?
-    {
+    for (request, programme) in all_requests {
         requests
             .entry(request.unit_id)
             .or_default()
@@ -161,12 +161,7 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
             .collect();
         units.push(UnitCard {
             id: unit.id,
-            address: crate::domain::unit::one_line(
-                &a.street,
-                &a.house_number,
-                &a.postal_code,
-                &a.town,
-            ),
+            address: a.one_line(),
             status: text(t, &format!("unit.status.{}", unit.status.as_str())),
             status_class: status_class(unit.status),
             next_step: match unit.status {
@@ -191,22 +186,19 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
             ),
         });
     }
-    let drafts = store::drafts::list_for_landlord(&ctx.app.db, landlord.id)
+    let drafts = crate::services::drafts::of_landlord(&ctx.app, landlord.id, ctx.locale)
         .await?
-        .iter()
-        .map(|d| {
-            let summary = crate::services::drafts::summary(d, ctx.locale);
-            DraftCard {
-                id: d.id,
-                title: summary.title,
-                saved: crate::engine::explain::date(ctx.locale, summary.saved),
-                deleted_on: summary.deleted_on.map(|day| {
-                    crate::i18n::fill(
-                        t.get("dashboard.draft_deleted_on"),
-                        &[("date", &crate::engine::explain::date(ctx.locale, day))],
-                    )
-                }),
-            }
+        .into_iter()
+        .map(|(id, summary)| DraftCard {
+            id,
+            title: summary.title,
+            saved: crate::engine::explain::date(ctx.locale, summary.saved),
+            deleted_on: summary.deleted_on.map(|day| {
+                crate::i18n::fill(
+                    t.get("dashboard.draft_deleted_on"),
+                    &[("date", &crate::engine::explain::date(ctx.locale, day))],
+                )
+            }),
         })
         .collect();
     let (waiting, running): (Vec<_>, Vec<_>) = proposals

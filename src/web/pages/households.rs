@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -1063,11 +1062,7 @@ async fn show_page(
             since: explain::date(locale, crate::domain::time::berlin_date(p.state_changed_at)),
         })
         .collect();
-    let status = if reason_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::web::form::status_for(reason_error.is_none());
     let page = ShowPage {
         chrome: ctx.chrome(),
         nav: nav(ctx, user, Some(h.municipality_id), "/households").await?,

@@ -138,11 +138,7 @@ async fn import_page(
             },
         })
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::web::form::status_for(error.is_none());
     let page = ImportPage {
         chrome: ctx.chrome(),
         nav: nav(ctx, user, Some(mid), "/import").await?,

@@ -56,12 +56,7 @@ pub async fn units_list(
             let a = &d.address;
             UnitLine {
                 id: u.id,
-                address: crate::domain::unit::one_line(
-                    &a.street,
-                    &a.house_number,
-                    &a.postal_code,
-                    &a.town,
-                ),
+                address: a.one_line(),
                 facts: format!(
                     "{} m² · {} {} · {}",
                     explain::compact(locale, d.area_m2),

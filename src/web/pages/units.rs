@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, Query};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -20,7 +20,6 @@ use crate::domain::{Cents, Locale};
 use crate::i18n::Texts;
 use crate::services::units::{self, Action, Editor, Outcome, Target, Upload};
 use crate::services::{CurrentUser, ServiceError};
-use crate::store;
 use crate::web::error::PageError;
 use crate::web::form::FormData;
 use crate::web::forms::{Field, Kind, Section, SummaryItem, summary};
@@ -580,44 +579,40 @@ pub struct StaffPart {
 }
 
 /// What staff see of a flat besides its facts.
-async fn staff_part(
+fn staff_part(
     ctx: &PageCtx,
     user: &CurrentUser,
-    unit: &crate::store::units::StoredUnit,
-) -> Result<StaffPart, PageError> {
+    unit: &units::StoredUnit,
+    staff: units::StaffView,
+) -> StaffPart {
     let t = ctx.t();
     let mut landlord = Vec::new();
-    if let Some(l) = store::landlords::find(&ctx.app.db, unit.landlord_id).await? {
-        if l.anonymized_at.is_some() {
-            landlord.push((
-                text(t, "unit.staff.landlord"),
-                text(t, "unit.landlord_erased"),
-            ));
-        } else {
-            landlord.push((text(t, "unit.staff.landlord"), l.display_name.clone()));
-            let email = match (&l.contact_email, l.user_id) {
-                (Some(e), _) => Some(e.clone()),
-                (None, Some(uid)) => store::users::find(&ctx.app.db, uid).await?.map(|u| u.email),
-                (None, None) => None,
-            };
-            if let Some(e) = email {
-                landlord.push((text(t, "unit.staff.email"), e));
-            }
-            if let Some(p) = &l.phone {
-                landlord.push((text(t, "unit.staff.phone"), p.clone()));
-            }
-            let address: Vec<String> = [l.street.clone(), l.postal_code.clone(), l.town.clone()]
-                .into_iter()
-                .flatten()
-                .filter(|x| !x.trim().is_empty())
-                .collect();
-            if !address.is_empty() {
-                landlord.push((text(t, "unit.staff.address"), address.join(" ")));
+    match staff.landlord {
+        Some(units::LandlordContact::Erased) => landlord.push((
+            text(t, "unit.staff.landlord"),
+            text(t, "unit.landlord_erased"),
+        )),
+        Some(units::LandlordContact::Known {
+            name,
+            email,
+            phone,
+            address,
+        }) => {
+            landlord.push((text(t, "unit.staff.landlord"), name));
+            for (key, value) in [
+                ("unit.staff.email", email),
+                ("unit.staff.phone", phone),
+                ("unit.staff.address", address),
+            ] {
+                if let Some(v) = value {
+                    landlord.push((text(t, key), v));
+                }
             }
         }
+        None => {}
     }
-    let proposals = crate::services::pipeline::for_unit(&ctx.app, user, unit.id)
-        .await?
+    let proposals = staff
+        .proposals
         .into_iter()
         .map(|p| {
             (
@@ -629,14 +624,14 @@ async fn staff_part(
         })
         .collect();
     let manages = user.can_manage(unit.municipality_id);
-    Ok(StaffPart {
+    StaffPart {
         municipality_id: unit.municipality_id,
         landlord,
         proposals,
         can_check: manages && unit.status == UnitStatus::Submitted,
         can_release: manages && matches!(unit.status, UnitStatus::Submitted | UnitStatus::Checked),
         manages,
-    })
+    }
 }
 
 /// An amount, or "not given" for 0 € (how a field left blank is stored: heating paid by
@@ -663,6 +658,74 @@ fn yes(t: Texts, on: bool) -> String {
     text(t, if on { "common.yes" } else { "common.no" })
 }
 
+/// The flat's facts as the page lists them.
+fn facts(t: Texts, d: &crate::domain::unit::UnitDetails) -> Vec<Fact> {
+    let l = t.locale;
+    let fact = |key: &str, value: String| Fact {
+        label: text(t, key),
+        value,
+    };
+    let measure = |v: f64| crate::engine::explain::compact(l, v);
+    let lease = match d.lease_end {
+        Some(end) => format!(
+            "{} ({})",
+            text(t, "unit.lease.fixed_term"),
+            crate::engine::explain::date(l, end)
+        ),
+        None => text(t, "unit.lease.open_ended"),
+    };
+    let mut facts = vec![
+        fact("unit.labels.area_m2", format!("{} m²", measure(d.area_m2))),
+        fact("unit.labels.rooms", measure(d.rooms)),
+        fact(
+            "unit.labels.floor",
+            crate::engine::explain::floor(l, d.floor),
+        ),
+        fact("unit.labels.max_occupants", d.max_occupants.to_string()),
+        fact("unit.labels.cold_rent", d.cold_rent.format(l)),
+        fact("unit.labels.service_charges", d.service_charges.format(l)),
+        fact(
+            "unit.labels.heating_costs",
+            amount_or_blank(t, d.heating_costs),
+        ),
+        fact("unit.gross_cold_rent", d.gross_cold_rent().format(l)),
+        fact("unit.labels.deposit", amount_or_blank(t, d.deposit)),
+        fact(
+            "unit.labels.available_from",
+            crate::engine::explain::date(l, d.available_from),
+        ),
+        fact("unit.labels.lease_type", lease),
+        fact("unit.labels.has_lift", yes(t, d.has_lift)),
+        fact("unit.labels.step_free", yes(t, d.step_free)),
+        fact(
+            "unit.labels.wheelchair_accessible",
+            yes(t, d.wheelchair_accessible),
+        ),
+        fact("unit.labels.pets_allowed", yes(t, d.pets_allowed)),
+        fact("unit.labels.furnished", yes(t, d.furnished)),
+    ];
+    if !d.preferences.is_empty() {
+        facts.push(fact(
+            "unit.labels.pref_tags",
+            d.preferences
+                .iter()
+                .map(|p| text(t, &format!("unit.tags.{}", p.as_str())))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    if let Some(notes) = d.pref_notes.as_ref().filter(|n| !n.trim().is_empty()) {
+        facts.push(fact("unit.labels.pref_notes", notes.clone()));
+    }
+    if let Some(max) = d.pref_max_household_size {
+        facts.push(fact("unit.labels.pref_max_household_size", max.to_string()));
+    }
+    if let Some(description) = &d.description {
+        facts.push(fact("unit.labels.description", description.clone()));
+    }
+    facts
+}
+
 async fn unit_page(
     ctx: &PageCtx,
     user: &CurrentUser,
@@ -670,131 +733,22 @@ async fn unit_page(
     reason_error: Option<String>,
     reason_value: String,
 ) -> Result<Response, PageError> {
-    let unit = store::units::find(&ctx.app.db, id)
+    let units::FlatPage {
+        unit,
+        requests,
+        budgets,
+        photos,
+        staff,
+        running,
+    } = units::flat_page(&ctx.app, user, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    if !units::may_see(&ctx.app, user, &unit).await? {
-        return Err(PageError::NotFound);
-    }
     let t = ctx.t();
     let l = ctx.locale;
-    let d = &unit.details;
-    let a = &d.address;
-    let measure = |v: f64| crate::engine::explain::compact(l, v);
-    let mut facts = vec![
-        Fact {
-            label: text(t, "unit.labels.area_m2"),
-            value: format!("{} m²", measure(d.area_m2)),
-        },
-        Fact {
-            label: text(t, "unit.labels.rooms"),
-            value: measure(d.rooms),
-        },
-        Fact {
-            label: text(t, "unit.labels.floor"),
-            value: crate::engine::explain::floor(l, d.floor),
-        },
-        Fact {
-            label: text(t, "unit.labels.max_occupants"),
-            value: d.max_occupants.to_string(),
-        },
-        Fact {
-            label: text(t, "unit.labels.cold_rent"),
-            value: d.cold_rent.format(l),
-        },
-        Fact {
-            label: text(t, "unit.labels.service_charges"),
-            value: d.service_charges.format(l),
-        },
-        Fact {
-            label: text(t, "unit.labels.heating_costs"),
-            value: amount_or_blank(t, d.heating_costs),
-        },
-        Fact {
-            label: text(t, "unit.gross_cold_rent"),
-            value: d.gross_cold_rent().format(l),
-        },
-        Fact {
-            label: text(t, "unit.labels.deposit"),
-            value: amount_or_blank(t, d.deposit),
-        },
-        Fact {
-            label: text(t, "unit.labels.available_from"),
-            value: crate::engine::explain::date(l, d.available_from),
-        },
-        Fact {
-            label: text(t, "unit.labels.lease_type"),
-            value: match d.lease_end {
-                Some(end) => format!(
-                    "{} ({})",
-                    text(t, "unit.lease.fixed_term"),
-                    crate::engine::explain::date(l, end)
-                ),
-                None => text(t, "unit.lease.open_ended"),
-            },
-        },
-        Fact {
-            label: text(t, "unit.labels.has_lift"),
-            value: yes(t, d.has_lift),
-        },
-        Fact {
-            label: text(t, "unit.labels.step_free"),
-            value: yes(t, d.step_free),
-        },
-        Fact {
-            label: text(t, "unit.labels.wheelchair_accessible"),
-            value: yes(t, d.wheelchair_accessible),
-        },
-        Fact {
-            label: text(t, "unit.labels.pets_allowed"),
-            value: yes(t, d.pets_allowed),
-        },
-        Fact {
-            label: text(t, "unit.labels.furnished"),
-            value: yes(t, d.furnished),
-        },
-    ];
-    if !d.preferences.is_empty() {
-        facts.push(Fact {
-            label: text(t, "unit.labels.pref_tags"),
-            value: d
-                .preferences
-                .iter()
-                .map(|p| text(t, &format!("unit.tags.{}", p.as_str())))
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
-    }
-    if let Some(notes) = d.pref_notes.as_ref().filter(|n| !n.trim().is_empty()) {
-        facts.push(Fact {
-            label: text(t, "unit.labels.pref_notes"),
-            value: notes.clone(),
-        });
-    }
-    if let Some(max) = d.pref_max_household_size {
-        facts.push(Fact {
-            label: text(t, "unit.labels.pref_max_household_size"),
-            value: max.to_string(),
-        });
-    }
-    if let Some(description) = &d.description {
-        facts.push(Fact {
-            label: text(t, "unit.labels.description"),
-            value: description.clone(),
-        });
-    }
-    let is_staff = matches!(user.role, Role::Admin | Role::Coordinator | Role::Volunteer);
-    let manages = user.can_manage(unit.municipality_id);
+    let a = &unit.details.address;
+    let is_staff = units::is_staff(user);
     let mut incentives = Vec::new();
     let mut any_requested = false;
-    let requests = store::incentives::requests_for_unit(&ctx.app.db, id).await?;
-    // Staff see what each programme has left beside its request (one query for all).
-    let budgets = if manages {
-        let programmes: Vec<_> = requests.iter().map(|(_, p)| p.clone()).collect();
-        crate::services::staff::budgets_left(&ctx.app, &programmes).await?
-    } else {
-        Default::default()
-    };
     for (request, programme) in requests {
         any_requested |= request.status == IncentiveStatus::Requested.as_str();
         let budget = budgets.get(&programme.id).copied().flatten().map(|left| {
@@ -814,10 +768,8 @@ async fn unit_page(
             }
         });
     }
-    let one_line =
-        crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town);
-    let photos = store::photos::list(&ctx.app.db, store::photos::Owner::Unit(id))
-        .await?
+    let one_line = a.one_line();
+    let photos = photos
         .into_iter()
         .enumerate()
         .map(|(i, p)| PhotoView {
@@ -833,11 +785,7 @@ async fn unit_page(
             alt: String::new(),
         })
         .collect();
-    let staff_part = if is_staff {
-        Some(staff_part(ctx, user, &unit).await?)
-    } else {
-        None
-    };
+    let staff_part = staff.map(|s| staff_part(ctx, user, &unit, s));
     let withdrawn_reason = unit.withdrawn_reason.clone();
     let erased = withdrawn_reason.as_deref() == Some(crate::domain::personal_data::ERASED);
     let open = !matches!(
@@ -846,10 +794,7 @@ async fn unit_page(
     );
     // Reserved: the landlord is asked for an answer only while one is due from them.
     let next_step_key = if unit.status == UnitStatus::Reserved && !is_staff {
-        let running =
-            crate::services::proposals::for_own_units(&ctx.app, std::slice::from_ref(&unit))
-                .await?;
-        let key = match running.first() {
+        let key = match &running {
             Some(p) if p.awaits_landlord() => "unit.next.reserved",
             Some(p) if p.viewing_first() => "unit.next.reserved_times",
             _ => "unit.next.reserved_answered",
@@ -880,7 +825,7 @@ async fn unit_page(
         } else {
             next_step_key
         },
-        facts,
+        facts: facts(t, &unit.details),
         photos,
         incentives,
         can_edit: !erased && (open || unit.status == UnitStatus::Withdrawn),
@@ -892,11 +837,7 @@ async fn unit_page(
         reason_error,
         reason_value,
     };
-    let status = if page.reason_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::web::form::status_for(page.reason_error.is_none());
     Ok((status, page).into_response())
 }
 
@@ -940,22 +881,9 @@ pub async fn serve_photo(
     Path(key): Path<String>,
     Query(q): Query<PhotoQuery>,
 ) -> Result<Response, PageError> {
-    let photo = store::photos::by_key(&ctx.app.db, &key)
+    let photo = units::visible_photo(&ctx.app, &user, &key)
         .await?
         .ok_or(PageError::NotFound)?;
-    let allowed = match (photo.unit_id, photo.draft_id) {
-        (Some(unit_id), _) => match store::units::find(&ctx.app.db, unit_id).await? {
-            Some(unit) => units::may_see(&ctx.app, &user, &unit).await?,
-            None => false,
-        },
-        (None, Some(draft_id)) => units::editor_for_draft(&ctx.app, &user, draft_id)
-            .await
-            .is_ok(),
-        _ => false,
-    };
-    if !allowed {
-        return Err(PageError::NotFound);
-    }
     let thumb = q.size.as_deref() == Some("thumb");
     let path = crate::services::photos::file_of(&ctx.app, &photo.storage_key, thumb)
         .ok_or(PageError::NotFound)?;

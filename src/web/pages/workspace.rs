@@ -152,12 +152,7 @@ async fn page(
             let a = &u.details.address;
             CheckRow {
                 id: u.id,
-                address: crate::domain::unit::one_line(
-                    &a.street,
-                    &a.house_number,
-                    &a.postal_code,
-                    &a.town,
-                ),
+                address: a.one_line(),
                 status: t
                     .get(&format!("unit.status.{}", u.status.as_str()))
                     .to_owned(),

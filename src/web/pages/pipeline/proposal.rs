@@ -199,7 +199,7 @@ fn default_value(ctx: &PageCtx, d: &ProposalDetail, name: &str) -> String {
         "on" | "signed_on" | "moved_in_on" | "ended_on" | "done_on" => today.to_string(),
         "place" => {
             let a = &unit.address;
-            crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town)
+            a.one_line()
         }
         "lease_kind" => "direct".into(),
         "lease_start" => unit.available_from.max(today).to_string(),

@@ -6,6 +6,13 @@
 //! checked, and photos are stored as they arrive. Only "submit" validates everything;
 //! a mistake brings the same form back with every value and a message at each field.
 
+mod access;
+mod page;
+
+pub(crate) use access::draft_of;
+use access::may_edit;
+pub use access::{may_see, one_visible, own_landlord, own_landlord_and_units, visible};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{incentive_programme, municipality, unit_photo};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
@@ -24,10 +31,11 @@ use crate::mail::compose::letter;
 use crate::mail::outbox::{self, Outgoing};
 use crate::services::photos;
 use crate::store::photos::Owner;
+pub use crate::store::units::StoredUnit;
 /// What the unit list is filtered by (applied in the database).
-pub use crate::store::units::ListFilter;
-use crate::store::units::StoredUnit;
+pub use crate::store::units::{LandlordUnits, ListFilter};
 use crate::store::{drafts, incentives, landlords, units};
+pub use page::{FlatPage, LandlordContact, StaffView, flat_page, is_staff, visible_photo};
 
 /// An uploaded photo.
 #[derive(Debug, Clone)]
@@ -411,74 +419,6 @@ pub async fn validate_unit(
             description: optional_text("description"),
         },
     }))
-}
-
-// ---- who may do what ----
-
-/// Whether `user` may enter and edit units of landlord `landlord_id` and unit `unit`.
-async fn may_edit(
-    app: &App,
-    user: &CurrentUser,
-    landlord_id: i64,
-    municipality_id: Option<i64>,
-    created_by: Option<i64>,
-) -> Result<bool, ServiceError> {
-    Ok(match user.role {
-        Role::Admin => true,
-        Role::Landlord => landlords::find_by_user(&app.db, user.id)
-            .await?
-            .is_some_and(|l| l.id == landlord_id),
-        // Staff: what they started themselves, or what is in their area by its stored place.
-        Role::Coordinator | Role::Volunteer => {
-            created_by == Some(user.id)
-                || municipality_id.is_some_and(|m| user.municipalities.contains(&m))
-        }
-    })
-}
-
-/// The draft `id`, if `user` may act on it. A draft belongs to its author and its
-/// landlord; other staff may open it only where its stored place is in their area (never by
-/// the place they post).
-pub(super) async fn draft_of(
-    app: &App,
-    user: &CurrentUser,
-    id: i64,
-) -> Result<drafts::Draft, ServiceError> {
-    let draft = drafts::find(&app.db, id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("draft".into()))?;
-    let place = municipality_for(
-        app,
-        Fields(&draft.fields).get("postal_code"),
-        Fields(&draft.fields).get("town"),
-    )
-    .await?
-    .ok()
-    .map(|(m, _)| m.id);
-    if !may_edit(app, user, draft.landlord_id, place, draft.created_by).await? {
-        return Err(ServiceError::Forbidden);
-    }
-    Ok(draft)
-}
-
-/// The landlord record of a landlord user.
-pub async fn own_landlord(
-    app: &App,
-    user: &CurrentUser,
-) -> Result<entities::landlord::Model, ServiceError> {
-    landlords::find_by_user(&app.db, user.id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("no landlord record for this account".into()))
-}
-
-/// The landlord record of a landlord's account with their flats (newest first).
-pub async fn own_landlord_and_units(
-    app: &App,
-    user: &CurrentUser,
-) -> Result<(entities::landlord::Model, Vec<StoredUnit>), ServiceError> {
-    units::landlord_with_units(&app.db, user.id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("no landlord record for this account".into()))
 }
 
 // ---- the editor ----
@@ -1044,8 +984,7 @@ async fn notify_submission<C: ConnectionTrait>(
         .unwrap_or_default();
     let municipality_name = municipality.map(|m| m.name).unwrap_or_default();
     let a = &valid.details.address;
-    let address =
-        crate::domain::unit::one_line(&a.street, &a.house_number, &a.postal_code, &a.town);
+    let address = a.one_line();
     let landlord_locale: Locale = landlord.preferred_locale.parse().unwrap_or(locale);
     if landlord.user_id.is_none() {
         return super::accounts::invite_landlord(
@@ -1161,63 +1100,4 @@ pub async fn withdraw(
     .await?;
     txn.commit().await?;
     Ok(Ok(()))
-}
-
-/// Whether `user` may see unit `unit_id` (its page and photos).
-pub async fn may_see(
-    app: &App,
-    user: &CurrentUser,
-    unit: &StoredUnit,
-) -> Result<bool, ServiceError> {
-    may_edit(
-        app,
-        user,
-        unit.landlord_id,
-        Some(unit.municipality_id),
-        None,
-    )
-    .await
-}
-
-/// One page of the units a person may see that pass `filter`, by id, with the number in
-/// all: a landlord's own; the units of the municipalities a staff member works for (only
-/// `municipality` when given, which must be one of them). Paged in the database.
-pub async fn visible(
-    app: &App,
-    user: &CurrentUser,
-    municipality: Option<i64>,
-    mut filter: units::ListFilter,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<StoredUnit>, u64), ServiceError> {
-    if user.role == Role::Landlord {
-        let Some(landlord) = landlords::find_by_user(&app.db, user.id).await? else {
-            return Ok((Vec::new(), 0));
-        };
-        filter.landlord_id = Some(landlord.id);
-        filter.municipalities = municipality.map(|m| vec![m]);
-    } else {
-        let scope = super::staff::scope(app, user).await?;
-        filter.municipalities = Some(match municipality {
-            Some(m) if scope.contains(&m) => vec![m],
-            Some(_) => return Err(ServiceError::Forbidden),
-            None => scope,
-        });
-    }
-    Ok(units::page(&app.db, &filter, offset, limit).await?)
-}
-
-/// One unit, if the person may see it (`Forbidden` otherwise).
-pub async fn one_visible(
-    app: &App,
-    user: &CurrentUser,
-    id: i64,
-) -> Result<StoredUnit, ServiceError> {
-    let unit = units::find(&app.db, id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
-    if !may_see(app, user, &unit).await? {
-        return Err(ServiceError::Forbidden);
-    }
-    Ok(unit)
 }
