@@ -297,3 +297,29 @@ fn the_reader_spots_codes_keys_json_and_wrong_numbers() {
         ["a", "b"]
     );
 }
+
+db_test!(
+    async fn staff_are_not_told_they_asked_for_nothing_on_a_flat_without_requests(app) {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let d = demo(app).await;
+        let requested: Vec<i64> = entities::unit_incentive::Entity::find()
+            .all(app.db())
+            .await
+            .expect("requests")
+            .into_iter()
+            .map(|r| r.unit_id)
+            .collect();
+        let unit = entities::unit::Entity::find()
+            .filter(entities::unit::Column::MunicipalityId.eq(d.esslingen))
+            .all(app.db())
+            .await
+            .expect("units")
+            .into_iter()
+            .find(|u| !requested.contains(&u.id))
+            .expect("a flat without requests");
+        let coordinator = staff(app, ES_COORDINATOR).await;
+        let page = coordinator.get(&format!("/units/{}", unit.id)).await.text().await.expect("page");
+        assert!(page.contains("Für diese Wohnung wurden keine Hilfen beantragt."), "staff wording");
+        assert!(!page.contains("Sie haben keine Hilfen beantragt."), "not the landlord's wording");
+    }
+);
