@@ -1,0 +1,247 @@
+//! The flat form's editor: the fields of a new flat, a draft or a stored flat, for whoever
+//! may edit it.
+
+use super::*;
+
+fn format_money(cents: Cents, locale: Locale) -> String {
+    let text = format!("{}.{:02}", cents.0 / 100, cents.0 % 100);
+    let text = text.strip_suffix(".00").map(str::to_owned).unwrap_or(text);
+    match locale {
+        Locale::De => text.replace('.', ","),
+        Locale::En => text,
+    }
+}
+
+fn format_measure(value: f64, locale: Locale) -> String {
+    let text = if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    };
+    match locale {
+        Locale::De => text.replace('.', ","),
+        Locale::En => text,
+    }
+}
+
+/// The form fields of a stored unit.
+pub fn fields_of_unit(
+    unit: &StoredUnit,
+    requested: &[i64],
+    locale: Locale,
+) -> Vec<(String, String)> {
+    let d = &unit.details;
+    let mut fields: Vec<(String, String)> = vec![
+        ("street".into(), d.address.street.clone()),
+        ("house_number".into(), d.address.house_number.clone()),
+        ("postal_code".into(), d.address.postal_code.clone()),
+        ("town".into(), d.address.town.clone()),
+        (
+            "address_extra".into(),
+            d.address.extra.clone().unwrap_or_default(),
+        ),
+        ("lat".into(), format!("{:.6}", d.location.lat)),
+        ("lon".into(), format!("{:.6}", d.location.lon)),
+        ("area_m2".into(), format_measure(d.area_m2, locale)),
+        ("rooms".into(), format_measure(d.rooms, locale)),
+        ("floor".into(), d.floor.to_string()),
+        ("max_occupants".into(), d.max_occupants.to_string()),
+        ("cold_rent".into(), format_money(d.cold_rent, locale)),
+        (
+            "service_charges".into(),
+            format_money(d.service_charges, locale),
+        ),
+        (
+            "heating_costs".into(),
+            format_money(d.heating_costs, locale),
+        ),
+        ("deposit".into(), format_money(d.deposit, locale)),
+        ("available_from".into(), d.available_from.to_string()),
+        ("lease_type".into(), d.lease_type.as_str().into()),
+        (
+            "lease_end".into(),
+            d.lease_end.map(|x| x.to_string()).unwrap_or_default(),
+        ),
+        (
+            "pref_max_household_size".into(),
+            d.pref_max_household_size
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "pref_notes".into(),
+            d.pref_notes.clone().unwrap_or_default(),
+        ),
+        (
+            "description".into(),
+            d.description.clone().unwrap_or_default(),
+        ),
+    ];
+    for (name, on) in [
+        ("has_lift", d.has_lift),
+        ("step_free", d.step_free),
+        ("wheelchair_accessible", d.wheelchair_accessible),
+        ("furnished", d.furnished),
+        ("pets_allowed", d.pets_allowed),
+    ] {
+        if on {
+            fields.push((name.into(), "1".into()));
+        }
+    }
+    for p in &d.preferences {
+        fields.push(("pref_tags".into(), p.as_str().into()));
+    }
+    for id in requested {
+        fields.push(("incentive".into(), id.to_string()));
+    }
+    fields
+}
+
+pub(super) async fn build_editor(
+    app: &App,
+    target: Target,
+    landlord_id: i64,
+    fields: Vec<(String, String)>,
+    errors: FieldErrors,
+    status: Option<UnitStatus>,
+    on_behalf: bool,
+) -> Result<Editor, ServiceError> {
+    let landlord = landlords::find(&app.db, landlord_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("landlord".into()))?;
+    let view = Fields(&fields);
+    let (municipality, location) =
+        match municipality_for(app, view.get("postal_code"), view.get("town")).await? {
+            Ok((m, centre)) => {
+                let pin = match (parse_number(view.get("lat")), parse_number(view.get("lon"))) {
+                    (Some(lat), Some(lon)) => {
+                        GeoPoint::new(lat, lon).filter(|p| p.distance_km(centre) <= 25.0)
+                    }
+                    _ => None,
+                };
+                (Some(m), Some(pin.unwrap_or(centre)))
+            }
+            Err(_) => (None, None),
+        };
+    let programmes = match &municipality {
+        Some(m) => incentives::programmes_of(&app.db, m.id).await?,
+        None => Vec::new(),
+    };
+    let photos = match target {
+        Target::New { .. } => Vec::new(),
+        Target::Draft(id) => crate::store::photos::list(&app.db, Owner::Draft(id)).await?,
+        Target::Unit(id) => crate::store::photos::list(&app.db, Owner::Unit(id)).await?,
+    };
+    Ok(Editor {
+        target,
+        landlord_id,
+        landlord_name: landlord.display_name,
+        fields,
+        photos,
+        municipality,
+        programmes,
+        errors,
+        location,
+        status,
+        on_behalf,
+    })
+}
+
+/// The form for a new unit of `landlord_id`.
+pub async fn editor_for_new(
+    app: &App,
+    user: &CurrentUser,
+    landlord_id: i64,
+) -> Result<Editor, ServiceError> {
+    if !may_edit(
+        app,
+        user,
+        landlord_id,
+        None,
+        landlords::find(&app.db, landlord_id)
+            .await?
+            .and_then(|l| l.created_by_user_id),
+    )
+    .await?
+    {
+        return Err(ServiceError::Forbidden);
+    }
+    // The key ties every post of this form to one draft (a failed submit, a reload).
+    let key = crate::util::random_hex(16).map_err(|e| ServiceError::Other(anyhow::anyhow!(e)))?;
+    let fields = vec![
+        ("lease_type".into(), "open_ended".into()),
+        (DRAFT_KEY.into(), key),
+    ];
+    build_editor(
+        app,
+        Target::New { landlord_id },
+        landlord_id,
+        fields,
+        FieldErrors::default(),
+        None,
+        user.role != Role::Landlord,
+    )
+    .await
+}
+
+/// The form of a saved draft.
+pub async fn editor_for_draft(
+    app: &App,
+    user: &CurrentUser,
+    draft_id: i64,
+) -> Result<Editor, ServiceError> {
+    let draft = draft_of(app, user, draft_id).await?;
+    build_editor(
+        app,
+        Target::Draft(draft_id),
+        draft.landlord_id,
+        draft.fields,
+        FieldErrors::default(),
+        None,
+        user.role != Role::Landlord,
+    )
+    .await
+}
+
+/// The form of an existing unit (not while it is reserved or let).
+pub async fn editor_for_unit(
+    app: &App,
+    user: &CurrentUser,
+    unit_id: i64,
+    locale: Locale,
+) -> Result<Editor, ServiceError> {
+    let unit = units::find(&app.db, unit_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
+    if !may_edit(
+        app,
+        user,
+        unit.landlord_id,
+        Some(unit.municipality_id),
+        None,
+    )
+    .await?
+    {
+        return Err(ServiceError::Forbidden);
+    }
+    if matches!(unit.status, UnitStatus::Let | UnitStatus::Reserved) {
+        return Err(ServiceError::Conflict(Conflict::UnitLocked));
+    }
+    let requested: Vec<i64> = incentives::requests_for_unit(&app.db, unit_id)
+        .await?
+        .into_iter()
+        .filter(|(r, _)| r.status != IncentiveStatus::Withdrawn.as_str())
+        .map(|(_, p)| p.id)
+        .collect();
+    let fields = fields_of_unit(&unit, &requested, locale);
+    build_editor(
+        app,
+        Target::Unit(unit_id),
+        unit.landlord_id,
+        fields,
+        FieldErrors::default(),
+        Some(unit.status),
+        user.role != Role::Landlord,
+    )
+    .await
+}
