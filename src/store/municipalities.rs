@@ -78,25 +78,6 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<municipality::Model>
         .await
 }
 
-/// The days to answer a proposal in the municipality's newest rule set (`None` before it
-/// has one): one column of one row, for pages that need no other rule.
-pub async fn answer_days<C: ConnectionTrait>(
-    db: &C,
-    municipality_id: i64,
-) -> Result<Option<u32>, sea_orm::DbErr> {
-    use sea_orm::QuerySelect;
-    let days = rule_set::Entity::find()
-        .select_only()
-        .column(rule_set::Column::AnswerDays)
-        .filter(rule_set::Column::MunicipalityId.eq(municipality_id))
-        .order_by_desc(rule_set::Column::Version)
-        .limit(1)
-        .into_tuple::<i32>()
-        .one(db)
-        .await?;
-    Ok(days.map(|d| d.max(0) as u32))
-}
-
 /// Stores a new version of a municipality's rule tables and returns (id, version).
 pub async fn insert_rule_set<C: ConnectionTrait>(
     db: &C,

@@ -202,21 +202,6 @@ pub async fn add_viewing<C: ConnectionTrait>(
     Ok(row.id)
 }
 
-/// A proposal's viewings, by time.
-pub async fn viewings_of<C: ConnectionTrait>(
-    db: &C,
-    proposal_ids: &[i64],
-) -> Result<Vec<viewing::Model>, sea_orm::DbErr> {
-    if proposal_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    viewing::Entity::find()
-        .filter(viewing::Column::ProposalId.is_in(proposal_ids.to_vec()))
-        .order_by_asc(viewing::Column::StartsAt)
-        .all(db)
-        .await
-}
-
 /// The viewings of one proposal, earliest first.
 pub async fn viewings<C: ConnectionTrait>(
     db: &C,

@@ -12,7 +12,6 @@ use sea_orm::{
 };
 
 use crate::domain::pipeline::ProposalState;
-use crate::domain::unit::OneLine;
 
 pub mod detail;
 mod placements;
@@ -288,18 +287,6 @@ pub async fn open_of_households<C: ConnectionTrait>(
         }
     }
     Ok(out)
-}
-
-/// The addresses of these flats on one line each.
-pub async fn unit_addresses<C: ConnectionTrait>(
-    db: &C,
-    ids: &[i64],
-) -> Result<BTreeMap<i64, String>, sea_orm::DbErr> {
-    Ok(units_by_id(db, ids)
-        .await?
-        .into_iter()
-        .map(|(id, u)| (id, u.one_line()))
-        .collect())
 }
 
 /// Whether the household or the unit is held by an open proposal other than `except`.
