@@ -116,7 +116,7 @@ pub async fn delete_account(
     let now = app.clock.now();
     let account = account(app, user).await?;
     let mut errors = FieldErrors::default();
-    if let Some(problem) = current_password_problem(app, &account, password, now).await? {
+    if let Some(problem) = current_password_problem(app, &account, password).await? {
         errors.add("delete_password", problem);
     }
     if !confirmed {

@@ -6,11 +6,12 @@
 //! with its audit entry and its e-mails (written to the outbox in that transaction), and
 //! answers wrong input with the messages at the fields ([`ServiceError::Fields`]).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use sea_orm::TransactionTrait;
 use validator::Validate;
 
-use super::accounts::{LinkOutcome, check_link, enqueue, link, may_mail, random_token};
+use super::accounts::{LinkOutcome, check_link, enqueue, link, random_token};
+use super::limits::{self, Limit};
 use super::{Actor, CurrentUser, ServiceError, audit};
 use crate::app::App;
 use crate::domain::Locale;
@@ -28,7 +29,6 @@ pub const CHANGE_EMAIL_VALID_HOURS: i64 = 24;
 pub const PHONE_MIN: usize = 6;
 pub const PHONE_MAX: usize = 30;
 /// Wrong current passwords a logged-in person may type in a 15-minute window.
-const PASSWORD_TRIES: i32 = 10;
 
 /// What the account page shows of the account.
 #[derive(Debug, Clone)]
@@ -67,17 +67,15 @@ pub(super) async fn account(
 }
 
 /// Whether `password` is the account's current one. Wrong tries are counted; after
-/// [`PASSWORD_TRIES`] in 15 minutes every try is refused for the rest of the window, so a
+/// [`limits::PASSWORD_TRIES`] in 15 minutes every try is refused for the rest of the window, so a
 /// session left open cannot be used to guess the password. Returns the error key, if any.
 pub(super) async fn current_password_problem(
     app: &App,
     account: &entities::user::Model,
     password: &str,
-    now: DateTime<Utc>,
 ) -> Result<Option<&'static str>, ServiceError> {
-    let key = format!("account:password:{}", account.id);
-    let window = Duration::minutes(super::accounts::LOGIN_WINDOW_MINUTES);
-    if sessions::current_count(&app.db, &key, window, now).await? >= PASSWORD_TRIES {
+    let subject = account.id.to_string();
+    if limits::reached(app, Limit::CurrentPassword, &subject).await? {
         return Ok(Some("account.errors.too_many_tries"));
     }
     if password.is_empty() {
@@ -90,7 +88,7 @@ pub(super) async fn current_password_problem(
     if right {
         return Ok(None);
     }
-    sessions::count_event(&app.db, &key, window, now).await?;
+    limits::record(app, Limit::CurrentPassword, &subject).await?;
     Ok(Some("account.errors.wrong_password"))
 }
 
@@ -118,7 +116,7 @@ pub async fn change_password(
     let now = app.clock.now();
     let account = account(app, user).await?;
     let mut errors = FieldErrors::default();
-    if let Some(problem) = current_password_problem(app, &account, current, now).await? {
+    if let Some(problem) = current_password_problem(app, &account, current).await? {
         errors.add("current_password", problem);
     }
     if let Some(problem) = super::accounts::password_problem(new, &account.email) {
@@ -220,10 +218,10 @@ pub async fn request_email_change(
     } else if users::find_by_email(&app.db, &new_email).await?.is_some() {
         errors.add("new_email", "account.errors.email_taken");
     }
-    if let Some(problem) = current_password_problem(app, &account, password, now).await? {
+    if let Some(problem) = current_password_problem(app, &account, password).await? {
         errors.add("email_password", problem);
     }
-    if errors.is_empty() && !may_mail(app, &new_email, now).await? {
+    if errors.is_empty() && !limits::take(app, Limit::MailsToAddress, &new_email).await? {
         errors.add("new_email", "account.errors.too_many_mails");
     }
     if !errors.is_empty() {

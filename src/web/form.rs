@@ -19,6 +19,7 @@ use super::pages::url_encode;
 use super::session::{PendingPost, Session, StashedFile};
 use crate::app::App;
 use crate::domain::input::Fields;
+use crate::services::limits::{self, Limit};
 
 /// The name of the hidden CSRF field in every form.
 pub const CSRF_FIELD: &str = "csrf";
@@ -251,8 +252,6 @@ async fn read_multipart(mut multipart: Multipart, app: &App) -> Result<FormData,
 /// kept this long, see the `tidy` job).
 pub const KEPT_FORM_HOURS: i64 = crate::jobs::housekeeping::KEPT_FORM_HOURS;
 
-/// How many forms posted after their session expired are kept per account and day.
-pub const KEPT_FORMS_PER_DAY: i32 = 20;
 /// Largest text of a kept form (all fields together).
 pub const KEPT_TEXT_MAX_BYTES: usize = 64 * 1024;
 /// Largest files of a kept form (all together); only photos are kept.
@@ -323,15 +322,10 @@ async fn keep_form(
     if text > KEPT_TEXT_MAX_BYTES {
         return Ok(false);
     }
-    let kept = crate::store::sessions::count_event(
-        &app.db,
-        &format!("kept-form:{user_id}"),
-        chrono::Duration::days(1),
-        app.clock.now(),
-    )
-    .await
-    .map_err(|e| FormRejection::Page(e.into()))?;
-    if kept > KEPT_FORMS_PER_DAY {
+    let within = limits::take(app, Limit::KeptForms, &user_id.to_string())
+        .await
+        .map_err(|e| FormRejection::Page(e.into()))?;
+    if !within {
         return Ok(false);
     }
     let files = stash_files(app, user_id, &form.files)?;

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::db;
+use crate::services::limits::{self, Limit};
 
 /// `GET /health`: the process is alive (no dependency is checked).
 pub async fn health() -> Json<Value> {
@@ -97,7 +98,7 @@ pub async fn secret_links(
     use axum::response::IntoResponse;
     let (parts, body) = request.into_parts();
     let ip = crate::web::extract::ClientIp::of(&parts, app.settings.security.trust_forwarded_for).0;
-    match crate::web::api::extract::over_limit(&app, &ip).await {
+    match limits::reached(&app, Limit::SecretByIp, &ip).await {
         Ok(true) => return crate::web::error::PageError::TooMany.into_response(),
         Ok(false) => {}
         Err(e) => return crate::web::error::PageError::from(e).into_response(),
@@ -106,7 +107,7 @@ pub async fn secret_links(
         .run(axum::extract::Request::from_parts(parts, body))
         .await;
     if response.status() == StatusCode::NOT_FOUND
-        && let Err(e) = crate::web::api::extract::count_failure(&app, &ip).await
+        && let Err(e) = limits::record(&app, Limit::SecretByIp, &ip).await
     {
         tracing::warn!(error = %e, "cannot count a wrong link");
     }

@@ -92,7 +92,7 @@ db_test!(
             .filter(outbox_message::Column::ToAddress.eq(LANDLORD))
             .filter(outbox_message::Column::Kind.eq("password_reset"))
             .count(app.db()).await.expect("count");
-        assert_eq!(resets, bleibe::services::accounts::MAILS_PER_ADDRESS_PER_HOUR as u64);
+        assert_eq!(resets, bleibe::services::limits::MAILS_PER_ADDRESS_PER_HOUR as u64);
         // Only the newest reset link works.
         let user_id = user::Entity::find().filter(user::Column::Email.eq(LANDLORD)).one(app.db()).await.expect("q").expect("user").id;
         let live = entities::action_token::Entity::find()
@@ -215,7 +215,7 @@ db_test!(
         let html = r.text().await.expect("page");
         assert!(html.contains("Ihre Anmeldung ist abgelaufen") && html.contains("Zurück-Taste"), "the page says what happened and how to keep the input: {html}");
         assert!(!html.contains("Das Formular ist abgelaufen"), "not the misleading expired-form text");
-        for n in 0..bleibe::web::form::KEPT_FORMS_PER_DAY {
+        for n in 0..bleibe::services::limits::KEPT_FORMS_PER_DAY {
             let r = post(false).await.expect("post");
             assert_eq!(r.status(), 303, "kept form {n}");
             assert!(location(&r).starts_with("/login?kept=1"));
@@ -231,7 +231,7 @@ db_test!(
                 files.push(std::fs::read(f.path()).expect("file"));
             }
         }
-        assert_eq!(files.len(), bleibe::web::form::KEPT_FORMS_PER_DAY as usize);
+        assert_eq!(files.len(), bleibe::services::limits::KEPT_FORMS_PER_DAY as usize);
         assert!(files.iter().all(|f| f.starts_with(b"\x89PNG")));
         // Uploads of refused forms leave no temporary files behind.
         let uploads = app.data_dir.join("uploads");

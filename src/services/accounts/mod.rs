@@ -24,6 +24,7 @@ use crate::domain::validation::FieldErrors;
 use crate::mail::compose::letter;
 use crate::mail::outbox::{self, Outgoing};
 use crate::services::auth::{hash_password, verify_password};
+use crate::services::limits::{self, Limit};
 use crate::store::landlords::NewLandlord;
 use crate::store::tokens::{self, NewToken};
 use crate::store::users::NewUser;
@@ -34,8 +35,6 @@ use crate::util::sha256_hex as hash_token;
 pub const CONFIRM_VALID_DAYS: i64 = 7;
 pub const RESET_VALID_HOURS: i64 = 1;
 pub const INVITATION_VALID_DAYS: i64 = 14;
-/// The window for counting failed logins.
-pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 
 /// Passwords people choose first; refused outright.
 const COMMON_PASSWORDS: &[&str] = &[
@@ -168,7 +167,7 @@ pub async fn sign_up(app: &App, input: SignUp) -> Result<(), ServiceError> {
     let txn = app.db.begin().await?;
     match existing {
         Some(user) => {
-            if may_mail(app, &user.email, now).await? {
+            if limits::take(app, Limit::MailsToAddress, &user.email).await? {
                 send_reset_link(app, &txn, &user, "signup-existing", now).await?;
             }
         }
@@ -286,7 +285,7 @@ pub async fn resend_confirmation(app: &App, email: &str) -> Result<(), ServiceEr
     if user.email_confirmed_at.is_some() || user.disabled_at.is_some() {
         return Ok(());
     }
-    if !may_mail(app, &user.email, now).await? {
+    if !limits::take(app, Limit::MailsToAddress, &user.email).await? {
         return Ok(());
     }
     let txn = app.db.begin().await?;
@@ -390,15 +389,11 @@ pub async fn login(
 ) -> Result<Result<CurrentUser, LoginFailure>, ServiceError> {
     let now = app.clock.now();
     let email = email.trim().to_lowercase();
-    let window = Duration::minutes(LOGIN_WINDOW_MINUTES);
-    let max = i32::try_from(app.settings.security.login_attempts).unwrap_or(i32::MAX);
-    let email_key = format!("login:email:{email}");
-    let ip_key = format!("login:ip:{ip}");
-    if sessions::current_count(&app.db, &email_key, window, now).await? >= max
-        || sessions::current_count(&app.db, &ip_key, window, now).await? >= max.saturating_mul(4)
+    if limits::reached(app, Limit::LoginByAddress, &email).await?
+        || limits::reached(app, Limit::LoginByIp, ip).await?
     {
         return Ok(Err(LoginFailure::Locked {
-            minutes: LOGIN_WINDOW_MINUTES,
+            minutes: limits::WINDOW_MINUTES,
         }));
     }
     let user = users::find_by_email(&app.db, &email).await?;
@@ -414,15 +409,15 @@ pub async fn login(
     let user = match user {
         Some(user) if valid && user.disabled_at.is_none() && user.anonymized_at.is_none() => user,
         _ => {
-            sessions::count_event(&app.db, &email_key, window, now).await?;
-            sessions::count_event(&app.db, &ip_key, window, now).await?;
+            limits::record(app, Limit::LoginByAddress, &email).await?;
+            limits::record(app, Limit::LoginByIp, ip).await?;
             return Ok(Err(LoginFailure::Invalid));
         }
     };
     if user.email_confirmed_at.is_none() {
         return Ok(Err(LoginFailure::NotConfirmed));
     }
-    sessions::reset_counter(&app.db, &email_key).await?;
+    limits::clear(app, Limit::LoginByAddress, &email).await?;
     users::touch_login(&app.db, user.id, now).await?;
     Ok(current_user(app, user.id)
         .await?

@@ -12,28 +12,13 @@ pub async fn request_password_reset(app: &App, email: &str) -> Result<(), Servic
     if user.disabled_at.is_some() || user.anonymized_at.is_some() {
         return Ok(());
     }
-    if !may_mail(app, &user.email, now).await? {
+    if !limits::take(app, Limit::MailsToAddress, &user.email).await? {
         return Ok(());
     }
     let txn = app.db.begin().await?;
     send_reset_link(app, &txn, &user, "password-reset", now).await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// How many e-mails one address gets in an hour from the forms anybody can send (sign-up,
-/// password reset, confirmation again): enough for a person, too few to flood a mailbox.
-pub const MAILS_PER_ADDRESS_PER_HOUR: i32 = 3;
-
-/// Whether another e-mail may go to `address` now (and counts it).
-pub(crate) async fn may_mail(
-    app: &App,
-    address: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, ServiceError> {
-    let key = format!("mail:{}", address.trim().to_lowercase());
-    let sent = sessions::count_event(&app.db, &key, Duration::hours(1), now).await?;
-    Ok(sent <= MAILS_PER_ADDRESS_PER_HOUR)
 }
 
 /// A new password-reset link by e-mail; earlier links of the user stop working.

@@ -4,49 +4,19 @@
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
-use chrono::Duration;
 use serde::de::DeserializeOwned;
 
 use super::problem::Problem;
 use crate::app::App;
+use crate::services::limits::{self, Limit};
 use crate::services::{CurrentUser, api_tokens};
-use crate::store::sessions;
 use crate::web::extract::{ClientIp, Lang};
-
-/// The window of the failed-token counter.
-const WINDOW_MINUTES: i64 = 15;
 
 /// The person an API token acts for, and the language for messages.
 #[derive(Debug, Clone)]
 pub struct ApiUser {
     pub user: CurrentUser,
     pub texts: crate::i18n::Texts,
-}
-
-/// Counts failed uses of secrets per client address; refuses while over the limit. Shared
-/// by API tokens and the secret links of e-mails.
-pub async fn over_limit(app: &App, ip: &str) -> Result<bool, sea_orm::DbErr> {
-    let max = i32::try_from(app.settings.security.token_attempts).unwrap_or(i32::MAX);
-    let count = sessions::current_count(
-        &app.db,
-        &format!("token:ip:{ip}"),
-        Duration::minutes(WINDOW_MINUTES),
-        app.clock.now(),
-    )
-    .await?;
-    Ok(count >= max)
-}
-
-/// Records one failed use of a secret from `ip`.
-pub async fn count_failure(app: &App, ip: &str) -> Result<(), sea_orm::DbErr> {
-    sessions::count_event(
-        &app.db,
-        &format!("token:ip:{ip}"),
-        Duration::minutes(WINDOW_MINUTES),
-        app.clock.now(),
-    )
-    .await
-    .map(|_| ())
 }
 
 impl FromRequestParts<App> for ApiUser {
@@ -77,13 +47,14 @@ impl FromRequestParts<App> for ApiUser {
         // of 401 until the window ends (valid tokens still work: they are 192 random bits,
         // so the limit is about load and noise, not about guessing).
         let ip = ClientIp::of(parts, app.settings.security.trust_forwarded_for).0;
-        if over_limit(app, &ip)
+        if limits::reached(app, Limit::SecretByIp, &ip)
             .await
             .map_err(|e| Problem::from_db(&e))?
         {
-            return Err(Problem::too_many((WINDOW_MINUTES * 60) as u64));
+            let seconds = Limit::SecretByIp.window().num_seconds().unsigned_abs();
+            return Err(Problem::too_many(seconds));
         }
-        count_failure(app, &ip)
+        limits::record(app, Limit::SecretByIp, &ip)
             .await
             .map_err(|e| Problem::from_db(&e))?;
         Err(Problem::unauthorized())

@@ -16,6 +16,7 @@ use crate::domain::input::character_errors;
 use crate::domain::validation::FieldErrors;
 use crate::services::ServiceError;
 use crate::services::accounts::{self, LinkOutcome, LoginFailure, SignUp};
+use crate::services::limits::{self, Limit};
 use crate::services::{CurrentUser, second_factor};
 use crate::web::error::PageError;
 use crate::web::extract::ClientIp;
@@ -454,18 +455,14 @@ pub async fn show_code(ctx: PageCtx) -> Response {
     code_page(&ctx, &FieldErrors::default())
 }
 
-/// How many wrong codes a person may type in 15 minutes.
-const CODE_ATTEMPTS: i32 = 5;
-
 /// `POST /login/code`.
 pub async fn submit_code(ctx: PageCtx, CsrfForm(form): CsrfForm) -> Result<Response, PageError> {
     let now = ctx.app.clock.now();
     let Some(waiting) = ctx.session.awaiting_second_factor(now) else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let key = format!("second-factor:{}", waiting.user_id);
-    let window = chrono::Duration::minutes(15);
-    if crate::store::sessions::count_event(&ctx.app.db, &key, window, now).await? > CODE_ATTEMPTS {
+    let subject = waiting.user_id.to_string();
+    if !limits::take(&ctx.app, Limit::SecondFactorCode, &subject).await? {
         return Ok(code_page(
             &ctx,
             &FieldErrors::single("code", "second_factor.too_many"),
@@ -479,7 +476,7 @@ pub async fn submit_code(ctx: PageCtx, CsrfForm(form): CsrfForm) -> Result<Respo
             &FieldErrors::single("code", "second_factor.wrong_code"),
         ));
     }
-    crate::store::sessions::reset_counter(&ctx.app.db, &key).await?;
+    limits::clear(&ctx.app, Limit::SecondFactorCode, &subject).await?;
     let Some(user) = accounts::current_user(&ctx.app, waiting.user_id).await? else {
         return Ok(Redirect::to("/login").into_response());
     };
