@@ -16,7 +16,6 @@ pub mod i18n;
 pub mod jobs;
 pub mod mail;
 pub mod metrics;
-pub mod reports;
 pub mod server;
 pub mod services;
 pub mod sim;

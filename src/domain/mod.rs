@@ -4,6 +4,7 @@
 
 pub mod criteria;
 pub mod draft;
+pub mod format;
 pub mod geo;
 pub mod household;
 pub mod incentive;

@@ -37,34 +37,10 @@ impl Cents {
         self.0 as f64 / 100.0
     }
 
-    /// Formats the amount the way readers of `locale` expect:
-    /// German `1.234,50 €` / `612 €`, English `€1,234.50` / `€612`.
-    /// Whole amounts are shown without cents.
+    /// Formats the amount the way readers of `locale` expect (see
+    /// [`super::format::money`]): German `1.234,50 €`, English `€1,234.50`.
     pub fn format(self, locale: Locale) -> String {
-        let negative = self.0 < 0;
-        let abs = self.0.unsigned_abs();
-        let (euros, cents) = (abs / 100, abs % 100);
-        let (group, decimal) = match locale {
-            Locale::De => ('.', ','),
-            Locale::En => (',', '.'),
-        };
-        let mut digits = euros.to_string();
-        let mut grouped = String::new();
-        while digits.len() > 3 {
-            let tail = digits.split_off(digits.len() - 3);
-            grouped = format!("{group}{tail}{grouped}");
-        }
-        grouped = format!("{digits}{grouped}");
-        let number = if cents == 0 {
-            grouped
-        } else {
-            format!("{grouped}{decimal}{cents:02}")
-        };
-        let sign = if negative { "-" } else { "" };
-        match locale {
-            Locale::De => format!("{sign}{number}\u{a0}€"),
-            Locale::En => format!("{sign}€{number}"),
-        }
+        super::format::money(locale, self)
     }
 }
 

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::explain;
 use super::model::{Household, Prepared, Unit};
+use crate::domain::format;
 use crate::domain::geo::chord_km;
 use crate::domain::{Cents, Locale};
 
@@ -101,24 +101,24 @@ impl Violation {
                 "The flat is not released for matching".into()
             },
             Violation::TooLarge { persons, max } => if de {
-                format!("{} passen nicht in die Wohnung (höchstens {})", explain::persons(l, *persons), explain::persons(l, *max))
+                format!("{} passen nicht in die Wohnung (höchstens {})", format::persons(l, *persons), format::persons(l, *max))
             } else {
-                format!("{} do not fit the flat (at most {})", explain::persons(l, *persons), explain::persons(l, *max))
+                format!("{} do not fit the flat (at most {})", format::persons(l, *persons), format::persons(l, *max))
             },
             Violation::LandlordLimit { persons, min, max } => {
                 let limit = match (min, max, de) {
                     (Some(min), Some(max), true) => format!("{min} bis {max} Personen"),
                     (Some(min), Some(max), false) => format!("{min} to {max} persons"),
-                    (None, Some(max), true) => format!("höchstens {}", explain::persons(l, *max)),
-                    (None, Some(max), false) => format!("at most {}", explain::persons(l, *max)),
-                    (Some(min), None, true) => format!("mindestens {}", explain::persons(l, *min)),
-                    (Some(min), None, false) => format!("at least {}", explain::persons(l, *min)),
+                    (None, Some(max), true) => format!("höchstens {}", format::persons(l, *max)),
+                    (None, Some(max), false) => format!("at most {}", format::persons(l, *max)),
+                    (Some(min), None, true) => format!("mindestens {}", format::persons(l, *min)),
+                    (Some(min), None, false) => format!("at least {}", format::persons(l, *min)),
                     (None, None, _) => String::new(),
                 };
                 if de {
-                    format!("Die Vermieterseite möchte {limit}, der Haushalt hat {}", explain::persons(l, *persons))
+                    format!("Die Vermieterseite möchte {limit}, der Haushalt hat {}", format::persons(l, *persons))
                 } else {
-                    format!("The landlord wants {limit}; the household has {}", explain::persons(l, *persons))
+                    format!("The landlord wants {limit}; the household has {}", format::persons(l, *persons))
                 }
             }
             Violation::RentAboveCap { gross, top_up, net, cap, persons, municipality } => {
@@ -140,35 +140,35 @@ impl Violation {
                     format!("Gross cold rent {}", gross.format(l))
                 };
                 if de {
-                    format!("{rent} liegt über der Obergrenze {} für {} in {municipality}", cap.format(l), explain::persons(l, *persons))
+                    format!("{rent} liegt über der Obergrenze {} für {} in {municipality}", cap.format(l), format::persons(l, *persons))
                 } else {
-                    format!("{rent} is above the cap of {} for {} in {municipality}", cap.format(l), explain::persons(l, *persons))
+                    format!("{rent} is above the cap of {} for {} in {municipality}", cap.format(l), format::persons(l, *persons))
                 }
             }
             Violation::AvailableTooLate { available_from, latest } => if de {
                 format!(
                     "Frei erst ab {}, der Haushalt muss bis {} umziehen",
-                    explain::date(l, *available_from), explain::date(l, *latest)
+                    format::date(l, *available_from), format::date(l, *latest)
                 )
             } else {
                 format!(
                     "Available only from {}; the household must move by {}",
-                    explain::date(l, *available_from), explain::date(l, *latest)
+                    format::date(l, *available_from), format::date(l, *latest)
                 )
             },
             Violation::NotWheelchairAccessible { accessible, floor } => match (accessible, de) {
                 (false, true) => "Im Haushalt braucht jemand einen Rollstuhl; die Wohnung ist nicht rollstuhlgerecht".into(),
                 (false, false) => "Someone in the household uses a wheelchair; the flat is not wheelchair accessible".into(),
-                (true, true) => format!("Rollstuhlgerecht, aber {} ohne Aufzug", explain::floor(l, *floor)),
-                (true, false) => format!("Wheelchair accessible, but {} without a lift", explain::floor(l, *floor)),
+                (true, true) => format!("Rollstuhlgerecht, aber {} ohne Aufzug", format::floor(l, *floor)),
+                (true, false) => format!("Wheelchair accessible, but {} without a lift", format::floor(l, *floor)),
             },
             Violation::TooManyStairs { floor, limit } => {
-                let place = explain::floor(l, *floor);
+                let place = format::floor(l, *floor);
                 match (*limit, de) {
                     (0, true) => format!("Die Wohnung liegt {place} ohne Aufzug; im Haushalt kann jemand keine Treppen steigen"),
                     (0, false) => format!("The flat is {place} without a lift; someone in the household cannot climb stairs"),
                     (n, true) => format!("Die Wohnung liegt {place} ohne Aufzug; der Haushalt schafft Treppen bis zum {n}. Obergeschoss"),
-                    (n, false) => format!("The flat is {place} without a lift; the household can manage stairs up to the {} only", explain::floor(l, n).trim_start_matches("on the ")),
+                    (n, false) => format!("The flat is {place} without a lift; the household can manage stairs up to the {} only", format::floor(l, n).trim_start_matches("on the ")),
                 }
             }
             Violation::PetsNotAllowed => if de {
@@ -182,9 +182,9 @@ impl Violation {
                 format!("Residence obligation: the household may not move to {municipality}")
             },
             Violation::TooFar { distance_km, max_km, from } => if de {
-                format!("{} vom Ortskern von {from} entfernt; erlaubt sind höchstens {}", explain::km(l, *distance_km), explain::km(l, *max_km))
+                format!("{} vom Ortskern von {from} entfernt; erlaubt sind höchstens {}", format::km(l, *distance_km), format::km(l, *max_km))
             } else {
-                format!("{} from the centre of {from}; at most {} allowed", explain::km(l, *distance_km), explain::km(l, *max_km))
+                format!("{} from the centre of {from}; at most {} allowed", format::km(l, *distance_km), format::km(l, *max_km))
             },
             Violation::HouseholdDeclined => if de {
                 "Der Haushalt hat diese Wohnung schon abgelehnt".into()

@@ -24,6 +24,7 @@ use serde::Serialize;
 use super::explain;
 use super::model::{CRITERIA, Household, Prepared, SizeEntry, Unit, meets};
 use crate::domain::criteria::Criterion;
+use crate::domain::format;
 use crate::domain::geo::chord_km;
 use crate::domain::household::AnchorKind;
 use crate::domain::unit::LandlordPreference;
@@ -345,10 +346,10 @@ fn sentence(l: Locale, facts: &[&Fact]) -> String {
                 format!(
                     "{} {} entfernt",
                     explain::anchor(l, *kind),
-                    explain::km(l, *km)
+                    format::km(l, *km)
                 )
             } else {
-                format!("{} {} away", explain::anchor(l, *kind), explain::km(l, *km))
+                format!("{} {} away", explain::anchor(l, *kind), format::km(l, *km))
             }),
             Fact::NoAnchors => out.push(if de {
                 "Keine Ankerpunkte (Arbeit, Schule, ...) angegeben".to_owned()
@@ -376,16 +377,16 @@ fn sentence(l: Locale, facts: &[&Fact]) -> String {
                 out.push(if de {
                     format!(
                         "{} m² für {} (Richtwert {} m²): {verdict}",
-                        explain::compact(l, *area),
-                        explain::persons(l, *persons),
-                        explain::compact(l, *norm)
+                        format::compact(l, *area),
+                        format::persons(l, *persons),
+                        format::compact(l, *norm)
                     )
                 } else {
                     format!(
                         "{} m² for {} (guide value {} m²): {verdict}",
-                        explain::compact(l, *area),
-                        explain::persons(l, *persons),
-                        explain::compact(l, *norm)
+                        format::compact(l, *area),
+                        format::persons(l, *persons),
+                        format::compact(l, *norm)
                     )
                 });
             }
@@ -396,23 +397,23 @@ fn sentence(l: Locale, facts: &[&Fact]) -> String {
             } => out.push(match (de, given) {
                 (true, true) => format!(
                     "{} Zimmer, gewünscht sind {}",
-                    explain::compact(l, *rooms),
-                    explain::compact(l, *needed)
+                    format::compact(l, *rooms),
+                    format::compact(l, *needed)
                 ),
                 (true, false) => format!(
                     "{} Zimmer, gebraucht werden etwa {}",
-                    explain::compact(l, *rooms),
-                    explain::compact(l, *needed)
+                    format::compact(l, *rooms),
+                    format::compact(l, *needed)
                 ),
                 (false, true) => format!(
                     "{} rooms; {} wanted",
-                    explain::compact(l, *rooms),
-                    explain::compact(l, *needed)
+                    format::compact(l, *rooms),
+                    format::compact(l, *needed)
                 ),
                 (false, false) => format!(
                     "{} rooms; about {} needed",
-                    explain::compact(l, *rooms),
-                    explain::compact(l, *needed)
+                    format::compact(l, *rooms),
+                    format::compact(l, *needed)
                 ),
             }),
             Fact::Rent {

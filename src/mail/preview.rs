@@ -146,7 +146,7 @@ pub fn demo_values(lang: Language, reader_name: &str) -> Vec<(&'static str, Stri
     let l = lang.formats();
     let money = |cents: i64| crate::domain::Cents(cents).format(l);
     let date = |y, m, d| {
-        crate::engine::explain::date(
+        crate::domain::format::date(
             l,
             chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default(),
         )

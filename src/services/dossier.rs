@@ -95,22 +95,22 @@ impl Val {
                 .collect::<Vec<_>>()
                 .join(", "),
             Val::Int(n) => n.to_string(),
-            Val::Num(n) => crate::engine::explain::compact(locale, *n),
+            Val::Num(n) => crate::domain::format::compact(locale, *n),
             Val::Degrees(n) => format!("{n:.6}"),
             Val::Share(n) => format!(
                 "{}\u{a0}%",
-                crate::engine::explain::number(locale, n * 100.0, 1)
+                crate::domain::format::number(locale, n * 100.0, 1)
             ),
             Val::Rank(n) => (n + 1).to_string(),
             Val::Bool(b) => t
                 .get(if *b { "common.yes" } else { "common.no" })
                 .to_owned(),
-            Val::Date(d) => crate::engine::explain::date(locale, *d),
+            Val::Date(d) => crate::domain::format::date(locale, *d),
             Val::Time(at) => {
                 let local = crate::domain::time::to_berlin(*at);
                 format!(
                     "{}, {}",
-                    crate::engine::explain::date(locale, local.date_naive()),
+                    crate::domain::format::date(locale, local.date_naive()),
                     local.format("%H:%M")
                 )
             }
@@ -188,7 +188,7 @@ fn value_words(t: Texts, key: &str, value: &Value) -> String {
         ),
         Value::String(s) if key.ends_with("_on") || key == "on" || key == "lease_start" => s
             .parse::<NaiveDate>()
-            .map_or_else(|_| s.clone(), |d| crate::engine::explain::date(locale, d)),
+            .map_or_else(|_| s.clone(), |d| crate::domain::format::date(locale, d)),
         Value::String(s) => {
             let section = match key {
                 "from" | "to" | "from_state" | "to_state" => "pipeline.state",

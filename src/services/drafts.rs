@@ -29,10 +29,8 @@ pub struct DraftSummary {
 /// one day stay apart).
 pub fn title(draft: &Draft, locale: Locale) -> String {
     draft_address(&draft.fields).unwrap_or_else(|| {
-        let day = crate::engine::explain::date(
-            locale,
-            crate::domain::time::berlin_date(draft.created_at),
-        );
+        let day =
+            crate::domain::format::date(locale, crate::domain::time::berlin_date(draft.created_at));
         let time = crate::domain::time::to_berlin(draft.created_at)
             .format("%H:%M")
             .to_string();
@@ -202,7 +200,7 @@ async fn remind<C: sea_orm::ConnectionTrait>(
         app.settings.server.base_url.trim_end_matches('/'),
         draft.id
     );
-    let day = crate::engine::explain::date(locale, deletion_day(now));
+    let day = crate::domain::format::date(locale, deletion_day(now));
     let mail = letter(
         locale,
         "draft_reminder",

@@ -10,9 +10,9 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use super::ServiceError;
 use super::links::{self, Party};
 use crate::app::App;
+use crate::domain::format;
 use crate::domain::time::{berlin_date, to_berlin};
 use crate::domain::{Language, Locale};
-use crate::engine::explain;
 use crate::mail::compose::{Contact, Letter, letter_in, mail_text};
 use crate::mail::outbox::{self, Outgoing};
 use crate::mail::{EmailAttachment, ics};
@@ -263,19 +263,19 @@ impl Parts {
             ("address", self.street_address()),
             ("municipality", self.municipality.name.clone()),
             ("persons", crate::i18n::count(language, "persons", persons)),
-            ("rooms", explain::compact(l, d.rooms)),
-            ("area", explain::compact(l, d.area_m2)),
+            ("rooms", format::compact(l, d.rooms)),
+            ("area", format::compact(l, d.area_m2)),
             ("cold_rent", d.cold_rent.format(l)),
             ("service_charges", d.service_charges.format(l)),
             ("heating", d.heating_costs.format(l)),
             ("rent", warm.format(l)),
             ("floor", crate::i18n::floor(language, d.floor)),
-            ("available", explain::date(l, d.available_from)),
+            ("available", format::date(l, d.available_from)),
             ("reference", self.household.profile.reference.clone()),
             ("contact", self.contact.line()),
             (
                 "due",
-                due.map(|t| explain::date(l, berlin_date(t)))
+                due.map(|t| format::date(l, berlin_date(t)))
                     .unwrap_or_default(),
             ),
         ]
@@ -698,7 +698,7 @@ async fn viewing_letter<C: ConnectionTrait>(
             values.extend(companion_values(db, &p, viewing, &to.lang).await?);
         }
         values.push(("name", to.greeting_name()));
-        values.push(("date", explain::date(l, local.date_naive())));
+        values.push(("date", format::date(l, local.date_naive())));
         values.push(("time", local.format("%H:%M").to_string()));
         values.push(("place", viewing.place.clone()));
         values.push((
@@ -835,7 +835,7 @@ pub async fn follow_up_due<C: ConnectionTrait>(
         let mut values = p.values(&to.lang, None);
         values.push(("name", to.greeting_name()));
         values.push(("months", months.clone()));
-        values.push(("due_on", explain::date(fmt(&to.lang), follow_up.due_on)));
+        values.push(("due_on", format::date(fmt(&to.lang), follow_up.due_on)));
         let mail = letter_in(
             &to.lang,
             "follow_up_coordinator",
@@ -1052,8 +1052,8 @@ pub async fn incentive_decided<C: ConnectionTrait>(
             text.push_str(&part(
                 "period",
                 &[
-                    ("from", &explain::date(l, from)),
-                    ("until", &explain::date(l, until)),
+                    ("from", &format::date(l, from)),
+                    ("until", &format::date(l, until)),
                 ],
             ));
         }

@@ -176,8 +176,8 @@ pub async fn digest_content(
                 u.house_number,
                 u.postal_code,
                 u.town,
-                crate::engine::explain::compact(locale, u.area_m2),
-                crate::engine::explain::compact(locale, u.rooms)
+                crate::domain::format::compact(locale, u.area_m2),
+                crate::domain::format::compact(locale, u.rooms)
             )
         })
         .collect();
@@ -200,7 +200,7 @@ pub async fn digest_content(
                 r.unit.street,
                 r.unit.house_number,
                 crate::i18n::text(locale, &format!("pipeline.state.{}", state.as_str())),
-                crate::engine::explain::date(
+                crate::domain::format::date(
                     locale,
                     crate::domain::time::berlin_date(r.proposal.state_changed_at)
                 )

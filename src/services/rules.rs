@@ -12,12 +12,12 @@ use sea_orm::{
 
 use super::{Actor, CurrentUser, ServiceError, audit};
 use crate::app::App;
-use crate::domain::Cents;
 use crate::domain::criteria::{Criterion, Weights};
 use crate::domain::incentive::{IncentiveKind, IncentiveStatus};
 use crate::domain::input::{Fields, Reader};
 use crate::domain::norms::{AreaNorms, RentCapTable, RuleSet};
 use crate::domain::validation::FieldErrors;
+use crate::domain::{Cents, Locale, format};
 use crate::store::incentives::NewProgramme;
 use crate::store::municipalities::{self, StoredRuleSet};
 
@@ -86,23 +86,6 @@ pub async fn rules_of(
     Ok((current, versions))
 }
 
-fn euros(c: Cents) -> String {
-    let v = c.as_euros_f64();
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.2}").replace('.', ",")
-    }
-}
-
-fn number(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}").replace('.', ",")
-    }
-}
-
 /// The form fields of a rule set (or of the defaults when there is none).
 pub fn fields_of(rules: Option<&RuleSet>) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -115,7 +98,11 @@ pub fn fields_of(rules: Option<&RuleSet>) -> Vec<(String, String)> {
                 .find(|(p, _)| *p == persons)
                 .map(|(_, c)| *c)
         });
-        out.push((format!("cap_{persons}"), cap.map(euros).unwrap_or_default()));
+        out.push((
+            format!("cap_{persons}"),
+            cap.map(|c| format::money_input(Locale::De, c))
+                .unwrap_or_default(),
+        ));
         let area = norms
             .rows()
             .iter()
@@ -123,21 +110,25 @@ pub fn fields_of(rules: Option<&RuleSet>) -> Vec<(String, String)> {
             .map(|(_, a)| *a);
         out.push((
             format!("area_{persons}"),
-            area.map(number).unwrap_or_default(),
+            area.map(|a| format::measure_input(Locale::De, a))
+                .unwrap_or_default(),
         ));
     }
     out.push((
         "extra_cap".into(),
         rules
-            .map(|r| euros(r.rent_caps.extra_person()))
+            .map(|r| format::money_input(Locale::De, r.rent_caps.extra_person()))
             .unwrap_or_default(),
     ));
-    out.push(("extra_area".into(), number(norms.extra_person_m2())));
+    out.push((
+        "extra_area".into(),
+        format::measure_input(Locale::De, norms.extra_person_m2()),
+    ));
     let weights = rules.map(|r| r.weights.clone()).unwrap_or_default();
     for c in Criterion::ALL {
         out.push((
             format!("weight_{}", c.as_str()),
-            number((weights.normalized(*c) * 1000.0).round() / 10.0),
+            format::measure_input(Locale::De, (weights.normalized(*c) * 1000.0).round() / 10.0),
         ));
     }
     out.push((
@@ -377,7 +368,9 @@ pub fn programme_fields(p: &incentive_programme::Model) -> Vec<(String, String)>
         ("conditions_en".to_owned(), p.conditions_en.clone()),
         (
             "amount".to_owned(),
-            p.amount_cents.map(|c| euros(Cents(c))).unwrap_or_default(),
+            p.amount_cents
+                .map(|c| format::money_input(Locale::De, Cents(c)))
+                .unwrap_or_default(),
         ),
         (
             "duration_months".to_owned(),
@@ -389,7 +382,9 @@ pub fn programme_fields(p: &incentive_programme::Model) -> Vec<(String, String)>
         ),
         (
             "budget".to_owned(),
-            p.budget_cents.map(|c| euros(Cents(c))).unwrap_or_default(),
+            p.budget_cents
+                .map(|c| format::money_input(Locale::De, Cents(c)))
+                .unwrap_or_default(),
         ),
     ];
     if p.active {

@@ -78,6 +78,19 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<municipality::Model>
         .await
 }
 
+/// The active municipalities among those with the given official keys (AGS), by id.
+pub async fn active_with_keys<C: ConnectionTrait>(
+    db: &C,
+    keys: &[String],
+) -> Result<Vec<municipality::Model>, sea_orm::DbErr> {
+    municipality::Entity::find()
+        .filter(municipality::Column::Ags.is_in(keys.iter().cloned()))
+        .filter(municipality::Column::Active.eq(true))
+        .order_by_asc(municipality::Column::Id)
+        .all(db)
+        .await
+}
+
 /// Stores a new version of a municipality's rule tables and returns (id, version).
 pub async fn insert_rule_set<C: ConnectionTrait>(
     db: &C,

@@ -485,7 +485,7 @@ db_test!(
         landlord_logged_in(app, "renate@example.org").await;
         let only_number: Vec<(String, String)> = vec![("house_number".into(), "1".into())];
         post_unit(app, &app.client, "/units/new", "/units/new", &only_number, "draft", vec![("flur.png", png(20))]).await;
-        let day = bleibe::engine::explain::date(bleibe::domain::Locale::De, bleibe::domain::time::berlin_date(app.clock_now()));
+        let day = bleibe::domain::format::date(bleibe::domain::Locale::De, bleibe::domain::time::berlin_date(app.clock_now()));
         let dashboard = app.get("/dashboard").await.text().await.expect("text");
         assert!(dashboard.contains(&format!(">Entwurf vom {day}, ")) && dashboard.contains(" Uhr</a></h3>"), "{dashboard}");
         assert!(!dashboard.contains("<h3>1</h3>"));

@@ -231,11 +231,11 @@ pub async fn export(
     let (content_type, bytes) = match format {
         "csv" if tables.len() == 1 => (
             "text/csv; charset=utf-8",
-            crate::reports::to_csv(&tables[0], de),
+            crate::services::reports::to_csv(&tables[0], de),
         ),
         "xlsx" => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            crate::reports::to_xlsx(&tables, de)
+            crate::services::reports::to_xlsx(&tables, de)
                 .map_err(|e| ServiceError::Other(anyhow::anyhow!("xlsx: {e}")))?,
         ),
         _ => return Err(ServiceError::NotFound("export format".into())),

@@ -22,7 +22,7 @@ use crate::domain::pipeline::ProposalState;
 use crate::domain::pipeline::invariants::{self, Problem, StoredPlacement};
 use crate::domain::{Cents, Locale};
 use crate::i18n::Texts;
-use crate::reports::{Cell, Table};
+use crate::services::reports::{Cell, Table};
 
 mod exports;
 mod year;
@@ -727,7 +727,8 @@ mod tests {
         assert_eq!(placements.rows.len(), 4);
         assert!(placements.rows[1].contains(&Cell::Text("lasted (12 months)".into())));
         assert!(table(&d, "secrets", Locale::De).is_none());
-        let csv = String::from_utf8(crate::reports::to_csv(&placements, false)).expect("utf-8");
+        let csv =
+            String::from_utf8(crate::services::reports::to_csv(&placements, false)).expect("utf-8");
         assert!(
             csv.contains("Proposal no.;Flat;Household") && csv.contains("500.00"),
             "{csv}"

@@ -345,7 +345,7 @@ pub fn year_report_xlsx(r: &YearReport, locale: Locale) -> Result<Vec<u8>, Servi
             .map(|(reason, n)| vec![text(reason.clone()), int(*n)])
             .collect(),
     };
-    crate::reports::to_xlsx(
+    crate::services::reports::to_xlsx(
         &[figures, months, incentives, reasons],
         locale == Locale::De,
     )

@@ -3,27 +3,6 @@
 
 use super::*;
 
-fn format_money(cents: Cents, locale: Locale) -> String {
-    let text = format!("{}.{:02}", cents.0 / 100, cents.0 % 100);
-    let text = text.strip_suffix(".00").map(str::to_owned).unwrap_or(text);
-    match locale {
-        Locale::De => text.replace('.', ","),
-        Locale::En => text,
-    }
-}
-
-fn format_measure(value: f64, locale: Locale) -> String {
-    let text = if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value}")
-    };
-    match locale {
-        Locale::De => text.replace('.', ","),
-        Locale::En => text,
-    }
-}
-
 /// The form fields of a stored unit.
 pub fn fields_of_unit(
     unit: &StoredUnit,
@@ -42,20 +21,32 @@ pub fn fields_of_unit(
         ),
         ("lat".into(), format!("{:.6}", d.location.lat)),
         ("lon".into(), format!("{:.6}", d.location.lon)),
-        ("area_m2".into(), format_measure(d.area_m2, locale)),
-        ("rooms".into(), format_measure(d.rooms, locale)),
+        (
+            "area_m2".into(),
+            crate::domain::format::measure_input(locale, d.area_m2),
+        ),
+        (
+            "rooms".into(),
+            crate::domain::format::measure_input(locale, d.rooms),
+        ),
         ("floor".into(), d.floor.to_string()),
         ("max_occupants".into(), d.max_occupants.to_string()),
-        ("cold_rent".into(), format_money(d.cold_rent, locale)),
+        (
+            "cold_rent".into(),
+            crate::domain::format::money_input(locale, d.cold_rent),
+        ),
         (
             "service_charges".into(),
-            format_money(d.service_charges, locale),
+            crate::domain::format::money_input(locale, d.service_charges),
         ),
         (
             "heating_costs".into(),
-            format_money(d.heating_costs, locale),
+            crate::domain::format::money_input(locale, d.heating_costs),
         ),
-        ("deposit".into(), format_money(d.deposit, locale)),
+        (
+            "deposit".into(),
+            crate::domain::format::money_input(locale, d.deposit),
+        ),
         ("available_from".into(), d.available_from.to_string()),
         ("lease_type".into(), d.lease_type.as_str().into()),
         (

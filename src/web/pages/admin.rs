@@ -9,9 +9,9 @@ use super::rules::StaffFormPage;
 use super::staff::{Staff, StaffNav, nav};
 use super::{AuthedForm, Chrome, PageCtx};
 use crate::domain::Locale;
+use crate::domain::format;
 use crate::domain::roles::Role;
 use crate::domain::validation::FieldErrors;
-use crate::engine::explain;
 use crate::services::admin::{self, MunicipalityInput, NewStaff};
 use crate::services::{Actor, CurrentUser};
 use crate::web::error::PageError;
@@ -87,7 +87,7 @@ async fn users_page(
                 disabled: u.disabled_at.is_some(),
                 last_login: u
                     .last_login_at
-                    .map(|d| explain::date(locale, crate::domain::time::berlin_date(d)))
+                    .map(|d| format::date(locale, crate::domain::time::berlin_date(d)))
                     .unwrap_or_default(),
             }
         })
@@ -513,7 +513,7 @@ pub async fn list_jobs(Staff { ctx, user }: Staff) -> Result<Response, PageError
             seconds: r
                 .finished_at
                 .map(|f| {
-                    crate::engine::explain::number(
+                    crate::domain::format::number(
                         ctx.locale,
                         (f - r.started_at).num_milliseconds() as f64 / 1000.0,
                         1,

@@ -67,7 +67,7 @@ fn text(t: Texts, key: &str) -> String {
 
 /// "3 Personen: 2 Erwachsene, Kinder (4, 9 Jahre)".
 pub fn household_line(t: Texts, h: &HouseholdSummary) -> String {
-    let mut parts = vec![crate::engine::explain::persons(t.locale, h.persons)];
+    let mut parts = vec![crate::domain::format::persons(t.locale, h.persons)];
     if !h.children_ages.is_empty() {
         let ages: Vec<String> = h.children_ages.iter().map(u32::to_string).collect();
         parts.push(crate::i18n::fill(
@@ -192,11 +192,11 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
         .map(|(id, summary)| DraftCard {
             id,
             title: summary.title,
-            saved: crate::engine::explain::date(ctx.locale, summary.saved),
+            saved: crate::domain::format::date(ctx.locale, summary.saved),
             deleted_on: summary.deleted_on.map(|day| {
                 crate::i18n::fill(
                     t.get("dashboard.draft_deleted_on"),
-                    &[("date", &crate::engine::explain::date(ctx.locale, day))],
+                    &[("date", &crate::domain::format::date(ctx.locale, day))],
                 )
             }),
         })

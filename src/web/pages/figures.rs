@@ -14,9 +14,9 @@ use super::Chrome;
 use super::pipeline::state_label;
 use super::staff::{Staff, StaffNav, nav, require_coordinator};
 use crate::domain::Locale;
-use crate::engine::explain;
-use crate::reports::{BarChart, bar_chart_svg, column_chart_svg};
+use crate::domain::format;
 use crate::services::figures::{self, EXPORTS, YearReport};
+use crate::services::reports::{BarChart, bar_chart_svg, column_chart_svg};
 use crate::services::staff;
 use crate::web::error::PageError;
 
@@ -137,7 +137,7 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
     let share = if f.sustained_12_months + f.ended_early > 0 {
         format!(
             " ({} %)",
-            explain::number(
+            format::number(
                 locale,
                 f.sustained_12_months as f64 * 100.0
                     / (f.sustained_12_months + f.ended_early) as f64,
@@ -161,7 +161,7 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
                 .map(|d| {
                     format!(
                         "{} {}",
-                        explain::number(locale, d, 0),
+                        format::number(locale, d, 0),
                         t.get("dashboard_m.days")
                     )
                 })
@@ -181,7 +181,7 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
             unit: s.unit.clone(),
             household: s.household.clone(),
             state: state_label(t, s.state),
-            since: explain::date(locale, crate::domain::time::berlin_date(s.since)),
+            since: format::date(locale, crate::domain::time::berlin_date(s.since)),
         })
         .collect();
     let mut exports = Vec::new();
@@ -311,7 +311,7 @@ pub async fn year_report(
         line(
             "median_days",
             r.median_days_to_move_in
-                .map(|d| explain::number(locale, d, 0))
+                .map(|d| format::number(locale, d, 0))
                 .unwrap_or_else(|| "–".into()),
         ),
         line("follow_ups_done", r.follow_ups_done.to_string()),
@@ -351,7 +351,7 @@ pub async fn year_report(
                 "{} {v} ({} {}){}",
                 t.get("rules.version"),
                 t.get("report.since"),
-                explain::date(locale, *since),
+                format::date(locale, *since),
                 note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
             )
         })
@@ -364,7 +364,7 @@ pub async fn year_report(
         months,
         incentives,
         versions,
-        created: explain::date(locale, ctx.app.clock.today()),
+        created: format::date(locale, ctx.app.clock.today()),
         chart,
         left_out: left_out_lines(t, &r.left_out),
         r,

@@ -48,7 +48,7 @@ pub struct AccessibilityPage {
 pub async fn show_accessibility(ctx: PageCtx) -> AccessibilityPage {
     let a = &ctx.app.settings.accessibility;
     let reviewed_on = chrono::NaiveDate::parse_from_str(a.reviewed_on.trim(), "%Y-%m-%d")
-        .map(|d| crate::engine::explain::date(ctx.locale, d))
+        .map(|d| crate::domain::format::date(ctx.locale, d))
         .unwrap_or_else(|_| a.reviewed_on.clone());
     AccessibilityPage {
         chrome: ctx.chrome(),

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::staff::{Staff, StaffNav, nav, require_coordinator};
 use super::{AuthedForm, Chrome, PageCtx};
-use crate::engine::explain;
+use crate::domain::format;
 use crate::i18n::{Texts, fill};
 use crate::services::import::{self, Kind, Options, Report};
 use crate::services::{Actor, CurrentUser, staff};
@@ -44,7 +44,7 @@ fn report_view(t: Texts, locale: crate::domain::Locale, r: &Report) -> ReportVie
         file_name: r.file_name.clone(),
         when: r
             .created_at
-            .map(|d| explain::date(locale, crate::domain::time::berlin_date(d)))
+            .map(|d| format::date(locale, crate::domain::time::berlin_date(d)))
             .unwrap_or_default(),
         imported: r.imported,
         summary: if r.imported {

@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use super::auth::MessagePage;
 use super::{Chrome, PageCtx};
 use crate::domain::Language;
+use crate::domain::format;
 use crate::domain::pipeline::ProposalState;
 use crate::domain::validation::FieldErrors;
-use crate::engine::explain;
 use crate::i18n::{Texts, fill};
 use crate::services::ServiceError;
 use crate::services::links::Party;
@@ -98,13 +98,10 @@ fn flat_facts(t: Texts, view: &LinkView) -> Vec<(String, String)> {
     let l = t.locale;
     let warm = d.cold_rent + d.service_charges + d.heating_costs;
     vec![
-        (
-            t.get("link.flat.rooms").into(),
-            explain::compact(l, d.rooms),
-        ),
+        (t.get("link.flat.rooms").into(), format::compact(l, d.rooms)),
         (
             t.get("link.flat.area").into(),
-            format!("{} m²", explain::compact(l, d.area_m2)),
+            format!("{} m²", format::compact(l, d.area_m2)),
         ),
         (
             t.get("link.flat.floor").into(),
@@ -137,7 +134,7 @@ fn flat_facts(t: Texts, view: &LinkView) -> Vec<(String, String)> {
         (t.get("link.flat.total").into(), warm.format(l)),
         (
             t.get("link.flat.available").into(),
-            explain::date(l, d.available_from),
+            format::date(l, d.available_from),
         ),
     ]
 }
@@ -229,7 +226,7 @@ fn answer_page(
                     t.get("link.due"),
                     &[(
                         "due",
-                        &explain::date(t.locale, crate::domain::time::berlin_date(d)),
+                        &format::date(t.locale, crate::domain::time::berlin_date(d)),
                     )],
                 )
             })

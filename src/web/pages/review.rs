@@ -13,8 +13,8 @@ use super::pipeline::{blocked_message, state_label, when};
 use super::staff::{Staff, StaffNav, nav, require_coordinator};
 use super::{AuthedForm, Chrome};
 use crate::domain::Locale;
+use crate::domain::format;
 use crate::domain::pipeline::ProposalState;
-use crate::engine::explain;
 use crate::i18n::{Texts, fill};
 use crate::services::matching::{self, Scope, Trigger};
 use crate::services::pipeline::{self, StoredCriterion};
@@ -43,15 +43,15 @@ pub fn criterion_lines(
             name: t
                 .optional(&format!("criteria.{}", c.name))
                 .map_or_else(|| c.name.clone(), str::to_owned),
-            weight: format!("{} %", explain::number(locale, c.weight * 100.0, 0)),
-            points: explain::number(locale, c.points * c.weight * 100.0, 1),
+            weight: format!("{} %", format::number(locale, c.weight * 100.0, 0)),
+            points: format::number(locale, c.points * c.weight * 100.0, 1),
             text: c.text(locale).to_owned(),
         })
         .collect()
 }
 
 fn percent(locale: Locale, score: f64) -> String {
-    format!("{} %", explain::number(locale, score * 100.0, 1))
+    format!("{} %", format::number(locale, score * 100.0, 1))
 }
 
 /// A run in the list.
@@ -259,7 +259,7 @@ async fn run_page_with(
         ),
         (
             t.get("review.as_of").to_owned(),
-            explain::date(locale, run.as_of),
+            format::date(locale, run.as_of),
         ),
         (
             t.get("review.counts").to_owned(),
@@ -284,7 +284,7 @@ async fn run_page_with(
         id: c.id,
         household_id: c.household_id,
         reference: c.reference.clone(),
-        persons: explain::persons(locale, c.persons as u32),
+        persons: format::persons(locale, c.persons as u32),
         score: percent(locale, c.score),
         criteria: criterion_lines(t, locale, &c.criteria),
         note: c.not_chosen.as_ref().map(|n| not_chosen_text(t, n)),
@@ -323,8 +323,8 @@ async fn run_page_with(
                 address: u.address.clone(),
                 facts: format!(
                     "{} m² · {} {} · {} {}",
-                    explain::compact(locale, u.area_m2),
-                    explain::compact(locale, u.rooms),
+                    format::compact(locale, u.area_m2),
+                    format::compact(locale, u.rooms),
                     t.get("pipeline.rooms"),
                     u.gross_cold_rent.format(locale),
                     t.get("review.gross_cold_short"),

@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::staff::{Staff, StaffNav, nav, require_coordinator};
 use super::{AuthedForm, Chrome, PageCtx};
 use crate::domain::criteria::Criterion;
+use crate::domain::format;
 use crate::domain::incentive::IncentiveKind;
 use crate::domain::input::Fields;
 use crate::domain::validation::FieldErrors;
 use crate::domain::{Cents, Locale};
-use crate::engine::explain;
 use crate::i18n::{Texts, fill};
 use crate::services::rules::{self, SIZES};
 use crate::services::{CurrentUser, staff};
@@ -195,7 +195,7 @@ async fn rules_page(
                 r.rent_caps.cap_for(persons).format(locale),
                 format!(
                     "{} m²",
-                    explain::compact(locale, r.area_norms.area_for(persons))
+                    format::compact(locale, r.area_norms.area_for(persons))
                 ),
             ));
         }
@@ -204,7 +204,7 @@ async fn rules_page(
             format!("+ {}", r.rent_caps.extra_person().format(locale)),
             format!(
                 "+ {} m²",
-                explain::compact(locale, r.area_norms.extra_person_m2())
+                format::compact(locale, r.area_norms.extra_person_m2())
             ),
         ));
         settings.push((
@@ -230,7 +230,7 @@ async fn rules_page(
         .map(|v| {
             (
                 v.version,
-                explain::date(locale, crate::domain::time::berlin_date(v.created_at)),
+                format::date(locale, crate::domain::time::berlin_date(v.created_at)),
                 v.created_by.unwrap_or_else(|| "–".into()),
                 v.change_note.unwrap_or_default(),
                 v.runs,

@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 
-use crate::engine::explain;
+use crate::domain::format;
 use crate::services::staff;
 use crate::web::error::PageError;
 use crate::web::pages::Chrome;
@@ -59,15 +59,15 @@ pub async fn units_list(
                 address: a.one_line(),
                 facts: format!(
                     "{} m² · {} {} · {}",
-                    explain::compact(locale, d.area_m2),
-                    explain::compact(locale, d.rooms),
+                    format::compact(locale, d.area_m2),
+                    format::compact(locale, d.rooms),
                     t.get("pipeline.rooms"),
                     (d.cold_rent + d.service_charges).format(locale)
                 ),
                 status: t
                     .get(&format!("unit.status.{}", u.status.as_str()))
                     .to_owned(),
-                available: explain::date(locale, d.available_from),
+                available: format::date(locale, d.available_from),
             }
         })
         .collect();

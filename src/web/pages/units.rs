@@ -472,7 +472,7 @@ pub async fn confirm_delete_draft(
             ("draft", &draft.title),
             (
                 "date",
-                &crate::engine::explain::date(ctx.locale, draft.saved),
+                &crate::domain::format::date(ctx.locale, draft.saved),
             ),
         ],
     );
@@ -665,12 +665,12 @@ fn facts(t: Texts, d: &crate::domain::unit::UnitDetails) -> Vec<Fact> {
         label: text(t, key),
         value,
     };
-    let measure = |v: f64| crate::engine::explain::compact(l, v);
+    let measure = |v: f64| crate::domain::format::compact(l, v);
     let lease = match d.lease_end {
         Some(end) => format!(
             "{} ({})",
             text(t, "unit.lease.fixed_term"),
-            crate::engine::explain::date(l, end)
+            crate::domain::format::date(l, end)
         ),
         None => text(t, "unit.lease.open_ended"),
     };
@@ -679,7 +679,7 @@ fn facts(t: Texts, d: &crate::domain::unit::UnitDetails) -> Vec<Fact> {
         fact("unit.labels.rooms", measure(d.rooms)),
         fact(
             "unit.labels.floor",
-            crate::engine::explain::floor(l, d.floor),
+            crate::domain::format::floor(l, d.floor),
         ),
         fact("unit.labels.max_occupants", d.max_occupants.to_string()),
         fact("unit.labels.cold_rent", d.cold_rent.format(l)),
@@ -692,7 +692,7 @@ fn facts(t: Texts, d: &crate::domain::unit::UnitDetails) -> Vec<Fact> {
         fact("unit.labels.deposit", amount_or_blank(t, d.deposit)),
         fact(
             "unit.labels.available_from",
-            crate::engine::explain::date(l, d.available_from),
+            crate::domain::format::date(l, d.available_from),
         ),
         fact("unit.labels.lease_type", lease),
         fact("unit.labels.has_lift", yes(t, d.has_lift)),

@@ -177,7 +177,7 @@ async fn page(
                 } else {
                     r.programme.name_de
                 },
-                requested: crate::engine::explain::date(
+                requested: crate::domain::format::date(
                     ctx.locale,
                     crate::domain::time::berlin_date(r.request.requested_at),
                 ),

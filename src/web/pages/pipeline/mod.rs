@@ -14,9 +14,9 @@ pub use proposal::{incentive_paid, record_follow_up, show_proposal, take_step};
 pub use viewings::{my_viewings, record_viewing};
 
 use crate::domain::Locale;
+use crate::domain::format;
 use crate::domain::pipeline::ProposalState;
 use crate::domain::validation::FieldErrors;
-use crate::engine::explain;
 use crate::i18n::{Texts, fill};
 use crate::services::pipeline::StepError;
 use crate::web::error::PageError;
@@ -80,7 +80,7 @@ pub fn when(locale: Locale, at: chrono::DateTime<chrono::Utc>) -> String {
     let local = crate::domain::time::to_berlin(at);
     format!(
         "{} {}",
-        explain::date(locale, local.date_naive()),
+        format::date(locale, local.date_naive()),
         local.format("%H:%M")
     )
 }

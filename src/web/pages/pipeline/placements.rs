@@ -6,7 +6,7 @@ use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::engine::explain;
+use crate::domain::format;
 use crate::i18n::fill;
 use crate::services::pipeline;
 use crate::web::error::PageError;
@@ -82,7 +82,7 @@ pub async fn placements(
             moved_in: p
                 .placement
                 .moved_in_on
-                .map(|d| explain::date(locale, d))
+                .map(|d| format::date(locale, d))
                 .unwrap_or_default(),
             lease: p
                 .placement
@@ -101,7 +101,7 @@ pub async fn placements(
                         t.get("followup.next"),
                         &[
                             ("month", &month.to_string()),
-                            ("date", &explain::date(locale, due)),
+                            ("date", &format::date(locale, due)),
                         ],
                     )
                 })

@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{notices, refusal, state_label, when};
 use crate::domain::Locale;
+use crate::domain::format;
 use crate::domain::input::{FieldKind, FieldSpec, YES_NO};
 use crate::domain::pipeline::reasons::ReasonCode;
 use crate::domain::pipeline::{Action, ProposalState};
 use crate::domain::validation::FieldErrors;
-use crate::engine::explain;
 use crate::i18n::{Texts, fill};
 use crate::services::CurrentUser;
 use crate::services::pipeline::{self, ProposalDetail, StepError};
@@ -194,7 +194,7 @@ fn choices(
 fn default_value(ctx: &PageCtx, d: &ProposalDetail, name: &str) -> String {
     let today = ctx.app.clock.today();
     let unit = &d.unit.details;
-    let euros = |c: crate::domain::Cents| explain::number(ctx.locale, c.as_euros_f64(), 2);
+    let euros = |c: crate::domain::Cents| format::number(ctx.locale, c.as_euros_f64(), 2);
     match name {
         "on" | "signed_on" | "moved_in_on" | "ended_on" | "done_on" => today.to_string(),
         "place" => {
@@ -335,8 +335,8 @@ fn facts(ctx: &PageCtx, d: &ProposalDetail) -> Vec<(String, String)> {
             t.get("pipeline.unit_facts").to_owned(),
             format!(
                 "{} m² · {} {} · {} {} · {}: {}",
-                explain::compact(locale, u.area_m2),
-                explain::compact(locale, u.rooms),
+                format::compact(locale, u.area_m2),
+                format::compact(locale, u.rooms),
                 t.get("pipeline.rooms"),
                 t.get("pipeline.floor"),
                 u.floor,
@@ -350,7 +350,7 @@ fn facts(ctx: &PageCtx, d: &ProposalDetail) -> Vec<(String, String)> {
             format!(
                 "{} · {}",
                 h.reference,
-                explain::persons(locale, h.members.len() as u32)
+                format::persons(locale, h.members.len() as u32)
             ),
         ),
         (
@@ -365,7 +365,7 @@ fn facts(ctx: &PageCtx, d: &ProposalDetail) -> Vec<(String, String)> {
         ),
         (
             t.get("pipeline.score").to_owned(),
-            format!("{} %", explain::number(locale, v.score * 100.0, 1)),
+            format!("{} %", format::number(locale, v.score * 100.0, 1)),
         ),
     ];
     if let Some(reason) = &v.override_reason {
@@ -447,7 +447,7 @@ fn placement_lines(ctx: &PageCtx, d: &ProposalDetail) -> Vec<(String, String)> {
     let Some(p) = &d.placement else {
         return Vec::new();
     };
-    let date = |x: Option<chrono::NaiveDate>| x.map(|d| explain::date(locale, d));
+    let date = |x: Option<chrono::NaiveDate>| x.map(|d| format::date(locale, d));
     let mut lines = Vec::new();
     if let Some(status) = &p.jobcenter_status {
         lines.push((
@@ -485,7 +485,7 @@ fn placement_lines(ctx: &PageCtx, d: &ProposalDetail) -> Vec<(String, String)> {
             fill(
                 t.get("pipeline.moved_in_text"),
                 &[
-                    ("date", &explain::date(locale, on)),
+                    ("date", &format::date(locale, on)),
                     ("places", &p.places_freed.to_string()),
                     ("site", p.freed_site.as_deref().unwrap_or("–")),
                 ],
@@ -524,7 +524,7 @@ fn follow_up_outcome(t: Texts, locale: Locale, fu: &entities::follow_up::Model) 
         "{} {} · {}: {} · {}: {}{}",
         t.get("followup.done_on_text"),
         fu.done_on
-            .map(|d| explain::date(locale, d))
+            .map(|d| format::date(locale, d))
             .unwrap_or_default(),
         t.get("followup.labels.rent_paid"),
         answer(fu.rent_paid),
@@ -552,7 +552,7 @@ fn follow_up_views(ctx: &PageCtx, d: &ProposalDetail, failed: Failed<'_>) -> Vec
                 } else {
                     fill(t.get("followup.heading"), &[("n", &fu.month.to_string())])
                 },
-                due: explain::date(locale, fu.due_on),
+                due: format::date(locale, fu.due_on),
                 status: t.get(&format!("followup.status.{}", fu.status)).to_owned(),
                 done: fu.status != "due",
                 outcome: if fu.status == "done" {
@@ -622,14 +622,14 @@ fn incentive_views(
                     (Some(c), Some(on)) if open.0 > 0 => format!(
                         "{} ({}) · {} {}",
                         crate::domain::Cents(c).format(locale),
-                        explain::date(locale, on),
+                        format::date(locale, on),
                         t.get("pipeline.still_open"),
                         open.format(locale)
                     ),
                     (Some(c), Some(on)) => format!(
                         "{} ({})",
                         crate::domain::Cents(c).format(locale),
-                        explain::date(locale, on)
+                        format::date(locale, on)
                     ),
                     _ => String::new(),
                 },
