@@ -9,65 +9,38 @@ pub fn fields_of_unit(
     requested: &[i64],
     locale: Locale,
 ) -> Vec<(String, String)> {
+    use crate::domain::format::{measure_input, money_input};
     let d = &unit.details;
-    let mut fields: Vec<(String, String)> = vec![
-        ("street".into(), d.address.street.clone()),
-        ("house_number".into(), d.address.house_number.clone()),
-        ("postal_code".into(), d.address.postal_code.clone()),
-        ("town".into(), d.address.town.clone()),
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut fields: Vec<(String, String)> = [
+        ("street", d.address.street.clone()),
+        ("house_number", d.address.house_number.clone()),
+        ("postal_code", d.address.postal_code.clone()),
+        ("town", d.address.town.clone()),
+        ("address_extra", text(&d.address.extra)),
+        ("lat", format!("{:.6}", d.location.lat)),
+        ("lon", format!("{:.6}", d.location.lon)),
+        ("area_m2", measure_input(locale, d.area_m2)),
+        ("rooms", measure_input(locale, d.rooms)),
+        ("floor", d.floor.to_string()),
+        ("max_occupants", d.max_occupants.to_string()),
+        ("cold_rent", money_input(locale, d.cold_rent)),
+        ("service_charges", money_input(locale, d.service_charges)),
+        ("heating_costs", money_input(locale, d.heating_costs)),
+        ("deposit", money_input(locale, d.deposit)),
+        ("available_from", d.available_from.to_string()),
+        ("lease_type", d.lease_type.as_str().into()),
+        ("lease_end", text(&d.lease_end.map(|x| x.to_string()))),
         (
-            "address_extra".into(),
-            d.address.extra.clone().unwrap_or_default(),
+            "pref_max_household_size",
+            text(&d.pref_max_household_size.map(|x| x.to_string())),
         ),
-        ("lat".into(), format!("{:.6}", d.location.lat)),
-        ("lon".into(), format!("{:.6}", d.location.lon)),
-        (
-            "area_m2".into(),
-            crate::domain::format::measure_input(locale, d.area_m2),
-        ),
-        (
-            "rooms".into(),
-            crate::domain::format::measure_input(locale, d.rooms),
-        ),
-        ("floor".into(), d.floor.to_string()),
-        ("max_occupants".into(), d.max_occupants.to_string()),
-        (
-            "cold_rent".into(),
-            crate::domain::format::money_input(locale, d.cold_rent),
-        ),
-        (
-            "service_charges".into(),
-            crate::domain::format::money_input(locale, d.service_charges),
-        ),
-        (
-            "heating_costs".into(),
-            crate::domain::format::money_input(locale, d.heating_costs),
-        ),
-        (
-            "deposit".into(),
-            crate::domain::format::money_input(locale, d.deposit),
-        ),
-        ("available_from".into(), d.available_from.to_string()),
-        ("lease_type".into(), d.lease_type.as_str().into()),
-        (
-            "lease_end".into(),
-            d.lease_end.map(|x| x.to_string()).unwrap_or_default(),
-        ),
-        (
-            "pref_max_household_size".into(),
-            d.pref_max_household_size
-                .map(|x| x.to_string())
-                .unwrap_or_default(),
-        ),
-        (
-            "pref_notes".into(),
-            d.pref_notes.clone().unwrap_or_default(),
-        ),
-        (
-            "description".into(),
-            d.description.clone().unwrap_or_default(),
-        ),
-    ];
+        ("pref_notes", text(&d.pref_notes)),
+        ("description", text(&d.description)),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), value))
+    .collect();
     for (name, on) in [
         ("has_lift", d.has_lift),
         ("step_free", d.step_free),

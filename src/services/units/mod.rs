@@ -10,12 +10,14 @@ mod access;
 mod editor;
 mod form;
 mod page;
+mod uploads;
 
 pub(crate) use access::draft_of;
 use access::may_edit;
 pub use access::{may_see, one_visible, own_landlord, own_landlord_and_units, visible};
 pub use editor::*;
 pub use form::*;
+use uploads::change_photos;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{incentive_programme, municipality, unit_photo};
@@ -109,46 +111,6 @@ pub enum Outcome {
     Again(Editor),
 }
 
-/// Stores the photos that arrived with a post; bad ones become field errors.
-async fn take_photos(
-    app: &App,
-    owner: Owner,
-    uploads: &[Upload],
-    errors: &mut FieldErrors,
-    now: DateTime<Utc>,
-) -> Result<(), ServiceError> {
-    let max = app.settings.uploads.max_photos as u64;
-    for upload in uploads {
-        if crate::store::photos::count(&app.db, owner).await? >= max {
-            errors.add("photos", "validation.photo_count");
-            break;
-        }
-        let stored = if upload.too_large {
-            Err("validation.photo_size")
-        } else {
-            photos::store_file(app, &upload.path).await
-        };
-        match stored {
-            Ok(stored) => {
-                crate::store::photos::insert(
-                    &app.db,
-                    owner,
-                    &stored.storage_key,
-                    &upload.filename,
-                    &stored.content_type,
-                    stored.byte_size,
-                    stored.width,
-                    stored.height,
-                    now,
-                )
-                .await?;
-            }
-            Err(key) => errors.add("photos", key),
-        }
-    }
-    Ok(())
-}
-
 /// The hidden field of the new-flat form that ties its posts to one draft.
 pub const DRAFT_KEY: &str = "draft_key";
 
@@ -167,14 +129,7 @@ pub async fn save(
 ) -> Result<Outcome, ServiceError> {
     let now = app.clock.now();
     let on_behalf = user.role != Role::Landlord;
-    let form: Vec<(String, String)> = fields.into_iter().filter(|(k, _)| k != "action").collect();
-    let form_key = Some(Fields(&form).get(DRAFT_KEY).to_owned())
-        .filter(|k| !k.is_empty() && k.len() <= 64 && k.bytes().all(|b| b.is_ascii_alphanumeric()));
-    let kept: Vec<(String, String)> = form
-        .iter()
-        .filter(|(k, _)| k != "remove_photo" && k != DRAFT_KEY)
-        .cloned()
-        .collect();
+    let (form, form_key, kept) = split_post(fields);
     let Resolved {
         target,
         landlord_id,
@@ -240,6 +195,22 @@ pub async fn save(
     };
     txn.commit().await?;
     Ok(outcome)
+}
+
+/// A post's fields without the button, its draft key (when well-formed) and what a draft
+/// keeps of it (without the photo removals and the key).
+fn split_post(
+    fields: Vec<(String, String)>,
+) -> (Vec<(String, String)>, Option<String>, Vec<(String, String)>) {
+    let form: Vec<(String, String)> = fields.into_iter().filter(|(k, _)| k != "action").collect();
+    let form_key = Some(Fields(&form).get(DRAFT_KEY).to_owned())
+        .filter(|k| !k.is_empty() && k.len() <= 64 && k.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let kept = form
+        .iter()
+        .filter(|(k, _)| k != "remove_photo" && k != DRAFT_KEY)
+        .cloned()
+        .collect();
+    (form, form_key, kept)
 }
 
 /// What a form post acts on, once checked.
@@ -321,46 +292,6 @@ async fn resolve(
             })
         }
     }
-}
-
-/// Removes the photos ticked for removal, stores what each photo shows in the landlord's
-/// words (`photo_alt_<id>`) and takes the new uploads; problems become field errors.
-async fn change_photos(
-    app: &App,
-    owner: Owner,
-    form: &[(String, String)],
-    uploads: &[Upload],
-    now: DateTime<Utc>,
-) -> Result<FieldErrors, ServiceError> {
-    let removed: Vec<i64> = Fields(form)
-        .all("remove_photo")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    let gone = crate::store::photos::delete(&app.db, owner, &removed).await?;
-    for key in &gone {
-        photos::remove_files(app, key);
-    }
-    let mut errors = FieldErrors::default();
-    for (name, value) in form {
-        let Some(id) = name
-            .strip_prefix("photo_alt_")
-            .and_then(|v| v.parse::<i64>().ok())
-        else {
-            continue;
-        };
-        let text = value.trim();
-        if text.chars().count() > PHOTO_ALT_MAX
-            || !crate::domain::input::line_errors([("alt", text)], &[]).is_empty()
-        {
-            errors.add("photos", "validation.photo_alt");
-            continue;
-        }
-        crate::store::photos::set_alt(&app.db, owner, id, Some(text).filter(|t| !t.is_empty()))
-            .await?;
-    }
-    take_photos(app, owner, uploads, &mut errors, now).await?;
-    Ok(errors)
 }
 
 /// Turns a checked draft into a submitted unit with its photos and incentive requests.
