@@ -54,7 +54,7 @@ pub enum OnErasure {
     /// stay for the delivery statistics.
     Redacted,
     /// Texts that mention the person among other things: the person's names, addresses,
-    /// reference and contacts are replaced by "[gelöscht]".
+    /// reference and contacts are replaced by `[gelöscht]`.
     Scrubbed,
     /// Kept, and why.
     Kept(&'static str),

@@ -45,7 +45,7 @@ impl Recipient {
     }
 }
 
-/// How a letter greets a household: its contact person's name, else "Familie <Name>",
+/// How a letter greets a household: its contact person's name, else `Familie <Name>`,
 /// else its Aktenzeichen; never nobody.
 pub fn household_name(h: &StoredHousehold, lang: &str, on: NaiveDate) -> String {
     if let Some(name) = h.profile.contact_person(on) {

@@ -5,16 +5,16 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
-use entities::{follow_up, municipality, outbox_message, placement, proposal, unit};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use entities::proposal;
+use sea_orm::TransactionTrait;
 
 use super::links::Party;
 use super::matching::{self, Scope, Trigger};
 use super::{Actor, ServiceError, audit, letters};
 use crate::app::App;
 use crate::domain::pipeline::ProposalState;
-use crate::store::municipalities;
 use crate::store::proposals::{self as proposals_store, Move};
+use crate::store::{municipalities, routine};
 
 /// What a job did, by name (e.g. `reminded: 3`), for the job-run record.
 pub type Counts = BTreeMap<String, i64>;
@@ -29,20 +29,10 @@ fn count(counts: &mut Counts, key: &str, n: i64) {
 pub async fn deadlines(app: &App) -> Result<Counts, ServiceError> {
     let now = app.clock.now();
     let rules = municipalities::current_rule_sets(&app.db).await?;
-    let waiting = proposal::Entity::find()
-        .filter(proposal::Column::IsOpen.eq(true))
-        .filter(proposal::Column::State.is_in([
-            ProposalState::Sent.as_str(),
-            ProposalState::LandlordAccepted.as_str(),
-            ProposalState::HouseholdAccepted.as_str(),
-        ]))
-        .order_by_asc(proposal::Column::Id)
-        .all(&app.db)
-        .await?;
     let mut counts = Counts::new();
     count(&mut counts, "reminded", 0);
     count(&mut counts, "expired", 0);
-    for p in waiting {
+    for (p, municipality_id) in routine::waiting_for_answer(&app.db).await? {
         let state: ProposalState = p
             .state
             .parse()
@@ -54,49 +44,14 @@ pub async fn deadlines(app: &App) -> Result<Counts, ServiceError> {
         };
         let Some(due) = p.answer_due_at else { continue };
         if due <= now {
-            let silent: Vec<&str> = parties.iter().map(|p| p.as_str()).collect();
-            let txn = app.db.begin().await?;
-            let moved = proposals_store::transition(
-                &txn,
-                p.id,
-                state,
-                ProposalState::Expired,
-                &Move {
-                    actor_kind: "system",
-                    actor_user_id: None,
-                    reason_code: Some("no_answer"),
-                    reason: Some(&format!(
-                        "no answer by the due date from: {}",
-                        silent.join(", ")
-                    )),
-                    data: Some(serde_json::json!({"silent": silent})),
-                },
-                now,
-            )
-            .await?;
-            if moved {
-                super::pipeline::apply_answer(&txn, app, p.id, ProposalState::Expired, now).await?;
-                letters::expired(&txn, app, &p, now).await?;
-                audit::record(
-                    &txn,
-                    &Actor::System,
-                    "proposal_expired",
-                    "proposals",
-                    Some(p.id),
-                    None,
-                    serde_json::json!({"silent": silent}),
-                    now,
-                )
-                .await?;
+            if expire(app, &p, state, &parties).await? {
                 count(&mut counts, "expired", 1);
             }
-            txn.commit().await?;
             continue;
         }
         let Some(sent_at) = p.sent_at else { continue };
-        let unit_row = unit::Entity::find_by_id(p.unit_id).one(&app.db).await?;
-        let days = unit_row
-            .and_then(|u| rules.get(&u.municipality_id).map(|r| r.rules.reminder_days))
+        let days = municipality_id
+            .and_then(|m| rules.get(&m).map(|r| r.rules.reminder_days))
             .unwrap_or(3)
             .max(1);
         if p.reminded_at.is_some() || sent_at + Duration::days(i64::from(days)) > now {
@@ -112,33 +67,59 @@ pub async fn deadlines(app: &App) -> Result<Counts, ServiceError> {
     Ok(counts)
 }
 
+/// Ends a proposal nobody answered by its date (`silent` did not): it expires, the flat and
+/// the household are free again, and both sides are told why. False when it had moved on.
+async fn expire(
+    app: &App,
+    p: &proposal::Model,
+    state: ProposalState,
+    silent: &[Party],
+) -> Result<bool, ServiceError> {
+    let now = app.clock.now();
+    let silent: Vec<&str> = silent.iter().map(|p| p.as_str()).collect();
+    let txn = app.db.begin().await?;
+    let reason = format!("no answer by the due date from: {}", silent.join(", "));
+    let moved = proposals_store::transition(
+        &txn,
+        p.id,
+        state,
+        ProposalState::Expired,
+        &Move {
+            actor_kind: "system",
+            actor_user_id: None,
+            reason_code: Some("no_answer"),
+            reason: Some(&reason),
+            data: Some(serde_json::json!({"silent": silent})),
+        },
+        now,
+    )
+    .await?;
+    if moved {
+        super::pipeline::apply_answer(&txn, app, p.id, ProposalState::Expired, now).await?;
+        letters::expired(&txn, app, p, now).await?;
+        audit::record(
+            &txn,
+            &Actor::System,
+            "proposal_expired",
+            "proposals",
+            Some(p.id),
+            None,
+            serde_json::json!({"silent": silent}),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(moved)
+}
+
 /// Follow-up check-ins that are due: the coordinators and the landlord hear about each
 /// once.
 pub async fn follow_ups(app: &App) -> Result<Counts, ServiceError> {
     let now = app.clock.now();
-    let today = app.clock.today();
-    let due = follow_up::Entity::find()
-        .filter(follow_up::Column::Status.eq("due"))
-        .filter(follow_up::Column::DueOn.lte(today))
-        .filter(follow_up::Column::ReminderSentAt.is_null())
-        .order_by_asc(follow_up::Column::Id)
-        .all(&app.db)
-        .await?;
     let mut counts = Counts::new();
     count(&mut counts, "due", 0);
-    for f in due {
-        let Some(placement) = placement::Entity::find_by_id(f.placement_id)
-            .one(&app.db)
-            .await?
-        else {
-            continue;
-        };
-        let Some(p) = proposal::Entity::find_by_id(placement.proposal_id)
-            .one(&app.db)
-            .await?
-        else {
-            continue;
-        };
+    for (f, p) in routine::due_follow_ups(&app.db, app.clock.today()).await? {
         let txn = app.db.begin().await?;
         if crate::store::pipeline::mark_follow_up_reminded(&txn, f.id, now).await? {
             letters::follow_up_due(&txn, app, &p, &f, now).await?;
@@ -161,12 +142,7 @@ pub async fn digest_content(
 ) -> Result<letters::DigestContent, ServiceError> {
     let now = app.clock.now();
     let rooms_label = crate::i18n::text(locale, "link.flat.rooms");
-    let new_units = unit::Entity::find()
-        .filter(unit::Column::MunicipalityId.eq(municipality_id))
-        .filter(unit::Column::CreatedAt.gte(since))
-        .filter(unit::Column::Status.ne("draft"))
-        .order_by_asc(unit::Column::Id)
-        .all(&app.db)
+    let new_units = routine::new_units_since(&app.db, municipality_id, since)
         .await?
         .into_iter()
         .map(|u| {
@@ -207,12 +183,7 @@ pub async fn digest_content(
             ));
         }
     }
-    let failed_mails = outbox_message::Entity::find()
-        .filter(outbox_message::Column::MunicipalityId.eq(municipality_id))
-        .filter(outbox_message::Column::Status.eq(crate::store::outbox::FAILED))
-        .filter(outbox_message::Column::UpdatedAt.gte(since))
-        .order_by_asc(outbox_message::Column::Id)
-        .all(&app.db)
+    let failed_mails = routine::failed_mails_since(&app.db, municipality_id, since)
         .await?
         .into_iter()
         .map(|m| {
@@ -239,11 +210,7 @@ pub async fn weekly_digest(app: &App) -> Result<Counts, ServiceError> {
     let since = now - Duration::days(7);
     let mut counts = Counts::new();
     count(&mut counts, "digests", 0);
-    let all = municipality::Entity::find()
-        .filter(municipality::Column::Active.eq(true))
-        .order_by_asc(municipality::Column::Id)
-        .all(&app.db)
-        .await?;
+    let all = municipalities::active(&app.db).await?;
     for m in all {
         let mut letters_to = Vec::new();
         for to in letters::coordinator_recipients(&app.db, &m).await? {
@@ -268,11 +235,7 @@ pub async fn nightly_match(app: &App) -> Result<Counts, ServiceError> {
     count(&mut counts, "runs", 0);
     count(&mut counts, "suggested", 0);
     count(&mut counts, "auto_approved", 0);
-    let all = municipality::Entity::find()
-        .filter(municipality::Column::Active.eq(true))
-        .order_by_asc(municipality::Column::Id)
-        .all(&app.db)
-        .await?;
+    let all = municipalities::active(&app.db).await?;
     for m in all {
         let Some(rule_set) = rules.get(&m.id) else {
             continue;

@@ -5,10 +5,8 @@
 //! values (programmes hold no personal data).
 
 use chrono::{DateTime, Utc};
-use entities::{incentive_programme, rule_set, unit_incentive};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use entities::incentive_programme;
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 
 use super::{Actor, CurrentUser, ServiceError, audit};
 use crate::app::App;
@@ -54,35 +52,18 @@ pub async fn rules_of(
     let current = municipalities::current_rule_sets(&app.db)
         .await?
         .remove(&municipality_id);
-    let rows = rule_set::Entity::find()
-        .filter(rule_set::Column::MunicipalityId.eq(municipality_id))
-        .order_by_desc(rule_set::Column::Version)
-        .all(&app.db)
-        .await?;
-    let mut versions = Vec::new();
-    for r in rows {
-        let created_by = match r.created_by_user_id {
-            Some(id) => entities::user::Entity::find_by_id(id)
-                .one(&app.db)
-                .await?
-                .map(|u| u.display_name),
-            None => None,
-        };
-        let runs = sea_orm::PaginatorTrait::count(
-            entities::match_run_rule_set::Entity::find()
-                .filter(entities::match_run_rule_set::Column::RuleSetId.eq(r.id)),
-            &app.db,
-        )
-        .await?;
-        versions.push(Version {
-            id: r.id,
-            version: r.version,
-            created_at: r.created_at,
-            created_by,
-            change_note: r.change_note,
-            runs,
-        });
-    }
+    let versions = municipalities::rule_set_versions(&app.db, municipality_id)
+        .await?
+        .into_iter()
+        .map(|v| Version {
+            id: v.row.id,
+            version: v.row.version,
+            created_at: v.row.created_at,
+            created_by: v.created_by,
+            change_note: v.row.change_note,
+            runs: v.runs,
+        })
+        .collect();
     Ok((current, versions))
 }
 
@@ -312,16 +293,8 @@ pub async fn programmes(
     municipality_id: i64,
 ) -> Result<Vec<ProgrammeView>, ServiceError> {
     check(user, municipality_id)?;
-    let rows = incentive_programme::Entity::find()
-        .filter(incentive_programme::Column::MunicipalityId.eq(municipality_id))
-        .order_by_asc(incentive_programme::Column::Id)
-        .all(&app.db)
-        .await?;
-    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-    let requests = unit_incentive::Entity::find()
-        .filter(unit_incentive::Column::ProgrammeId.is_in(ids))
-        .all(&app.db)
-        .await?;
+    let (rows, requests) =
+        crate::store::incentives::programmes_with_requests(&app.db, municipality_id).await?;
     Ok(rows
         .into_iter()
         .map(|p| {
@@ -446,8 +419,7 @@ pub async fn programme(
     user: &CurrentUser,
     id: i64,
 ) -> Result<incentive_programme::Model, ServiceError> {
-    let p = incentive_programme::Entity::find_by_id(id)
-        .one(&app.db)
+    let p = crate::store::incentives::programme(&app.db, id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("programme".into()))?;
     check(user, p.municipality_id)?;

@@ -218,3 +218,32 @@ pub async fn programme_names<C: ConnectionTrait>(
         .map(|p| (p.id, p.name_de))
         .collect())
 }
+
+/// One programme.
+pub async fn programme<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<incentive_programme::Model>, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    incentive_programme::Entity::find_by_id(id).one(db).await
+}
+
+/// Every programme of a municipality (active or not), by id, with every request made of
+/// them (two queries).
+pub async fn programmes_with_requests<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+) -> Result<(Vec<incentive_programme::Model>, Vec<unit_incentive::Model>), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let programmes = incentive_programme::Entity::find()
+        .filter(incentive_programme::Column::MunicipalityId.eq(municipality_id))
+        .order_by_asc(incentive_programme::Column::Id)
+        .all(db)
+        .await?;
+    let requests = unit_incentive::Entity::find()
+        .filter(unit_incentive::Column::ProgrammeId.is_in(programmes.iter().map(|p| p.id)))
+        .order_by_asc(unit_incentive::Column::Id)
+        .all(db)
+        .await?;
+    Ok((programmes, requests))
+}

@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod proposals;
 pub mod review;
 pub mod role_policies;
+pub mod routine;
 pub mod sessions;
 pub mod tokens;
 pub mod units;

@@ -78,6 +78,17 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<municipality::Model>
         .await
 }
 
+/// The active municipalities, by id.
+pub async fn active<C: ConnectionTrait>(
+    db: &C,
+) -> Result<Vec<municipality::Model>, sea_orm::DbErr> {
+    municipality::Entity::find()
+        .filter(municipality::Column::Active.eq(true))
+        .order_by_asc(municipality::Column::Id)
+        .all(db)
+        .await
+}
+
 /// The active municipalities among those with the given official keys (AGS), by id.
 pub async fn active_with_keys<C: ConnectionTrait>(
     db: &C,
@@ -220,4 +231,59 @@ pub async fn current_rule_sets<C: ConnectionTrait>(
         );
     }
     Ok(out)
+}
+
+/// A stored version of a municipality's rules as its history lists it.
+#[derive(Debug, Clone)]
+pub struct RuleSetVersion {
+    pub row: rule_set::Model,
+    /// Who stored it (`None`: a person since erased, or the demo data).
+    pub created_by: Option<String>,
+    /// How many match runs used it.
+    pub runs: u64,
+}
+
+/// Every version of a municipality's rules, newest first, with who stored it and how many
+/// match runs used it (two queries however many versions there are).
+pub async fn rule_set_versions<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+) -> Result<Vec<RuleSetVersion>, sea_orm::DbErr> {
+    use entities::{match_run_rule_set, user};
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Expr, Func, Query};
+    let rows = rule_set::Entity::find()
+        .filter(rule_set::Column::MunicipalityId.eq(municipality_id))
+        .find_also_related(user::Entity)
+        .order_by_desc(rule_set::Column::Version)
+        .all(db)
+        .await?;
+    let mut ids = Query::select();
+    ids.column(rule_set::Column::Id)
+        .from(rule_set::Entity)
+        .and_where(rule_set::Column::MunicipalityId.eq(municipality_id));
+    let runs: BTreeMap<i64, i64> = match_run_rule_set::Entity::find()
+        .select_only()
+        .column(match_run_rule_set::Column::RuleSetId)
+        .column_as(
+            Expr::from(Func::count(Expr::col(
+                match_run_rule_set::Column::RuleSetId,
+            ))),
+            "runs",
+        )
+        .filter(match_run_rule_set::Column::RuleSetId.in_subquery(ids))
+        .group_by(match_run_rule_set::Column::RuleSetId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(row, user)| RuleSetVersion {
+            runs: runs.get(&row.id).copied().unwrap_or(0).max(0) as u64,
+            created_by: user.map(|u| u.display_name),
+            row,
+        })
+        .collect())
 }

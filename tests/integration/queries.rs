@@ -30,7 +30,7 @@ db_test!(
             ("busy landlord", &busy, "/dashboard".to_owned(), 4),
             ("coordinator", &coordinator, "/workspace".to_owned(), 5),
             ("coordinator", &coordinator, format!("/m/{es}"), 6),
-            ("coordinator", &coordinator, format!("/m/{es}/households"), 4),
+            ("coordinator", &coordinator, format!("/m/{es}/households"), 5),
             ("coordinator", &coordinator, format!("/households/{}", p.household_id), 3),
             ("coordinator", &coordinator, format!("/m/{es}/units"), 2),
             ("coordinator", &coordinator, format!("/units/{}", p.unit_id), 6),

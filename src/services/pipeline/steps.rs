@@ -126,7 +126,7 @@ pub(super) async fn take(
 /// transaction, for someone other than staff: a landlord who deletes their account
 /// withdraws their flat this way. The state machine decides as for every step; what
 /// follows from the end (the flat freed, a viewing ahead cancelled with its letters, the
-/// answer links retired) is written as [`after_move`] does. Returns the state reached, or
+/// answer links retired) is written as `after_move` does. Returns the state reached, or
 /// `None` when the step is not open from where the proposal stands or does not end it.
 pub async fn end_in(
     txn: &DatabaseTransaction,

@@ -62,9 +62,9 @@ fn like_contains(term: &str) -> String {
 /// One page of the households that pass `filter` (erased ones never), longest in
 /// follow-up housing first (those without a date last), then by id; with the number over
 /// all pages. With members and allowed municipalities; anchors are left empty (a list
-/// shows none; never for matching or editing). Two queries whatever the page size (the
-/// page's rows joined with their members, their allowed municipalities), and a third to
-/// count when the page is full or past the end.
+/// shows none; never for matching or editing). Three queries whatever the page size (the
+/// page's rows, their members, their allowed municipalities), and a fourth to count when
+/// the page is full or past the end.
 pub async fn page<C: ConnectionTrait>(
     db: &C,
     filter: &ListFilter,
@@ -72,7 +72,7 @@ pub async fn page<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<(Vec<StoredHousehold>, u64), sea_orm::DbErr> {
     use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-    use sea_orm::{Condition, PaginatorTrait, QuerySelect};
+    use sea_orm::{Condition, PaginatorTrait};
     let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
     let mut cond = Condition::all()
         .add(household::Column::MunicipalityId.is_in(filter.municipalities.clone()))
@@ -125,20 +125,16 @@ pub async fn page<C: ConnectionTrait>(
         .order_by(household::Column::Id, sea_orm::Order::Asc)
         .limit(limit)
         .offset(offset);
-    let joined = household::Entity::find()
+    // The page's rows alone (a join would decode the wide household row again for every
+    // child row, which made this page's cost), then their members and allowed
+    // municipalities by id.
+    let rows = household::Entity::find()
         .filter(household::Column::Id.in_subquery(page_ids))
-        .join_rev(
-            sea_orm::JoinType::LeftJoin,
-            sea_orm::RelationTrait::def(&household_member::Relation::Household),
-        )
-        .select_also(household_member::Entity)
         .order_by_asc(Expr::col((household::Entity, household::Column::InFollowUpSince)).is_null())
         .order_by_asc(household::Column::InFollowUpSince)
         .order_by_asc(household::Column::Id)
-        .order_by_asc(household_member::Column::Position)
         .all(db)
         .await?;
-    let (rows, mut members_by) = split_joined(joined);
     let shown = rows.len() as u64;
     let total = if shown < limit && (offset == 0 || shown > 0) {
         // A page that is not full is the last one: its rows tell the total.
@@ -146,6 +142,22 @@ pub async fn page<C: ConnectionTrait>(
     } else {
         household::Entity::find().filter(cond).count(db).await?
     };
+    let mut members_by: BTreeMap<i64, Vec<household_member::Model>> = BTreeMap::new();
+    if !rows.is_empty() {
+        for m in household_member::Entity::find()
+            .filter(
+                household_member::Column::HouseholdId
+                    .is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()),
+            )
+            .order_by_asc(household_member::Column::HouseholdId)
+            .order_by_asc(household_member::Column::Position)
+            .order_by_asc(household_member::Column::Id)
+            .all(db)
+            .await?
+        {
+            members_by.entry(m.household_id).or_default().push(m);
+        }
+    }
     let mut allowed_by: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     if !rows.is_empty() {
         for a in household_allowed_municipality::Entity::find()

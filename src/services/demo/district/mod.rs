@@ -4,7 +4,7 @@
 //! state with their events and viewings, placements with their follow-ups, incentive
 //! requests and the audit log. For measuring Bleibe at the size of a real district.
 //!
-//! The people, flats and past are planned first, without the database ([`plan`]: the same
+//! The people, flats and past are planned first, without the database (`plan`: the same
 //! seed, sizes and day give the same plan), then written in bulk. Every proposal's path
 //! takes only moves the pipeline allows, a flat and a household have at most one open
 //! proposal, and statuses follow the placements (a household that moved in is placed, its
