@@ -19,6 +19,7 @@ mod m20261202_000004_photo_alt;
 mod m20261203_000010_self_service;
 mod m20261203_000020_email_change;
 mod m20261203_000030_household_search;
+mod m20261204_000010_household_waiting_index;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_self_service::Migration),
             Box::new(m20261203_000020_email_change::Migration),
             Box::new(m20261203_000030_household_search::Migration),
+            Box::new(m20261204_000010_household_waiting_index::Migration),
         ]
     }
 }

@@ -28,7 +28,6 @@ pub const CHANGE_EMAIL_VALID_HOURS: i64 = 24;
 /// Shortest and longest phone number, in characters.
 pub const PHONE_MIN: usize = 6;
 pub const PHONE_MAX: usize = 30;
-/// Wrong current passwords a logged-in person may type in a 15-minute window.
 
 /// What the account page shows of the account.
 #[derive(Debug, Clone)]

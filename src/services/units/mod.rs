@@ -197,11 +197,12 @@ pub async fn save(
     Ok(outcome)
 }
 
+/// Posted form fields, name and value.
+type Posted = Vec<(String, String)>;
+
 /// A post's fields without the button, its draft key (when well-formed) and what a draft
 /// keeps of it (without the photo removals and the key).
-fn split_post(
-    fields: Vec<(String, String)>,
-) -> (Vec<(String, String)>, Option<String>, Vec<(String, String)>) {
+fn split_post(fields: Posted) -> (Posted, Option<String>, Posted) {
     let form: Vec<(String, String)> = fields.into_iter().filter(|(k, _)| k != "action").collect();
     let form_key = Some(Fields(&form).get(DRAFT_KEY).to_owned())
         .filter(|k| !k.is_empty() && k.len() <= 64 && k.bytes().all(|b| b.is_ascii_alphanumeric()));

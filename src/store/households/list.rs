@@ -59,20 +59,10 @@ fn like_contains(term: &str) -> String {
     pattern
 }
 
-/// One page of the households that pass `filter` (erased ones never), longest in
-/// follow-up housing first (those without a date last), then by id; with the number over
-/// all pages. With members and allowed municipalities; anchors are left empty (a list
-/// shows none; never for matching or editing). Three queries whatever the page size (the
-/// page's rows, their members, their allowed municipalities), and a fourth to count when
-/// the page is full or past the end.
-pub async fn page<C: ConnectionTrait>(
-    db: &C,
-    filter: &ListFilter,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<StoredHousehold>, u64), sea_orm::DbErr> {
+/// The SQL condition of a household list's filter.
+fn condition(filter: &ListFilter) -> sea_orm::Condition {
+    use sea_orm::Condition;
     use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-    use sea_orm::{Condition, PaginatorTrait};
     let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
     let mut cond = Condition::all()
         .add(household::Column::MunicipalityId.is_in(filter.municipalities.clone()))
@@ -110,45 +100,22 @@ pub async fn page<C: ConnectionTrait>(
                 .like(LikeExpr::new(like_contains(term)).escape('\\')),
         );
     }
-    // The page's ids from the index alone (municipality, status, waiting, id, reference:
-    // no table rows read for the order), then those rows joined with their members.
-    let mut page_ids = Query::select();
-    page_ids
-        .column(household::Column::Id)
-        .from(household::Entity)
-        .cond_where(cond.clone())
-        .order_by_expr(
-            Expr::col(household::Column::InFollowUpSince).is_null(),
-            sea_orm::Order::Asc,
-        )
-        .order_by(household::Column::InFollowUpSince, sea_orm::Order::Asc)
-        .order_by(household::Column::Id, sea_orm::Order::Asc)
-        .limit(limit)
-        .offset(offset);
-    // The page's rows alone (a join would decode the wide household row again for every
-    // child row, which made this page's cost), then their members and allowed
-    // municipalities by id.
-    let rows = household::Entity::find()
-        .filter(household::Column::Id.in_subquery(page_ids))
-        .order_by_asc(Expr::col((household::Entity, household::Column::InFollowUpSince)).is_null())
-        .order_by_asc(household::Column::InFollowUpSince)
-        .order_by_asc(household::Column::Id)
-        .all(db)
-        .await?;
-    let shown = rows.len() as u64;
-    let total = if shown < limit && (offset == 0 || shown > 0) {
-        // A page that is not full is the last one: its rows tell the total.
-        offset + shown
-    } else {
-        household::Entity::find().filter(cond).count(db).await?
-    };
+    cond
+}
+
+/// Rows by the household they belong to.
+type ByHousehold<T> = BTreeMap<i64, Vec<T>>;
+
+/// The members (in their order) and allowed municipalities of these households, by
+/// household (two queries).
+async fn members_and_allowed<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<(ByHousehold<household_member::Model>, ByHousehold<i64>), sea_orm::DbErr> {
     let mut members_by: BTreeMap<i64, Vec<household_member::Model>> = BTreeMap::new();
-    if !rows.is_empty() {
+    if !ids.is_empty() {
         for m in household_member::Entity::find()
-            .filter(
-                household_member::Column::HouseholdId
-                    .is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()),
-            )
+            .filter(household_member::Column::HouseholdId.is_in(ids.to_vec()))
             .order_by_asc(household_member::Column::HouseholdId)
             .order_by_asc(household_member::Column::Position)
             .order_by_asc(household_member::Column::Id)
@@ -159,12 +126,9 @@ pub async fn page<C: ConnectionTrait>(
         }
     }
     let mut allowed_by: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    if !rows.is_empty() {
+    if !ids.is_empty() {
         for a in household_allowed_municipality::Entity::find()
-            .filter(
-                household_allowed_municipality::Column::HouseholdId
-                    .is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()),
-            )
+            .filter(household_allowed_municipality::Column::HouseholdId.is_in(ids.to_vec()))
             .order_by_asc(household_allowed_municipality::Column::HouseholdId)
             .order_by_asc(household_allowed_municipality::Column::MunicipalityId)
             .all(db)
@@ -176,6 +140,60 @@ pub async fn page<C: ConnectionTrait>(
                 .push(a.municipality_id);
         }
     }
+    Ok((members_by, allowed_by))
+}
+
+/// One page of the households that pass `filter` (erased ones never), longest in
+/// follow-up housing first (those without a date last), then by id; with the number over
+/// all pages. With members and allowed municipalities; anchors are left empty (a list
+/// shows none; never for matching or editing). Three queries whatever the page size (the
+/// page's rows, their members, their allowed municipalities), and a fourth to count when
+/// the page is full or past the end.
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    filter: &ListFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<StoredHousehold>, u64), sea_orm::DbErr> {
+    use sea_orm::PaginatorTrait;
+    let cond = condition(filter);
+    // The page's ids in index order (the partial index of the waiting list, see the
+    // migration `household_waiting_index`: no sort of the whole town), then those rows.
+    let mut page_ids = Query::select();
+    page_ids
+        .column(household::Column::Id)
+        .from(household::Entity)
+        .cond_where(cond.clone())
+        .order_by_with_nulls(
+            household::Column::InFollowUpSince,
+            sea_orm::Order::Asc,
+            sea_orm::sea_query::NullOrdering::Last,
+        )
+        .order_by(household::Column::Id, sea_orm::Order::Asc)
+        .limit(limit)
+        .offset(offset);
+    // The page's rows alone (a join would decode the wide household row again for every
+    // child row, which made this page's cost), then their members and allowed
+    // municipalities by id.
+    let rows = household::Entity::find()
+        .filter(household::Column::Id.in_subquery(page_ids))
+        .order_by_with_nulls(
+            household::Column::InFollowUpSince,
+            sea_orm::Order::Asc,
+            sea_orm::sea_query::NullOrdering::Last,
+        )
+        .order_by_asc(household::Column::Id)
+        .all(db)
+        .await?;
+    let shown = rows.len() as u64;
+    let total = if shown < limit && (offset == 0 || shown > 0) {
+        // A page that is not full is the last one: its rows tell the total.
+        offset + shown
+    } else {
+        household::Entity::find().filter(cond).count(db).await?
+    };
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let (mut members_by, mut allowed_by) = members_and_allowed(db, &ids).await?;
     let households = rows
         .into_iter()
         .map(|row| {
