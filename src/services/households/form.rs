@@ -434,3 +434,97 @@ fn push_rows(fields: &mut Vec<(String, String)>, h: &StoredHousehold) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 3).expect("date")
+    }
+
+    #[test]
+    fn an_empty_form_names_every_required_field() {
+        let errors = read_form(Fields(&[]), today(), &[], false).expect_err("errors");
+        for field in [
+            "reference",
+            "residence_status",
+            "urgency",
+            "member_first_name_0",
+        ] {
+            assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_complete_form_reads_into_a_profile() {
+        let f = fields(&[
+            ("reference", "ES-1"),
+            ("residence_status", "anerkannt"),
+            ("urgency", "2"),
+            ("member_first_name_0", "Huda"),
+            ("member_birth_year_0", "1990"),
+            ("member_first_name_1", "Bilal"),
+            ("member_birth_year_1", "2016"),
+            ("languages", "ar"),
+            ("languages_other", "ku, de"),
+            ("preferred_language", "ar"),
+            ("rooms_wanted", "3,5"),
+            ("residence_obligation", "1"),
+            ("allowed", "7"),
+            ("allowed", "7"),
+            ("consent_given", "1"),
+            ("consent_date", "2026-12-01"),
+            ("consent_scope", "matching"),
+        ]);
+        let valid = read_form(Fields(&f), today(), &[7], false).expect("valid");
+        let p = &valid.profile;
+        assert_eq!(p.members.len(), 2);
+        assert_eq!(p.members[0].role, MemberRole::Applicant);
+        assert_eq!(p.members[1].role, MemberRole::Other);
+        assert_eq!(p.languages, ["ar", "ku", "de"]);
+        assert_eq!(p.preferred_language, Language::Ar);
+        assert_eq!(p.rooms_wanted, Some(3.5));
+        assert_eq!(valid.allowed, [7], "each place once");
+        assert!(valid.consent.is_some_and(|(_, scope)| scope == "matching"));
+    }
+
+    #[test]
+    fn wrong_values_are_named_at_their_field() {
+        let f = fields(&[
+            ("reference", "ES-1"),
+            ("residence_status", "anerkannt"),
+            ("urgency", "9"),
+            ("member_first_name_0", "Huda"),
+            ("member_birth_year_0", "1850"),
+            ("anchor_label_0", "Schule"),
+            ("anchor_postal_code_0", "99999"),
+            ("in_follow_up_since", "2030-01-01"),
+            ("residence_obligation", "1"),
+            ("allowed", "8"),
+            ("email", "not-an-address"),
+            ("consent_given", "1"),
+        ]);
+        let errors = read_form(Fields(&f), today(), &[7], true).expect_err("errors");
+        for (field, key) in [
+            ("reference", "validation.reference_taken"),
+            ("urgency", "validation.choose_one"),
+            ("member_birth_year_0", "validation.birth_year"),
+            ("anchor_postal_code_0", "validation.postal_unknown"),
+            ("in_follow_up_since", "validation.date_future"),
+            ("allowed", "validation.choose_one"),
+            ("email", "validation.email_invalid"),
+            ("consent_date", "validation.required"),
+            ("consent_scope", "validation.consent_scope"),
+        ] {
+            assert_eq!(errors.get(field), Some(key), "{field}: {errors:?}");
+        }
+    }
+}
