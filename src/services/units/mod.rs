@@ -320,13 +320,27 @@ async fn submit_draft<C: ConnectionTrait>(
         incentives::request(txn, unit_id, *programme, None, now).await?;
     }
     drafts::delete(txn, draft_id).await?;
-    let actor = Actor::User(user.clone());
     let details = serde_json::json!({"incentives": valid.programmes.len()});
+    record(txn, user, "submit_unit", unit_id, valid, details, now).await?;
+    Ok(unit_id)
+}
+
+/// Writes a change of flat `unit_id` (of `valid`'s municipality) to the audit log.
+async fn record<C: ConnectionTrait>(
+    txn: &C,
+    user: &CurrentUser,
+    action: &str,
+    unit_id: i64,
+    valid: &ValidUnit,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let actor = Actor::User(user.clone());
     let municipality = Some(valid.municipality_id);
     audit::record(
         txn,
         &actor,
-        "submit_unit",
+        action,
         "units",
         Some(unit_id),
         municipality,
@@ -334,7 +348,7 @@ async fn submit_draft<C: ConnectionTrait>(
         now,
     )
     .await?;
-    Ok(unit_id)
+    Ok(())
 }
 
 /// Saves a stored unit's changed details; incentive requests follow the ticks (withdrawn
@@ -361,21 +375,8 @@ async fn update_unit<C: ConnectionTrait>(
             incentives::request(txn, unit_id, *programme, None, now).await?;
         }
     }
-    let actor = Actor::User(user.clone());
-    let municipality = Some(valid.municipality_id);
     let details = serde_json::json!({});
-    audit::record(
-        txn,
-        &actor,
-        "update_unit",
-        "units",
-        Some(unit_id),
-        municipality,
-        details,
-        now,
-    )
-    .await?;
-    Ok(())
+    record(txn, user, "update_unit", unit_id, valid, details, now).await
 }
 
 /// Tells the landlord their unit arrived (or, when someone else entered it, invites them).
