@@ -3,11 +3,8 @@
 //! `bleibe user create` comes through here too, acting as the system.
 
 use chrono::Duration;
-use entities::{municipality, user, user_municipality};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
+use entities::{municipality, user};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use validator::ValidateEmail;
 
 use super::accounts::{INVITATION_VALID_DAYS, link, random_token};
@@ -42,28 +39,18 @@ pub struct UserLine {
 /// Every account but landlords', by name.
 pub async fn users(app: &App, actor: &Actor) -> Result<Vec<UserLine>, ServiceError> {
     admin_only(actor)?;
-    let rows = user::Entity::find()
-        .filter(user::Column::Role.ne(Role::Landlord.as_str()))
-        .filter(user::Column::AnonymizedAt.is_null())
-        .order_by_asc(user::Column::DisplayName)
-        .all(&app.db)
-        .await?;
+    let rows = crate::store::users::staff_with_municipalities(&app.db).await?;
     let names: std::collections::BTreeMap<i64, String> =
         crate::store::municipalities::list(&app.db)
             .await?
             .into_iter()
             .map(|m| (m.id, m.name))
             .collect();
-    let links = user_municipality::Entity::find().all(&app.db).await?;
     Ok(rows
         .into_iter()
-        .map(|u| UserLine {
-            municipalities: links
-                .iter()
-                .filter(|l| l.user_id == u.id)
-                .filter_map(|l| names.get(&l.municipality_id).cloned())
-                .collect(),
-            user: u,
+        .map(|(user, ids)| UserLine {
+            municipalities: ids.iter().filter_map(|id| names.get(id).cloned()).collect(),
+            user,
         })
         .collect())
 }
@@ -286,15 +273,12 @@ pub async fn set_disabled(
     if actor.user_id() == Some(user_id) {
         return Err(ServiceError::Conflict(Conflict::NotYourself));
     }
-    let u = users::find(&app.db, user_id)
+    users::find(&app.db, user_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("user".into()))?;
     let now = app.clock.now();
     let txn = app.db.begin().await?;
-    let mut row: user::ActiveModel = u.into();
-    row.disabled_at = Set(disabled.then_some(now));
-    row.updated_at = Set(now);
-    row.update(&txn).await?;
+    users::set_disabled(&txn, user_id, disabled, now).await?;
     if disabled {
         crate::store::sessions::delete_for_user(&txn, user_id, None).await?;
     }
@@ -423,12 +407,7 @@ pub async fn save_municipality(
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
-    let mut taken =
-        municipality::Entity::find().filter(municipality::Column::Ags.eq(new.ags.clone()));
-    if let Some(id) = id {
-        taken = taken.filter(municipality::Column::Id.ne(id));
-    }
-    if taken.one(&app.db).await?.is_some() {
+    if crate::store::municipalities::ags_taken(&app.db, &new.ags, id).await? {
         return Ok(Err(FieldErrors::single("ags", "validation.ags_taken")));
     }
     let now = app.clock.now();
@@ -436,29 +415,13 @@ pub async fn save_municipality(
     let id = match id {
         None => crate::store::municipalities::insert(&txn, &new, now).await?,
         Some(id) => {
-            let old = municipality::Entity::find_by_id(id)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| ServiceError::NotFound("municipality".into()))?;
-            let mut row: municipality::ActiveModel = old.into();
-            row.ags = Set(new.ags.clone());
-            row.name = Set(new.name.clone());
-            row.district = Set(new.district.clone());
-            row.state = Set(new.state.clone());
-            row.center_lat = Set(new.center.lat);
-            row.center_lon = Set(new.center.lon);
-            row.active = Set(input.active);
-            row.updated_at = Set(now);
-            row.update(&txn).await?;
+            if !crate::store::municipalities::update(&txn, id, &new, input.active, now).await? {
+                return Err(ServiceError::NotFound("municipality".into()));
+            }
             id
         }
     };
-    municipality::Entity::update_many()
-        .col_expr(municipality::Column::ContactEmail, email.into())
-        .col_expr(municipality::Column::ContactPhone, phone.into())
-        .filter(municipality::Column::Id.eq(id))
-        .exec(&txn)
-        .await?;
+    crate::store::municipalities::set_contact(&txn, id, email, phone, now).await?;
     audit::record(
         &txn,
         actor,
@@ -482,8 +445,7 @@ pub async fn municipality(
     id: i64,
 ) -> Result<municipality::Model, ServiceError> {
     admin_only(actor)?;
-    municipality::Entity::find_by_id(id)
-        .one(&app.db)
+    crate::store::municipalities::find(&app.db, id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("municipality".into()))
 }

@@ -2,9 +2,7 @@
 //! invited), check and release submitted units, and decide on requested incentives.
 
 use entities::{incentive_programme, unit_incentive};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 use validator::Validate;
 
 use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
@@ -99,8 +97,7 @@ pub async fn municipality(
     if !allowed {
         return Err(ServiceError::Forbidden);
     }
-    entities::municipality::Entity::find_by_id(id)
-        .one(&app.db)
+    crate::store::municipalities::find(&app.db, id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("municipality".into()))
 }
@@ -164,19 +161,12 @@ pub async fn landlord_for_entry(
         return Ok(Err(FieldErrors(renamed)));
     }
     let now = app.clock.now();
-    let existing = entities::landlord::Entity::find()
-        .filter(entities::landlord::Column::ContactEmail.eq(contact.email.clone()))
-        .order_by_asc(entities::landlord::Column::Id)
-        .one(&app.db)
-        .await?;
+    let existing = landlords::find_by_contact_email(&app.db, &contact.email).await?;
     if let Some(landlord) = existing {
         // Staff may add flats for a landlord they or a colleague entered; the record now
         // counts as created by this user for their next steps.
         if landlord.created_by_user_id != Some(user.id) {
-            let mut row: entities::landlord::ActiveModel = landlord.clone().into();
-            row.created_by_user_id = Set(Some(user.id));
-            row.updated_at = Set(now);
-            row.update(&app.db).await?;
+            landlords::set_created_by(&app.db, landlord.id, user.id, now).await?;
         }
         return Ok(Ok(landlord.id));
     }
@@ -286,13 +276,7 @@ pub async fn open_requests(
         return Ok(Vec::new());
     }
     let scope = scope(app, user).await?;
-    let rows = unit_incentive::Entity::find()
-        .filter(unit_incentive::Column::Status.eq(IncentiveStatus::Requested.as_str()))
-        .find_also_related(incentive_programme::Entity)
-        .filter(incentive_programme::Column::MunicipalityId.is_in(scope))
-        .order_by_asc(unit_incentive::Column::RequestedAt)
-        .all(&app.db)
-        .await?;
+    let rows = crate::store::incentives::open_requests(&app.db, &scope).await?;
     let ids: Vec<i64> = rows.iter().map(|(r, _)| r.unit_id).collect();
     let found = units::find_many(&app.db, &ids).await?;
     let mut out = Vec::new();
@@ -322,12 +306,10 @@ pub async fn decide_incentive(
     request_id: i64,
     pairs: &[(String, String)],
 ) -> Result<Result<(), FieldErrors>, ServiceError> {
-    let (request, programme) = unit_incentive::Entity::find_by_id(request_id)
-        .find_also_related(incentive_programme::Entity)
-        .one(&app.db)
-        .await?
-        .and_then(|(r, p)| p.map(|p| (r, p)))
-        .ok_or_else(|| ServiceError::NotFound("incentive request".into()))?;
+    let (request, programme) =
+        crate::store::incentives::request_with_programme(&app.db, request_id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("incentive request".into()))?;
     if !user.can_manage(programme.municipality_id) {
         return Err(ServiceError::Forbidden);
     }

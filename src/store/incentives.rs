@@ -247,3 +247,33 @@ pub async fn programmes_with_requests<C: ConnectionTrait>(
         .await?;
     Ok((programmes, requests))
 }
+
+/// Incentive requests still waiting for a decision in these municipalities, oldest first,
+/// with their programmes.
+pub async fn open_requests<C: ConnectionTrait>(
+    db: &C,
+    municipalities: &[i64],
+) -> Result<Vec<(unit_incentive::Model, Option<incentive_programme::Model>)>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    unit_incentive::Entity::find()
+        .filter(unit_incentive::Column::Status.eq(IncentiveStatus::Requested.as_str()))
+        .find_also_related(incentive_programme::Entity)
+        .filter(incentive_programme::Column::MunicipalityId.is_in(municipalities.to_vec()))
+        .order_by_asc(unit_incentive::Column::RequestedAt)
+        .order_by_asc(unit_incentive::Column::Id)
+        .all(db)
+        .await
+}
+
+/// One incentive request with its programme.
+pub async fn request_with_programme<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<(unit_incentive::Model, incentive_programme::Model)>, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    Ok(unit_incentive::Entity::find_by_id(id)
+        .find_also_related(incentive_programme::Entity)
+        .one(db)
+        .await?
+        .and_then(|(r, p)| p.map(|p| (r, p))))
+}

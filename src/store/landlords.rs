@@ -166,3 +166,34 @@ pub async fn set_locale<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// The first landlord record (by id) with this contact address.
+pub async fn find_by_contact_email<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> Result<Option<landlord::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    landlord::Entity::find()
+        .filter(landlord::Column::ContactEmail.eq(email))
+        .order_by_asc(landlord::Column::Id)
+        .one(db)
+        .await
+}
+
+/// Records who entered a landlord last (staff adding flats on their behalf).
+pub async fn set_created_by<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    landlord::ActiveModel {
+        id: Set(id),
+        created_by_user_id: Set(Some(user_id)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}

@@ -287,3 +287,49 @@ pub async fn rule_set_versions<C: ConnectionTrait>(
         })
         .collect())
 }
+
+/// One municipality.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<municipality::Model>, sea_orm::DbErr> {
+    municipality::Entity::find_by_id(id).one(db).await
+}
+
+/// Whether another municipality (than `except`) has the official key `ags`.
+pub async fn ags_taken<C: ConnectionTrait>(
+    db: &C,
+    ags: &str,
+    except: Option<i64>,
+) -> Result<bool, sea_orm::DbErr> {
+    let mut query = municipality::Entity::find().filter(municipality::Column::Ags.eq(ags));
+    if let Some(id) = except {
+        query = query.filter(municipality::Column::Id.ne(id));
+    }
+    Ok(query.one(db).await?.is_some())
+}
+
+/// Replaces a municipality's key, names, centre and whether it takes part; false when
+/// there is no such municipality.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    new: &NewMunicipality,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let Some(old) = find(db, id).await? else {
+        return Ok(false);
+    };
+    let mut row: municipality::ActiveModel = old.into();
+    row.ags = Set(new.ags.clone());
+    row.name = Set(new.name.clone());
+    row.district = Set(new.district.clone());
+    row.state = Set(new.state.clone());
+    row.center_lat = Set(new.center.lat);
+    row.center_lon = Set(new.center.lon);
+    row.active = Set(active);
+    row.updated_at = Set(now);
+    row.update(db).await?;
+    Ok(true)
+}

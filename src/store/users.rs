@@ -451,3 +451,52 @@ pub async fn active_admins_except<C: ConnectionTrait>(
         .count(db)
         .await
 }
+
+/// Every account but landlords' and erased ones, by name, with the ids of the
+/// municipalities each serves (two queries).
+pub async fn staff_with_municipalities<C: ConnectionTrait>(
+    db: &C,
+) -> Result<Vec<(user::Model, Vec<i64>)>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let rows = user::Entity::find()
+        .filter(user::Column::Role.ne(Role::Landlord.as_str()))
+        .filter(user::Column::AnonymizedAt.is_null())
+        .order_by_asc(user::Column::DisplayName)
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?;
+    let mut links: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for l in user_municipality::Entity::find()
+        .order_by_asc(user_municipality::Column::UserId)
+        .order_by_asc(user_municipality::Column::MunicipalityId)
+        .all(db)
+        .await?
+    {
+        links.entry(l.user_id).or_default().push(l.municipality_id);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|u| {
+            let ids = links.remove(&u.id).unwrap_or_default();
+            (u, ids)
+        })
+        .collect())
+}
+
+/// Switches an account off (`disabled`, from `now`) or on again.
+pub async fn set_disabled<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    disabled: bool,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    user::ActiveModel {
+        id: Set(id),
+        disabled_at: Set(disabled.then_some(now)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
