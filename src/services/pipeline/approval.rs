@@ -130,8 +130,7 @@ async fn checked_pair(
     }
     // Every letter names whom to ask and replies go there: no proposal leaves a
     // municipality without a contact address.
-    let contact = entities::municipality::Entity::find_by_id(unit.municipality_id)
-        .one(&app.db)
+    let contact = crate::store::municipalities::find(&app.db, unit.municipality_id)
         .await?
         .and_then(|m| m.contact_email)
         .filter(|e| !e.trim().is_empty());

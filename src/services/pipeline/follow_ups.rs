@@ -1,9 +1,6 @@
 //! The follow-ups after moving in (1, 3, 6 and 12 months): recorded as the step
 //! [`Step::FollowUp`], with the month taken from the follow-up's row.
 
-use entities::{follow_up, placement};
-use sea_orm::EntityTrait;
-
 use super::{Blocked, StepError, load};
 use crate::app::App;
 use crate::domain::pipeline::{Action, Step};
@@ -18,11 +15,9 @@ pub async fn record_follow_up(
     follow_up_id: i64,
     pairs: &[(String, String)],
 ) -> Result<Result<i64, StepError>, ServiceError> {
-    let fu = follow_up::Entity::find_by_id(follow_up_id)
-        .one(&app.db)
+    let (fu, proposal_id) = crate::store::pipeline::follow_up_with_proposal(&app.db, follow_up_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("follow-up".into()))?;
-    let proposal_id = proposal_of_follow_up(app, follow_up_id).await?;
     let row = load(app, user, proposal_id).await?;
     if !matches!(user.role, Role::Admin | Role::Coordinator) {
         return Err(ServiceError::Forbidden);
@@ -47,13 +42,8 @@ pub async fn record_follow_up(
 
 /// The proposal a follow-up belongs to.
 pub async fn proposal_of_follow_up(app: &App, follow_up_id: i64) -> Result<i64, ServiceError> {
-    let fu = follow_up::Entity::find_by_id(follow_up_id)
-        .one(&app.db)
+    crate::store::pipeline::follow_up_with_proposal(&app.db, follow_up_id)
         .await?
-        .ok_or_else(|| ServiceError::NotFound("follow-up".into()))?;
-    Ok(placement::Entity::find_by_id(fu.placement_id)
-        .one(&app.db)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("placement".into()))?
-        .proposal_id)
+        .map(|(_, proposal_id)| proposal_id)
+        .ok_or_else(|| ServiceError::NotFound("follow-up".into()))
 }

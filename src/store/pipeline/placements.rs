@@ -222,3 +222,15 @@ pub async fn mark_follow_up_reminded<C: ConnectionTrait>(
         .rows_affected
         == 1)
 }
+
+/// A follow-up with the id of the proposal its placement came from (one query).
+pub async fn follow_up_with_proposal<C: ConnectionTrait>(
+    db: &C,
+    follow_up_id: i64,
+) -> Result<Option<(follow_up::Model, i64)>, sea_orm::DbErr> {
+    Ok(follow_up::Entity::find_by_id(follow_up_id)
+        .find_also_related(placement::Entity)
+        .one(db)
+        .await?
+        .and_then(|(f, p)| p.map(|p| (f, p.proposal_id))))
+}
