@@ -186,19 +186,28 @@ impl HouseholdProfile {
 
     /// Adults and children's ages on `on`; members under 18 are children.
     pub fn adults_and_children(&self, on: NaiveDate) -> (u32, Vec<u32>) {
-        let mut adults = 0;
-        let mut children = Vec::new();
-        for member in &self.members {
-            let age = member.age_on(on);
-            if age >= 18 {
-                adults += 1;
-            } else {
-                children.push(age as u32);
-            }
-        }
-        children.sort_unstable();
-        (adults, children)
+        adults_and_children(self.members.iter().map(|m| m.birth_year), on)
     }
+}
+
+/// Adults and children's ages (youngest first) on `on` of persons born in these years;
+/// those under 18 are children (birth dates are not stored, only years).
+pub fn adults_and_children(
+    birth_years: impl Iterator<Item = i32>,
+    on: NaiveDate,
+) -> (u32, Vec<u32>) {
+    let mut adults = 0;
+    let mut children = Vec::new();
+    for year in birth_years {
+        let age = (on.year() - year).max(0);
+        if age >= 18 {
+            adults += 1;
+        } else {
+            children.push(age as u32);
+        }
+    }
+    children.sort_unstable();
+    (adults, children)
 }
 
 /// How a landlord reaches a household once both sides said yes.

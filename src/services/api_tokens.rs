@@ -113,7 +113,16 @@ pub async fn revoke(app: &App, user: &CurrentUser, id: i64) -> Result<(), Servic
 
 /// Whether a token is usable at `now`.
 pub fn is_live(row: &api_token::Model, now: DateTime<Utc>) -> bool {
-    row.revoked_at.is_none() && row.expires_at.is_none_or(|e| e > now)
+    live(row.revoked_at, row.expires_at, now)
+}
+
+/// Whether a token neither revoked nor expired is usable at `now`.
+fn live(
+    revoked_at: Option<DateTime<Utc>>,
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    revoked_at.is_none() && expires_at.is_none_or(|e| e > now)
 }
 
 /// The person a bearer token acts for, or `None` when the token is unknown, revoked,
@@ -123,19 +132,20 @@ pub async fn authenticate(app: &App, secret: &str) -> Result<Option<CurrentUser>
         return Ok(None);
     }
     let now = app.clock.now();
-    let Some(row) = store::by_hash(&app.db, &sha256_hex(secret)).await? else {
+    // The token and its person in one round trip: every API request starts here.
+    let Some((token, user)) = store::with_user_by_hash(&app.db, &sha256_hex(secret)).await? else {
         return Ok(None);
     };
-    if !is_live(&row, now) {
+    if !live(token.token_revoked_at, token.token_expires_at, now) {
         return Ok(None);
     }
-    if row
-        .last_used_at
+    if token
+        .token_last_used_at
         .is_none_or(|last| now - last > Duration::minutes(1))
     {
-        store::touch(&app.db, row.id, now).await?;
+        store::touch(&app.db, token.token_id, now).await?;
     }
-    accounts::current_user(app, row.user_id).await
+    Ok(accounts::current_of(user)?.map(|(user, _)| user))
 }
 
 #[cfg(test)]

@@ -43,15 +43,45 @@ pub async fn of_user<C: ConnectionTrait>(
         .await
 }
 
-/// The token with this hash, if any.
-pub async fn by_hash<C: ConnectionTrait>(
+/// Whether a token may still be used, and when it last was.
+#[derive(Debug, Clone, PartialEq, sea_orm::FromQueryResult)]
+pub struct TokenState {
+    pub token_id: i64,
+    pub token_last_used_at: Option<DateTime<Utc>>,
+    pub token_expires_at: Option<DateTime<Utc>>,
+    pub token_revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The token with this hash and the person it acts for as every request needs them (see
+/// [`super::users::for_request`]), in one round trip.
+pub async fn with_user_by_hash<C: ConnectionTrait>(
     db: &C,
     token_hash: &str,
-) -> Result<Option<api_token::Model>, sea_orm::DbErr> {
-    api_token::Entity::find()
+) -> Result<Option<(TokenState, super::users::RequestUser)>, sea_orm::DbErr> {
+    use super::users::{RequestUserRow, request_user, request_user_query};
+    use sea_orm::{JoinType, QuerySelect, RelationTrait};
+    #[derive(sea_orm::FromQueryResult)]
+    struct Row {
+        #[sea_orm(nested)]
+        token: TokenState,
+        #[sea_orm(nested)]
+        user: RequestUserRow,
+    }
+    let rows = request_user_query()
+        .column_as(api_token::Column::Id, "token_id")
+        .column_as(api_token::Column::LastUsedAt, "token_last_used_at")
+        .column_as(api_token::Column::ExpiresAt, "token_expires_at")
+        .column_as(api_token::Column::RevokedAt, "token_revoked_at")
+        .join_rev(JoinType::InnerJoin, api_token::Relation::User.def())
         .filter(api_token::Column::TokenHash.eq(token_hash))
-        .one(db)
-        .await
+        .into_model::<Row>()
+        .all(db)
+        .await?;
+    let Some(token) = rows.first().map(|r| r.token.clone()) else {
+        return Ok(None);
+    };
+    let people: Vec<RequestUserRow> = rows.into_iter().map(|r| r.user).collect();
+    Ok(request_user(&people).map(|user| (token, user)))
 }
 
 /// Marks a user's token revoked; returns whether one was.

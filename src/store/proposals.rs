@@ -53,13 +53,84 @@ pub async fn for_units<C: ConnectionTrait>(
     unit_ids: &[i64],
     states: &[ProposalState],
 ) -> Result<Vec<WithHousehold>, sea_orm::DbErr> {
-    use std::collections::BTreeMap;
     if unit_ids.is_empty() {
         return Ok(Vec::new());
     }
+    with_households(
+        db,
+        sea_orm::Condition::all()
+            .add(proposal::Column::UnitId.is_in(unit_ids.to_vec()))
+            .add(proposal::Column::State.is_in(states.iter().map(|s| s.as_str()))),
+    )
+    .await
+}
+
+/// What a landlord's proposal list is filtered by.
+#[derive(Debug, Clone)]
+pub struct LandlordFilter {
+    pub landlord_id: i64,
+    /// Never empty for a real list (empty finds nothing).
+    pub states: Vec<ProposalState>,
+    pub unit_id: Option<i64>,
+}
+
+/// One page of the proposals of a landlord's units that pass `filter`, newest first, each
+/// with its household, members and viewings, and the number over all pages: the page's ids
+/// (joined with the units for the landlord), the rows, and a count when the page is full.
+pub async fn page_of_landlord<C: ConnectionTrait>(
+    db: &C,
+    filter: &LandlordFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<WithHousehold>, u64), sea_orm::DbErr> {
+    use entities::unit;
+    use sea_orm::{JoinType, PaginatorTrait, QuerySelect, RelationTrait};
+    let mut cond = sea_orm::Condition::all()
+        .add(unit::Column::LandlordId.eq(filter.landlord_id))
+        .add(proposal::Column::State.is_in(filter.states.iter().map(|s| s.as_str())));
+    if let Some(id) = filter.unit_id {
+        cond = cond.add(proposal::Column::UnitId.eq(id));
+    }
+    let of_landlord = || {
+        proposal::Entity::find()
+            .join(JoinType::InnerJoin, proposal::Relation::Unit.def())
+            .filter(cond.clone())
+    };
+    let ids: Vec<i64> = of_landlord()
+        .select_only()
+        .column(proposal::Column::Id)
+        .order_by_desc(proposal::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let shown = ids.len() as u64;
+    let total = if shown < limit && (offset == 0 || shown > 0) {
+        offset + shown
+    } else {
+        of_landlord().count(db).await?
+    };
+    if ids.is_empty() {
+        return Ok((Vec::new(), total));
+    }
+    let rows = with_households(
+        db,
+        sea_orm::Condition::all().add(proposal::Column::Id.is_in(ids)),
+    )
+    .await?;
+    Ok((rows, total))
+}
+
+/// The proposals that pass `cond`, newest first, each with its household, members and
+/// viewings, in one query; those whose household is gone are left out.
+async fn with_households<C: ConnectionTrait>(
+    db: &C,
+    cond: sea_orm::Condition,
+) -> Result<Vec<WithHousehold>, sea_orm::DbErr> {
+    use std::collections::BTreeMap;
     let rows = proposal::Entity::find()
-        .filter(proposal::Column::UnitId.is_in(unit_ids.to_vec()))
-        .filter(proposal::Column::State.is_in(states.iter().map(|s| s.as_str())))
+        .filter(cond)
         .find_also_related(household::Entity)
         .find_also(household::Entity, household_member::Entity)
         .find_also(proposal::Entity, viewing::Entity)

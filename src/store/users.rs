@@ -154,11 +154,21 @@ pub async fn for_request<C: ConnectionTrait>(
     db: &C,
     id: i64,
 ) -> Result<Option<RequestUser>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let rows = request_user_query()
+        .filter(user::Column::Id.eq(id))
+        .into_model::<RequestUserRow>()
+        .all(db)
+        .await?;
+    Ok(request_user(&rows))
+}
+
+/// The query of [`RequestUserRow`]s: the account's columns, its role's rule, a row per
+/// municipality in order; the caller says whose.
+pub(crate) fn request_user_query() -> sea_orm::Select<user::Entity> {
     use entities::role_policy;
-    use sea_orm::{
-        ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
-    };
-    let rows = user::Entity::find()
+    use sea_orm::{EntityTrait, JoinType, QueryOrder, QuerySelect, RelationTrait};
+    user::Entity::find()
         .select_only()
         .columns([
             user::Column::Id,
@@ -172,12 +182,7 @@ pub async fn for_request<C: ConnectionTrait>(
         .column(user_municipality::Column::MunicipalityId)
         .join(JoinType::LeftJoin, role_policy_join())
         .join_rev(JoinType::LeftJoin, user_municipality::Relation::User.def())
-        .filter(user::Column::Id.eq(id))
         .order_by_asc(user_municipality::Column::MunicipalityId)
-        .into_model::<RequestUserRow>()
-        .all(db)
-        .await?;
-    Ok(request_user(&rows))
 }
 
 /// Marks the e-mail address confirmed.

@@ -17,7 +17,7 @@ async fn add_households(
     n: usize,
     persons: usize,
 ) {
-    let template = bleibe::store::households::page(
+    let listed = bleibe::store::households::page(
         app.db(),
         &bleibe::store::households::ListFilter {
             municipalities: vec![municipality],
@@ -31,6 +31,10 @@ async fn add_households(
     .expect("list")
     .0
     .remove(0);
+    let template = bleibe::store::households::find(app.db(), listed.id)
+        .await
+        .expect("find")
+        .expect("the household");
     for i in 1..=n {
         let mut profile = template.profile.clone();
         profile.reference = format!("LIST-{i:04}");
@@ -157,6 +161,16 @@ db_test!(
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len() as u64, total, "no household twice");
+        // The list reads a narrow row (names, birth years and allowed places aggregated
+        // beside it): each item says what the household's own page says, less its persons.
+        assert!(seen.iter().any(|h| h["allowed_municipalities"].as_array().is_some_and(|a| a.len() > 1)), "the demo has residence-obligation areas");
+        assert!(seen.iter().any(|h| h["children_ages"].as_array().is_some_and(|a| a.len() > 1)), "the demo has families");
+        for item in &seen {
+            let (status, _, mut own) = api(app, &token, &format!("/api/v1/households/{}", item["id"])).await;
+            assert_eq!(status, 200);
+            own.as_object_mut().expect("object").remove("members");
+            assert_eq!(item, &own, "the list's item and the household's own answer");
+        }
         // min_persons in SQL: the 30 five-person households and the demo's large ones.
         let (_, _, large) = api(app, &token, "/api/v1/households?min_persons=5&per_page=100").await;
         let large_total = large["total"].as_u64().expect("total");
@@ -250,5 +264,75 @@ db_test!(
         assert!(body.contains("1 bis 3 von 3"), "pager count shown");
         let r = es.get(&format!("/m/{}/placements?page=9", d.esslingen)).await;
         assert_eq!(r.status(), 200);
+    }
+);
+
+db_test!(
+    async fn the_api_pages_a_landlords_proposals_in_the_database(app) {
+        use bleibe::domain::pipeline::Action;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let d = demo(app).await;
+        // A run's suggestions, all on flats of one landlord: one rejected (never shown to
+        // the landlord), one accepted by both sides, the others sent.
+        let (_, suggested) = crate::pipeline::match_run(app, d).await;
+        assert!(suggested.len() >= 4, "the demo run suggests several: {}", suggested.len());
+        let email = "vermietung@wohnbau-neckar.example";
+        let user = entities::user::Entity::find().filter(entities::user::Column::Email.eq(email)).one(app.db()).await.expect("q").expect("user");
+        let landlord = bleibe::store::landlords::find_by_user(app.db(), user.id).await.expect("q").expect("landlord");
+        entities::unit::Entity::update_many()
+            .col_expr(entities::unit::Column::LandlordId, Expr::value(landlord.id))
+            .filter(entities::unit::Column::Id.is_in(suggested.iter().map(|p| p.unit_id)))
+            .exec(app.db())
+            .await
+            .expect("units moved");
+        let coordinator = crate::pipeline::coordinator(app).await;
+        crate::pipeline::take(app, &coordinator, suggested[0].id, Action::Reject, &[("reason", "passt nicht")]).await;
+        for p in &suggested[1..] {
+            crate::pipeline::take(app, &coordinator, p.id, Action::Approve, &[]).await;
+        }
+        crate::pipeline::take(app, &coordinator, suggested[1].id, Action::LandlordAccept, &[]).await;
+        crate::pipeline::take(app, &coordinator, suggested[1].id, Action::HouseholdAccept, &[]).await;
+        let token = token_for(app, email).await;
+        let (status, _, all) = api(app, &token, "/api/v1/proposals?per_page=100").await;
+        assert_eq!(status, 200, "{all}");
+        let items = all["items"].as_array().expect("items").clone();
+        let total = all["total"].as_u64().expect("total");
+        assert_eq!(items.len() as u64, total);
+        assert_eq!(total as usize, suggested.len() - 1, "all but the rejected one");
+        let ids: Vec<i64> = items.iter().map(|p| p["id"].as_i64().expect("id")).collect();
+        assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+        // Never a proposal the landlord may not see yet, never a household's reference.
+        for p in &items {
+            assert!(!["suggested", "approved", "rejected", "withdrawn"].contains(&p["state"].as_str().unwrap_or_default()), "{p}");
+            assert!(p["household_reference"].is_null(), "{p}");
+        }
+        // Pages of two hold every proposal once, in the same order.
+        let mut paged = Vec::new();
+        for page in 1.. {
+            let (_, _, p) = api(app, &token, &format!("/api/v1/proposals?per_page=2&page={page}")).await;
+            assert_eq!(p["total"].as_u64(), Some(total));
+            let got = p["items"].as_array().expect("items").clone();
+            if got.is_empty() {
+                break;
+            }
+            paged.extend(got.into_iter().map(|p| p["id"].as_i64().expect("id")));
+        }
+        assert_eq!(paged, ids);
+        // A stage keeps its states only (it was ignored for landlords before), a state
+        // narrows it, a flat keeps its own.
+        let (_, _, waiting) = api(app, &token, "/api/v1/proposals?stage=waiting&per_page=100").await;
+        let in_stage = ["approved", "sent", "landlord_accepted", "household_accepted"];
+        let expected = items.iter().filter(|p| in_stage.contains(&p["state"].as_str().unwrap_or_default())).count();
+        assert_eq!(waiting["total"].as_u64(), Some(expected as u64), "{waiting}");
+        assert!(waiting["items"].as_array().expect("items").iter().all(|p| in_stage.contains(&p["state"].as_str().unwrap_or_default())));
+        let (_, _, suggested) = api(app, &token, "/api/v1/proposals?state=suggested").await;
+        assert_eq!(suggested["total"].as_u64(), Some(0), "a landlord never sees suggestions");
+        let unit = items[0]["unit_id"].as_i64().expect("unit");
+        let (_, _, of_unit) = api(app, &token, &format!("/api/v1/proposals?unit_id={unit}&per_page=100")).await;
+        let expected = items.iter().filter(|p| p["unit_id"].as_i64() == Some(unit)).count();
+        assert_eq!(of_unit["total"].as_u64(), Some(expected as u64));
+        assert!(of_unit["items"].as_array().expect("items").iter().all(|p| p["unit_id"].as_i64() == Some(unit)));
+        let (status, _, _) = api(app, &token, "/api/v1/proposals?per_page=0").await;
+        assert_eq!(status, 400);
     }
 );

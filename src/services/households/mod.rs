@@ -252,7 +252,7 @@ pub struct Filter {
 /// A household in the list.
 #[derive(Debug, Clone)]
 pub struct ListRow {
-    pub household: StoredHousehold,
+    pub household: households::ListedHousehold,
     pub persons: u32,
     pub waiting_months: Option<u32>,
 }
@@ -318,9 +318,8 @@ pub async fn list(
     let rows = found
         .into_iter()
         .map(|h| ListRow {
-            persons: h.profile.members.len() as u32,
+            persons: h.birth_years.len() as u32,
             waiting_months: h
-                .profile
                 .in_follow_up_since
                 .map(|d| crate::domain::time::months_between(d, today)),
             household: h,

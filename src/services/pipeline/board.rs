@@ -145,7 +145,10 @@ pub async fn page(
 
 /// The states a listing keeps: those of the stage (none for an unknown one), narrowed to
 /// the one state asked for; `None` keeps every state.
-fn wanted_states(stage: Option<&str>, state: Option<ProposalState>) -> Option<Vec<ProposalState>> {
+pub fn wanted_states(
+    stage: Option<&str>,
+    state: Option<ProposalState>,
+) -> Option<Vec<ProposalState>> {
     let in_stage: Option<Vec<ProposalState>> = stage.map(|s| {
         STAGES
             .iter()

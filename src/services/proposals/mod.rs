@@ -160,16 +160,33 @@ async fn to_view(
     })
 }
 
-/// The proposals of a landlord's units that a landlord sees, newest first.
-pub async fn for_landlord(
+/// One page of the proposals of a landlord's units that a landlord sees, newest first,
+/// those in `states` only when given (the landlord sees no other state whatever is asked),
+/// of one flat when given; with the number over all pages. Paged in the database.
+pub async fn landlord_page(
     app: &App,
     user: &CurrentUser,
-) -> Result<Vec<LandlordProposal>, ServiceError> {
+    states: Option<&[ProposalState]>,
+    unit_id: Option<i64>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<LandlordProposal>, u64), ServiceError> {
     let Some(landlord) = landlords::find_by_user(&app.db, user.id).await? else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     };
-    let own = units::list_for_landlord(&app.db, landlord.id).await?;
-    for_own_units(app, &own).await
+    let filter = store::LandlordFilter {
+        landlord_id: landlord.id,
+        states: VISIBLE
+            .iter()
+            .copied()
+            .filter(|s| states.is_none_or(|wanted| wanted.contains(s)))
+            .collect(),
+        unit_id,
+    };
+    let (found, total) = store::page_of_landlord(&app.db, &filter, offset, limit).await?;
+    let unit_ids: Vec<i64> = found.iter().map(|f| f.proposal.unit_id).collect();
+    let units_by = units::find_many(&app.db, &unit_ids).await?;
+    Ok((views(app, found, |id| units_by.get(&id))?, total))
 }
 
 /// The proposals landlords see for these units (the caller has checked they are the
@@ -183,6 +200,16 @@ pub async fn for_own_units(
     let found = store::for_units(&app.db, &unit_ids, VISIBLE).await?;
     let units_by: std::collections::HashMap<i64, &StoredUnit> =
         unit_rows.iter().map(|u| (u.id, u)).collect();
+    views(app, found, |id| units_by.get(&id).copied())
+}
+
+/// The landlord's views of proposals read with their households; `unit` finds each one's
+/// flat.
+fn views<'a>(
+    app: &App,
+    found: Vec<store::WithHousehold>,
+    unit: impl Fn(i64) -> Option<&'a StoredUnit>,
+) -> Result<Vec<LandlordProposal>, ServiceError> {
     let today = app.clock.today();
     let mut out = Vec::new();
     for found in found {
@@ -191,19 +218,16 @@ pub async fn for_own_units(
             .state
             .parse()
             .map_err(|e: String| ServiceError::Other(anyhow::anyhow!(e)))?;
-        let unit = *units_by
-            .get(&proposal.unit_id)
-            .ok_or_else(|| ServiceError::NotFound("unit".into()))?;
+        let unit = unit(proposal.unit_id).ok_or_else(|| ServiceError::NotFound("unit".into()))?;
         let household =
             &households::from_rows(found.household, found.members, Vec::new(), Vec::new())?;
-        let a = &unit.details.address;
         let (contact, contact_withheld) = released(household, state, today);
         out.push(LandlordProposal {
             household: summary_of(household, today),
             contact,
             contact_withheld,
             viewings: found.viewings,
-            unit_address: a.one_line(),
+            unit_address: unit.details.address.one_line(),
             state,
             proposal,
         });

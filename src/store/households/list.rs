@@ -103,58 +103,181 @@ fn condition(filter: &ListFilter) -> sea_orm::Condition {
     cond
 }
 
-/// Rows by the household they belong to.
-type ByHousehold<T> = BTreeMap<i64, Vec<T>>;
+/// A household as its list shows it, on the page and in the API: a dozen of its columns,
+/// the first member's name, every member's birth year and the allowed municipalities.
+/// Read in one query (the wide row has 40 columns the list never shows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedHousehold {
+    pub id: i64,
+    pub municipality_id: i64,
+    pub status: HouseholdStatus,
+    pub reference: String,
+    /// The first member's first and last name; empty without members.
+    pub name: String,
+    /// One per member (the list's persons and ages).
+    pub birth_years: Vec<i32>,
+    pub urgency: u8,
+    pub in_follow_up_since: Option<chrono::NaiveDate>,
+    pub latest_move_date: Option<chrono::NaiveDate>,
+    pub rooms_wanted: Option<f64>,
+    pub max_distance_km: Option<f64>,
+    pub wheelchair: bool,
+    pub pets: bool,
+    pub residence_obligation: bool,
+    /// The Wohnsitzauflage area, ascending; empty when there is no obligation.
+    pub allowed_municipalities: Vec<i64>,
+    pub consents_to_matching: bool,
+    pub preferred_language: Language,
+}
 
-/// The members (in their order) and allowed municipalities of these households, by
-/// household (two queries).
-async fn members_and_allowed<C: ConnectionTrait>(
-    db: &C,
-    ids: &[i64],
-) -> Result<(ByHousehold<household_member::Model>, ByHousehold<i64>), sea_orm::DbErr> {
-    let mut members_by: BTreeMap<i64, Vec<household_member::Model>> = BTreeMap::new();
-    if !ids.is_empty() {
-        for m in household_member::Entity::find()
-            .filter(household_member::Column::HouseholdId.is_in(ids.to_vec()))
-            .order_by_asc(household_member::Column::HouseholdId)
-            .order_by_asc(household_member::Column::Position)
-            .order_by_asc(household_member::Column::Id)
-            .all(db)
-            .await?
-        {
-            members_by.entry(m.household_id).or_default().push(m);
+impl ListedHousehold {
+    /// What the list shows of a household read whole.
+    pub fn of(h: &StoredHousehold) -> Self {
+        let p = &h.profile;
+        Self {
+            id: h.id,
+            municipality_id: h.municipality_id,
+            status: h.status,
+            reference: p.reference.clone(),
+            name: p.members.first().map_or_else(String::new, |m| {
+                full_name(&m.first_name, m.last_name.as_deref())
+            }),
+            birth_years: p.members.iter().map(|m| m.birth_year).collect(),
+            urgency: p.urgency,
+            in_follow_up_since: p.in_follow_up_since,
+            latest_move_date: p.latest_move_date,
+            rooms_wanted: p.rooms_wanted,
+            max_distance_km: p.max_distance_km,
+            wheelchair: p.wheelchair,
+            pets: p.pets,
+            residence_obligation: p.residence_obligation,
+            allowed_municipalities: h.allowed_municipalities.clone(),
+            consents_to_matching: h.consents_to_matching(),
+            preferred_language: p.preferred_language,
         }
     }
-    let mut allowed_by: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    if !ids.is_empty() {
-        for a in household_allowed_municipality::Entity::find()
-            .filter(household_allowed_municipality::Column::HouseholdId.is_in(ids.to_vec()))
-            .order_by_asc(household_allowed_municipality::Column::HouseholdId)
-            .order_by_asc(household_allowed_municipality::Column::MunicipalityId)
-            .all(db)
-            .await?
-        {
-            allowed_by
-                .entry(a.household_id)
-                .or_default()
-                .push(a.municipality_id);
-        }
+}
+
+/// "First Last", or the first name alone.
+fn full_name(first: &str, last: Option<&str>) -> String {
+    format!("{first} {}", last.unwrap_or_default())
+        .trim()
+        .to_owned()
+}
+
+/// The list's row as read: the household's columns and three columns of its children.
+#[derive(sea_orm::FromQueryResult)]
+struct ListedRow {
+    id: i64,
+    municipality_id: i64,
+    status: String,
+    reference: String,
+    urgency: i32,
+    in_follow_up_since: Option<chrono::NaiveDate>,
+    latest_move_date: Option<chrono::NaiveDate>,
+    rooms_wanted: Option<f64>,
+    max_distance_km: Option<f64>,
+    wheelchair: bool,
+    pets: bool,
+    residence_obligation: bool,
+    preferred_language: String,
+    consent_at: Option<DateTime<Utc>>,
+    consent_scope: Option<String>,
+    consent_withdrawn_at: Option<DateTime<Utc>>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    birth_years: Option<String>,
+    allowed: Option<String>,
+}
+
+/// Numbers from a comma-separated aggregate (`group_concat`, `string_agg`).
+fn numbers<T: std::str::FromStr>(
+    id: i64,
+    what: &str,
+    list: Option<&str>,
+) -> Result<Vec<T>, sea_orm::DbErr> {
+    list.unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.trim()
+                .parse()
+                .map_err(|_| corrupt("households", id, format!("{what}: {s:?}")))
+        })
+        .collect()
+}
+
+impl ListedRow {
+    fn into_listed(self) -> Result<ListedHousehold, sea_orm::DbErr> {
+        let id = self.id;
+        let mut allowed: Vec<i64> = if self.residence_obligation {
+            numbers(id, "allowed municipalities", self.allowed.as_deref())?
+        } else {
+            Vec::new()
+        };
+        allowed.sort_unstable();
+        Ok(ListedHousehold {
+            id,
+            municipality_id: self.municipality_id,
+            status: self
+                .status
+                .parse()
+                .map_err(|e: String| corrupt("households", id, e))?,
+            reference: self.reference,
+            name: self
+                .first_name
+                .map_or_else(String::new, |f| full_name(&f, self.last_name.as_deref())),
+            birth_years: numbers(id, "birth years", self.birth_years.as_deref())?,
+            urgency: self.urgency.clamp(0, 3) as u8,
+            in_follow_up_since: self.in_follow_up_since,
+            latest_move_date: self.latest_move_date,
+            rooms_wanted: self.rooms_wanted,
+            max_distance_km: self.max_distance_km,
+            wheelchair: self.wheelchair,
+            pets: self.pets,
+            residence_obligation: self.residence_obligation,
+            allowed_municipalities: allowed,
+            consents_to_matching: self.consent_withdrawn_at.is_none()
+                && self.consent_at.is_some()
+                && covers(
+                    self.consent_scope.as_deref().unwrap_or_default(),
+                    "matching",
+                ),
+            preferred_language: self.preferred_language.parse().unwrap_or_default(),
+        })
     }
-    Ok((members_by, allowed_by))
+}
+
+/// A column of the first member (in the members' order) beside the household's row.
+fn first_member(column: &str) -> String {
+    format!(
+        "(SELECT {column} FROM household_members \
+         WHERE household_members.household_id = households.id \
+         ORDER BY household_members.position, household_members.id LIMIT 1)"
+    )
+}
+
+/// A comma-separated list of a child table's column beside the household's row, in the
+/// database's own aggregate (`group_concat` in SQLite, `string_agg` in PostgreSQL).
+fn joined(backend: sea_orm::DbBackend, table: &str, column: &str) -> String {
+    let list = match backend {
+        sea_orm::DbBackend::Postgres => format!("string_agg(CAST({column} AS TEXT), ',')"),
+        _ => format!("group_concat({column}, ',')"),
+    };
+    format!("(SELECT {list} FROM {table} WHERE {table}.household_id = households.id)")
 }
 
 /// One page of the households that pass `filter` (erased ones never), longest in
 /// follow-up housing first (those without a date last), then by id; with the number over
-/// all pages. With members and allowed municipalities; anchors are left empty (a list
-/// shows none; never for matching or editing). Three queries whatever the page size (the
-/// page's rows, their members, their allowed municipalities), and a fourth to count when
-/// the page is full or past the end.
+/// all pages. One query whatever the page size (the rows with their members' names and
+/// birth years and their allowed municipalities as columns beside them), and a second to
+/// count when the page is full or past the end.
 pub async fn page<C: ConnectionTrait>(
     db: &C,
     filter: &ListFilter,
     offset: u64,
     limit: u64,
-) -> Result<(Vec<StoredHousehold>, u64), sea_orm::DbErr> {
+) -> Result<(Vec<ListedHousehold>, u64), sea_orm::DbErr> {
     use sea_orm::PaginatorTrait;
     let cond = condition(filter);
     // The page's ids in index order (the partial index of the waiting list, see the
@@ -172,19 +295,7 @@ pub async fn page<C: ConnectionTrait>(
         .order_by(household::Column::Id, sea_orm::Order::Asc)
         .limit(limit)
         .offset(offset);
-    // The page's rows alone (a join would decode the wide household row again for every
-    // child row, which made this page's cost), then their members and allowed
-    // municipalities by id.
-    let rows = household::Entity::find()
-        .filter(household::Column::Id.in_subquery(page_ids))
-        .order_by_with_nulls(
-            household::Column::InFollowUpSince,
-            sea_orm::Order::Asc,
-            sea_orm::sea_query::NullOrdering::Last,
-        )
-        .order_by_asc(household::Column::Id)
-        .all(db)
-        .await?;
+    let rows = listed_rows(db, page_ids).await?;
     let shown = rows.len() as u64;
     let total = if shown < limit && (offset == 0 || shown > 0) {
         // A page that is not full is the last one: its rows tell the total.
@@ -192,19 +303,63 @@ pub async fn page<C: ConnectionTrait>(
     } else {
         household::Entity::find().filter(cond).count(db).await?
     };
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let (mut members_by, mut allowed_by) = members_and_allowed(db, &ids).await?;
     let households = rows
         .into_iter()
-        .map(|row| {
-            let id = row.id;
-            from_rows(
-                row,
-                members_by.remove(&id).unwrap_or_default(),
-                Vec::new(),
-                allowed_by.remove(&id).unwrap_or_default(),
-            )
-        })
+        .map(ListedRow::into_listed)
         .collect::<Result<Vec<_>, _>>()?;
     Ok((households, total))
+}
+
+/// The list's rows of the households whose ids `ids` selects, in the list's order.
+async fn listed_rows<C: ConnectionTrait>(
+    db: &C,
+    ids: sea_orm::sea_query::SelectStatement,
+) -> Result<Vec<ListedRow>, sea_orm::DbErr> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::Expr;
+    let backend = db.get_database_backend();
+    household::Entity::find()
+        .select_only()
+        .columns([
+            household::Column::Id,
+            household::Column::MunicipalityId,
+            household::Column::Status,
+            household::Column::Reference,
+            household::Column::Urgency,
+            household::Column::InFollowUpSince,
+            household::Column::LatestMoveDate,
+            household::Column::RoomsWanted,
+            household::Column::MaxDistanceKm,
+            household::Column::Wheelchair,
+            household::Column::Pets,
+            household::Column::ResidenceObligation,
+            household::Column::PreferredLanguage,
+            household::Column::ConsentAt,
+            household::Column::ConsentScope,
+            household::Column::ConsentWithdrawnAt,
+        ])
+        .expr_as(Expr::cust(first_member("first_name")), "first_name")
+        .expr_as(Expr::cust(first_member("last_name")), "last_name")
+        .expr_as(
+            Expr::cust(joined(backend, "household_members", "birth_year")),
+            "birth_years",
+        )
+        .expr_as(
+            Expr::cust(joined(
+                backend,
+                "household_allowed_municipalities",
+                "municipality_id",
+            )),
+            "allowed",
+        )
+        .filter(household::Column::Id.in_subquery(ids))
+        .order_by_with_nulls(
+            household::Column::InFollowUpSince,
+            sea_orm::Order::Asc,
+            sea_orm::sea_query::NullOrdering::Last,
+        )
+        .order_by_asc(household::Column::Id)
+        .into_model::<ListedRow>()
+        .all(db)
+        .await
 }

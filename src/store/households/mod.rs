@@ -28,6 +28,11 @@ pub struct Consent {
     pub recorded_by: Option<i64>,
 }
 
+/// Whether a consent's comma-separated scope names this purpose.
+fn covers(scope: &str, purpose: &str) -> bool {
+    scope.split(',').any(|s| s.trim() == purpose)
+}
+
 /// A household as stored.
 #[derive(Debug, Clone)]
 pub struct StoredHousehold {
@@ -48,7 +53,7 @@ impl StoredHousehold {
     pub fn consents_to_matching(&self) -> bool {
         self.consent
             .as_ref()
-            .is_some_and(|c| c.scope.split(',').any(|s| s.trim() == "matching"))
+            .is_some_and(|c| covers(&c.scope, "matching"))
     }
 
     /// Whether the household agreed that its details go to a landlord once both said yes.
@@ -57,7 +62,7 @@ impl StoredHousehold {
             && self
                 .consent
                 .as_ref()
-                .is_some_and(|c| c.scope.split(',').any(|s| s.trim() == "share_profile"))
+                .is_some_and(|c| covers(&c.scope, "share_profile"))
     }
 
     /// The contact a landlord is given once both sides said yes; none without consent.
@@ -78,7 +83,7 @@ impl StoredHousehold {
         let email_ok = self
             .consent
             .as_ref()
-            .is_some_and(|c| c.scope.split(',').any(|s| s.trim() == "email"));
+            .is_some_and(|c| covers(&c.scope, "email"));
         if email_ok && let Some(e) = &self.profile.email {
             return Some(e.clone());
         }

@@ -173,7 +173,7 @@ pub async fn list_households(
         items: found
             .rows
             .into_iter()
-            .map(|r| Household::of(r.household, today, false))
+            .map(|r| Household::listed(r.household, today))
             .collect(),
         page,
         per_page,
@@ -396,22 +396,27 @@ pub async fn list_proposals(
     {
         return Err(Problem::bad_request(format!("unknown stage \"{stage}\"")));
     }
-    if api.user.role == Role::Landlord {
-        // A landlord's own proposals: few enough to filter here.
-        let mut items: Vec<Proposal> = proposals::for_landlord(&app, &api.user)
-            .await
-            .map_err(service(&api, "proposal", false))?
-            .into_iter()
-            .map(Proposal::from)
-            .filter(|p| {
-                q.state.is_none_or(|s| p.state == s.as_str())
-                    && q.unit_id.is_none_or(|u| p.unit_id == u)
-            })
-            .collect();
-        items.sort_by_key(|p| std::cmp::Reverse(p.id));
-        return paged(items, &q);
-    }
     let (page, per_page) = window(&q).map_err(Problem::bad_request)?;
+    if api.user.role == Role::Landlord {
+        // A landlord's own proposals, in the states the stage and state ask for.
+        let states = pipeline::board::wanted_states(q.stage.as_deref(), q.state);
+        let (items, total) = proposals::landlord_page(
+            &app,
+            &api.user,
+            states.as_deref(),
+            q.unit_id,
+            skip(page, per_page),
+            u64::from(per_page),
+        )
+        .await
+        .map_err(service(&api, "proposal", false))?;
+        return Ok(Json(ProposalPage {
+            items: items.into_iter().map(Proposal::from).collect(),
+            page,
+            per_page,
+            total,
+        }));
+    }
     let municipalities = managed(&app, &api, q.municipality_id).await?;
     let listing = pipeline::board::Listing {
         municipalities: &municipalities,

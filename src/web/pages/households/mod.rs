@@ -176,24 +176,11 @@ pub async fn list(
             let h = &r.household;
             Row {
                 id: h.id,
-                reference: h.profile.reference.clone(),
-                name: h
-                    .profile
-                    .members
-                    .first()
-                    .map(|m| {
-                        format!(
-                            "{} {}",
-                            m.first_name,
-                            m.last_name.as_deref().unwrap_or_default()
-                        )
-                        .trim()
-                        .to_owned()
-                    })
-                    .unwrap_or_default(),
+                reference: h.reference.clone(),
+                name: h.name.clone(),
                 persons: r.persons,
                 urgency: t
-                    .get(&format!("household.urgency.{}", h.profile.urgency))
+                    .get(&format!("household.urgency.{}", h.urgency))
                     .to_owned(),
                 waiting: r.waiting_months.map_or_else(String::new, |m| {
                     crate::i18n::fill(t.get("households.months"), &[("n", &m.to_string())])
@@ -201,9 +188,8 @@ pub async fn list(
                 status: t
                     .get(&format!("household.status.{}", h.status.as_str()))
                     .to_owned(),
-                consent: h.consents_to_matching(),
+                consent: h.consents_to_matching,
                 move_by: h
-                    .profile
                     .latest_move_date
                     .map(|d| format::date(ctx.locale, d))
                     .unwrap_or_default(),
