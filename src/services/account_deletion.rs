@@ -4,7 +4,7 @@
 //! does; a staff account is erased likewise; statistics keep what they count.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{EntityTrait, TransactionTrait};
+use sea_orm::TransactionTrait;
 
 use super::account_settings::{account, current_password_problem};
 use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
@@ -83,9 +83,7 @@ pub async fn deletion_plan(app: &App, user: &CurrentUser) -> Result<DeletionPlan
         if must_wait(state) {
             if plan.held.is_empty()
                 && let Some(m) =
-                    entities::municipality::Entity::find_by_id(row.unit.municipality_id)
-                        .one(&app.db)
-                        .await?
+                    crate::store::municipalities::find(&app.db, row.unit.municipality_id).await?
             {
                 plan.contact = super::letters::municipality_contact(&m);
             }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entities::{follow_up, municipality, proposal, viewing};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 
 use super::ServiceError;
 use super::links::{self, Party};
@@ -228,8 +228,7 @@ async fn parts<C: ConnectionTrait>(
     let household = households::find(db, proposal.household_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("household".into()))?;
-    let municipality = municipality::Entity::find_by_id(unit.municipality_id)
-        .one(db)
+    let municipality = crate::store::municipalities::find(db, unit.municipality_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("municipality".into()))?;
     let landlord = landlord_recipient(db, unit.landlord_id).await?;
@@ -1023,9 +1022,7 @@ pub async fn incentive_decided<C: ConnectionTrait>(
     let Some(to) = landlord_recipient(db, unit.landlord_id).await? else {
         return Ok(());
     };
-    let Some(municipality) = municipality::Entity::find_by_id(unit.municipality_id)
-        .one(db)
-        .await?
+    let Some(municipality) = crate::store::municipalities::find(db, unit.municipality_id).await?
     else {
         return Ok(());
     };

@@ -7,7 +7,7 @@
 //! other links for the proposal: they answered.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::ConnectionTrait;
 
 use super::ServiceError;
 use crate::app::App;
@@ -167,15 +167,13 @@ pub async fn retire_party<C: ConnectionTrait>(
     party: Option<Party>,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    use entities::action_token;
-    let mut update = action_token::Entity::update_many()
-        .col_expr(action_token::Column::UsedAt, Some(now).into())
-        .filter(action_token::Column::ProposalId.eq(proposal_id))
-        .filter(action_token::Column::Purpose.eq(PROPOSAL_ANSWER))
-        .filter(action_token::Column::UsedAt.is_null());
-    if let Some(party) = party {
-        update = update.filter(action_token::Column::Party.eq(party.as_str()));
-    }
-    update.exec(db).await?;
+    crate::store::tokens::retire_of_proposal(
+        db,
+        proposal_id,
+        PROPOSAL_ANSWER,
+        party.map(|p| p.as_str()),
+        now,
+    )
+    .await?;
     Ok(())
 }

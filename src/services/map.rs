@@ -1,12 +1,10 @@
 //! What the map of a municipality shows: its units by status and the important places
 //! (anchors) of its households. Only for those who manage the municipality.
 
-use entities::{household, household_anchor, unit};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-
 use super::{CurrentUser, ServiceError};
 use crate::app::App;
 use crate::domain::unit::OneLine;
+use crate::store::map as store;
 
 /// A unit on the map.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,11 +43,7 @@ pub async fn points(
     if !user.can_manage(municipality_id) {
         return Err(ServiceError::Forbidden);
     }
-    let units = unit::Entity::find()
-        .filter(unit::Column::MunicipalityId.eq(municipality_id))
-        .filter(unit::Column::Status.ne("withdrawn"))
-        .order_by_asc(unit::Column::Id)
-        .all(&app.db)
+    let units = store::units(&app.db, municipality_id)
         .await?
         .into_iter()
         .map(|u| UnitPoint {
@@ -60,35 +54,16 @@ pub async fn points(
             lon: u.lon,
         })
         .collect();
-    let households: Vec<household::Model> = household::Entity::find()
-        .filter(household::Column::MunicipalityId.eq(municipality_id))
-        .filter(household::Column::Status.is_in(["active", "paused"]))
-        .all(&app.db)
-        .await?;
-    let ids: Vec<i64> = households.iter().map(|h| h.id).collect();
-    let mut anchors = Vec::new();
-    for chunk in ids.chunks(500) {
-        anchors.extend(
-            household_anchor::Entity::find()
-                .filter(household_anchor::Column::HouseholdId.is_in(chunk.to_vec()))
-                .order_by_asc(household_anchor::Column::HouseholdId)
-                .order_by_asc(household_anchor::Column::Position)
-                .all(&app.db)
-                .await?,
-        );
-    }
-    let anchors = anchors
+    let anchors = store::anchors(&app.db, municipality_id)
+        .await?
         .into_iter()
-        .filter_map(|a| {
-            let h = households.iter().find(|h| h.id == a.household_id)?;
-            Some(AnchorPoint {
-                household_id: h.id,
-                reference: h.reference.clone(),
-                kind: a.kind,
-                label: a.label,
-                lat: a.lat,
-                lon: a.lon,
-            })
+        .map(|(reference, a)| AnchorPoint {
+            household_id: a.household_id,
+            reference,
+            kind: a.kind,
+            label: a.label,
+            lat: a.lat,
+            lon: a.lon,
         })
         .collect();
     Ok(MapPoints { units, anchors })

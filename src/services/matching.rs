@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use entities::municipality;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::TransactionTrait;
 
 use super::{Actor, ServiceError};
 use crate::app::App;
@@ -103,19 +103,13 @@ pub struct RunSummary {
 /// Finds a municipality by database id, official key (AGS) or exact name.
 pub async fn find_municipality(app: &App, key: &str) -> Result<municipality::Model, ServiceError> {
     let key = key.trim();
-    let mut query = municipality::Entity::find();
-    query = match key.parse::<i64>() {
-        Ok(id) if key.len() != 8 => query.filter(municipality::Column::Id.eq(id)),
-        _ if key.len() == 8 && key.chars().all(|c| c.is_ascii_digit()) => {
-            query.filter(municipality::Column::Ags.eq(key))
-        }
-        _ => query.filter(municipality::Column::Name.eq(key)),
-    };
-    query.one(&app.db).await?.ok_or_else(|| {
-        ServiceError::NotFound(format!(
-            "no municipality \"{key}\" (give its id, official key or name)"
-        ))
-    })
+    crate::store::municipalities::find_by_key(&app.db, key)
+        .await?
+        .ok_or_else(|| {
+            ServiceError::NotFound(format!(
+                "no municipality \"{key}\" (give its id, official key or name)"
+            ))
+        })
 }
 
 fn may_run(actor: &Actor, scope: Scope) -> bool {
@@ -443,8 +437,7 @@ pub async fn run(
         return Err(ServiceError::Forbidden);
     }
     if let Scope::Municipality(id) = scope
-        && municipality::Entity::find_by_id(id)
-            .one(&app.db)
+        && crate::store::municipalities::find(&app.db, id)
             .await?
             .is_none()
     {

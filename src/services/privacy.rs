@@ -4,7 +4,7 @@
 //! something.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde_json::json;
 
 use super::dossier::Dossier;
@@ -395,15 +395,7 @@ pub async fn landlords(
     if admin.role != Role::Admin {
         return Err(ServiceError::Forbidden);
     }
-    let mut all: Vec<(i64, String, String)> = entities::landlord::Entity::find()
-        .filter(entities::landlord::Column::AnonymizedAt.is_null())
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|l| (l.id, l.display_name, l.contact_email.unwrap_or_default()))
-        .collect();
-    all.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(all)
+    Ok(crate::store::landlords::not_erased(&app.db).await?)
 }
 
 /// The areas and actions of the audit log, for its filter (admins only).

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use entities::{match_candidate, match_run};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::pipeline::{ProposalView, StoredCriterion, parse_criteria};
 use super::{CurrentUser, ServiceError};
@@ -30,21 +29,11 @@ pub async fn runs_of(
     if !user.can_manage(municipality_id) {
         return Err(ServiceError::Forbidden);
     }
-    let mut query = match_run::Entity::find();
-    query = if user.role == Role::Admin {
-        query.filter(
-            sea_orm::Condition::any()
-                .add(match_run::Column::MunicipalityId.eq(municipality_id))
-                .add(match_run::Column::MunicipalityId.is_null()),
-        )
-    } else {
-        query.filter(match_run::Column::MunicipalityId.eq(municipality_id))
-    };
-    Ok(query
-        .order_by_desc(match_run::Column::Id)
-        .limit(50)
-        .all(&app.db)
-        .await?)
+    // Admins also see runs over every municipality (those have none).
+    Ok(
+        crate::store::review::runs_of(&app.db, municipality_id, user.role == Role::Admin, 50)
+            .await?,
+    )
 }
 
 /// A household as the review shows it.
@@ -453,17 +442,7 @@ async fn no_proposal_reason(
     unit: &crate::store::units::StoredUnit,
     verdicts: &[HouseholdVerdict],
 ) -> Result<Option<NoProposal>, ServiceError> {
-    use entities::proposal;
-    let has_one = proposal::Entity::find()
-        .filter(proposal::Column::UnitId.eq(unit.id))
-        .filter(
-            sea_orm::Condition::any()
-                .add(proposal::Column::IsOpen.eq(true))
-                .add(proposal::Column::State.eq(ProposalState::Suggested.as_str())),
-        )
-        .one(&app.db)
-        .await?
-        .is_some();
+    let has_one = crate::store::review::under_way_or_suggested(&app.db, unit.id).await?;
     if has_one {
         return Ok(None);
     }
@@ -493,14 +472,7 @@ async fn no_proposal_reason(
     }
     // Proposed elsewhere: a suggestion waiting for another flat.
     let ids: Vec<i64> = eligible.iter().map(|v| v.household_id).collect();
-    let suggested_elsewhere: Vec<i64> = proposal::Entity::find()
-        .filter(proposal::Column::HouseholdId.is_in(ids))
-        .filter(proposal::Column::State.eq(ProposalState::Suggested.as_str()))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|p| p.household_id)
-        .collect();
+    let suggested_elsewhere = crate::store::review::suggested_households(&app.db, &ids).await?;
     let free = eligible
         .iter()
         .filter(|v| !v.held && !suggested_elsewhere.contains(&v.household_id))

@@ -277,3 +277,53 @@ pub async fn request_with_programme<C: ConnectionTrait>(
         .await?
         .and_then(|(r, p)| p.map(|p| (r, p))))
 }
+
+/// The incentive request with this id.
+pub async fn find_request<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<unit_incentive::Model>, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    unit_incentive::Entity::find_by_id(id).one(db).await
+}
+
+/// What a payment of a granted incentive leaves: the sum paid so far, the day of this
+/// payment and the status (paid once the grant is paid in full).
+#[derive(Debug, Clone, Copy)]
+pub struct Payment {
+    pub total_cents: i64,
+    pub on: chrono::NaiveDate,
+    pub status: IncentiveStatus,
+}
+
+/// Records a payment of a granted request, only if it is still granted with the sum paid
+/// before as read (`paid_before`); false when it changed meanwhile.
+pub async fn record_payment<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    paid_before: Option<i64>,
+    payment: Payment,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let done = unit_incentive::Entity::update_many()
+        .col_expr(
+            unit_incentive::Column::PaidAmountCents,
+            Some(payment.total_cents).into(),
+        )
+        .col_expr(unit_incentive::Column::PaidOn, Some(payment.on).into())
+        .col_expr(
+            unit_incentive::Column::Status,
+            payment.status.as_str().into(),
+        )
+        .col_expr(unit_incentive::Column::UpdatedAt, now.into())
+        .filter(unit_incentive::Column::Id.eq(id))
+        .filter(unit_incentive::Column::Status.eq(IncentiveStatus::Granted.as_str()))
+        .filter(match paid_before {
+            Some(before) => unit_incentive::Column::PaidAmountCents.eq(before),
+            None => unit_incentive::Column::PaidAmountCents.is_null(),
+        })
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}

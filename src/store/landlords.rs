@@ -197,3 +197,19 @@ pub async fn set_created_by<C: ConnectionTrait>(
     .await?;
     Ok(())
 }
+
+/// The landlords not erased, as (id, name, contact e-mail), by name.
+pub async fn not_erased<C: ConnectionTrait>(
+    db: &C,
+) -> Result<Vec<(i64, String, String)>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut all: Vec<(i64, String, String)> = landlord::Entity::find()
+        .filter(landlord::Column::AnonymizedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.display_name, l.contact_email.unwrap_or_default()))
+        .collect();
+    all.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(all)
+}

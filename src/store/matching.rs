@@ -372,3 +372,25 @@ pub async fn supersede_suggestions<C: ConnectionTrait>(
     reject_suggested(db, &stale, "superseded", Some(&reason), now).await?;
     Ok(stale.len())
 }
+
+/// The scored pair with this id.
+pub async fn candidate<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<match_candidate::Model>, sea_orm::DbErr> {
+    match_candidate::Entity::find_by_id(id).one(db).await
+}
+
+/// The run's suggestion for a flat that still waits for review, if any.
+pub async fn suggestion_for_unit<C: ConnectionTrait>(
+    db: &C,
+    run_id: i64,
+    unit_id: i64,
+) -> Result<Option<proposal::Model>, sea_orm::DbErr> {
+    proposal::Entity::find()
+        .filter(proposal::Column::MatchRunId.eq(run_id))
+        .filter(proposal::Column::UnitId.eq(unit_id))
+        .filter(proposal::Column::State.eq(ProposalState::Suggested.as_str()))
+        .one(db)
+        .await
+}

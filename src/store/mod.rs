@@ -14,6 +14,7 @@ pub mod households;
 pub mod incentives;
 pub mod jobs;
 pub mod landlords;
+pub mod map;
 pub mod matching;
 pub mod municipalities;
 pub mod outbox;

@@ -296,6 +296,36 @@ pub async fn find<C: ConnectionTrait>(
     municipality::Entity::find_by_id(id).one(db).await
 }
 
+/// The municipality with this database id, official key (AGS, eight digits) or exact
+/// name.
+pub async fn find_by_key<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> Result<Option<municipality::Model>, sea_orm::DbErr> {
+    let key = key.trim();
+    let query = municipality::Entity::find();
+    let query = match key.parse::<i64>() {
+        Ok(id) if key.len() != 8 => query.filter(municipality::Column::Id.eq(id)),
+        _ if key.len() == 8 && key.chars().all(|c| c.is_ascii_digit()) => {
+            query.filter(municipality::Column::Ags.eq(key))
+        }
+        _ => query.filter(municipality::Column::Name.eq(key)),
+    };
+    query.one(db).await
+}
+
+/// The rule sets of a municipality, oldest version first.
+pub async fn rule_sets<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+) -> Result<Vec<rule_set::Model>, sea_orm::DbErr> {
+    rule_set::Entity::find()
+        .filter(rule_set::Column::MunicipalityId.eq(municipality_id))
+        .order_by_asc(rule_set::Column::Version)
+        .all(db)
+        .await
+}
+
 /// Whether another municipality (than `except`) has the official key `ags`.
 pub async fn ags_taken<C: ConnectionTrait>(
     db: &C,

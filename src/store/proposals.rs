@@ -245,6 +245,24 @@ pub async fn events<C: ConnectionTrait>(
         .await
 }
 
+/// The events of these proposals, in any order; in chunks, so the number of proposals is
+/// not limited by the database's parameter limit.
+pub async fn events_of_many<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<Vec<proposal_event::Model>, sea_orm::DbErr> {
+    let mut events = Vec::new();
+    for chunk in ids.chunks(500) {
+        events.extend(
+            proposal_event::Entity::find()
+                .filter(proposal_event::Column::ProposalId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(events)
+}
+
 /// Records a proposed viewing time.
 pub async fn add_viewing<C: ConnectionTrait>(
     db: &C,

@@ -3,6 +3,8 @@
 
 use entities::{household, match_candidate, match_run, match_run_rule_set, rule_set};
 use sea_orm::sea_query::Expr;
+
+use crate::domain::pipeline::ProposalState;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QueryResult, QuerySelect,
@@ -74,4 +76,64 @@ pub async fn candidates<C: ConnectionTrait>(
             candidate: c.candidate,
         })
         .collect())
+}
+
+/// The newest `limit` runs of a municipality, newest first; with `with_unscoped` also the
+/// runs over every municipality (those have none).
+pub async fn runs_of<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+    with_unscoped: bool,
+    limit: u64,
+) -> Result<Vec<match_run::Model>, DbErr> {
+    let mut which =
+        sea_orm::Condition::any().add(match_run::Column::MunicipalityId.eq(municipality_id));
+    if with_unscoped {
+        which = which.add(match_run::Column::MunicipalityId.is_null());
+    }
+    match_run::Entity::find()
+        .filter(which)
+        .order_by_desc(match_run::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Whether the flat has a proposal under way or a suggestion waiting for review.
+pub async fn under_way_or_suggested<C: ConnectionTrait>(
+    db: &C,
+    unit_id: i64,
+) -> Result<bool, DbErr> {
+    use entities::proposal;
+    Ok(proposal::Entity::find()
+        .filter(proposal::Column::UnitId.eq(unit_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(proposal::Column::IsOpen.eq(true))
+                .add(proposal::Column::State.eq(ProposalState::Suggested.as_str())),
+        )
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Which of these households have a suggestion waiting for review (once each or more).
+pub async fn suggested_households<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<Vec<i64>, DbErr> {
+    use entities::proposal;
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        found.extend(
+            proposal::Entity::find()
+                .filter(proposal::Column::HouseholdId.is_in(chunk.to_vec()))
+                .filter(proposal::Column::State.eq(ProposalState::Suggested.as_str()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|p| p.household_id),
+        );
+    }
+    Ok(found)
 }

@@ -96,3 +96,23 @@ pub async fn retire<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// Marks the unused links of a proposal for `purpose` used (of one party, or all).
+pub async fn retire_of_proposal<C: ConnectionTrait>(
+    db: &C,
+    proposal_id: i64,
+    purpose: &str,
+    party: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let mut update = action_token::Entity::update_many()
+        .col_expr(action_token::Column::UsedAt, Some(now).into())
+        .filter(action_token::Column::ProposalId.eq(proposal_id))
+        .filter(action_token::Column::Purpose.eq(purpose))
+        .filter(action_token::Column::UsedAt.is_null());
+    if let Some(party) = party {
+        update = update.filter(action_token::Column::Party.eq(party));
+    }
+    update.exec(db).await?;
+    Ok(())
+}

@@ -278,6 +278,27 @@ pub async fn coordinators_of<C: ConnectionTrait>(
         .await
 }
 
+/// Active volunteers and coordinators of a municipality as (id, name), by name: who can
+/// accompany a viewing.
+pub async fn companions_of<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: i64,
+) -> Result<Vec<(i64, String)>, sea_orm::DbErr> {
+    use sea_orm::QuerySelect;
+    use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, RelationTrait};
+    Ok(user::Entity::find()
+        .join_rev(JoinType::InnerJoin, user_municipality::Relation::User.def())
+        .filter(user_municipality::Column::MunicipalityId.eq(municipality_id))
+        .filter(user::Column::DisabledAt.is_null())
+        .filter(user::Column::Role.is_in([Role::Volunteer.as_str(), Role::Coordinator.as_str()]))
+        .order_by_asc(user::Column::DisplayName)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
 /// Anonymises an account (erasure): it can no longer log in and no longer names anyone.
 pub async fn anonymise<C: ConnectionTrait>(
     db: &C,

@@ -10,10 +10,7 @@ async fn inviter_contact<C: ConnectionTrait>(
     inviter: &str,
     municipality_id: i64,
 ) -> Result<crate::mail::compose::Contact, ServiceError> {
-    use sea_orm::EntityTrait;
-    let m = entities::municipality::Entity::find_by_id(municipality_id)
-        .one(db)
-        .await?;
+    let m = crate::store::municipalities::find(db, municipality_id).await?;
     Ok(match m {
         Some(m) => crate::mail::compose::Contact {
             name: inviter.to_owned(),

@@ -12,7 +12,6 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{
     follow_up, household, incentive_programme, placement, proposal, unit, unit_incentive,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{Actor, CurrentUser, ServiceError, audit};
 use crate::app::App;
@@ -365,10 +364,8 @@ pub async fn check_data(
     app: &App,
     municipality_id: Option<i64>,
 ) -> Result<Vec<DataProblem>, ServiceError> {
-    let mut municipalities = entities::municipality::Entity::find()
-        .order_by_asc(entities::municipality::Column::Id)
-        .all(&app.db)
-        .await?;
+    let mut municipalities = crate::store::municipalities::list(&app.db).await?;
+    municipalities.sort_by_key(|m| m.id);
     municipalities.retain(|m| municipality_id.is_none_or(|id| id == m.id));
     let mut out: Vec<DataProblem> = Vec::new();
     for m in municipalities {

@@ -211,26 +211,14 @@ pub async fn yearly(
     }
     let data = load(app, user, municipality_id).await?;
     let ids: Vec<i64> = data.proposals.iter().map(|p| p.id).collect();
-    let mut events = Vec::new();
-    for chunk in ids.chunks(500) {
-        events.extend(
-            entities::proposal_event::Entity::find()
-                .filter(entities::proposal_event::Column::ProposalId.is_in(chunk.to_vec()))
-                .all(&app.db)
-                .await?,
-        );
-    }
+    let events = crate::store::proposals::events_of_many(&app.db, &ids).await?;
     let mut report = year_report(&data, &events, year, locale);
-    let m = entities::municipality::Entity::find_by_id(municipality_id)
-        .one(&app.db)
+    let m = crate::store::municipalities::find(&app.db, municipality_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("municipality".into()))?;
     report.municipality = m.name;
     report.district = m.district;
-    report.rule_versions = entities::rule_set::Entity::find()
-        .filter(entities::rule_set::Column::MunicipalityId.eq(municipality_id))
-        .order_by_asc(entities::rule_set::Column::Version)
-        .all(&app.db)
+    report.rule_versions = crate::store::municipalities::rule_sets(&app.db, municipality_id)
         .await?
         .into_iter()
         .filter(|s| crate::domain::time::berlin_date(s.created_at).year() <= year)

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entities::match_candidate;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 
 use super::{Blocked, StepError, StepResult};
 use crate::app::App;
@@ -262,8 +262,7 @@ pub async fn pick_alternative(
     if !matches!(user.role, Role::Admin | Role::Coordinator) {
         return Err(ServiceError::Forbidden);
     }
-    let candidate = match_candidate::Entity::find_by_id(candidate_id)
-        .one(&app.db)
+    let candidate = crate::store::matching::candidate(&app.db, candidate_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("candidate".into()))?;
     scope_of_candidate(app, user, &candidate).await?;
@@ -346,12 +345,9 @@ async fn reject_suggestion(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, ServiceError> {
-    let suggestion = entities::proposal::Entity::find()
-        .filter(entities::proposal::Column::MatchRunId.eq(candidate.match_run_id))
-        .filter(entities::proposal::Column::UnitId.eq(candidate.unit_id))
-        .filter(entities::proposal::Column::State.eq(ProposalState::Suggested.as_str()))
-        .one(txn)
-        .await?;
+    let suggestion =
+        crate::store::matching::suggestion_for_unit(txn, candidate.match_run_id, candidate.unit_id)
+            .await?;
     let Some(suggestion) = suggestion else {
         return Ok(true);
     };

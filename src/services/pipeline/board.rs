@@ -6,14 +6,12 @@ use std::collections::BTreeMap;
 use entities::{
     follow_up, incentive_programme, placement, proposal_event, unit_incentive, viewing,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 use super::{ProposalView, may_manage, view_of};
 use crate::app::App;
 use crate::domain::Locale;
 use crate::domain::pipeline::ProposalState;
-use crate::domain::roles::Role;
 use crate::services::{CurrentUser, ServiceError};
 use crate::store::households::StoredHousehold;
 use crate::store::pipeline as store;
@@ -275,24 +273,7 @@ pub(super) async fn companions(
     app: &App,
     municipality_id: i64,
 ) -> Result<Vec<(i64, String)>, ServiceError> {
-    use sea_orm::{JoinType, QuerySelect, RelationTrait};
-    Ok(entities::user::Entity::find()
-        .join_rev(
-            JoinType::InnerJoin,
-            entities::user_municipality::Relation::User.def(),
-        )
-        .filter(entities::user_municipality::Column::MunicipalityId.eq(municipality_id))
-        .filter(entities::user::Column::DisabledAt.is_null())
-        .filter(
-            entities::user::Column::Role
-                .is_in([Role::Volunteer.as_str(), Role::Coordinator.as_str()]),
-        )
-        .order_by_asc(entities::user::Column::DisplayName)
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect())
+    Ok(crate::store::users::companions_of(&app.db, municipality_id).await?)
 }
 
 #[cfg(test)]

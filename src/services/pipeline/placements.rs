@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use entities::{placement, unit_incentive};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use entities::placement;
+use sea_orm::TransactionTrait;
 
 use crate::app::App;
 use crate::domain::Cents;
@@ -12,7 +12,7 @@ use crate::domain::incentive::{self, IncentiveStatus, Payment};
 use crate::domain::time::berlin_date;
 use crate::services::{Actor, CurrentUser, ServiceError, audit};
 use crate::store::pipeline as store;
-use crate::store::units;
+use crate::store::{incentives, units};
 
 use super::{Blocked, StepError};
 
@@ -25,8 +25,7 @@ pub async fn incentive_paid(
     request_id: i64,
     pairs: &[(String, String)],
 ) -> Result<Result<i64, StepError>, ServiceError> {
-    let request = unit_incentive::Entity::find_by_id(request_id)
-        .one(&app.db)
+    let request = incentives::find_request(&app.db, request_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("incentive".into()))?;
     let unit = units::find(&app.db, request.unit_id)
@@ -64,23 +63,19 @@ pub async fn incentive_paid(
     };
     let now = app.clock.now();
     let txn = app.db.begin().await?;
-    let paid = unit_incentive::Entity::update_many()
-        .col_expr(
-            unit_incentive::Column::PaidAmountCents,
-            Some(total.0).into(),
-        )
-        .col_expr(unit_incentive::Column::PaidOn, Some(payment.on).into())
-        .col_expr(unit_incentive::Column::Status, status.as_str().into())
-        .col_expr(unit_incentive::Column::UpdatedAt, now.into())
-        .filter(unit_incentive::Column::Id.eq(request_id))
-        .filter(unit_incentive::Column::Status.eq(IncentiveStatus::Granted.as_str()))
-        .filter(match request.paid_amount_cents {
-            Some(before) => unit_incentive::Column::PaidAmountCents.eq(before),
-            None => unit_incentive::Column::PaidAmountCents.is_null(),
-        })
-        .exec(&txn)
-        .await?;
-    if paid.rows_affected != 1 {
+    let paid = incentives::record_payment(
+        &txn,
+        request_id,
+        request.paid_amount_cents,
+        incentives::Payment {
+            total_cents: total.0,
+            on: payment.on,
+            status,
+        },
+        now,
+    )
+    .await?;
+    if !paid {
         return Ok(Err(StepError::Blocked(Blocked::MovedMeanwhile)));
     }
     audit::record(

@@ -54,17 +54,13 @@ async fn contact_of(
     proposal_id: i64,
     party: Party,
 ) -> Result<LinkContact, ServiceError> {
-    use sea_orm::EntityTrait;
     let Some(p) = store::find(&app.db, proposal_id).await? else {
         return Ok(LinkContact::default());
     };
     let Some(unit) = units::find(&app.db, p.unit_id).await? else {
         return Ok(LinkContact::default());
     };
-    let Some(m) = entities::municipality::Entity::find_by_id(unit.municipality_id)
-        .one(&app.db)
-        .await?
-    else {
+    let Some(m) = crate::store::municipalities::find(&app.db, unit.municipality_id).await? else {
         return Ok(LinkContact::default());
     };
     let household = crate::store::households::find(&app.db, p.household_id).await?;

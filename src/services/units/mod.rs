@@ -21,7 +21,7 @@ use uploads::change_photos;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{incentive_programme, municipality, unit_photo};
-use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use validator::Validate;
 
 use super::{Actor, Conflict, CurrentUser, ServiceError, audit};
@@ -397,9 +397,7 @@ async fn notify_submission<C: ConnectionTrait>(
     let Some(email) = landlord.contact_email.clone() else {
         return Ok(());
     };
-    let municipality = municipality::Entity::find_by_id(valid.municipality_id)
-        .one(db)
-        .await?;
+    let municipality = crate::store::municipalities::find(db, valid.municipality_id).await?;
     let contact = municipality
         .as_ref()
         .map(super::letters::municipality_contact)
