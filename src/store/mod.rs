@@ -11,6 +11,7 @@ pub mod erasure;
 pub mod figures;
 pub mod history;
 pub mod households;
+pub mod imports;
 pub mod incentives;
 pub mod jobs;
 pub mod landlords;

@@ -274,6 +274,21 @@ pub async fn find_many<C: ConnectionTrait>(
         .collect()
 }
 
+/// A landlord's flats with this postal code on this floor (rows, for comparing addresses).
+pub async fn of_landlord_at<C: ConnectionTrait>(
+    db: &C,
+    landlord_id: i64,
+    postal_code: &str,
+    floor: i32,
+) -> Result<Vec<unit::Model>, sea_orm::DbErr> {
+    unit::Entity::find()
+        .filter(unit::Column::LandlordId.eq(landlord_id))
+        .filter(unit::Column::PostalCode.eq(postal_code))
+        .filter(unit::Column::Floor.eq(floor))
+        .all(db)
+        .await
+}
+
 /// A landlord's units, newest first.
 pub async fn list_for_landlord<C: ConnectionTrait>(
     db: &C,
