@@ -140,13 +140,6 @@ pub async fn readiness(db: &DatabaseConnection) -> Result<(), String> {
     }
 }
 
-/// Whether the database holds any municipality yet (used to decide on seeding demo data).
-pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
-    use sea_orm::{EntityTrait, PaginatorTrait};
-    Ok(entities::municipality::Entity::find().count(db).await? == 0
-        && entities::user::Entity::find().count(db).await? == 0)
-}
-
 /// The backend's name for logs.
 pub fn backend_name(db: &DatabaseConnection) -> &'static str {
     match db.get_database_backend() {

@@ -37,7 +37,7 @@ pub async fn run(loaded: LoadedSettings, args: DemoArgs) -> anyhow::Result<()> {
         db::migrate_down(&db, None).await?;
     }
     db::migrate_up(&db).await?;
-    if !db::is_empty(&db).await? {
+    if !crate::store::is_empty(&db).await? {
         anyhow::bail!(
             "the database already has data; run `bleibe demo --reset` to replace it with demo data (this deletes everything)"
         );

@@ -35,7 +35,7 @@ pub async fn run(loaded: LoadedSettings, args: ServeArgs) -> anyhow::Result<()> 
     }
     let app = App::new(db, settings, Arc::new(SystemClock))?;
     if args.demo {
-        if db::is_empty(&app.db).await? {
+        if crate::store::is_empty(&app.db).await? {
             let logins = demo::seed(&app).await?;
             println!("{}", demo::describe_logins(&logins));
         } else {

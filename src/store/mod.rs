@@ -73,3 +73,11 @@ pub fn mentions<C: sea_orm::sea_query::IntoColumnRef>(
     Expr::expr(Func::lower(Expr::col(column)))
         .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }
+
+/// Whether the database holds no municipality and no account yet (an empty database gets
+/// the demo data).
+pub async fn is_empty<C: sea_orm::ConnectionTrait>(db: &C) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    Ok(entities::municipality::Entity::find().count(db).await? == 0
+        && entities::user::Entity::find().count(db).await? == 0)
+}

@@ -7,7 +7,7 @@ use crate::db_test;
 db_test!(
     async fn the_demo_fills_an_empty_database_with_a_working_system(app) {
         let db = app.db();
-        assert!(bleibe::db::is_empty(db).await.expect("query"));
+        assert!(bleibe::store::is_empty(db).await.expect("query"));
         let logins = bleibe::services::demo::seed(&app.app).await.expect("seed");
 
         assert_eq!(entities::municipality::Entity::find().count(db).await.expect("count"), 5);
@@ -16,7 +16,7 @@ db_test!(
         assert_eq!(entities::rule_set::Entity::find().count(db).await.expect("count"), 5);
         assert_eq!(entities::rent_cap::Entity::find().count(db).await.expect("count"), 25);
         assert_eq!(entities::incentive_programme::Entity::find().count(db).await.expect("count"), 25);
-        assert!(!bleibe::db::is_empty(db).await.expect("query"));
+        assert!(!bleibe::store::is_empty(db).await.expect("query"));
 
         let plochingen = entities::municipality::Entity::find()
             .filter(entities::municipality::Column::Ags.eq("08116056"))

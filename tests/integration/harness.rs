@@ -39,7 +39,7 @@ db_test!(
 
 db_test!(
     async fn each_test_gets_its_own_database(app) {
-        assert!(bleibe::db::is_empty(app.db()).await.expect("query"));
+        assert!(bleibe::store::is_empty(app.db()).await.expect("query"));
         match app.backend {
             Backend::Sqlite => assert!(app.database_url.starts_with("sqlite://")),
             Backend::Postgres => assert!(app.database_url.contains("/bleibe_t_")),

@@ -530,18 +530,12 @@ pub async fn seed(app: &App) -> anyhow::Result<Vec<DemoLogin>> {
             )
             .await?;
         }
-        let programme_ids: Vec<i64> = {
-            use entities::incentive_programme;
-            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-            incentive_programme::Entity::find()
-                .filter(incentive_programme::Column::MunicipalityId.eq(town_id))
-                .order_by_asc(incentive_programme::Column::Id)
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|p| p.id)
-                .collect()
-        };
+        // Programmes are made active; the town's, in the order they were made.
+        let programme_ids: Vec<i64> = crate::store::incentives::programmes_of(&txn, town_id)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
         for _ in 0..town.units {
             let landlord = landlord_ids[rng.weighted(&landlord_weights(t))];
             let (status, details) = demo_unit(&mut rng, town, today);
