@@ -138,54 +138,13 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
             .push((request, programme));
     }
     let proposals = proposals::for_own_units(&ctx.app, &own).await?;
-    let mut units = Vec::new();
-    for unit in own {
-        let a = &unit.details.address;
-        let incentives = requests
-            .remove(&unit.id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(
-                |(request, programme): (entities::unit_incentive::Model, _)| {
-                    let name = if ctx.locale == Locale::En {
-                        programme.name_en
-                    } else {
-                        programme.name_de
-                    };
-                    (
-                        name,
-                        text(t, &format!("incentive.status.{}", request.status)),
-                    )
-                },
-            )
-            .collect();
-        units.push(UnitCard {
-            id: unit.id,
-            address: a.one_line(),
-            status: text(t, &format!("unit.status.{}", unit.status.as_str())),
-            status_class: status_class(unit.status),
-            next_step: match unit.status {
-                // Reserved: an answer is asked only while the landlord still has to give one.
-                crate::domain::unit::UnitStatus::Reserved => {
-                    let open = proposals.iter().find(|p| p.proposal.unit_id == unit.id);
-                    text(
-                        t,
-                        match open {
-                            Some(p) if p.awaits_landlord() => "unit.next.reserved",
-                            Some(p) if p.viewing_first() => "unit.next.reserved_times",
-                            _ => "unit.next.reserved_answered",
-                        },
-                    )
-                }
-                s => text(t, &format!("unit.next.{}", s.as_str())),
-            },
-            incentives,
-            editable: !matches!(
-                unit.status,
-                crate::domain::unit::UnitStatus::Let | crate::domain::unit::UnitStatus::Reserved
-            ),
-        });
-    }
+    let units = own
+        .iter()
+        .map(|unit| {
+            let incentives = requests.remove(&unit.id).unwrap_or_default();
+            unit_card(t, ctx.locale, unit, incentives, &proposals)
+        })
+        .collect();
     let drafts = crate::services::drafts::of_landlord(&ctx.app, landlord.id, ctx.locale)
         .await?
         .into_iter()
@@ -214,6 +173,59 @@ pub async fn show_dashboard(Authed { ctx, user }: Authed) -> Result<Response, Pa
         running,
     }
     .into_response())
+}
+
+/// A flat's card on the overview: its address, status, next step and incentives.
+fn unit_card(
+    t: Texts,
+    locale: Locale,
+    unit: &crate::store::units::StoredUnit,
+    requests: Vec<(
+        entities::unit_incentive::Model,
+        entities::incentive_programme::Model,
+    )>,
+    proposals: &[LandlordProposal],
+) -> UnitCard {
+    let incentives = requests
+        .into_iter()
+        .map(|(request, programme)| {
+            let name = if locale == Locale::En {
+                programme.name_en
+            } else {
+                programme.name_de
+            };
+            (
+                name,
+                text(t, &format!("incentive.status.{}", request.status)),
+            )
+        })
+        .collect();
+    UnitCard {
+        id: unit.id,
+        address: unit.details.address.one_line(),
+        status: text(t, &format!("unit.status.{}", unit.status.as_str())),
+        status_class: status_class(unit.status),
+        next_step: match unit.status {
+            // Reserved: an answer is asked only while the landlord still has to give one.
+            crate::domain::unit::UnitStatus::Reserved => {
+                let open = proposals.iter().find(|p| p.proposal.unit_id == unit.id);
+                text(
+                    t,
+                    match open {
+                        Some(p) if p.awaits_landlord() => "unit.next.reserved",
+                        Some(p) if p.viewing_first() => "unit.next.reserved_times",
+                        _ => "unit.next.reserved_answered",
+                    },
+                )
+            }
+            s => text(t, &format!("unit.next.{}", s.as_str())),
+        },
+        incentives,
+        editable: !matches!(
+            unit.status,
+            crate::domain::unit::UnitStatus::Let | crate::domain::unit::UnitStatus::Reserved
+        ),
+    }
 }
 
 /// The proposal page for a landlord.
