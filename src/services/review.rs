@@ -26,14 +26,24 @@ pub async fn runs_of(
     user: &CurrentUser,
     municipality_id: i64,
 ) -> Result<Vec<match_run::Model>, ServiceError> {
-    if !user.can_manage(municipality_id) {
+    Ok(runs_page(app, user, &[municipality_id], 0, 50).await?.0)
+}
+
+/// One page of the runs of these municipalities (each must be the user's), newest first,
+/// with the number over all pages; admins also see runs over every municipality (those
+/// have none). Paged in the database.
+pub async fn runs_page(
+    app: &App,
+    user: &CurrentUser,
+    municipalities: &[i64],
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<match_run::Model>, u64), ServiceError> {
+    if !municipalities.iter().all(|m| user.can_manage(*m)) {
         return Err(ServiceError::Forbidden);
     }
-    // Admins also see runs over every municipality (those have none).
-    Ok(
-        crate::store::review::runs_of(&app.db, municipality_id, user.role == Role::Admin, 50)
-            .await?,
-    )
+    let admin = user.role == Role::Admin;
+    Ok(crate::store::review::runs_page(&app.db, municipalities, admin, offset, limit).await?)
 }
 
 /// A household as the review shows it.

@@ -78,25 +78,35 @@ pub async fn candidates<C: ConnectionTrait>(
         .collect())
 }
 
-/// The newest `limit` runs of a municipality, newest first; with `with_unscoped` also the
-/// runs over every municipality (those have none).
-pub async fn runs_of<C: ConnectionTrait>(
+/// One page of the runs of these municipalities, newest first, with the number over all
+/// pages; with `with_unscoped` also the runs over every municipality (those have none).
+pub async fn runs_page<C: ConnectionTrait>(
     db: &C,
-    municipality_id: i64,
+    municipalities: &[i64],
     with_unscoped: bool,
+    offset: u64,
     limit: u64,
-) -> Result<Vec<match_run::Model>, DbErr> {
-    let mut which =
-        sea_orm::Condition::any().add(match_run::Column::MunicipalityId.eq(municipality_id));
+) -> Result<(Vec<match_run::Model>, u64), DbErr> {
+    use sea_orm::PaginatorTrait;
+    let mut which = sea_orm::Condition::any()
+        .add(match_run::Column::MunicipalityId.is_in(municipalities.iter().copied()));
     if with_unscoped {
         which = which.add(match_run::Column::MunicipalityId.is_null());
     }
-    match_run::Entity::find()
-        .filter(which)
+    let runs = match_run::Entity::find()
+        .filter(which.clone())
         .order_by_desc(match_run::Column::Id)
+        .offset(offset)
         .limit(limit)
         .all(db)
-        .await
+        .await?;
+    let shown = runs.len() as u64;
+    let total = if shown < limit && (offset == 0 || shown > 0) {
+        offset + shown
+    } else {
+        match_run::Entity::find().filter(which).count(db).await?
+    };
+    Ok((runs, total))
 }
 
 /// Whether the flat has a proposal under way or a suggestion waiting for review.

@@ -336,3 +336,35 @@ db_test!(
         assert_eq!(status, 400);
     }
 );
+
+db_test!(
+    async fn the_api_pages_match_runs_in_the_database(app) {
+        let d = demo(app).await;
+        // Three runs of Esslingen and one of Winnenden (not the coordinator's).
+        for _ in 0..3 {
+            crate::pipeline::match_run(app, d).await;
+        }
+        bleibe::services::matching::run(
+            &app.app,
+            &bleibe::services::Actor::System,
+            bleibe::services::matching::Scope::Municipality(d.winnenden),
+            bleibe::services::matching::Trigger::Cli,
+        )
+        .await
+        .expect("run");
+        let token = token_for(app, ES_COORDINATOR).await;
+        let (status, _, all) = api(app, &token, "/api/v1/match-runs?per_page=100").await;
+        assert_eq!(status, 200, "{all}");
+        assert_eq!(all["total"].as_u64(), Some(3), "only Esslingen's: {all}");
+        let ids: Vec<i64> = all["items"].as_array().expect("items").iter().map(|r| r["id"].as_i64().expect("id")).collect();
+        assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+        let (_, _, first) = api(app, &token, "/api/v1/match-runs?per_page=2&page=1").await;
+        let (_, _, second) = api(app, &token, "/api/v1/match-runs?per_page=2&page=2").await;
+        assert_eq!(first["total"].as_u64(), Some(3));
+        assert_eq!(second["total"].as_u64(), Some(3));
+        let paged: Vec<i64> = [first, second].iter().flat_map(|p| p["items"].as_array().expect("items").iter().map(|r| r["id"].as_i64().expect("id")).collect::<Vec<_>>()).collect();
+        assert_eq!(paged, ids);
+        let (status, _, _) = api(app, &token, &format!("/api/v1/match-runs?municipality_id={}", d.winnenden)).await;
+        assert_eq!(status, 403);
+    }
+);

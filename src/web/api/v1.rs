@@ -249,17 +249,23 @@ pub async fn list_runs(
     api: ApiUser,
     ApiQuery(q): ApiQuery<RunQuery>,
 ) -> ApiResult<Json<RunPage>> {
-    let mut runs = Vec::new();
-    for m in managed(&app, &api, q.municipality_id).await? {
-        runs.extend(review::runs_of(&app, &api.user, m).await.map_err(service(
-            &api,
-            "municipality",
-            false,
-        ))?);
-    }
-    runs.sort_by_key(|r| std::cmp::Reverse(r.id));
-    runs.dedup_by_key(|r| r.id);
-    paged(runs.into_iter().map(MatchRun::from).collect(), &q)
+    let (page, per_page) = window(&q).map_err(Problem::bad_request)?;
+    let municipalities = managed(&app, &api, q.municipality_id).await?;
+    let (runs, total) = review::runs_page(
+        &app,
+        &api.user,
+        &municipalities,
+        skip(page, per_page),
+        u64::from(per_page),
+    )
+    .await
+    .map_err(service(&api, "municipality", false))?;
+    Ok(Json(RunPage::from(Paged {
+        items: runs.into_iter().map(MatchRun::from).collect(),
+        page,
+        per_page,
+        total,
+    })))
 }
 
 /// Runs the matching engine for a municipality; its suggestions wait for review.
