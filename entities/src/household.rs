@@ -46,6 +46,11 @@ pub struct Model {
     pub anonymized_at: Option<DateTimeUtc>,
     /// The reference and the members' names, lowercased, for the list's search.
     pub search_text: String,
+    /// The first member's first and last name, a copy kept with the members for the list.
+    pub list_name: String,
+    /// Every member's year of birth, comma-separated in the members' order: a copy kept
+    /// with the members for the list (persons and ages).
+    pub list_birth_years: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -20,6 +20,7 @@ mod m20261203_000010_self_service;
 mod m20261203_000020_email_change;
 mod m20261203_000030_household_search;
 mod m20261204_000010_household_waiting_index;
+mod m20261204_000020_household_list_columns;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_email_change::Migration),
             Box::new(m20261203_000030_household_search::Migration),
             Box::new(m20261204_000010_household_waiting_index::Migration),
+            Box::new(m20261204_000020_household_list_columns::Migration),
         ]
     }
 }

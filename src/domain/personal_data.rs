@@ -274,6 +274,30 @@ pub const COLUMNS: &[Entry] = &[
         OnErasure::Kept(STATISTICS),
         Kept::Installation,
     ),
+    Entry {
+        exported: false,
+        ..entry(
+            "households",
+            &["list_name"],
+            M,
+            "a copy of the first member's name, for the list",
+            false,
+            OnErasure::Replaced("—"),
+            Kept::WithHousehold,
+        )
+    },
+    Entry {
+        exported: false,
+        ..entry(
+            "households",
+            &["list_birth_years"],
+            M,
+            "a copy of the members' years of birth, for the list",
+            false,
+            OnErasure::Kept(STATISTICS),
+            Kept::Installation,
+        )
+    },
     entry(
         "household_members",
         &["first_name"],

@@ -124,6 +124,26 @@ db_test!(
         let r = es.get(&format!("{list}?page=abc")).await;
         assert_eq!(r.status(), 200);
         assert!(r.text().await.expect("abc").contains("(1 bis 50 von"));
+
+        // The list's copies of the first member's name and the years of birth follow a
+        // change of the members (read from the household's row, not from the members).
+        let filter = bleibe::store::households::ListFilter {
+            municipalities: vec![d.esslingen],
+            statuses: vec![HouseholdStatus::Active],
+            search: Some("list-0007".into()),
+            ..Default::default()
+        };
+        let listed = bleibe::store::households::page(app.db(), &filter, 0, 10).await.expect("list").0;
+        assert_eq!((listed[0].name.as_str(), listed[0].birth_years.clone()), ("Zoë Öztürk", vec![1985, 2015]));
+        let mut stored = bleibe::store::households::find(app.db(), listed[0].id).await.expect("find").expect("household");
+        stored.profile.members.remove(0);
+        stored.profile.members[0].first_name = "Ada".into();
+        stored.profile.members[0].last_name = None;
+        stored.profile.members[0].birth_year = 2001;
+        bleibe::store::households::update(app.db(), stored.id, &stored.profile, &[], app.app.clock.now()).await.expect("update");
+        let listed = bleibe::store::households::page(app.db(), &filter, 0, 10).await.expect("list").0;
+        assert_eq!((listed[0].name.as_str(), listed[0].birth_years.clone()), ("Ada", vec![2001]));
+        assert_eq!(listed[0], bleibe::store::households::ListedHousehold::of(&stored), "the same as read whole");
     }
 );
 

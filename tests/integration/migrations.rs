@@ -178,9 +178,10 @@ db_test!(
 );
 
 db_test!(
-    async fn the_search_text_migration_fills_what_bleibe_would_write(app) {
-        // The demo's households and one with umlauts and odd spacing, written by Bleibe;
-        // the migration rolled back and applied again computes the same texts.
+    async fn the_search_text_and_list_migrations_fill_what_bleibe_would_write(app) {
+        // The demo's households, written by Bleibe; the migrations that fill the search
+        // text and the list's copies of the members' names and years of birth, rolled back
+        // and applied again, compute the same values.
         crate::workspace::demo(app).await;
         let db = app.db();
         let stored = |db| async move {
@@ -191,12 +192,15 @@ db_test!(
                 .await
                 .expect("households")
                 .into_iter()
-                .map(|h| (h.id, h.search_text))
+                .map(|h| (h.id, h.search_text, h.list_name, h.list_birth_years))
                 .collect::<Vec<_>>()
         };
         let written = stored(db).await;
-        assert!(written.iter().all(|(_, t)| !t.is_empty()));
-        Migrator::down(db, Some(1)).await.expect("down");
+        assert!(written.iter().all(|(_, t, n, y)| !t.is_empty() && !n.is_empty() && !y.is_empty()));
+        assert!(written.iter().any(|(_, _, _, y)| y.contains(',')), "households of several");
+        let names: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
+        let search = names.iter().position(|n| n == "m20261203_000030_household_search").expect("search migration");
+        Migrator::down(db, Some((names.len() - search) as u32)).await.expect("down");
         Migrator::up(db, None).await.expect("up");
         assert_eq!(stored(db).await, written);
     }

@@ -51,6 +51,8 @@ fn household(id: i64, status: &str) -> household::Model {
         close_reason: None,
         anonymized_at: None,
         search_text: format!("h-{id}"),
+        list_name: String::new(),
+        list_birth_years: String::new(),
         created_at: at(2026, 1, 5),
         updated_at: at(2026, 1, 5),
     }

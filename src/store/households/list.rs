@@ -176,13 +176,13 @@ impl ListedHousehold {
 }
 
 /// "First Last", or the first name alone.
-fn full_name(first: &str, last: Option<&str>) -> String {
+pub(super) fn full_name(first: &str, last: Option<&str>) -> String {
     format!("{first} {}", last.unwrap_or_default())
         .trim()
         .to_owned()
 }
 
-/// The list's row as read: the household's columns and three columns of its children.
+/// The list's row as read: the household's columns and its allowed places.
 #[derive(sea_orm::FromQueryResult)]
 struct ListedRow {
     id: i64,
@@ -201,8 +201,8 @@ struct ListedRow {
     consent_at: Option<DateTime<Utc>>,
     consent_scope: Option<String>,
     consent_withdrawn_at: Option<DateTime<Utc>>,
-    name: Option<String>,
-    birth_years: Option<String>,
+    name: String,
+    birth_years: String,
     allowed: Option<String>,
 }
 
@@ -240,11 +240,8 @@ impl ListedRow {
                 .parse()
                 .map_err(|e: String| corrupt("households", id, e))?,
             reference: self.reference,
-            name: self
-                .name
-                .as_deref()
-                .map_or_else(String::new, |n| n.trim().to_owned()),
-            birth_years: numbers(id, "birth years", self.birth_years.as_deref())?,
+            name: self.name,
+            birth_years: numbers(id, "birth years", Some(&self.birth_years))?,
             urgency: self.urgency.clamp(0, 3) as u8,
             in_follow_up_since: self.in_follow_up_since,
             latest_move_date: self.latest_move_date,
@@ -265,15 +262,6 @@ impl ListedRow {
     }
 }
 
-/// A column of the first member (in the members' order) beside the household's row.
-fn first_member(column: &str) -> String {
-    format!(
-        "(SELECT {column} FROM household_members \
-         WHERE household_members.household_id = households.id \
-         ORDER BY household_members.position, household_members.id LIMIT 1)"
-    )
-}
-
 /// A comma-separated list of a child table's column beside the household's row, in the
 /// database's own aggregate (`group_concat` in SQLite, `string_agg` in PostgreSQL).
 fn joined(backend: sea_orm::DbBackend, table: &str, column: &str) -> String {
@@ -286,8 +274,8 @@ fn joined(backend: sea_orm::DbBackend, table: &str, column: &str) -> String {
 
 /// One page of the households that pass `filter` (erased ones never), longest in
 /// follow-up housing first (those without a date last), then by id; with the number over
-/// all pages. One query whatever the page size (the rows with their members' names and
-/// birth years and their allowed municipalities as columns beside them), and a second to
+/// all pages. One query whatever the page size (the rows with their allowed municipalities
+/// as a column beside them), and a second to
 /// count when the page is full or past the end.
 pub async fn page<C: ConnectionTrait>(
     db: &C,
@@ -327,8 +315,9 @@ pub async fn page<C: ConnectionTrait>(
     Ok((households, total))
 }
 
-/// The query of the list's rows: the household's columns the list shows and, beside
-/// them, its first member's name, its members' birth years and its allowed places.
+/// The query of the list's rows: the household's columns the list shows (with the first
+/// member's name and the members' birth years, copies written with the members) and,
+/// beside them, its allowed places.
 fn listed_rows<C: ConnectionTrait>(db: &C) -> sea_orm::Select<household::Entity> {
     use sea_orm::QuerySelect;
     use sea_orm::sea_query::Expr;
@@ -353,14 +342,8 @@ fn listed_rows<C: ConnectionTrait>(db: &C) -> sea_orm::Select<household::Entity>
             household::Column::ConsentScope,
             household::Column::ConsentWithdrawnAt,
         ])
-        .expr_as(
-            Expr::cust(first_member("first_name || ' ' || COALESCE(last_name, '')")),
-            "name",
-        )
-        .expr_as(
-            Expr::cust(joined(backend, "household_members", "birth_year")),
-            "birth_years",
-        )
+        .column_as(household::Column::ListName, "name")
+        .column_as(household::Column::ListBirthYears, "birth_years")
         .expr_as(
             Expr::cust(joined(
                 backend,

@@ -13,6 +13,15 @@ use super::*;
 fn fill(row: &mut household::ActiveModel, p: &HouseholdProfile) -> Result<(), sea_orm::DbErr> {
     row.reference = Set(p.reference.clone());
     row.search_text = Set(p.search_text());
+    row.list_name = Set(p.members.first().map_or_else(String::new, |m| {
+        full_name(&m.first_name, m.last_name.as_deref())
+    }));
+    row.list_birth_years = Set(p
+        .members
+        .iter()
+        .map(|m| m.birth_year.to_string())
+        .collect::<Vec<_>>()
+        .join(","));
     row.residence_status = Set(p.residence_status.as_str().to_owned());
     row.residence_obligation = Set(p.residence_obligation);
     row.residence_obligation_until = Set(p.residence_obligation_until);
@@ -307,6 +316,7 @@ pub async fn anonymise<C: ConnectionTrait>(
         .col_expr(household::Column::CloseReason, none())
         .col_expr(household::Column::AnonymizedAt, Expr::value(Some(now)))
         // The names go: only the reference can still be searched for.
+        .col_expr(household::Column::ListName, Expr::value("—"))
         .col_expr(
             household::Column::SearchText,
             sea_orm::sea_query::Func::lower(Expr::col(household::Column::Reference)).into(),
