@@ -14,6 +14,7 @@ pub mod households;
 pub mod imports;
 pub mod incentives;
 pub mod jobs;
+pub mod joined;
 pub mod landlords;
 pub mod map;
 pub mod matching;

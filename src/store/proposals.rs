@@ -128,15 +128,14 @@ async fn with_households<C: ConnectionTrait>(
     db: &C,
     cond: sea_orm::Condition,
 ) -> Result<Vec<WithHousehold>, sea_orm::DbErr> {
+    use crate::store::joined::{self, Part};
     use std::collections::BTreeMap;
-    let rows = proposal::Entity::find()
+    let query = proposal::Entity::find()
         .filter(cond)
         .find_also_related(household::Entity)
         .find_also(household::Entity, household_member::Entity)
         .find_also(proposal::Entity, viewing::Entity)
-        .order_by_desc(proposal::Column::Id)
-        .all(db)
-        .await?;
+        .order_by_desc(proposal::Column::Id);
     type Gathered = (
         proposal::Model,
         household::Model,
@@ -144,18 +143,23 @@ async fn with_households<C: ConnectionTrait>(
         BTreeMap<(DateTime<Utc>, i64), viewing::Model>,
     );
     let mut out: Vec<Gathered> = Vec::new();
-    for (proposal, household, member, viewing) in rows {
-        let Some(household) = household else {
-            continue;
-        };
-        if out.last().is_none_or(|(p, ..)| p.id != proposal.id) {
+    // One row per member and viewing: the proposal and its household are decoded on the
+    // first row of each proposal only (see `store::joined`).
+    for row in joined::rows(db, query).await? {
+        let id = joined::id(&row, Part::A)?;
+        if out.last().is_none_or(|(p, ..)| Some(p.id) != id) {
+            let Some(household) = joined::model::<household::Model>(&row, Part::B)? else {
+                continue;
+            };
+            let proposal = joined::model::<proposal::Model>(&row, Part::A)?
+                .ok_or_else(|| sea_orm::DbErr::RecordNotFound("proposal".into()))?;
             out.push((proposal, household, BTreeMap::new(), BTreeMap::new()));
         }
         if let Some((_, _, members, viewings)) = out.last_mut() {
-            if let Some(m) = member {
+            if let Some(m) = joined::model::<household_member::Model>(&row, Part::C)? {
                 members.insert((m.position, m.id), m);
             }
-            if let Some(v) = viewing {
+            if let Some(v) = joined::model::<viewing::Model>(&row, Part::D)? {
                 viewings.insert((v.starts_at, v.id), v);
             }
         }

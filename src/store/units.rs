@@ -337,32 +337,40 @@ pub async fn landlord_with_units<C: ConnectionTrait>(
     db: &C,
     user_id: i64,
 ) -> Result<Option<LandlordUnits>, sea_orm::DbErr> {
+    use crate::store::joined::{self, Part};
     use entities::{incentive_programme, landlord, unit_incentive};
-    let rows = landlord::Entity::find()
+    let query = landlord::Entity::find()
         .filter(landlord::Column::UserId.eq(user_id))
         .find_also_related(unit::Entity)
         .and_also_related(unit_incentive::Entity)
         .find_also(unit_incentive::Entity, incentive_programme::Entity)
         .order_by_asc(landlord::Column::Id)
         .order_by_desc(unit::Column::Id)
-        .order_by_asc(unit_incentive::Column::Id)
-        .all(db)
-        .await?;
-    let Some((first, ..)) = rows.first() else {
+        .order_by_asc(unit_incentive::Column::Id);
+    // One row per flat and request: the landlord is decoded from the first row, a flat
+    // on its first row (see `store::joined`).
+    let rows = joined::rows(db, query).await?;
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let landlord = first.clone();
+    let landlord: landlord::Model = joined::model(first, Part::A)?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("landlord".into()))?;
     let mut units: Vec<unit::Model> = Vec::new();
     let mut requests = std::collections::BTreeMap::new();
-    for (l, unit, request, programme) in rows {
-        if l.id != landlord.id {
+    for row in &rows {
+        if joined::id(row, Part::A)? != Some(landlord.id) {
             continue;
         }
+        let (request, programme) = (
+            joined::model::<unit_incentive::Model>(row, Part::C)?,
+            joined::model::<incentive_programme::Model>(row, Part::D)?,
+        );
         if let (Some(request), Some(programme)) = (request, programme) {
             requests.insert(request.id, (request, programme));
         }
-        if let Some(u) = unit.filter(|u| units.last().is_none_or(|last| last.id != u.id)) {
-            units.push(u);
+        let unit_id = joined::id(row, Part::B)?;
+        if unit_id.is_some() && units.last().map(|last| last.id) != unit_id {
+            units.extend(joined::model::<unit::Model>(row, Part::B)?);
         }
     }
     Ok(Some(LandlordUnits {
