@@ -155,11 +155,19 @@ async fn with_households<C: ConnectionTrait>(
                 .ok_or_else(|| sea_orm::DbErr::RecordNotFound("proposal".into()))?;
             out.push((proposal, household, BTreeMap::new(), BTreeMap::new()));
         }
+        // Members repeat once per viewing and viewings once per member: each is decoded
+        // on the first row that holds it.
         if let Some((_, _, members, viewings)) = out.last_mut() {
-            if let Some(m) = joined::model::<household_member::Model>(&row, Part::C)? {
+            let member = joined::id(&row, Part::C)?;
+            if member.is_some_and(|id| !members.values().any(|m| m.id == id))
+                && let Some(m) = joined::model::<household_member::Model>(&row, Part::C)?
+            {
                 members.insert((m.position, m.id), m);
             }
-            if let Some(v) = joined::model::<viewing::Model>(&row, Part::D)? {
+            let viewing = joined::id(&row, Part::D)?;
+            if viewing.is_some_and(|id| !viewings.values().any(|v| v.id == id))
+                && let Some(v) = joined::model::<viewing::Model>(&row, Part::D)?
+            {
                 viewings.insert((v.starts_at, v.id), v);
             }
         }
