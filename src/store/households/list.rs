@@ -275,8 +275,7 @@ fn joined(backend: sea_orm::DbBackend, table: &str, column: &str) -> String {
 /// One page of the households that pass `filter` (erased ones never), longest in
 /// follow-up housing first (those without a date last), then by id; with the number over
 /// all pages. One query whatever the page size (the rows with their allowed municipalities
-/// as a column beside them), and a second to
-/// count when the page is full or past the end.
+/// as a column beside them), and a second to count when the page is full or past the end.
 pub async fn page<C: ConnectionTrait>(
     db: &C,
     filter: &ListFilter,
