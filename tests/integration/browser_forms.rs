@@ -31,6 +31,20 @@ async fn click(browser: &Client, css: &str) {
         .expect("click");
 }
 
+/// Clicks `css` and waits until the page it was on is gone (its root element stale), so
+/// what is looked for next is on the new page and not still on the old one.
+async fn click_and_leave(browser: &Client, css: &str) {
+    let old = browser.find(Locator::Css("html")).await.expect("page");
+    click(browser, css).await;
+    for _ in 0..200 {
+        if old.tag_name().await.is_err() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("clicking {css} did not leave the page");
+}
+
 async fn drafts_of(app: &TestApp, landlord_user: &str) -> u64 {
     let user = entities::user::Entity::find()
         .filter(entities::user::Column::Email.eq(landlord_user))
@@ -86,7 +100,7 @@ async fn a_landlord_fails_three_times_keeps_one_draft_and_throws_it_away() {
     fill(&browser, "f-town", "Plochingen").await;
     for area in ["5", "6", "7"] {
         fill(&browser, "f-area_m2", area).await;
-        click(&browser, "button[name=action][value=submit]").await;
+        click_and_leave(&browser, "button[name=action][value=submit]").await;
         wait_for(&browser, ".error-summary").await;
         assert_eq!(
             browser
