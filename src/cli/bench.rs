@@ -255,6 +255,68 @@ fn run_scipy(graph: &Path, expect: i64) -> Result<ScipyFigures, String> {
 }
 
 /// `bleibe bench`.
+/// One size measured in a child process (its own peak memory): the scenario generated
+/// and written to `out`, the child run on it, its figures read back.
+fn measure(
+    args: &BenchArgs,
+    exe: &Path,
+    size: &Size,
+    label: &str,
+    graph_file: &Path,
+) -> anyhow::Result<Measurement> {
+    let scenario = sim::generate(GenerateOptions {
+        households: size.households,
+        units: size.units,
+        seed: args.seed,
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default(),
+        dense: size.dense,
+    });
+    let file = args.out.join(format!("scenario-{label}.json"));
+    super::scenario::write_json(&scenario, Some(&file))?;
+    drop(scenario);
+    let mut child = Command::new(exe);
+    child
+        .arg("bench")
+        .arg("--child")
+        .arg(&file)
+        .args(["--runs", &args.runs.to_string()]);
+    if args.scipy {
+        child.arg("--export-graph").arg(graph_file);
+    }
+    let output = child.output()?;
+    if !output.status.success() {
+        anyhow::bail!(
+            "benchmark of {label} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(serde_json::from_str(
+        String::from_utf8_lossy(&output.stdout).trim(),
+    )?)
+}
+
+/// The scipy column: its sparse and dense times, whether the totals agree, and how many
+/// times faster our assignment was.
+fn scipy_column(f: &ScipyFigures, m: &Measurement) -> String {
+    let s = |k: &str| {
+        f.seconds
+            .get(k)
+            .map_or("-".to_owned(), |v| format!("{v:.3}"))
+    };
+    let check = if f.ok {
+        "totals equal"
+    } else {
+        "TOTALS DIFFER"
+    };
+    let speedup = f.seconds.get("sparse").map_or(String::new(), |v| {
+        format!(
+            ", sparse ÷ ours = {:.1}×",
+            v * 1000.0 / m.assign_ms.max(1e-3)
+        )
+    });
+    format!("{} / {} ({check}{speedup})", s("sparse"), s("dense"))
+}
+
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     if let Some(file) = &args.child {
         return run_child(file, args.runs, args.export_graph.as_deref());
@@ -289,57 +351,15 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             size.units,
             if size.dense { "d" } else { "" }
         );
-        let scenario = sim::generate(GenerateOptions {
-            households: size.households,
-            units: size.units,
-            seed: args.seed,
-            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default(),
-            dense: size.dense,
-        });
-        let file = args.out.join(format!("scenario-{label}.json"));
-        super::scenario::write_json(&scenario, Some(&file))?;
-        drop(scenario);
         let graph_file = args.out.join(format!("graph-{label}.blbg"));
-        let mut child = Command::new(&exe);
-        child
-            .arg("bench")
-            .arg("--child")
-            .arg(&file)
-            .args(["--runs", &args.runs.to_string()]);
-        if args.scipy {
-            child.arg("--export-graph").arg(&graph_file);
-        }
-        let output = child.output()?;
-        if !output.status.success() {
-            anyhow::bail!(
-                "benchmark of {label} failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        let m: Measurement = serde_json::from_str(String::from_utf8_lossy(&output.stdout).trim())?;
+        let m = measure(args, &exe, &size, &label, &graph_file)?;
         let scipy = if args.scipy {
             match run_scipy(&graph_file, m.total_micro) {
                 Ok(f) => {
                     if !f.ok {
                         mismatches.push(label.clone());
                     }
-                    let s = |k: &str| {
-                        f.seconds
-                            .get(k)
-                            .map_or("-".to_owned(), |v| format!("{v:.3}"))
-                    };
-                    let check = if f.ok {
-                        "totals equal"
-                    } else {
-                        "TOTALS DIFFER"
-                    };
-                    let speedup = f.seconds.get("sparse").map_or(String::new(), |v| {
-                        format!(
-                            ", sparse ÷ ours = {:.1}×",
-                            v * 1000.0 / m.assign_ms.max(1e-3)
-                        )
-                    });
-                    format!("{} / {} ({check}{speedup})", s("sparse"), s("dense"))
+                    scipy_column(&f, &m)
                 }
                 Err(e) => {
                     mismatches.push(format!("{label} ({e})"));

@@ -244,19 +244,7 @@ pub fn result(
             })
             .collect(),
     );
-    let scores = options.all_scores.then(|| {
-        let mut all: Vec<(u32, u32, i64)> = (0..graph.households())
-            .flat_map(|h| graph.row(h).map(move |(u, s)| (u, h as u32, s)))
-            .collect();
-        all.sort_unstable();
-        all.into_iter()
-            .map(|(u, h, s)| PairScore {
-                unit: p.units[u as usize].id.clone(),
-                household: p.households[h as usize].id.clone(),
-                score: score_value(s),
-            })
-            .collect()
-    });
+    let scores = options.all_scores.then(|| all_scores(p, graph));
     let ineligible = options.explain_ineligible.then(|| explain_ineligible(p));
     MatchResult {
         assignments,
@@ -274,6 +262,21 @@ pub fn result(
             elapsed_ms: 0,
         },
     }
+}
+
+/// Every eligible pair's score, by unit and then household.
+fn all_scores(p: &Prepared, graph: &PairGraph) -> Vec<PairScore> {
+    let mut all: Vec<(u32, u32, i64)> = (0..graph.households())
+        .flat_map(|h| graph.row(h).map(move |(u, s)| (u, h as u32, s)))
+        .collect();
+    all.sort_unstable();
+    all.into_iter()
+        .map(|(u, h, s)| PairScore {
+            unit: p.units[u as usize].id.clone(),
+            household: p.households[h as usize].id.clone(),
+            score: score_value(s),
+        })
+        .collect()
 }
 
 /// Every ineligible pair with all its broken rules, by unit and then household.

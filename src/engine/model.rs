@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::scenario::{Id, Scenario};
+use super::scenario::{HouseholdInput, Id, MunicipalityInput, Scenario, UnitInput};
 use super::scoring;
 use crate::domain::Cents;
 use crate::domain::criteria::{Criterion, Weights};
@@ -198,198 +198,27 @@ fn cents(euros: f64) -> Cents {
 
 /// Prepares a validated scenario.
 pub fn prepare(s: &Scenario) -> Prepared {
-    let mut muni_order: Vec<usize> = (0..s.municipalities.len()).collect();
-    muni_order.sort_by(|a, b| s.municipalities[*a].id.cmp(&s.municipalities[*b].id));
+    let muni_order = order_by_id(&s.municipalities, |m| &m.id);
     let muni_ids: Vec<Id> = muni_order
         .iter()
         .map(|i| s.municipalities[*i].id.clone())
         .collect();
-
     let munis: Vec<Muni> = muni_order
         .iter()
-        .map(|i| {
-            let m = &s.municipalities[*i];
-            let caps = RentCapTable::new(
-                m.rent_caps
-                    .iter()
-                    .map(|r| (r.persons, cents(r.max_gross_cold_rent)))
-                    .collect(),
-                cents(m.extra_person_cap),
-            )
-            // Validation has checked the rows; a zero cap would only make units ineligible.
-            .unwrap_or_else(|_| RentCapTable::uniform(Cents::ZERO));
-            let norms = m
-                .area_norms
-                .as_ref()
-                .and_then(|rows| {
-                    AreaNorms::new(
-                        rows.iter().map(|r| (r.persons, r.area_m2)).collect(),
-                        m.extra_person_area_m2.unwrap_or(15.0),
-                    )
-                    .ok()
-                })
-                .unwrap_or_default();
-            let weights = m
-                .weights
-                .as_ref()
-                .and_then(|w| Weights::from_overrides(w.iter().map(|(k, v)| (k.as_str(), *v))).ok())
-                .unwrap_or_default();
-            let mut normalized = [0.0; CRITERIA];
-            for (i, c) in Criterion::ALL.iter().enumerate() {
-                normalized[i] = weights.normalized(*c);
-            }
-            Muni {
-                id: m.id.clone(),
-                name: m.name.clone().unwrap_or_else(|| m.id.to_string()),
-                center: GeoPoint {
-                    lat: m.lat,
-                    lon: m.lon,
-                },
-                center_xyz: GeoPoint {
-                    lat: m.lat,
-                    lon: m.lon,
-                }
-                .unit_vector(),
-                caps,
-                norms,
-                weights: normalized,
-            }
-        })
+        .map(|i| prepare_muni(&s.municipalities[*i]))
         .collect();
 
-    let mut unit_order: Vec<usize> = (0..s.units.len()).collect();
-    unit_order.sort_by(|a, b| s.units[*a].id.cmp(&s.units[*b].id));
+    let unit_order = order_by_id(&s.units, |u| &u.id);
     let unit_ids: Vec<Id> = unit_order.iter().map(|i| s.units[*i].id.clone()).collect();
     let units = unit_order
         .iter()
-        .map(|i| {
-            let u = &s.units[*i];
-            let gross = cents(u.cold_rent) + cents(u.service_charges);
-            let top_up = cents(u.municipal_top_up);
-            let mut preferences = u.landlord_preferences.clone();
-            preferences.sort();
-            preferences.dedup();
-            let loc = GeoPoint {
-                lat: u.lat,
-                lon: u.lon,
-            };
-            Unit {
-                id: u.id.clone(),
-                muni: index_of(&muni_ids, &u.municipality),
-                loc,
-                xyz: loc.unit_vector(),
-                area_m2: u.area_m2,
-                rooms: u.rooms,
-                floor: u.floor,
-                lift: u.lift,
-                wheelchair_accessible: u.wheelchair_accessible,
-                gross,
-                top_up,
-                net: gross - top_up,
-                available_from: u.available_from.unwrap_or(s.as_of),
-                max_occupants: u.max_occupants,
-                pets_allowed: u.pets_allowed,
-                landlord_min: u.landlord_min_household_size,
-                landlord_max: u.landlord_max_household_size,
-                preference_bits: preference_bits(&preferences),
-                preferences,
-                active: u.active,
-                by_size: [SizeEntry::default(); SIZE_TABLE],
-            }
-        })
-        .collect::<Vec<Unit>>();
-    let mut units = units;
-    for unit in &mut units {
-        let muni: &Muni = &munis[unit.muni as usize];
-        for persons in 1..SIZE_TABLE {
-            let persons = persons as u32;
-            let cap = muni.caps.cap_for(persons);
-            unit.by_size[persons as usize] = SizeEntry {
-                cap,
-                area_points: scoring::area_fit_points(unit.area_m2, muni.norms.area_for(persons)),
-                headroom_points: scoring::headroom_points(unit.net, cap),
-            };
-        }
-    }
+        .map(|i| prepare_unit(&s.units[*i], s.as_of, &muni_ids, &munis))
+        .collect();
 
-    let mut household_order: Vec<usize> = (0..s.households.len()).collect();
-    household_order.sort_by(|a, b| s.households[*a].id.cmp(&s.households[*b].id));
+    let household_order = order_by_id(&s.households, |h| &h.id);
     let households = household_order
         .iter()
-        .map(|i| {
-            let h = &s.households[*i];
-            let sorted_units = |ids: &[Id]| {
-                let mut v: Vec<u32> = ids.iter().map(|id| index_of(&unit_ids, id)).collect();
-                v.sort_unstable();
-                v.dedup();
-                v
-            };
-            let allowed = h.allowed_municipalities.as_ref().map(|list| {
-                let mut v: Vec<u32> = list.iter().map(|id| index_of(&muni_ids, id)).collect();
-                v.sort_unstable();
-                v.dedup();
-                v
-            });
-            let mut children = h.children_ages.clone();
-            children.sort_unstable();
-            let anchors: Vec<Anchor> = h
-                .anchors
-                .iter()
-                .map(|a| {
-                    let loc = GeoPoint {
-                        lat: a.lat,
-                        lon: a.lon,
-                    };
-                    Anchor {
-                        kind: a.kind,
-                        loc,
-                        xyz: loc.unit_vector(),
-                        importance: a.importance,
-                    }
-                })
-                .collect();
-            let employed = h.employed || anchors.iter().any(|a| a.kind == AnchorKind::Work);
-            let speaks = |code: &str| h.languages.iter().any(|l| l.eq_ignore_ascii_case(code));
-            let persons = h.adults + children.len() as u32;
-            let traits = Traits {
-                has_children: !children.is_empty(),
-                adults: h.adults,
-                persons,
-                employed,
-                speaks_german: speaks("de"),
-                speaks_english: speaks("en"),
-            };
-            Household {
-                id: h.id.clone(),
-                muni: index_of(&muni_ids, &h.municipality),
-                adults: h.adults,
-                persons,
-                trait_bits: traits.bits(),
-                rooms_needed: h
-                    .rooms_wanted
-                    .unwrap_or_else(|| rooms_needed(h.adults, children.len())),
-                rooms_given: h.rooms_wanted.is_some(),
-                children,
-                wheelchair: h.wheelchair,
-                max_floor_without_lift: h.max_floor_without_lift,
-                pets: h.pets,
-                allowed,
-                max_distance_km: h.max_distance_km,
-                latest_move: h.latest_move_date,
-                waiting_days: h
-                    .in_follow_up_since
-                    .map(|d| (s.as_of - d).num_days().max(0)),
-                urgency: h.urgency.min(3),
-                anchors,
-                declined_units: sorted_units(&h.declined_units),
-                declined_by_landlord: sorted_units(&h.declined_by_landlords_of_units),
-                employed,
-                speaks_german: speaks("de"),
-                speaks_english: speaks("en"),
-                active: h.active,
-                consent: h.consent,
-            }
-        })
+        .map(|i| prepare_household(&s.households[*i], s.as_of, &muni_ids, &unit_ids))
         .collect();
 
     Prepared {
@@ -397,6 +226,187 @@ pub fn prepare(s: &Scenario) -> Prepared {
         munis,
         units,
         households,
+    }
+}
+
+/// The positions of `items` in the order of their ids: the engine's order, whatever the
+/// order of the scenario file.
+fn order_by_id<T>(items: &[T], id: impl Fn(&T) -> &Id) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|a, b| id(&items[*a]).cmp(id(&items[*b])));
+    order
+}
+
+/// Sorted, distinct positions of `ids` in `all` (sorted ids).
+fn positions(all: &[Id], ids: &[Id]) -> Vec<u32> {
+    let mut v: Vec<u32> = ids.iter().map(|id| index_of(all, id)).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn prepare_muni(m: &MunicipalityInput) -> Muni {
+    let caps = RentCapTable::new(
+        m.rent_caps
+            .iter()
+            .map(|r| (r.persons, cents(r.max_gross_cold_rent)))
+            .collect(),
+        cents(m.extra_person_cap),
+    )
+    // Validation has checked the rows; a zero cap would only make units ineligible.
+    .unwrap_or_else(|_| RentCapTable::uniform(Cents::ZERO));
+    let norms = m
+        .area_norms
+        .as_ref()
+        .and_then(|rows| {
+            AreaNorms::new(
+                rows.iter().map(|r| (r.persons, r.area_m2)).collect(),
+                m.extra_person_area_m2.unwrap_or(15.0),
+            )
+            .ok()
+        })
+        .unwrap_or_default();
+    let weights = m
+        .weights
+        .as_ref()
+        .and_then(|w| Weights::from_overrides(w.iter().map(|(k, v)| (k.as_str(), *v))).ok())
+        .unwrap_or_default();
+    let mut normalized = [0.0; CRITERIA];
+    for (i, c) in Criterion::ALL.iter().enumerate() {
+        normalized[i] = weights.normalized(*c);
+    }
+    let center = GeoPoint {
+        lat: m.lat,
+        lon: m.lon,
+    };
+    Muni {
+        id: m.id.clone(),
+        name: m.name.clone().unwrap_or_else(|| m.id.to_string()),
+        center,
+        center_xyz: center.unit_vector(),
+        caps,
+        norms,
+        weights: normalized,
+    }
+}
+
+/// A flat with its figures per household size (cap, area and headroom points) worked out
+/// once against its municipality's tables.
+fn prepare_unit(u: &UnitInput, as_of: NaiveDate, muni_ids: &[Id], munis: &[Muni]) -> Unit {
+    let gross = cents(u.cold_rent) + cents(u.service_charges);
+    let top_up = cents(u.municipal_top_up);
+    let mut preferences = u.landlord_preferences.clone();
+    preferences.sort();
+    preferences.dedup();
+    let loc = GeoPoint {
+        lat: u.lat,
+        lon: u.lon,
+    };
+    let muni = index_of(muni_ids, &u.municipality);
+    let mut unit = Unit {
+        id: u.id.clone(),
+        muni,
+        loc,
+        xyz: loc.unit_vector(),
+        area_m2: u.area_m2,
+        rooms: u.rooms,
+        floor: u.floor,
+        lift: u.lift,
+        wheelchair_accessible: u.wheelchair_accessible,
+        gross,
+        top_up,
+        net: gross - top_up,
+        available_from: u.available_from.unwrap_or(as_of),
+        max_occupants: u.max_occupants,
+        pets_allowed: u.pets_allowed,
+        landlord_min: u.landlord_min_household_size,
+        landlord_max: u.landlord_max_household_size,
+        preference_bits: preference_bits(&preferences),
+        preferences,
+        active: u.active,
+        by_size: [SizeEntry::default(); SIZE_TABLE],
+    };
+    let muni: &Muni = &munis[muni as usize];
+    for persons in 1..SIZE_TABLE {
+        let cap = muni.caps.cap_for(persons as u32);
+        unit.by_size[persons] = SizeEntry {
+            cap,
+            area_points: scoring::area_fit_points(
+                unit.area_m2,
+                muni.norms.area_for(persons as u32),
+            ),
+            headroom_points: scoring::headroom_points(unit.net, cap),
+        };
+    }
+    unit
+}
+
+fn prepare_household(
+    h: &HouseholdInput,
+    as_of: NaiveDate,
+    muni_ids: &[Id],
+    unit_ids: &[Id],
+) -> Household {
+    let allowed = h
+        .allowed_municipalities
+        .as_ref()
+        .map(|list| positions(muni_ids, list));
+    let mut children = h.children_ages.clone();
+    children.sort_unstable();
+    let anchors: Vec<Anchor> = h
+        .anchors
+        .iter()
+        .map(|a| {
+            let loc = GeoPoint {
+                lat: a.lat,
+                lon: a.lon,
+            };
+            Anchor {
+                kind: a.kind,
+                loc,
+                xyz: loc.unit_vector(),
+                importance: a.importance,
+            }
+        })
+        .collect();
+    let employed = h.employed || anchors.iter().any(|a| a.kind == AnchorKind::Work);
+    let speaks = |code: &str| h.languages.iter().any(|l| l.eq_ignore_ascii_case(code));
+    let persons = h.adults + children.len() as u32;
+    let traits = Traits {
+        has_children: !children.is_empty(),
+        adults: h.adults,
+        persons,
+        employed,
+        speaks_german: speaks("de"),
+        speaks_english: speaks("en"),
+    };
+    Household {
+        id: h.id.clone(),
+        muni: index_of(muni_ids, &h.municipality),
+        adults: h.adults,
+        persons,
+        trait_bits: traits.bits(),
+        rooms_needed: h
+            .rooms_wanted
+            .unwrap_or_else(|| rooms_needed(h.adults, children.len())),
+        rooms_given: h.rooms_wanted.is_some(),
+        children,
+        wheelchair: h.wheelchair,
+        max_floor_without_lift: h.max_floor_without_lift,
+        pets: h.pets,
+        allowed,
+        max_distance_km: h.max_distance_km,
+        latest_move: h.latest_move_date,
+        waiting_days: h.in_follow_up_since.map(|d| (as_of - d).num_days().max(0)),
+        urgency: h.urgency.min(3),
+        anchors,
+        declined_units: positions(unit_ids, &h.declined_units),
+        declined_by_landlord: positions(unit_ids, &h.declined_by_landlords_of_units),
+        employed,
+        speaks_german: speaks("de"),
+        speaks_english: speaks("en"),
+        active: h.active,
+        consent: h.consent,
     }
 }
 

@@ -336,7 +336,8 @@ fn check_money(place: String, value: f64) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-/// Checks ranges, references and uniqueness (the JSON types are already checked).
+/// Checks ranges, references and uniqueness (the JSON types are already checked). Every
+/// item is checked in the order of the file, so the first error reported is the first in it.
 pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     let mut municipalities: HashMap<&Id, usize> = HashMap::new();
     for (i, m) in s.municipalities.iter().enumerate() {
@@ -350,54 +351,8 @@ pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
                 ),
             ));
         }
-        check_coordinates(&place, m.lat, m.lon)?;
-        if m.rent_caps.is_empty() {
-            return Err(err(format!("{place}.rent_caps"), "needs at least one row"));
-        }
-        let mut seen = HashMap::new();
-        for (j, row) in m.rent_caps.iter().enumerate() {
-            let row_place = format!("{place}.rent_caps[{j}]");
-            if row.persons == 0 {
-                return Err(err(format!("{row_place}.persons"), "must be 1 or more"));
-            }
-            if let Some(first) = seen.insert(row.persons, j) {
-                return Err(err(
-                    format!("{row_place}.persons"),
-                    format!(
-                        "a second row for {} persons (also rent_caps[{first}])",
-                        row.persons
-                    ),
-                ));
-            }
-            check_money(
-                format!("{row_place}.max_gross_cold_rent"),
-                row.max_gross_cold_rent,
-            )?;
-        }
-        check_money(format!("{place}.extra_person_cap"), m.extra_person_cap)?;
-        if let Some(weights) = &m.weights {
-            crate::domain::criteria::Weights::from_overrides(
-                weights.iter().map(|(k, v)| (k.as_str(), *v)),
-            )
-            .map_err(|e| err(format!("{place}.weights"), e))?;
-        }
-        if let Some(norms) = &m.area_norms {
-            let rows = norms.iter().map(|r| (r.persons, r.area_m2)).collect();
-            crate::domain::norms::AreaNorms::new(rows, m.extra_person_area_m2.unwrap_or(15.0))
-                .map_err(|e| err(format!("{place}.area_norms"), e))?;
-        }
+        check_municipality(&place, m)?;
     }
-    let known_municipality = |place: String, id: &Id| -> Result<(), ScenarioError> {
-        if municipalities.contains_key(id) {
-            Ok(())
-        } else {
-            Err(err(
-                place,
-                format!("unknown municipality \"{id}\" (not in municipalities)"),
-            ))
-        }
-    };
-
     let mut units: HashMap<&Id, usize> = HashMap::new();
     for (i, u) in s.units.iter().enumerate() {
         let place = format!("units[{i}]");
@@ -407,44 +362,8 @@ pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
                 format!("duplicate unit id \"{}\" (also units[{first}])", u.id),
             ));
         }
-        known_municipality(format!("{place}.municipality"), &u.municipality)?;
-        check_coordinates(&place, u.lat, u.lon)?;
-        if !(u.area_m2.is_finite() && u.area_m2 > 0.0) {
-            return Err(err(
-                format!("{place}.area_m2"),
-                format!("must be greater than 0, got {}", u.area_m2),
-            ));
-        }
-        if u.area_m2 > 10_000.0 {
-            return Err(err(
-                format!("{place}.area_m2"),
-                format!("is implausibly large ({})", u.area_m2),
-            ));
-        }
-        if !(u.rooms.is_finite() && u.rooms > 0.0 && u.rooms <= 100.0) {
-            return Err(err(
-                format!("{place}.rooms"),
-                format!("must be greater than 0, got {}", u.rooms),
-            ));
-        }
-        if u.max_occupants == 0 {
-            return Err(err(format!("{place}.max_occupants"), "must be 1 or more"));
-        }
-        check_money(format!("{place}.cold_rent"), u.cold_rent)?;
-        check_money(format!("{place}.service_charges"), u.service_charges)?;
-        check_money(format!("{place}.heating_costs"), u.heating_costs)?;
-        check_money(format!("{place}.municipal_top_up"), u.municipal_top_up)?;
-        if let (Some(min), Some(max)) =
-            (u.landlord_min_household_size, u.landlord_max_household_size)
-            && min > max
-        {
-            return Err(err(
-                format!("{place}.landlord_min_household_size"),
-                format!("is larger than landlord_max_household_size ({min} > {max})"),
-            ));
-        }
+        check_unit(&place, u, &municipalities)?;
     }
-
     let mut households: HashMap<&Id, usize> = HashMap::new();
     for (i, h) in s.households.iter().enumerate() {
         let place = format!("households[{i}]");
@@ -457,81 +376,218 @@ pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
                 ),
             ));
         }
-        known_municipality(format!("{place}.municipality"), &h.municipality)?;
-        if h.adults as usize + h.children_ages.len() == 0 {
+        check_household(&place, h, &municipalities, &units)?;
+    }
+    Ok(())
+}
+
+/// A reference to a municipality of the scenario.
+fn known_municipality(
+    municipalities: &HashMap<&Id, usize>,
+    place: String,
+    id: &Id,
+) -> Result<(), ScenarioError> {
+    if municipalities.contains_key(id) {
+        Ok(())
+    } else {
+        Err(err(
+            place,
+            format!("unknown municipality \"{id}\" (not in municipalities)"),
+        ))
+    }
+}
+
+/// A municipality's centre, rent caps (one row per household size), weights and area norms.
+fn check_municipality(place: &str, m: &MunicipalityInput) -> Result<(), ScenarioError> {
+    check_coordinates(place, m.lat, m.lon)?;
+    if m.rent_caps.is_empty() {
+        return Err(err(format!("{place}.rent_caps"), "needs at least one row"));
+    }
+    let mut seen = HashMap::new();
+    for (j, row) in m.rent_caps.iter().enumerate() {
+        let row_place = format!("{place}.rent_caps[{j}]");
+        if row.persons == 0 {
+            return Err(err(format!("{row_place}.persons"), "must be 1 or more"));
+        }
+        if let Some(first) = seen.insert(row.persons, j) {
             return Err(err(
-                format!("{place}.adults"),
-                "a household needs at least one person",
+                format!("{row_place}.persons"),
+                format!(
+                    "a second row for {} persons (also rent_caps[{first}])",
+                    row.persons
+                ),
             ));
         }
-        if h.adults > 50 || h.children_ages.len() > 50 {
-            return Err(err(format!("{place}.adults"), "implausibly many persons"));
+        check_money(
+            format!("{row_place}.max_gross_cold_rent"),
+            row.max_gross_cold_rent,
+        )?;
+    }
+    check_money(format!("{place}.extra_person_cap"), m.extra_person_cap)?;
+    if let Some(weights) = &m.weights {
+        crate::domain::criteria::Weights::from_overrides(
+            weights.iter().map(|(k, v)| (k.as_str(), *v)),
+        )
+        .map_err(|e| err(format!("{place}.weights"), e))?;
+    }
+    if let Some(norms) = &m.area_norms {
+        let rows = norms.iter().map(|r| (r.persons, r.area_m2)).collect();
+        crate::domain::norms::AreaNorms::new(rows, m.extra_person_area_m2.unwrap_or(15.0))
+            .map_err(|e| err(format!("{place}.area_norms"), e))?;
+    }
+    Ok(())
+}
+
+/// A flat's municipality, position, area, rooms, occupants, amounts and the landlord's
+/// household sizes.
+fn check_unit(
+    place: &str,
+    u: &UnitInput,
+    municipalities: &HashMap<&Id, usize>,
+) -> Result<(), ScenarioError> {
+    known_municipality(
+        municipalities,
+        format!("{place}.municipality"),
+        &u.municipality,
+    )?;
+    check_coordinates(place, u.lat, u.lon)?;
+    if !(u.area_m2.is_finite() && u.area_m2 > 0.0) {
+        return Err(err(
+            format!("{place}.area_m2"),
+            format!("must be greater than 0, got {}", u.area_m2),
+        ));
+    }
+    if u.area_m2 > 10_000.0 {
+        return Err(err(
+            format!("{place}.area_m2"),
+            format!("is implausibly large ({})", u.area_m2),
+        ));
+    }
+    if !(u.rooms.is_finite() && u.rooms > 0.0 && u.rooms <= 100.0) {
+        return Err(err(
+            format!("{place}.rooms"),
+            format!("must be greater than 0, got {}", u.rooms),
+        ));
+    }
+    if u.max_occupants == 0 {
+        return Err(err(format!("{place}.max_occupants"), "must be 1 or more"));
+    }
+    check_money(format!("{place}.cold_rent"), u.cold_rent)?;
+    check_money(format!("{place}.service_charges"), u.service_charges)?;
+    check_money(format!("{place}.heating_costs"), u.heating_costs)?;
+    check_money(format!("{place}.municipal_top_up"), u.municipal_top_up)?;
+    if let (Some(min), Some(max)) = (u.landlord_min_household_size, u.landlord_max_household_size)
+        && min > max
+    {
+        return Err(err(
+            format!("{place}.landlord_min_household_size"),
+            format!("is larger than landlord_max_household_size ({min} > {max})"),
+        ));
+    }
+    Ok(())
+}
+
+/// A household's municipality, persons, urgency, limits, allowed municipalities, anchors
+/// and the flats it (or their landlords) declined.
+fn check_household(
+    place: &str,
+    h: &HouseholdInput,
+    municipalities: &HashMap<&Id, usize>,
+    units: &HashMap<&Id, usize>,
+) -> Result<(), ScenarioError> {
+    known_municipality(
+        municipalities,
+        format!("{place}.municipality"),
+        &h.municipality,
+    )?;
+    if h.adults as usize + h.children_ages.len() == 0 {
+        return Err(err(
+            format!("{place}.adults"),
+            "a household needs at least one person",
+        ));
+    }
+    if h.adults > 50 || h.children_ages.len() > 50 {
+        return Err(err(format!("{place}.adults"), "implausibly many persons"));
+    }
+    if let Some((j, age)) = h.children_ages.iter().enumerate().find(|(_, a)| **a > 25) {
+        return Err(err(
+            format!("{place}.children_ages[{j}]"),
+            format!("a child's age must be 0 to 25, got {age}"),
+        ));
+    }
+    if h.urgency > 3 {
+        return Err(err(
+            format!("{place}.urgency"),
+            format!("must be 0 to 3, got {}", h.urgency),
+        ));
+    }
+    if let Some(floor) = h.max_floor_without_lift
+        && floor < 0
+    {
+        return Err(err(
+            format!("{place}.max_floor_without_lift"),
+            format!("must be 0 or more, got {floor}"),
+        ));
+    }
+    if let Some(d) = h.max_distance_km
+        && !(d.is_finite() && d >= 0.0)
+    {
+        return Err(err(
+            format!("{place}.max_distance_km"),
+            format!("must be 0 or more, got {d}"),
+        ));
+    }
+    if let Some(r) = h.rooms_wanted
+        && !(r.is_finite() && r > 0.0)
+    {
+        return Err(err(
+            format!("{place}.rooms_wanted"),
+            format!("must be greater than 0, got {r}"),
+        ));
+    }
+    check_household_places(place, h, municipalities, units)
+}
+
+/// The places a household names: the municipalities it may move to, its anchors, and the
+/// flats it (or their landlords) declined.
+fn check_household_places(
+    place: &str,
+    h: &HouseholdInput,
+    municipalities: &HashMap<&Id, usize>,
+    units: &HashMap<&Id, usize>,
+) -> Result<(), ScenarioError> {
+    if let Some(allowed) = &h.allowed_municipalities {
+        for (j, id) in allowed.iter().enumerate() {
+            known_municipality(
+                municipalities,
+                format!("{place}.allowed_municipalities[{j}]"),
+                id,
+            )?;
         }
-        if let Some((j, age)) = h.children_ages.iter().enumerate().find(|(_, a)| **a > 25) {
+    }
+    for (j, a) in h.anchors.iter().enumerate() {
+        let anchor_place = format!("{place}.anchors[{j}]");
+        check_coordinates(&anchor_place, a.lat, a.lon)?;
+        if !(a.importance.is_finite() && (0.0..=1.0).contains(&a.importance)) {
             return Err(err(
-                format!("{place}.children_ages[{j}]"),
-                format!("a child's age must be 0 to 25, got {age}"),
+                format!("{anchor_place}.importance"),
+                format!("must be 0 to 1, got {}", a.importance),
             ));
         }
-        if h.urgency > 3 {
-            return Err(err(
-                format!("{place}.urgency"),
-                format!("must be 0 to 3, got {}", h.urgency),
-            ));
-        }
-        if let Some(floor) = h.max_floor_without_lift
-            && floor < 0
-        {
-            return Err(err(
-                format!("{place}.max_floor_without_lift"),
-                format!("must be 0 or more, got {floor}"),
-            ));
-        }
-        if let Some(d) = h.max_distance_km
-            && !(d.is_finite() && d >= 0.0)
-        {
-            return Err(err(
-                format!("{place}.max_distance_km"),
-                format!("must be 0 or more, got {d}"),
-            ));
-        }
-        if let Some(r) = h.rooms_wanted
-            && !(r.is_finite() && r > 0.0)
-        {
-            return Err(err(
-                format!("{place}.rooms_wanted"),
-                format!("must be greater than 0, got {r}"),
-            ));
-        }
-        if let Some(allowed) = &h.allowed_municipalities {
-            for (j, id) in allowed.iter().enumerate() {
-                known_municipality(format!("{place}.allowed_municipalities[{j}]"), id)?;
-            }
-        }
-        for (j, a) in h.anchors.iter().enumerate() {
-            let anchor_place = format!("{place}.anchors[{j}]");
-            check_coordinates(&anchor_place, a.lat, a.lon)?;
-            if !(a.importance.is_finite() && (0.0..=1.0).contains(&a.importance)) {
+    }
+    for (field, list) in [
+        ("declined_units", &h.declined_units),
+        (
+            "declined_by_landlords_of_units",
+            &h.declined_by_landlords_of_units,
+        ),
+    ] {
+        for (j, id) in list.iter().enumerate() {
+            if !units.contains_key(id) {
                 return Err(err(
-                    format!("{anchor_place}.importance"),
-                    format!("must be 0 to 1, got {}", a.importance),
+                    format!("{place}.{field}[{j}]"),
+                    format!("unknown unit \"{id}\" (not in units)"),
                 ));
-            }
-        }
-        for (field, list) in [
-            ("declined_units", &h.declined_units),
-            (
-                "declined_by_landlords_of_units",
-                &h.declined_by_landlords_of_units,
-            ),
-        ] {
-            for (j, id) in list.iter().enumerate() {
-                if !units.contains_key(id) {
-                    return Err(err(
-                        format!("{place}.{field}[{j}]"),
-                        format!("unknown unit \"{id}\" (not in units)"),
-                    ));
-                }
             }
         }
     }

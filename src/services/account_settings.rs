@@ -191,6 +191,65 @@ pub fn masked(address: &str) -> String {
     format!("{shown}****@{domain}")
 }
 
+/// The checks of an address change: a valid new address that is not the current one nor
+/// taken, the current password, and the limit on mails to one address.
+async fn check_email_change(
+    app: &App,
+    account: &entities::user::Model,
+    new_email: &str,
+    password: &str,
+) -> Result<(), ServiceError> {
+    let mut errors = FieldErrors::default();
+    let input = NewAddress {
+        new_email: new_email.to_owned(),
+    };
+    if new_email.is_empty() {
+        errors.add("new_email", "validation.required");
+    } else if let Err(e) = input.validate() {
+        errors.add_validator(&e);
+    } else if new_email == account.email.to_lowercase() {
+        errors.add("new_email", "account.errors.email_same");
+    } else if users::find_by_email(&app.db, new_email).await?.is_some() {
+        errors.add("new_email", "account.errors.email_taken");
+    }
+    if let Some(problem) = current_password_problem(app, account, password).await? {
+        errors.add("email_password", problem);
+    }
+    if errors.is_empty() && !limits::take(app, Limit::MailsToAddress, new_email).await? {
+        errors.add("new_email", "account.errors.too_many_mails");
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    Ok(())
+}
+
+/// The link token that confirms a new address, valid for a few hours; an earlier one of
+/// the same account stops working.
+async fn issue_change_token(
+    txn: &sea_orm::DatabaseTransaction,
+    user_id: i64,
+    token: &str,
+    new_email: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ServiceError> {
+    tokens::retire(txn, user_id, tokens::CHANGE_EMAIL, now).await?;
+    tokens::insert(
+        txn,
+        &NewToken {
+            hash: hash_token(token),
+            purpose: tokens::CHANGE_EMAIL,
+            user_id: Some(user_id),
+            new_email: Some(new_email.to_owned()),
+            ..Default::default()
+        },
+        now + Duration::hours(CHANGE_EMAIL_VALID_HOURS),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Asks to change the login address: checks the new address (well-formed, not the current
 /// one, not another account's) and the current password, then sends a link to the new
 /// address (the change happens only when it is opened) and a notice to the current one.
@@ -204,28 +263,7 @@ pub async fn request_email_change(
     let now = app.clock.now();
     let account = account(app, user).await?;
     let new_email = new_email.trim().to_lowercase();
-    let mut errors = FieldErrors::default();
-    let input = NewAddress {
-        new_email: new_email.clone(),
-    };
-    if new_email.is_empty() {
-        errors.add("new_email", "validation.required");
-    } else if let Err(e) = input.validate() {
-        errors.add_validator(&e);
-    } else if new_email == account.email.to_lowercase() {
-        errors.add("new_email", "account.errors.email_same");
-    } else if users::find_by_email(&app.db, &new_email).await?.is_some() {
-        errors.add("new_email", "account.errors.email_taken");
-    }
-    if let Some(problem) = current_password_problem(app, &account, password).await? {
-        errors.add("email_password", problem);
-    }
-    if errors.is_empty() && !limits::take(app, Limit::MailsToAddress, &new_email).await? {
-        errors.add("new_email", "account.errors.too_many_mails");
-    }
-    if !errors.is_empty() {
-        return Err(ServiceError::Fields(errors));
-    }
+    check_email_change(app, &account, &new_email, password).await?;
     let locale = locale_of(&account);
     let contact = super::letters::support_contact(app);
     let token = random_token()?;
@@ -246,20 +284,7 @@ pub async fn request_email_change(
     )
     .with_contact(&contact);
     let txn = app.db.begin().await?;
-    tokens::retire(&txn, account.id, tokens::CHANGE_EMAIL, now).await?;
-    tokens::insert(
-        &txn,
-        &NewToken {
-            hash: hash_token(&token),
-            purpose: tokens::CHANGE_EMAIL,
-            user_id: Some(account.id),
-            new_email: Some(new_email.clone()),
-            ..Default::default()
-        },
-        now + Duration::hours(CHANGE_EMAIL_VALID_HOURS),
-        now,
-    )
-    .await?;
+    issue_change_token(&txn, account.id, &token, &new_email, now).await?;
     enqueue(
         &txn,
         confirm.to_email(

@@ -99,22 +99,7 @@ pub async fn create_user(
         }
         Ok(r) => Some(r),
     };
-    let known: Vec<i64> = crate::store::municipalities::list(&app.db)
-        .await?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
-    let mut scope = Vec::new();
-    for m in &new.municipalities {
-        match m.trim().parse::<i64>() {
-            Ok(id) if known.contains(&id) => {
-                if !scope.contains(&id) {
-                    scope.push(id);
-                }
-            }
-            _ => errors.add("municipalities", "validation.choose_one"),
-        }
-    }
+    let scope = municipalities_chosen(app, &new.municipalities, &mut errors).await?;
     if matches!(role, Some(Role::Coordinator | Role::Volunteer)) && scope.is_empty() {
         errors.add("municipalities", "validation.municipality_required");
     }
@@ -160,6 +145,32 @@ pub async fn create_user(
     .await?;
     txn.commit().await?;
     Ok(Ok(Created { user_id, link: url }))
+}
+
+/// The municipalities ticked for a new staff member, each once; one Bleibe does not know
+/// is an error at the field.
+async fn municipalities_chosen(
+    app: &App,
+    ticked: &[String],
+    errors: &mut FieldErrors,
+) -> Result<Vec<i64>, ServiceError> {
+    let known: Vec<i64> = crate::store::municipalities::list(&app.db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let mut scope = Vec::new();
+    for m in ticked {
+        match m.trim().parse::<i64>() {
+            Ok(id) if known.contains(&id) => {
+                if !scope.contains(&id) {
+                    scope.push(id);
+                }
+            }
+            _ => errors.add("municipalities", "validation.choose_one"),
+        }
+    }
+    Ok(scope)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -133,23 +133,79 @@ pub async fn run_detail(
         return Err(ServiceError::Forbidden);
     }
     let candidate_rows = crate::store::review::candidates(db, run_id).await?;
-    let mut household_ids: Vec<i64> = candidate_rows
-        .iter()
-        .map(|c| c.candidate.household_id)
-        .collect();
-    household_ids.sort_unstable();
-    household_ids.dedup();
     let household_of: BTreeMap<i64, (String, usize)> = candidate_rows
         .iter()
         .map(|c| (c.candidate.household_id, (c.reference.clone(), c.persons)))
         .collect();
+    let household_ids: Vec<i64> = household_of.keys().copied().collect();
     let candidates: Vec<match_candidate::Model> =
         candidate_rows.into_iter().map(|c| c.candidate).collect();
-    let proposals = store::of_run(db, run_id).await?;
+    let by_unit = current_proposals(&store::of_run(db, run_id).await?)?;
+    // Where each candidate household stands: held by an open proposal, or the run's
+    // current proposal for a flat.
+    let held: BTreeMap<i64, i64> = store::open_of_households(db, &household_ids)
+        .await?
+        .into_iter()
+        .map(|(household, row)| (household, row.unit_id))
+        .collect();
+    let proposed_at: BTreeMap<i64, i64> = by_unit
+        .values()
+        .filter(|view| view.state != ProposalState::Rejected)
+        .map(|view| (view.household_id, view.unit_id))
+        .collect();
+    let mut unit_ids: Vec<i64> = candidates.iter().map(|c| c.unit_id).collect();
+    unit_ids.dedup();
+    // The flats of the run, and those its households are held or proposed at, at once.
+    let mut address_ids: Vec<i64> = held
+        .values()
+        .chain(proposed_at.values())
+        .chain(unit_ids.iter())
+        .copied()
+        .collect();
+    address_ids.sort_unstable();
+    address_ids.dedup();
+    let found = units::find_many(db, &address_ids).await?;
+    let run_view = RunView {
+        addresses: found
+            .iter()
+            .map(|(id, unit)| (*id, unit.details.address.one_line()))
+            .collect(),
+        candidates,
+        household_of,
+        by_unit,
+        held,
+        proposed_at,
+    };
+    let mut units_out = Vec::new();
+    for unit_id in unit_ids {
+        let Some(unit) = found.get(&unit_id) else {
+            continue;
+        };
+        if !user.can_manage(unit.municipality_id)
+            && !run_view
+                .by_unit
+                .get(&unit_id)
+                .is_some_and(|p| user.can_manage(p.household_municipality_id))
+        {
+            continue;
+        }
+        units_out.push(run_view.unit(unit_id, unit));
+    }
+    Ok(RunDetail {
+        run,
+        rule_sets,
+        units: units_out,
+    })
+}
+
+/// The run's proposal of each flat; the coordinator's pick replaces the rejected
+/// suggestion in the overview.
+fn current_proposals(
+    rows: &[store::ProposalRow],
+) -> Result<BTreeMap<i64, ProposalView>, ServiceError> {
     let mut by_unit: BTreeMap<i64, ProposalView> = BTreeMap::new();
-    for row in &proposals {
+    for row in rows {
         let view = super::pipeline::view_of(row)?;
-        // The coordinator's pick replaces the rejected suggestion in the overview.
         let replace = match by_unit.get(&view.unit_id) {
             None => true,
             Some(existing) => existing.state == ProposalState::Rejected,
@@ -158,46 +214,31 @@ pub async fn run_detail(
             by_unit.insert(view.unit_id, view);
         }
     }
-    // Where each candidate household stands: held by an open proposal, or the run's
-    // current proposal for a flat.
-    let held = store::open_of_households(db, &household_ids).await?;
-    let mut proposed_at: BTreeMap<i64, i64> = BTreeMap::new();
-    for view in by_unit.values() {
-        if view.state != ProposalState::Rejected {
-            proposed_at.insert(view.household_id, view.unit_id);
-        }
-    }
-    let mut unit_ids: Vec<i64> = candidates.iter().map(|c| c.unit_id).collect();
-    unit_ids.dedup();
-    let mut addresses: BTreeMap<i64, String> = BTreeMap::new();
-    for row in held.values() {
-        addresses.insert(row.unit_id, String::new());
-    }
-    for id in proposed_at.values().chain(unit_ids.iter()) {
-        addresses.insert(*id, String::new());
-    }
-    // The flats of the run, and those its households are held or proposed at, at once.
-    let address_ids: Vec<i64> = addresses.keys().copied().collect();
-    let found = units::find_many(db, &address_ids).await?;
-    for (id, unit) in &found {
-        let a = &unit.details.address;
-        addresses.insert(*id, a.one_line());
-    }
-    let mut units_out = Vec::new();
-    for unit_id in unit_ids {
-        let Some(unit) = found.get(&unit_id).cloned() else {
-            continue;
-        };
-        if !user.can_manage(unit.municipality_id)
-            && !by_unit
-                .get(&unit_id)
-                .is_some_and(|p| user.can_manage(p.household_municipality_id))
-        {
-            continue;
-        }
-        let mine: Vec<&match_candidate::Model> =
-            candidates.iter().filter(|c| c.unit_id == unit_id).collect();
-        let chosen = by_unit
+    Ok(by_unit)
+}
+
+/// What the run page needs to tell, per flat, who was chosen and why the others were not.
+struct RunView {
+    candidates: Vec<match_candidate::Model>,
+    /// Household id → (reference, persons).
+    household_of: BTreeMap<i64, (String, usize)>,
+    by_unit: BTreeMap<i64, ProposalView>,
+    /// Household id → the flat of its open proposal.
+    held: BTreeMap<i64, i64>,
+    /// Household id → the flat the run proposes it for.
+    proposed_at: BTreeMap<i64, i64>,
+    addresses: BTreeMap<i64, String>,
+}
+
+impl RunView {
+    fn unit(&self, unit_id: i64, unit: &units::StoredUnit) -> RunUnit {
+        let mine: Vec<&match_candidate::Model> = self
+            .candidates
+            .iter()
+            .filter(|c| c.unit_id == unit_id)
+            .collect();
+        let chosen = self
+            .by_unit
             .get(&unit_id)
             .map(|p| (p.household_id, p.score))
             .or_else(|| {
@@ -205,63 +246,74 @@ pub async fn run_detail(
                     .find(|c| c.rank == 0)
                     .map(|c| (c.household_id, c.score))
             });
-        let address_of = |id: i64| addresses.get(&id).cloned().unwrap_or_default();
-        let not_chosen = |c: &match_candidate::Model| -> Option<NotChosen> {
-            if chosen.is_some_and(|(h, _)| h == c.household_id) {
-                return None;
-            }
-            if let Some(p) = held.get(&c.household_id) {
-                return Some(NotChosen::Held {
-                    address: address_of(p.unit_id),
-                });
-            }
-            if let Some(other) = proposed_at.get(&c.household_id)
-                && *other != unit_id
-            {
-                return Some(NotChosen::ProposedElsewhere {
-                    address: address_of(*other),
-                });
-            }
-            match chosen {
-                Some((_, score)) if c.score <= score => Some(NotChosen::LowerScore),
-                _ => Some(NotChosen::WholeRun),
-            }
-        };
-        let to_candidate = |c: &match_candidate::Model| Candidate {
-            id: c.id,
-            household_id: c.household_id,
-            reference: household_of
-                .get(&c.household_id)
-                .map(|h| h.0.clone())
-                .unwrap_or_default(),
-            persons: household_of.get(&c.household_id).map_or(0, |h| h.1),
-            score: c.score,
-            criteria: parse_criteria(&c.criteria),
-            not_chosen: not_chosen(c),
-        };
         let d = &unit.details;
-        let a = &d.address;
-        units_out.push(RunUnit {
+        RunUnit {
             unit_id,
-            address: a.one_line(),
+            address: d.address.one_line(),
             municipality_id: unit.municipality_id,
             area_m2: d.area_m2,
             rooms: d.rooms,
             gross_cold_rent: d.cold_rent + d.service_charges,
-            proposal: by_unit.get(&unit_id).cloned(),
-            assigned: mine.iter().find(|c| c.rank == 0).map(|c| to_candidate(c)),
+            proposal: self.by_unit.get(&unit_id).cloned(),
+            assigned: mine
+                .iter()
+                .find(|c| c.rank == 0)
+                .map(|c| self.candidate(c, unit_id, chosen)),
             alternatives: mine
                 .iter()
                 .filter(|c| c.rank > 0)
-                .map(|c| to_candidate(c))
+                .map(|c| self.candidate(c, unit_id, chosen))
                 .collect(),
-        });
+        }
     }
-    Ok(RunDetail {
-        run,
-        rule_sets,
-        units: units_out,
-    })
+
+    fn candidate(
+        &self,
+        c: &match_candidate::Model,
+        unit_id: i64,
+        chosen: Option<(i64, f64)>,
+    ) -> Candidate {
+        let household = self.household_of.get(&c.household_id);
+        Candidate {
+            id: c.id,
+            household_id: c.household_id,
+            reference: household.map(|h| h.0.clone()).unwrap_or_default(),
+            persons: household.map_or(0, |h| h.1),
+            score: c.score,
+            criteria: parse_criteria(&c.criteria),
+            not_chosen: self.not_chosen(c, unit_id, chosen),
+        }
+    }
+
+    /// Why a candidate is not the flat's household: held elsewhere, proposed elsewhere in
+    /// this run, a lower score, or the whole run's best set.
+    fn not_chosen(
+        &self,
+        c: &match_candidate::Model,
+        unit_id: i64,
+        chosen: Option<(i64, f64)>,
+    ) -> Option<NotChosen> {
+        if chosen.is_some_and(|(h, _)| h == c.household_id) {
+            return None;
+        }
+        let address_of = |id: i64| self.addresses.get(&id).cloned().unwrap_or_default();
+        if let Some(held_at) = self.held.get(&c.household_id) {
+            return Some(NotChosen::Held {
+                address: address_of(*held_at),
+            });
+        }
+        if let Some(other) = self.proposed_at.get(&c.household_id)
+            && *other != unit_id
+        {
+            return Some(NotChosen::ProposedElsewhere {
+                address: address_of(*other),
+            });
+        }
+        match chosen {
+            Some((_, score)) if c.score <= score => Some(NotChosen::LowerScore),
+            _ => Some(NotChosen::WholeRun),
+        }
+    }
 }
 
 /// The answer to "why not this household for this flat?".
@@ -305,25 +357,7 @@ pub async fn why_not(
     }
     let a = &unit.details.address;
     let unit_label = format!("{} {}, {}", a.street, a.house_number, a.town);
-    let verdict = match super::matching::explain_pair(app, &unit, &h).await? {
-        None => WhyNot::NoRules,
-        Some(PairVerdict::Ineligible { rules }) => WhyNot::Ineligible {
-            rules: rules.into_iter().map(|r| (r.text_de, r.text_en)).collect(),
-        },
-        Some(PairVerdict::Eligible { score, criteria }) => WhyNot::Eligible {
-            score,
-            criteria: criteria
-                .into_iter()
-                .map(|c| StoredCriterion {
-                    name: c.name.to_owned(),
-                    weight: c.weight,
-                    points: c.points,
-                    text_de: c.text_de,
-                    text_en: c.text_en,
-                })
-                .collect(),
-        },
-    };
+    let verdict = WhyNot::of(super::matching::explain_pair(app, &unit, &h).await?);
     Ok(Some((unit_label, h.profile.reference.clone(), verdict)))
 }
 
@@ -390,49 +424,14 @@ pub async fn why_not_list(
             household_id: h.id,
             reference: h.profile.reference.clone(),
             name: h.profile.contact_person(today),
-            verdict: match v {
-                None => WhyNot::NoRules,
-                Some(PairVerdict::Ineligible { rules }) => WhyNot::Ineligible {
-                    rules: rules.into_iter().map(|r| (r.text_de, r.text_en)).collect(),
-                },
-                Some(PairVerdict::Eligible { score, criteria }) => WhyNot::Eligible {
-                    score,
-                    criteria: criteria
-                        .into_iter()
-                        .map(|c| StoredCriterion {
-                            name: c.name.to_owned(),
-                            weight: c.weight,
-                            points: c.points,
-                            text_de: c.text_de,
-                            text_en: c.text_en,
-                        })
-                        .collect(),
-                },
-            },
+            verdict: WhyNot::of(v),
             held: held.contains_key(&h.id),
         })
         .collect();
     let no_proposal = no_proposal_reason(app, &unit, &out).await?;
     let q = query.trim().to_lowercase();
     if !q.is_empty() {
-        out.retain(|v| {
-            v.reference.to_lowercase().contains(&q)
-                || v.name
-                    .as_ref()
-                    .is_some_and(|n| n.to_lowercase().contains(&q))
-                || all.iter().any(|h| {
-                    h.id == v.household_id
-                        && h.profile.members.iter().any(|m| {
-                            format!(
-                                "{} {}",
-                                m.first_name,
-                                m.last_name.clone().unwrap_or_default()
-                            )
-                            .to_lowercase()
-                            .contains(&q)
-                        })
-                })
-        });
+        out.retain(|v| finds(v, &all, &q));
     }
     let score = |v: &HouseholdVerdict| match &v.verdict {
         WhyNot::Eligible { score, .. } => *score,
@@ -444,6 +443,52 @@ pub async fn why_not_list(
             .then_with(|| a.reference.cmp(&b.reference))
     });
     Ok((out, no_proposal))
+}
+
+impl WhyNot {
+    /// The engine's verdict on a pair, as stored for the page (none: no rules apply).
+    fn of(verdict: Option<PairVerdict>) -> WhyNot {
+        match verdict {
+            None => WhyNot::NoRules,
+            Some(PairVerdict::Ineligible { rules }) => WhyNot::Ineligible {
+                rules: rules.into_iter().map(|r| (r.text_de, r.text_en)).collect(),
+            },
+            Some(PairVerdict::Eligible { score, criteria }) => WhyNot::Eligible {
+                score,
+                criteria: criteria
+                    .into_iter()
+                    .map(|c| StoredCriterion {
+                        name: c.name.to_owned(),
+                        weight: c.weight,
+                        points: c.points,
+                        text_de: c.text_de,
+                        text_en: c.text_en,
+                    })
+                    .collect(),
+            },
+        }
+    }
+}
+
+/// Whether the search `q` (lower case) finds a household of the list: in its reference,
+/// its contact's name or any member's full name.
+fn finds(v: &HouseholdVerdict, all: &[households::StoredHousehold], q: &str) -> bool {
+    v.reference.to_lowercase().contains(q)
+        || v.name
+            .as_ref()
+            .is_some_and(|n| n.to_lowercase().contains(q))
+        || all.iter().any(|h| {
+            h.id == v.household_id
+                && h.profile.members.iter().any(|m| {
+                    format!(
+                        "{} {}",
+                        m.first_name,
+                        m.last_name.clone().unwrap_or_default()
+                    )
+                    .to_lowercase()
+                    .contains(q)
+                })
+        })
 }
 
 /// Why the flat has no proposal (none when it has one under way or waiting).

@@ -147,32 +147,7 @@ fn days(r: &mut Reader<'_>, name: &str) -> u32 {
 pub fn validate(f: Fields<'_>) -> Result<RuleSet, FieldErrors> {
     let mut r = Reader::new(f.0);
     r.check_characters(&[]);
-    let mut caps = Vec::new();
-    let mut areas = Vec::new();
-    for persons in 1..=SIZES {
-        if let Some(v) = r.number(&format!("cap_{persons}"), 0.0..=f64::MAX, false) {
-            if !(50.0..=10_000.0).contains(&v) {
-                r.error(&format!("cap_{persons}"), "validation.cap_range");
-            } else if let Some(c) = Cents::from_euros_f64(v) {
-                caps.push((persons, c));
-            }
-        }
-        if let Some(v) = r.number(&format!("area_{persons}"), 0.0..=f64::MAX, false) {
-            if !(10.0..=500.0).contains(&v) {
-                r.error(&format!("area_{persons}"), "validation.area_range");
-            } else {
-                areas.push((persons, v));
-            }
-        }
-    }
-    if caps.is_empty() && !r.has_error("cap_1") {
-        r.error("cap_1", "validation.cap_required");
-    }
-    for pair in caps.windows(2) {
-        if pair[1].1 < pair[0].1 {
-            r.error(&format!("cap_{}", pair[1].0), "validation.cap_order");
-        }
-    }
+    let (caps, areas) = read_tables(&mut r);
     let extra_cap = r.number("extra_cap", 0.0..=f64::MAX, false).unwrap_or(0.0);
     let extra_area = r
         .number("extra_area", 0.0..=f64::MAX, false)
@@ -180,22 +155,7 @@ pub fn validate(f: Fields<'_>) -> Result<RuleSet, FieldErrors> {
     if extra_area > 100.0 {
         r.error("extra_area", "validation.out_of_range");
     }
-    let mut weights = Vec::new();
-    for c in Criterion::ALL {
-        let name = format!("weight_{}", c.as_str());
-        let v = r.number(&name, 0.0..=f64::MAX, false).unwrap_or(0.0);
-        if v > 1000.0 {
-            r.error(&name, "validation.out_of_range");
-        }
-        weights.push((c.as_str(), v));
-    }
-    let weights = match Weights::from_overrides(weights.iter().map(|(k, v)| (*k, *v))) {
-        Ok(w) => Some(w),
-        Err(_) => {
-            r.error("weight_anchor_distance", "validation.weights_zero");
-            None
-        }
-    };
+    let weights = read_weights(&mut r);
     let answer_days = days(&mut r, "answer_days");
     let reminder_days = days(&mut r, "reminder_days");
     if answer_days > 0 && reminder_days >= answer_days {
@@ -235,6 +195,61 @@ pub fn validate(f: Fields<'_>) -> Result<RuleSet, FieldErrors> {
                 r.error("area_1", "validation.area_range");
             }
             Err(r.into_errors())
+        }
+    }
+}
+
+/// Rent caps and area norms by household size.
+type RuleTables = (Vec<(u32, Cents)>, Vec<(u32, f64)>);
+
+/// The rent caps and area norms by household size, each in its range, caps rising with
+/// the size.
+fn read_tables(r: &mut Reader<'_>) -> RuleTables {
+    let mut caps = Vec::new();
+    let mut areas = Vec::new();
+    for persons in 1..=SIZES {
+        if let Some(v) = r.number(&format!("cap_{persons}"), 0.0..=f64::MAX, false) {
+            if !(50.0..=10_000.0).contains(&v) {
+                r.error(&format!("cap_{persons}"), "validation.cap_range");
+            } else if let Some(c) = Cents::from_euros_f64(v) {
+                caps.push((persons, c));
+            }
+        }
+        if let Some(v) = r.number(&format!("area_{persons}"), 0.0..=f64::MAX, false) {
+            if !(10.0..=500.0).contains(&v) {
+                r.error(&format!("area_{persons}"), "validation.area_range");
+            } else {
+                areas.push((persons, v));
+            }
+        }
+    }
+    if caps.is_empty() && !r.has_error("cap_1") {
+        r.error("cap_1", "validation.cap_required");
+    }
+    for pair in caps.windows(2) {
+        if pair[1].1 < pair[0].1 {
+            r.error(&format!("cap_{}", pair[1].0), "validation.cap_order");
+        }
+    }
+    (caps, areas)
+}
+
+/// The criteria's weights; all zero is an error.
+fn read_weights(r: &mut Reader<'_>) -> Option<Weights> {
+    let mut weights = Vec::new();
+    for c in Criterion::ALL {
+        let name = format!("weight_{}", c.as_str());
+        let v = r.number(&name, 0.0..=f64::MAX, false).unwrap_or(0.0);
+        if v > 1000.0 {
+            r.error(&name, "validation.out_of_range");
+        }
+        weights.push((c.as_str(), v));
+    }
+    match Weights::from_overrides(weights.iter().map(|(k, v)| (*k, *v))) {
+        Ok(w) => Some(w),
+        Err(_) => {
+            r.error("weight_anchor_distance", "validation.weights_zero");
+            None
         }
     }
 }

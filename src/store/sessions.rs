@@ -16,6 +16,54 @@ pub async fn find<C: ConnectionTrait>(
     session::Entity::find_by_id(key.to_owned()).one(db).await
 }
 
+/// A session joined with its person and their municipalities: one row per municipality.
+#[derive(sea_orm::FromQueryResult)]
+struct SessionUserRow {
+    id: String,
+    user_id: Option<i64>,
+    csrf_token: String,
+    data: String,
+    expires_at: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    u_id: Option<i64>,
+    u_display_name: Option<String>,
+    u_role: Option<String>,
+    u_disabled_at: Option<DateTime<Utc>>,
+    u_anonymized_at: Option<DateTime<Utc>>,
+    u_totp_enabled_at: Option<DateTime<Utc>>,
+    second_factor_required: Option<bool>,
+    municipality_id: Option<i64>,
+}
+
+impl SessionUserRow {
+    fn session(&self) -> SessionRow {
+        SessionRow {
+            id: self.id.clone(),
+            user_id: self.user_id,
+            csrf_token: self.csrf_token.clone(),
+            data: self.data.clone(),
+            expires_at: self.expires_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    /// The person's part of the row, when someone is logged in.
+    fn person(&self) -> Option<super::users::RequestUserRow> {
+        Some(super::users::RequestUserRow {
+            id: self.u_id?,
+            display_name: self.u_display_name.clone()?,
+            role: self.u_role.clone()?,
+            disabled_at: self.u_disabled_at,
+            anonymized_at: self.u_anonymized_at,
+            totp_enabled_at: self.u_totp_enabled_at,
+            second_factor_required: self.second_factor_required,
+            municipality_id: self.municipality_id,
+        })
+    }
+}
+
 /// The session with this key (expired or not) and, when someone is logged in to it, the
 /// person as every request needs them (see [`super::users::for_request`]), in one round
 /// trip.
@@ -23,27 +71,9 @@ pub async fn find_with_user<C: ConnectionTrait>(
     db: &C,
     key: &str,
 ) -> Result<Option<(SessionRow, Option<super::users::RequestUser>)>, sea_orm::DbErr> {
-    use super::users::{RequestUserRow, request_user, role_policy_join};
+    use super::users::{request_user, role_policy_join};
     use entities::{role_policy, user, user_municipality};
-    use sea_orm::{FromQueryResult, JoinType, QueryOrder, QuerySelect, RelationTrait};
-    #[derive(FromQueryResult)]
-    struct Row {
-        id: String,
-        user_id: Option<i64>,
-        csrf_token: String,
-        data: String,
-        expires_at: DateTime<Utc>,
-        created_at: DateTime<Utc>,
-        updated_at: DateTime<Utc>,
-        u_id: Option<i64>,
-        u_display_name: Option<String>,
-        u_role: Option<String>,
-        u_disabled_at: Option<DateTime<Utc>>,
-        u_anonymized_at: Option<DateTime<Utc>>,
-        u_totp_enabled_at: Option<DateTime<Utc>>,
-        second_factor_required: Option<bool>,
-        municipality_id: Option<i64>,
-    }
+    use sea_orm::{JoinType, QueryOrder, QuerySelect, RelationTrait};
     let rows = session::Entity::find()
         .select_only()
         .columns([
@@ -68,36 +98,14 @@ pub async fn find_with_user<C: ConnectionTrait>(
         .join_rev(JoinType::LeftJoin, user_municipality::Relation::User.def())
         .filter(session::Column::Id.eq(key))
         .order_by_asc(user_municipality::Column::MunicipalityId)
-        .into_model::<Row>()
+        .into_model::<SessionUserRow>()
         .all(db)
         .await?;
     let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let session = SessionRow {
-        id: first.id.clone(),
-        user_id: first.user_id,
-        csrf_token: first.csrf_token.clone(),
-        data: first.data.clone(),
-        expires_at: first.expires_at,
-        created_at: first.created_at,
-        updated_at: first.updated_at,
-    };
-    let people: Vec<RequestUserRow> = rows
-        .iter()
-        .filter_map(|r| {
-            Some(RequestUserRow {
-                id: r.u_id?,
-                display_name: r.u_display_name.clone()?,
-                role: r.u_role.clone()?,
-                disabled_at: r.u_disabled_at,
-                anonymized_at: r.u_anonymized_at,
-                totp_enabled_at: r.u_totp_enabled_at,
-                second_factor_required: r.second_factor_required,
-                municipality_id: r.municipality_id,
-            })
-        })
-        .collect();
+    let people: Vec<_> = rows.iter().filter_map(SessionUserRow::person).collect();
+    let session = first.session();
     Ok(Some((session, request_user(&people))))
 }
 

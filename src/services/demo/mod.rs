@@ -4,8 +4,8 @@
 //! municipality and a volunteer. Generated from a fixed seed, so every demo looks the same
 //! apart from dates, which follow today.
 
-use chrono::Duration;
-use sea_orm::TransactionTrait;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 
 use crate::app::App;
 use crate::domain::criteria::Weights;
@@ -23,9 +23,11 @@ use crate::store::users::NewUser;
 use crate::store::{households, incentives, landlords, municipalities, units, users};
 use crate::util::SplitMix64;
 
+mod data;
 pub mod district;
 mod generate;
 
+use data::*;
 use generate::*;
 
 /// A login the demo created, printed for the person trying Bleibe.
@@ -37,305 +39,10 @@ pub struct DemoLogin {
     pub scope: String,
 }
 
-/// A demo municipality: real key, name, district and centre (from `assets/geo`), example
-/// rent caps for 1–5 persons plus the amount per further person, in euros.
-struct Town<'a> {
-    ags: &'a str,
-    name: &'a str,
-    short: &'a str,
-    district: &'a str,
-    lat: f64,
-    lon: f64,
-    postal_codes: &'a [&'a str],
-    caps: [i64; 5],
-    extra: i64,
-    rent_per_m2: f64,
-    households: usize,
-    units: usize,
-    coordinator: (&'a str, &'a str),
-}
-
-const TOWNS: &[Town<'static>] = &[
-    Town {
-        ags: "08116019",
-        name: "Esslingen am Neckar",
-        short: "ES",
-        district: "Landkreis Esslingen",
-        lat: 48.73961,
-        lon: 9.30473,
-        postal_codes: &["73728", "73730", "73732", "73733", "73734"],
-        caps: [560, 680, 810, 940, 1070],
-        extra: 130,
-        rent_per_m2: 9.6,
-        households: 60,
-        units: 24,
-        coordinator: ("Murat Demir", "koordination.esslingen@bleibe.example"),
-    },
-    Town {
-        ags: "08117026",
-        name: "Göppingen",
-        short: "GP",
-        district: "Landkreis Göppingen",
-        lat: 48.70354,
-        lon: 9.65209,
-        postal_codes: &["73033", "73035", "73037"],
-        caps: [480, 590, 700, 815, 930],
-        extra: 115,
-        rent_per_m2: 8.2,
-        households: 50,
-        units: 20,
-        coordinator: ("Julia Brenner", "koordination.goeppingen@bleibe.example"),
-    },
-    Town {
-        ags: "08116033",
-        name: "Kirchheim unter Teck",
-        short: "KI",
-        district: "Landkreis Esslingen",
-        lat: 48.64683,
-        lon: 9.45378,
-        postal_codes: &["73230"],
-        caps: [530, 640, 760, 885, 1005],
-        extra: 120,
-        rent_per_m2: 8.9,
-        households: 35,
-        units: 13,
-        coordinator: ("Anna Vogt", "koordination.kirchheim@bleibe.example"),
-    },
-    Town {
-        ags: "08119085",
-        name: "Winnenden",
-        short: "WN",
-        district: "Rems-Murr-Kreis",
-        lat: 48.87563,
-        lon: 9.39819,
-        postal_codes: &["71364"],
-        caps: [520, 630, 750, 870, 990],
-        extra: 120,
-        rent_per_m2: 9.0,
-        households: 30,
-        units: 12,
-        coordinator: ("Sven Kohler", "koordination.winnenden@bleibe.example"),
-    },
-    Town {
-        ags: "08116056",
-        name: "Plochingen",
-        short: "PL",
-        district: "Landkreis Esslingen",
-        lat: 48.71067,
-        lon: 9.41949,
-        postal_codes: &["73207"],
-        caps: [540, 650, 775, 900, 1025],
-        extra: 125,
-        rent_per_m2: 9.2,
-        households: 25,
-        units: 11,
-        coordinator: ("Lea Hartmann", "koordination.plochingen@bleibe.example"),
-    },
-];
-
 const ADMIN_PASSWORD: &str = "Bleibe-Admin-2026";
 const COORDINATOR_PASSWORD: &str = "Bleibe-Koordination-2026";
 const LANDLORD_PASSWORD: &str = "Bleibe-Vermietung-2026";
 const VOLUNTEER_PASSWORD: &str = "Bleibe-Lotse-2026";
-
-/// Landlords: name, kind, e-mail, whether they have an account.
-const LANDLORDS: &[(&str, &str, &str, bool)] = &[
-    ("Renate Maier", "private", "renate.maier@example.org", true),
-    (
-        "Wohnbau Neckar eG",
-        "cooperative",
-        "vermietung@wohnbau-neckar.example",
-        true,
-    ),
-    (
-        "Klaus Schäfer",
-        "private",
-        "klaus.schaefer@example.org",
-        true,
-    ),
-    (
-        "Hausverwaltung Fischer GmbH",
-        "company",
-        "info@hv-fischer.example",
-        true,
-    ),
-    (
-        "Hatice Yılmaz",
-        "private",
-        "hatice.yilmaz@example.org",
-        false,
-    ),
-    (
-        "Ev. Kirchengemeinde Plochingen",
-        "public",
-        "pfarramt@kirche-plochingen.example",
-        false,
-    ),
-    (
-        "Gerhard und Ute Wolf",
-        "private",
-        "familie.wolf@example.org",
-        false,
-    ),
-    (
-        "Baugenossenschaft Filstal eG",
-        "cooperative",
-        "wohnen@bg-filstal.example",
-        false,
-    ),
-    ("Ingrid Bauer", "private", "ingrid.bauer@example.org", false),
-    ("Thomas Keller", "private", "t.keller@example.org", false),
-    (
-        "Sabine Hoffmann",
-        "private",
-        "sabine.hoffmann@example.org",
-        false,
-    ),
-    ("Jürgen Weber", "private", "j.weber@example.org", false),
-];
-
-const STREETS: &[&str] = &[
-    "Hauptstraße",
-    "Bahnhofstraße",
-    "Schulstraße",
-    "Gartenstraße",
-    "Kirchstraße",
-    "Lindenstraße",
-    "Goethestraße",
-    "Schillerstraße",
-    "Wilhelmstraße",
-    "Uhlandstraße",
-    "Mörikestraße",
-    "Neckarstraße",
-    "Ringstraße",
-    "Talstraße",
-    "Bergstraße",
-    "Mühlstraße",
-    "Rosenstraße",
-    "Karlstraße",
-    "Hölderlinweg",
-    "Eichendorffstraße",
-];
-
-/// Origins: weight, first names (f/m), last names, languages.
-struct Origin {
-    weight: f64,
-    female: &'static [&'static str],
-    male: &'static [&'static str],
-    last: &'static [&'static str],
-    languages: &'static [&'static str],
-    ukrainian: bool,
-}
-
-const ORIGINS: &[Origin] = &[
-    Origin {
-        weight: 0.30,
-        female: &[
-            "Fatima", "Aisha", "Layla", "Rania", "Noor", "Huda", "Mariam", "Salma",
-        ],
-        male: &[
-            "Ahmad", "Mohammad", "Omar", "Yusuf", "Khaled", "Samir", "Bilal", "Hassan",
-        ],
-        last: &[
-            "Al-Hassan",
-            "Haddad",
-            "Khalil",
-            "Mansour",
-            "Darwish",
-            "Sabbagh",
-            "Nasser",
-        ],
-        languages: &["ar"],
-        ukrainian: false,
-    },
-    Origin {
-        weight: 0.22,
-        female: &[
-            "Zahra", "Mariam", "Hasina", "Shabnam", "Parwana", "Nilofar", "Sima",
-        ],
-        male: &[
-            "Hamid", "Farid", "Ali", "Karim", "Rahim", "Jawad", "Mustafa", "Naweed",
-        ],
-        last: &[
-            "Ahmadi", "Rahimi", "Hakimi", "Sultani", "Noori", "Karimi", "Haidari",
-        ],
-        languages: &["fa"],
-        ukrainian: false,
-    },
-    Origin {
-        weight: 0.18,
-        female: &[
-            "Olena", "Oksana", "Iryna", "Natalia", "Yulia", "Tetiana", "Kateryna",
-        ],
-        male: &[
-            "Andriy",
-            "Dmytro",
-            "Serhiy",
-            "Oleksandr",
-            "Mykola",
-            "Vitalii",
-            "Yurii",
-        ],
-        last: &[
-            "Kovalenko",
-            "Shevchenko",
-            "Bondarenko",
-            "Tkachenko",
-            "Melnyk",
-            "Kravets",
-        ],
-        languages: &["uk", "ru"],
-        ukrainian: true,
-    },
-    Origin {
-        weight: 0.08,
-        female: &["Shirin", "Nesrin", "Dilan", "Leyla", "Rojin"],
-        male: &["Ahmed", "Kawa", "Dilshad", "Haval", "Sardar"],
-        last: &["Hussein", "Qasim", "Barzani", "Rashid", "Jaf"],
-        languages: &["ar", "ku"],
-        ukrainian: false,
-    },
-    Origin {
-        weight: 0.07,
-        female: &["Senait", "Helen", "Selam", "Saba", "Winta"],
-        male: &["Tesfay", "Yonas", "Mehari", "Dawit", "Filmon"],
-        last: &["Tesfamariam", "Habte", "Ghebremedhin", "Kidane", "Berhane"],
-        languages: &["ti"],
-        ukrainian: false,
-    },
-    Origin {
-        weight: 0.06,
-        female: &["Zeynep", "Ayşe", "Rojda", "Elif", "Berfin"],
-        male: &["Mehmet", "Emre", "Baran", "Serhat", "Deniz"],
-        last: &["Yıldız", "Demir", "Kaya", "Aydın", "Çelik"],
-        languages: &["tr", "ku"],
-        ukrainian: false,
-    },
-    Origin {
-        weight: 0.05,
-        female: &["Nino", "Tamar", "Mariam", "Ketevan"],
-        male: &["Giorgi", "Levan", "Davit", "Nikoloz"],
-        last: &["Beridze", "Kapanadze", "Gelashvili", "Lomidze"],
-        languages: &["ka", "ru"],
-        ukrainian: false,
-    },
-    Origin {
-        weight: 0.04,
-        female: &["Ngozi", "Blessing", "Chioma", "Adaeze"],
-        male: &["Chinedu", "Emeka", "Tunde", "Ifeanyi"],
-        last: &["Okafor", "Adeyemi", "Eze", "Nwosu"],
-        languages: &["en"],
-        ukrainian: false,
-    },
-];
-
-const URGENCY_REASONS: &[&str] = &[
-    "Die Unterkunft wird zum Jahresende geschlossen.",
-    "Zu wenig Platz: fünf Personen in zwei Zimmern.",
-    "Das Kind kommt im Herbst in die Schule; die Schule liegt weit von der Unterkunft.",
-    "Familiennachzug ist genehmigt; die Familie kommt bald.",
-    "Konflikte in der Gemeinschaftsunterkunft.",
-];
 
 /// Fills the database with the demo data in one transaction and returns the logins.
 pub async fn seed(app: &App) -> anyhow::Result<Vec<DemoLogin>> {
@@ -351,205 +58,54 @@ pub async fn seed(app: &App) -> anyhow::Result<Vec<DemoLogin>> {
 
     let txn = app.db.begin().await?;
     let mut logins = Vec::new();
-
-    let admin_id = users::insert(
-        &txn,
-        &NewUser {
-            email: "admin@bleibe.example".into(),
-            display_name: "Bleibe Administration".into(),
-            role: Role::Admin,
-            locale: Locale::De,
-            password_hash: Some(admin_hash),
-            email_confirmed: true,
-        },
-        now,
-    )
-    .await?;
-    logins.push(DemoLogin {
-        role: Role::Admin,
-        email: "admin@bleibe.example".into(),
-        password: ADMIN_PASSWORD.into(),
-        scope: "alle Kommunen / all municipalities".into(),
-    });
+    let admin = admin_login();
+    let admin_id = demo_user(&txn, &admin, "Bleibe Administration", admin_hash, now).await?;
+    logins.push(admin);
 
     let mut town_ids = Vec::new();
     let mut coordinator_ids = Vec::new();
-    for town in TOWNS {
-        let center = GeoPoint::new(town.lat, town.lon)
-            .ok_or_else(|| anyhow::anyhow!("bad demo coordinates for {}", town.name))?;
-        let id = municipalities::insert(
-            &txn,
-            &NewMunicipality {
-                ags: town.ags.into(),
-                name: town.name.into(),
-                district: town.district.into(),
-                state: "Baden-Württemberg".into(),
-                center,
-            },
-            now,
-        )
-        .await?;
-        // The housing office's mailbox and phone (invented): every letter names whom to ask.
-        municipalities::set_contact(
-            &txn,
-            id,
-            Some(format!(
-                "wohnen.{}@bleibe.example",
-                town.short.to_lowercase()
-            )),
-            Some(format!("0711 9876-{}", 10 + coordinator_ids.len())),
-            now,
-        )
-        .await?;
-        municipalities::insert_rule_set(&txn, id, &demo_rules(town)?, Some(admin_id), None, now)
-            .await?;
-        for programme in programmes(town) {
-            incentives::insert_programme(&txn, id, &programme, now).await?;
-        }
-        let coordinator_id = users::insert(
-            &txn,
-            &NewUser {
-                email: town.coordinator.1.into(),
-                display_name: town.coordinator.0.into(),
-                role: Role::Coordinator,
-                locale: Locale::De,
-                password_hash: Some(coordinator_hash.clone()),
-                email_confirmed: true,
-            },
-            now,
-        )
-        .await?;
-        users::grant_municipality(&txn, coordinator_id, id, now).await?;
-        logins.push(DemoLogin {
+    for (n, town) in TOWNS.iter().enumerate() {
+        let phone = format!("0711 9876-{}", 10 + n);
+        let (id, _) = seed_town(&txn, town, phone, admin_id, now).await?;
+        let coordinator = DemoLogin {
             role: Role::Coordinator,
             email: town.coordinator.1.into(),
             password: COORDINATOR_PASSWORD.into(),
             scope: town.name.into(),
-        });
+        };
+        let name = town.coordinator.0;
+        let coordinator_id =
+            demo_user(&txn, &coordinator, name, coordinator_hash.clone(), now).await?;
+        users::grant_municipality(&txn, coordinator_id, id, now).await?;
+        logins.push(coordinator);
         town_ids.push(id);
         coordinator_ids.push(coordinator_id);
     }
 
-    let volunteer_id = users::insert(
-        &txn,
-        &NewUser {
-            email: "lotsin@bleibe.example".into(),
-            display_name: "Helga Sommer (Wohnungslotsin)".into(),
-            role: Role::Volunteer,
-            locale: Locale::De,
-            password_hash: Some(volunteer_hash),
-            email_confirmed: true,
-        },
-        now,
-    )
-    .await?;
+    let volunteer = DemoLogin {
+        role: Role::Volunteer,
+        email: "lotsin@bleibe.example".into(),
+        password: VOLUNTEER_PASSWORD.into(),
+        scope: "Landkreis Esslingen".into(),
+    };
+    let name = "Helga Sommer (Wohnungslotsin)";
+    let volunteer_id = demo_user(&txn, &volunteer, name, volunteer_hash, now).await?;
     for (town, id) in TOWNS.iter().zip(&town_ids) {
         if town.district == "Landkreis Esslingen" {
             users::grant_municipality(&txn, volunteer_id, *id, now).await?;
         }
     }
-    logins.push(DemoLogin {
-        role: Role::Volunteer,
-        email: "lotsin@bleibe.example".into(),
-        password: VOLUNTEER_PASSWORD.into(),
-        scope: "Landkreis Esslingen".into(),
-    });
+    logins.push(volunteer);
 
-    let mut landlord_ids = Vec::new();
-    for (name, kind, email, has_account) in LANDLORDS {
-        let user_id = if *has_account {
-            let id = users::insert(
-                &txn,
-                &NewUser {
-                    email: (*email).into(),
-                    display_name: (*name).into(),
-                    role: Role::Landlord,
-                    locale: Locale::De,
-                    password_hash: Some(landlord_hash.clone()),
-                    email_confirmed: true,
-                },
-                now,
-            )
-            .await?;
-            logins.push(DemoLogin {
-                role: Role::Landlord,
-                email: (*email).into(),
-                password: LANDLORD_PASSWORD.into(),
-                scope: (*name).into(),
-            });
-            Some(id)
-        } else {
-            None
-        };
-        let id = landlords::insert(
-            &txn,
-            &NewLandlord {
-                user_id,
-                kind: (*kind).into(),
-                display_name: (*name).into(),
-                contact_email: Some((*email).into()),
-                phone: None,
-                locale: Locale::De,
-                created_by: Some(admin_id),
-            },
-            now,
-        )
-        .await?;
-        landlord_ids.push(id);
-    }
+    let landlord_ids = seed_landlords(&txn, &landlord_hash, admin_id, &mut logins, now).await?;
 
-    for (t, town) in TOWNS.iter().enumerate() {
-        let town_id = town_ids[t];
-        let district_ids: Vec<i64> = TOWNS
-            .iter()
-            .zip(&town_ids)
-            .filter(|(other, _)| other.district == town.district)
-            .map(|(_, id)| *id)
-            .collect();
-        for i in 0..town.households {
-            let generated = demo_household(&mut rng, town, i, today);
-            let allowed = match generated.obligation {
-                Obligation::None => Vec::new(),
-                Obligation::Town => vec![town_id],
-                Obligation::District => district_ids.clone(),
-            };
-            let consent = generated.consent_days.map(|days| Consent {
-                at: at_noon(today - Duration::days(days)),
-                scope: "matching,email,share_profile".into(),
-                recorded_by: Some(coordinator_ids[t]),
-            });
-            households::insert(
-                &txn,
-                town_id,
-                generated.status,
-                &generated.profile,
-                &allowed,
-                consent.as_ref(),
-                Some(coordinator_ids[t]),
-                now,
-            )
-            .await?;
-        }
-        // Programmes are made active; the town's, in the order they were made.
-        let programme_ids: Vec<i64> = crate::store::incentives::programmes_of(&txn, town_id)
-            .await?
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
-        for _ in 0..town.units {
-            let landlord = landlord_ids[rng.weighted(&landlord_weights(t))];
-            let (status, details) = demo_unit(&mut rng, town, today);
-            let unit_id =
-                units::insert(&txn, landlord, town_id, status, &details, None, now).await?;
-            if rng.chance(0.5) && !programme_ids.is_empty() {
-                let first = rng.range_i64(0, programme_ids.len() as i64 - 1) as usize;
-                incentives::request(&txn, unit_id, programme_ids[first], None, now).await?;
-                let second = (first + 1 + rng.range_i64(0, 2) as usize) % programme_ids.len();
-                if rng.chance(0.4) && second != first {
-                    incentives::request(&txn, unit_id, programme_ids[second], None, now).await?;
-                }
-            }
-        }
+    let people = People {
+        town_ids: &town_ids,
+        coordinator_ids: &coordinator_ids,
+        landlord_ids: &landlord_ids,
+    };
+    for t in 0..TOWNS.len() {
+        seed_households_and_units(&txn, &mut rng, t, &people, today, now).await?;
     }
 
     txn.commit().await?;
@@ -561,6 +117,178 @@ pub async fn seed(app: &App) -> anyhow::Result<Vec<DemoLogin>> {
     );
     app.cache.forget_municipalities();
     Ok(logins)
+}
+
+/// The demo's landlords, those with an account with their logins.
+async fn seed_landlords(
+    txn: &DatabaseTransaction,
+    landlord_hash: &str,
+    admin_id: i64,
+    logins: &mut Vec<DemoLogin>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<i64>> {
+    let mut landlord_ids = Vec::new();
+    for (name, kind, email, has_account) in LANDLORDS {
+        let user_id = if *has_account {
+            let login = DemoLogin {
+                role: Role::Landlord,
+                email: (*email).into(),
+                password: LANDLORD_PASSWORD.into(),
+                scope: (*name).into(),
+            };
+            let id = demo_user(txn, &login, name, landlord_hash.to_owned(), now).await?;
+            logins.push(login);
+            Some(id)
+        } else {
+            None
+        };
+        let landlord = NewLandlord {
+            user_id,
+            kind: (*kind).into(),
+            display_name: (*name).into(),
+            contact_email: Some((*email).into()),
+            phone: None,
+            locale: Locale::De,
+            created_by: Some(admin_id),
+        };
+        landlord_ids.push(landlords::insert(txn, &landlord, now).await?);
+    }
+    Ok(landlord_ids)
+}
+
+/// The administrator's login of both data sets.
+fn admin_login() -> DemoLogin {
+    DemoLogin {
+        role: Role::Admin,
+        email: "admin@bleibe.example".into(),
+        password: ADMIN_PASSWORD.into(),
+        scope: "alle Kommunen / all municipalities".into(),
+    }
+}
+
+/// A staff member or landlord with a confirmed login of the demo.
+async fn demo_user(
+    txn: &DatabaseTransaction,
+    login: &DemoLogin,
+    name: &str,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    let user = NewUser {
+        email: login.email.clone(),
+        display_name: name.into(),
+        role: login.role,
+        locale: Locale::De,
+        password_hash: Some(password_hash),
+        email_confirmed: true,
+    };
+    Ok(users::insert(txn, &user, now).await?)
+}
+
+/// A town with its contact (an invented mailbox and `phone`), its example rules and its
+/// incentive programmes: its id and its programmes' (id, kind, amount).
+async fn seed_town(
+    txn: &DatabaseTransaction,
+    town: &Town<'_>,
+    phone: String,
+    admin_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(i64, Vec<(i64, IncentiveKind, Option<Cents>)>)> {
+    let center = GeoPoint::new(town.lat, town.lon)
+        .ok_or_else(|| anyhow::anyhow!("bad demo coordinates for {}", town.name))?;
+    let id = municipalities::insert(
+        txn,
+        &NewMunicipality {
+            ags: town.ags.into(),
+            name: town.name.into(),
+            district: town.district.into(),
+            state: "Baden-Württemberg".into(),
+            center,
+        },
+        now,
+    )
+    .await?;
+    // The housing office's mailbox and phone (invented): every letter names whom to ask.
+    let mailbox = format!("wohnen.{}@bleibe.example", town.short.to_lowercase());
+    municipalities::set_contact(txn, id, Some(mailbox), Some(phone), now).await?;
+    municipalities::insert_rule_set(txn, id, &demo_rules(town)?, Some(admin_id), None, now).await?;
+    let mut own = Vec::new();
+    for programme in programmes(town) {
+        let pid = incentives::insert_programme(txn, id, &programme, now).await?;
+        own.push((pid, programme.kind, programme.amount));
+    }
+    Ok((id, own))
+}
+
+/// The ids the generated households and flats refer to, by town (in the order of [`TOWNS`]).
+struct People<'a> {
+    town_ids: &'a [i64],
+    coordinator_ids: &'a [i64],
+    landlord_ids: &'a [i64],
+}
+
+/// The generated households and flats of town `t` (the flats with incentive requests).
+async fn seed_households_and_units(
+    txn: &DatabaseTransaction,
+    rng: &mut SplitMix64,
+    t: usize,
+    people: &People<'_>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let town = &TOWNS[t];
+    let town_id = people.town_ids[t];
+    let coordinator_id = people.coordinator_ids[t];
+    let district_ids: Vec<i64> = TOWNS
+        .iter()
+        .zip(people.town_ids)
+        .filter(|(other, _)| other.district == town.district)
+        .map(|(_, id)| *id)
+        .collect();
+    for i in 0..town.households {
+        let generated = demo_household(rng, town, i, today);
+        let allowed = match generated.obligation {
+            Obligation::None => Vec::new(),
+            Obligation::Town => vec![town_id],
+            Obligation::District => district_ids.clone(),
+        };
+        let consent = generated.consent_days.map(|days| Consent {
+            at: at_noon(today - Duration::days(days)),
+            scope: "matching,email,share_profile".into(),
+            recorded_by: Some(coordinator_id),
+        });
+        households::insert(
+            txn,
+            town_id,
+            generated.status,
+            &generated.profile,
+            &allowed,
+            consent.as_ref(),
+            Some(coordinator_id),
+            now,
+        )
+        .await?;
+    }
+    // Programmes are made active; the town's, in the order they were made.
+    let programme_ids: Vec<i64> = crate::store::incentives::programmes_of(txn, town_id)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    for _ in 0..town.units {
+        let landlord = people.landlord_ids[rng.weighted(&landlord_weights(t))];
+        let (status, details) = demo_unit(rng, town, today);
+        let unit_id = units::insert(txn, landlord, town_id, status, &details, None, now).await?;
+        if rng.chance(0.5) && !programme_ids.is_empty() {
+            let first = rng.range_i64(0, programme_ids.len() as i64 - 1) as usize;
+            incentives::request(txn, unit_id, programme_ids[first], None, now).await?;
+            let second = (first + 1 + rng.range_i64(0, 2) as usize) % programme_ids.len();
+            if rng.chance(0.4) && second != first {
+                incentives::request(txn, unit_id, programme_ids[second], None, now).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The logins as a short text for the terminal, German first.

@@ -251,36 +251,8 @@ pub fn figures(data: &Data, now: DateTime<Utc>) -> Figures {
             )
         })
         .collect();
-    let stall_after = chrono::Duration::days(i64::from(data.answer_days.max(1)));
-    for p in &data.proposals {
-        let Some(state) = state_of(p) else { continue };
-        let stalled = if state.awaits_answer() {
-            p.answer_due_at.is_some_and(|due| due < now)
-        } else {
-            state.holds_unit_and_household()
-                && state != ProposalState::MovedIn
-                && p.state_changed_at + stall_after < now
-        };
-        if stalled {
-            let (unit, household) = data.labels.get(&p.id).cloned().unwrap_or_default();
-            f.stalled.push(Stalled {
-                proposal_id: p.id,
-                state,
-                since: p.state_changed_at,
-                unit,
-                household,
-            });
-        }
-    }
-    f.stalled.sort_by_key(|s| (s.since, s.proposal_id));
-    // Move-ins per month over the last 12 months.
-    let mut month = month_of(today);
-    let mut months = Vec::new();
-    for _ in 0..12 {
-        months.push(month);
-        month = month_of(month - chrono::Duration::days(1));
-    }
-    months.reverse();
+    f.stalled = stalled(data, now);
+    let months = last_twelve_months(today);
     let sound = sound(data);
     f.left_out = sound.left_out.clone();
     let moved: Vec<&placement::Model> = sound
@@ -307,21 +279,7 @@ pub fn figures(data: &Data, now: DateTime<Utc>) -> Figures {
         f.places_freed,
         f.median_days_to_move_in,
     ) = move_ins(data, &moved);
-    f.incentives_committed = Cents(
-        sound
-            .incentives
-            .iter()
-            .filter(|r| r.status == "granted" || r.status == "paid")
-            .map(|r| r.granted_amount_cents.unwrap_or(0))
-            .sum(),
-    );
-    f.incentives_paid = Cents(
-        sound
-            .incentives
-            .iter()
-            .map(|r| r.paid_amount_cents.unwrap_or(0))
-            .sum(),
-    );
+    (f.incentives_committed, f.incentives_paid) = incentive_sums(&sound);
     f.sustained_12_months = sound
         .placements
         .iter()
@@ -333,6 +291,63 @@ pub fn figures(data: &Data, now: DateTime<Utc>) -> Figures {
         .filter(|p| p.outcome == "ended_early")
         .count() as u64;
     f
+}
+
+/// The incentive money committed (granted or paid) and paid out, of the sound requests.
+fn incentive_sums(sound: &Sound) -> (Cents, Cents) {
+    let committed = sound
+        .incentives
+        .iter()
+        .filter(|r| r.status == "granted" || r.status == "paid")
+        .map(|r| r.granted_amount_cents.unwrap_or(0))
+        .sum();
+    let paid = sound
+        .incentives
+        .iter()
+        .map(|r| r.paid_amount_cents.unwrap_or(0))
+        .sum();
+    (Cents(committed), Cents(paid))
+}
+
+/// Proposals waiting too long: an answer past its due date, or a later step unchanged for
+/// longer than the answer period; oldest first.
+fn stalled(data: &Data, now: DateTime<Utc>) -> Vec<Stalled> {
+    let mut out = Vec::new();
+    let stall_after = chrono::Duration::days(i64::from(data.answer_days.max(1)));
+    for p in &data.proposals {
+        let Some(state) = state_of(p) else { continue };
+        let stalled = if state.awaits_answer() {
+            p.answer_due_at.is_some_and(|due| due < now)
+        } else {
+            state.holds_unit_and_household()
+                && state != ProposalState::MovedIn
+                && p.state_changed_at + stall_after < now
+        };
+        if stalled {
+            let (unit, household) = data.labels.get(&p.id).cloned().unwrap_or_default();
+            out.push(Stalled {
+                proposal_id: p.id,
+                state,
+                since: p.state_changed_at,
+                unit,
+                household,
+            });
+        }
+    }
+    out.sort_by_key(|s| (s.since, s.proposal_id));
+    out
+}
+
+/// The first days of the last twelve months up to `today`'s, oldest first.
+fn last_twelve_months(today: NaiveDate) -> Vec<NaiveDate> {
+    let mut month = month_of(today);
+    let mut months = Vec::new();
+    for _ in 0..12 {
+        months.push(month);
+        month = month_of(month - chrono::Duration::days(1));
+    }
+    months.reverse();
+    months
 }
 
 /// Loads a municipality's rows, for a user who manages it.

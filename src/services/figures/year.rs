@@ -50,7 +50,6 @@ pub fn year_report(
     year: i32,
     locale: Locale,
 ) -> YearReport {
-    let t = Texts::new(locale);
     let sound = sound(data);
     let mut r = YearReport {
         year,
@@ -66,8 +65,21 @@ pub fn year_report(
         .collect();
     let events: Vec<&entities::proposal_event::Model> = events
         .iter()
-        .filter(|e| !left_out.contains(&e.proposal_id))
+        .filter(|e| !left_out.contains(&e.proposal_id) && instant_in_year(Some(e.created_at), year))
         .collect();
+    count_registrations(data, year, &mut r);
+    count_answers(&events, Texts::new(locale), &mut r);
+    count_placements(data, &sound, year, &mut r);
+    r.incentives = data
+        .programmes
+        .iter()
+        .map(|programme| incentives_of(programme, &sound, year, locale))
+        .collect();
+    r
+}
+
+/// Households, flats and proposals that came in during the year.
+fn count_registrations(data: &Data, year: i32, r: &mut YearReport) {
     let mine = |h: &&household::Model| h.municipality_id == data.municipality_id;
     r.households_registered = data
         .households
@@ -94,12 +106,14 @@ pub fn year_report(
         .iter()
         .filter(|p| instant_in_year(p.sent_at, year))
         .count() as u64;
-    let in_this_year =
-        |e: &&&entities::proposal_event::Model| instant_in_year(Some(e.created_at), year);
+}
+
+/// The answers and outcomes of the year's events (those of the year only), with the
+/// reasons of declines in the report's language.
+fn count_answers(events: &[&entities::proposal_event::Model], t: Texts, r: &mut YearReport) {
     let reached = |state: ProposalState| {
         events
             .iter()
-            .filter(in_this_year)
             .filter(|e| e.to_state == state.as_str())
             .count() as u64
     };
@@ -107,8 +121,10 @@ pub fn year_report(
     r.declined_by_landlord = reached(ProposalState::LandlordDeclined);
     r.declined_by_household = reached(ProposalState::HouseholdDeclined);
     r.expired = reached(ProposalState::Expired);
+    r.sustained = reached(ProposalState::Sustained);
+    r.ended_early = reached(ProposalState::EndedEarly);
     let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
-    for e in events.iter().filter(in_this_year).filter(|e| {
+    for e in events.iter().filter(|e| {
         e.to_state == ProposalState::LandlordDeclined.as_str()
             || e.to_state == ProposalState::HouseholdDeclined.as_str()
     }) {
@@ -118,6 +134,10 @@ pub fn year_report(
         *reasons.entry(label).or_default() += 1;
     }
     r.decline_reasons = reasons.into_iter().collect();
+}
+
+/// Leases, move-ins (per month) and follow-ups of the year, from the sound placements.
+fn count_placements(data: &Data, sound: &Sound, year: i32, r: &mut YearReport) {
     let signed: Vec<&placement::Model> = sound
         .placements
         .iter()
@@ -143,59 +163,55 @@ pub fn year_report(
     ) = move_ins(data, &moved);
     r.moved_in_per_month = (1..=12)
         .map(|m| {
-            (
-                m,
-                moved
-                    .iter()
-                    .filter(|p| p.moved_in_on.is_some_and(|d| d.month() == m))
-                    .count() as u64,
-            )
+            let count = moved
+                .iter()
+                .filter(|p| p.moved_in_on.is_some_and(|d| d.month() == m))
+                .count() as u64;
+            (m, count)
         })
         .collect();
-    for programme in &data.programmes {
-        let of: Vec<&unit_incentive::Model> = sound
-            .incentives
-            .iter()
-            .copied()
-            .filter(|i| i.programme_id == programme.id)
-            .collect();
-        let granted: Vec<&&unit_incentive::Model> = of
-            .iter()
-            .filter(|i| {
-                instant_in_year(i.decided_at, year) && (i.status == "granted" || i.status == "paid")
-            })
-            .collect();
-        let paid: i64 = of
-            .iter()
-            .filter(|i| in_year(i.paid_on, year))
-            .map(|i| i.paid_amount_cents.unwrap_or(0))
-            .sum();
-        r.incentives.push((
-            if locale == Locale::En {
-                programme.name_en.clone()
-            } else {
-                programme.name_de.clone()
-            },
-            granted.len() as u64,
-            Cents(
-                granted
-                    .iter()
-                    .map(|i| i.granted_amount_cents.unwrap_or(0))
-                    .sum(),
-            ),
-            Cents(paid),
-        ));
-    }
     r.follow_ups_done = data
         .follow_ups
         .iter()
         .filter(|f| sound.placements.iter().any(|p| p.id == f.placement_id))
         .filter(|f| f.status == "done" && in_year(f.done_on, year))
         .count() as u64;
-    let ended_in_year = |outcome: ProposalState| reached(outcome);
-    r.sustained = ended_in_year(ProposalState::Sustained);
-    r.ended_early = ended_in_year(ProposalState::EndedEarly);
-    r
+}
+
+/// One programme's line: (name, granted count, granted sum, paid sum) in the year.
+fn incentives_of(
+    programme: &entities::incentive_programme::Model,
+    sound: &Sound,
+    year: i32,
+    locale: Locale,
+) -> (String, u64, Cents, Cents) {
+    let of: Vec<&unit_incentive::Model> = sound
+        .incentives
+        .iter()
+        .copied()
+        .filter(|i| i.programme_id == programme.id)
+        .collect();
+    let granted: Vec<&&unit_incentive::Model> = of
+        .iter()
+        .filter(|i| {
+            instant_in_year(i.decided_at, year) && (i.status == "granted" || i.status == "paid")
+        })
+        .collect();
+    let paid: i64 = of
+        .iter()
+        .filter(|i| in_year(i.paid_on, year))
+        .map(|i| i.paid_amount_cents.unwrap_or(0))
+        .sum();
+    let name = if locale == Locale::En {
+        programme.name_en.clone()
+    } else {
+        programme.name_de.clone()
+    };
+    let granted_sum = granted
+        .iter()
+        .map(|i| i.granted_amount_cents.unwrap_or(0))
+        .sum();
+    (name, granted.len() as u64, Cents(granted_sum), Cents(paid))
 }
 
 /// The yearly report of a municipality.
@@ -244,12 +260,11 @@ pub async fn yearly(
     Ok(report)
 }
 
-/// The yearly report as a workbook: the figures, the month table and the incentives.
-pub fn year_report_xlsx(r: &YearReport, locale: Locale) -> Result<Vec<u8>, ServiceError> {
-    let t = Texts::new(locale);
+/// The yearly report's sheet of figures: one line per figure, then the records left out.
+fn figures_sheet(r: &YearReport, t: Texts) -> Table {
     let line = |key: &str, cell: Cell| vec![text(t.get(&format!("report.{key}"))), cell];
     let int = |v: u64| Cell::Int(v as i64);
-    let figures = Table {
+    Table {
         name: t.get("report.sheet_figures").to_owned(),
         headers: vec![
             t.get("report.figure").to_owned(),
@@ -289,7 +304,14 @@ pub fn year_report_xlsx(r: &YearReport, locale: Locale) -> Result<Vec<u8>, Servi
             ]
         }))
         .collect(),
-    };
+    }
+}
+
+/// The yearly report as a workbook: the figures, the month table and the incentives.
+pub fn year_report_xlsx(r: &YearReport, locale: Locale) -> Result<Vec<u8>, ServiceError> {
+    let t = Texts::new(locale);
+    let int = |v: u64| Cell::Int(v as i64);
+    let figures = figures_sheet(r, t);
     let months = Table {
         name: t.get("report.sheet_months").to_owned(),
         headers: vec![

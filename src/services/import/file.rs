@@ -60,6 +60,33 @@ pub(super) fn line_of(text: &str, byte: u64) -> u64 {
     bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
 }
 
+/// A problem of the file rather than of a cell's value.
+fn file_problem(line: u64, column: Option<&str>, key: &str) -> Problem {
+    Problem {
+        line,
+        column: column.map(str::to_owned),
+        key: key.into(),
+        value: None,
+    }
+}
+
+/// The problems of a header line: unknown and repeated columns, or no column at all.
+fn header_problems(headers: &[String], known: &dyn Fn(&str) -> bool) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for h in headers.iter().filter(|h| !h.is_empty()) {
+        if !known(h) {
+            problems.push(file_problem(1, Some(h), "import.unknown_column"));
+        } else if !seen.insert(h.clone()) {
+            problems.push(file_problem(1, Some(h), "import.repeated_column"));
+        }
+    }
+    if headers.iter().all(|h| h.is_empty()) {
+        problems.push(file_problem(1, None, "import.no_header"));
+    }
+    problems
+}
+
 /// Reads a CSV file into rows; file-level problems (unknown columns, unreadable CSV) come
 /// back as problems of line 0 or of the line that could not be read.
 pub(super) fn read_rows(
@@ -73,45 +100,9 @@ pub(super) fn read_rows(
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
-        Err(_) => {
-            return Err(vec![Problem {
-                line: 1,
-                column: None,
-                key: "import.unreadable".into(),
-                value: None,
-            }]);
-        }
+        Err(_) => return Err(vec![file_problem(1, None, "import.unreadable")]),
     };
-    let mut problems = Vec::new();
-    let mut seen = BTreeSet::new();
-    for h in &headers {
-        if h.is_empty() {
-            continue;
-        }
-        if !known(h) {
-            problems.push(Problem {
-                line: 1,
-                column: Some(h.clone()),
-                key: "import.unknown_column".into(),
-                value: None,
-            });
-        } else if !seen.insert(h.clone()) {
-            problems.push(Problem {
-                line: 1,
-                column: Some(h.clone()),
-                key: "import.repeated_column".into(),
-                value: None,
-            });
-        }
-    }
-    if headers.iter().all(|h| h.is_empty()) {
-        problems.push(Problem {
-            line: 1,
-            column: None,
-            key: "import.no_header".into(),
-            value: None,
-        });
-    }
+    let problems = header_problems(&headers, known);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -124,12 +115,7 @@ pub(super) fn read_rows(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| line_of(text, p.byte()));
-                return Err(vec![Problem {
-                    line,
-                    column: None,
-                    key: "import.unreadable".into(),
-                    value: None,
-                }]);
+                return Err(vec![file_problem(line, None, "import.unreadable")]);
             }
         };
         // The csv reader does not count blank lines; the byte offset tells the real line.
@@ -144,12 +130,7 @@ pub(super) fn read_rows(
                 .skip(headers.len())
                 .any(|c| !c.trim().is_empty())
         {
-            return Err(vec![Problem {
-                line,
-                column: None,
-                key: "import.too_many_cells".into(),
-                value: None,
-            }]);
+            return Err(vec![file_problem(line, None, "import.too_many_cells")]);
         }
         let cells = headers
             .iter()

@@ -198,6 +198,10 @@ pub(super) fn row_municipality(
     Ok(id)
 }
 
+/// A row of a households file that passed every check: its line, its municipality and the
+/// household as the form reads it.
+type ValidRow = (u64, i64, crate::services::households::ValidHousehold);
+
 pub(super) async fn import_households(
     app: &App,
     actor: &Actor,
@@ -206,6 +210,72 @@ pub(super) async fn import_households(
     mut report: Report,
     progress: Progress<'_>,
 ) -> Result<Report, ServiceError> {
+    let (valid, duplicates) = check_rows(app, actor, &rows, options, &mut report, progress).await?;
+    if !report.rejected.is_empty() {
+        return finish_rejected(app, actor, Kind::Households, options, report).await;
+    }
+    let now = app.clock.now();
+    let by = actor.user_id();
+    let txn = app.db.begin().await?;
+    let mut ids_by_line = BTreeMap::new();
+    for (i, (line, municipality_id, v)) in valid.iter().enumerate() {
+        progress(1, i as u64, valid.len() as u64);
+        let consent = v.consent.as_ref().map(|(at, scope)| Consent {
+            at: *at,
+            scope: scope.clone(),
+            recorded_by: by,
+        });
+        let id = households::insert(
+            &txn,
+            *municipality_id,
+            HouseholdStatus::Active,
+            &v.profile,
+            &v.allowed,
+            consent.as_ref(),
+            by,
+            now,
+        )
+        .await?;
+        ids_by_line.insert(*line, id);
+    }
+    // Rows repeating a reference of an earlier row of the file: flagged against it.
+    for (line, _, first, _) in &duplicates {
+        if let Some(first) = first
+            && let Some(existing) = ids_by_line.get(first)
+        {
+            report.flagged.push(Flagged {
+                line: *line,
+                key: "import.duplicate_in_file".into(),
+                existing_id: *existing,
+                new_id: None,
+            });
+        }
+    }
+    report.flagged.sort_by_key(|f| f.line);
+    report.accepted = valid.len() as u64;
+    report.imported = true;
+    report.created_at = Some(now);
+    let import_id = save_record(&txn, actor, Kind::Households, options, &report, now).await?;
+    report.import_id = import_id;
+    flag_duplicates(&txn, &report, &duplicates, import_id, now).await?;
+    // The stored report carries the id now.
+    complete(&txn, actor, Kind::Households, options, &report, now).await?;
+    txn.commit().await?;
+    progress(1, valid.len() as u64, valid.len() as u64);
+    Ok(report)
+}
+
+/// Every row checked as the household form checks it (phase 0): the valid rows, and the
+/// rows whose reference repeats one of the file or of Bleibe (those are flagged, not
+/// imported). Rows with problems go to the report.
+async fn check_rows(
+    app: &App,
+    actor: &Actor,
+    rows: &[Row],
+    options: &Options,
+    report: &mut Report,
+    progress: Progress<'_>,
+) -> Result<(Vec<ValidRow>, Vec<Duplicate>), ServiceError> {
     let all = crate::store::municipalities::list(&app.db).await?;
     let total = rows.len() as u64;
     let mut valid = Vec::new();
@@ -268,57 +338,21 @@ pub(super) async fn import_households(
                 .extend(problems_of(row, &errors, &household_column)),
         }
     }
-    if !report.rejected.is_empty() {
-        return finish_rejected(app, actor, Kind::Households, options, report).await;
-    }
-    let now = app.clock.now();
-    let by = actor.user_id();
-    let txn = app.db.begin().await?;
-    let mut ids_by_line = BTreeMap::new();
-    for (i, (line, municipality_id, v)) in valid.iter().enumerate() {
-        progress(1, i as u64, valid.len() as u64);
-        let consent = v.consent.as_ref().map(|(at, scope)| Consent {
-            at: *at,
-            scope: scope.clone(),
-            recorded_by: by,
-        });
-        let id = households::insert(
-            &txn,
-            *municipality_id,
-            HouseholdStatus::Active,
-            &v.profile,
-            &v.allowed,
-            consent.as_ref(),
-            by,
-            now,
-        )
-        .await?;
-        ids_by_line.insert(*line, id);
-    }
-    // Rows repeating a reference of an earlier row of the file: flagged against it.
-    for (line, _, first, _) in &duplicates {
-        if let Some(first) = first
-            && let Some(existing) = ids_by_line.get(first)
-        {
-            report.flagged.push(Flagged {
-                line: *line,
-                key: "import.duplicate_in_file".into(),
-                existing_id: *existing,
-                new_id: None,
-            });
-        }
-    }
-    report.flagged.sort_by_key(|f| f.line);
-    report.accepted = valid.len() as u64;
-    report.imported = true;
-    report.created_at = Some(now);
-    let import_id = save_record(&txn, actor, Kind::Households, options, &report, now).await?;
-    report.import_id = import_id;
+    Ok((valid, duplicates))
+}
+
+/// A review flag for each flagged row, naming the household it may repeat and the row's
+/// reference and members (what a coordinator compares).
+async fn flag_duplicates<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    report: &Report,
+    duplicates: &[Duplicate],
+    import_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
     for f in &report.flagged {
-        let municipality = duplicates.iter().find(|d| d.0 == f.line).map(|d| d.1);
-        let row_values: BTreeMap<String, String> = duplicates
-            .iter()
-            .find(|d| d.0 == f.line)
+        let row = duplicates.iter().find(|d| d.0 == f.line);
+        let row_values: BTreeMap<String, String> = row
             .map(|d| {
                 d.3.iter()
                     .filter(|(k, _)| k == "reference" || k.starts_with("member_"))
@@ -336,15 +370,11 @@ pub(super) async fn import_households(
             entity: "households",
             entity_id: f.existing_id,
             other_entity_id: None,
-            municipality_id: municipality,
+            municipality_id: row.map(|d| d.1),
             import_id,
             reason: &reason,
         };
-        imports::insert_flag(&txn, flag, now).await?;
+        imports::insert_flag(db, flag, now).await?;
     }
-    // The stored report carries the id now.
-    complete(&txn, actor, Kind::Households, options, &report, now).await?;
-    txn.commit().await?;
-    progress(1, valid.len() as u64, valid.len() as u64);
-    Ok(report)
+    Ok(())
 }

@@ -146,6 +146,18 @@ pub(super) fn same_address(
         && a.floor == floor
 }
 
+/// A row of a flats file that passed every check: its line, the flat, its landlord
+/// (name, e-mail, phone) and the status it is imported in.
+type ValidRow = (
+    u64,
+    crate::services::units::ValidUnit,
+    (String, String, Option<String>),
+    Option<UnitStatus>,
+);
+
+/// (line, unit id, municipality id, landlord id) of an imported flat.
+type Imported = (u64, i64, i64, i64);
+
 pub(super) async fn import_units(
     app: &App,
     actor: &Actor,
@@ -158,46 +170,9 @@ pub(super) async fn import_units(
     let mut valid = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         progress(0, i as u64, total);
-        let landlord = landlord_of(row);
-        let (fields, mut problems, status) = unit_fields(row);
-        if let Err(p) = &landlord {
-            problems.extend(p.iter().cloned());
-        }
-        // An availability date in the past is a fact here (the flat is free already).
-        let keep = parse_date(Fields(&fields).get("available_from"));
-        let checked = crate::services::units::validate_unit(app, Fields(&fields), keep).await?;
-        let unit = match checked {
-            Ok(u) => Some(u),
-            Err(errors) => {
-                problems.extend(problems_of(row, &errors, &|f: &str| f.to_owned()));
-                None
-            }
-        };
-        if let Some(u) = &unit {
-            if options
-                .only_municipality
-                .is_some_and(|only| only != u.municipality_id)
-            {
-                problems.push(Problem {
-                    line: row.line,
-                    column: Some("postal_code".into()),
-                    key: "import.other_municipality".into(),
-                    value: row.cells.get("postal_code").map(|v| cut(v)),
-                });
-            } else if !may_import(actor, u.municipality_id) {
-                problems.push(Problem {
-                    line: row.line,
-                    column: Some("postal_code".into()),
-                    key: "import.not_yours".into(),
-                    value: row.cells.get("postal_code").map(|v| cut(v)),
-                });
-            }
-        }
-        problems.sort_by(|a, b| a.column.cmp(&b.column));
-        problems.dedup();
-        match (problems.is_empty(), unit, landlord) {
-            (true, Some(unit), Ok(landlord)) => valid.push((row.line, unit, landlord, status)),
-            _ => report.rejected.extend(problems),
+        match check_row(app, actor, row, options).await? {
+            Ok(checked) => valid.push(checked),
+            Err(problems) => report.rejected.extend(problems),
         }
     }
     if !report.rejected.is_empty() {
@@ -207,41 +182,11 @@ pub(super) async fn import_units(
     let now = app.clock.now();
     let by = actor.user_id();
     let txn = app.db.begin().await?;
-    let mut landlord_ids: BTreeMap<String, i64> = BTreeMap::new();
-    let mut new_landlords: BTreeSet<i64> = BTreeSet::new();
-    // (line, unit id, municipality id, landlord id) of every imported unit.
-    let mut imported: Vec<(u64, i64, i64, i64)> = Vec::new();
-    for (i, (line, unit, (name, email, phone), status)) in valid.iter().enumerate() {
+    let mut landlords_of_file = LandlordsOfFile::default();
+    let mut imported: Vec<Imported> = Vec::new();
+    for (i, (line, unit, landlord, status)) in valid.iter().enumerate() {
         progress(1, i as u64, valid.len() as u64);
-        let landlord_id = match landlord_ids.get(email) {
-            Some(id) => *id,
-            None => {
-                let existing = landlords::find_by_contact_email(&txn, email).await?;
-                let id = match existing {
-                    Some(l) => l.id,
-                    None => {
-                        let id = landlords::insert(
-                            &txn,
-                            &NewLandlord {
-                                user_id: None,
-                                kind: "private".into(),
-                                display_name: name.clone(),
-                                contact_email: Some(email.clone()),
-                                phone: phone.clone(),
-                                locale: Locale::De,
-                                created_by: by,
-                            },
-                            now,
-                        )
-                        .await?;
-                        new_landlords.insert(id);
-                        id
-                    }
-                };
-                landlord_ids.insert(email.clone(), id);
-                id
-            }
-        };
+        let landlord_id = landlords_of_file.id_for(&txn, landlord, by, now).await?;
         let d = &unit.details;
         let a = &d.address;
         let same: Vec<unit::Model> =
@@ -278,6 +223,115 @@ pub(super) async fn import_units(
     report.created_at = Some(now);
     let import_id = save_record(&txn, actor, Kind::Units, options, &report, now).await?;
     report.import_id = import_id;
+    flag_duplicates(&txn, &report, &imported, import_id, now).await?;
+    invite_new_landlords(app, &txn, actor, &landlords_of_file.new, &imported, now).await?;
+    complete(&txn, actor, Kind::Units, options, &report, now).await?;
+    txn.commit().await?;
+    progress(1, valid.len() as u64, valid.len() as u64);
+    Ok(report)
+}
+
+/// One row of a flats file checked as the flat form checks it, plus the landlord's columns
+/// and whether the importer may bring flats to the flat's municipality.
+async fn check_row(
+    app: &App,
+    actor: &Actor,
+    row: &Row,
+    options: &Options,
+) -> Result<Result<ValidRow, Vec<Problem>>, ServiceError> {
+    let landlord = landlord_of(row);
+    let (fields, mut problems, status) = unit_fields(row);
+    if let Err(p) = &landlord {
+        problems.extend(p.iter().cloned());
+    }
+    // An availability date in the past is a fact here (the flat is free already).
+    let keep = parse_date(Fields(&fields).get("available_from"));
+    let checked = crate::services::units::validate_unit(app, Fields(&fields), keep).await?;
+    let unit = match checked {
+        Ok(u) => Some(u),
+        Err(errors) => {
+            problems.extend(problems_of(row, &errors, &|f: &str| f.to_owned()));
+            None
+        }
+    };
+    if let Some(u) = &unit {
+        let refused = if options
+            .only_municipality
+            .is_some_and(|only| only != u.municipality_id)
+        {
+            Some("import.other_municipality")
+        } else if !may_import(actor, u.municipality_id) {
+            Some("import.not_yours")
+        } else {
+            None
+        };
+        if let Some(key) = refused {
+            problems.push(Problem {
+                line: row.line,
+                column: Some("postal_code".into()),
+                key: key.into(),
+                value: row.cells.get("postal_code").map(|v| cut(v)),
+            });
+        }
+    }
+    problems.sort_by(|a, b| a.column.cmp(&b.column));
+    problems.dedup();
+    Ok(match (problems.is_empty(), unit, landlord) {
+        (true, Some(unit), Ok(landlord)) => Ok((row.line, unit, landlord, status)),
+        _ => Err(problems),
+    })
+}
+
+/// The landlords of one file by e-mail: looked up once each, created when Bleibe does not
+/// know them yet (those are invited at the end).
+#[derive(Default)]
+struct LandlordsOfFile {
+    ids: BTreeMap<String, i64>,
+    new: BTreeSet<i64>,
+}
+
+impl LandlordsOfFile {
+    async fn id_for<C: sea_orm::ConnectionTrait>(
+        &mut self,
+        db: &C,
+        (name, email, phone): &(String, String, Option<String>),
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, ServiceError> {
+        if let Some(id) = self.ids.get(email) {
+            return Ok(*id);
+        }
+        let id = match landlords::find_by_contact_email(db, email).await? {
+            Some(l) => l.id,
+            None => {
+                let landlord = NewLandlord {
+                    user_id: None,
+                    kind: "private".into(),
+                    display_name: name.clone(),
+                    contact_email: Some(email.clone()),
+                    phone: phone.clone(),
+                    locale: Locale::De,
+                    created_by: by,
+                };
+                let id = landlords::insert(db, &landlord, now).await?;
+                self.new.insert(id);
+                id
+            }
+        };
+        self.ids.insert(email.clone(), id);
+        Ok(id)
+    }
+}
+
+/// A review flag for each imported flat at the address, floor and landlord of one Bleibe
+/// had already.
+async fn flag_duplicates<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    report: &Report,
+    imported: &[Imported],
+    import_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
     for f in &report.flagged {
         let municipality = imported.iter().find(|i| i.0 == f.line).map(|i| i.2);
         let reason = format!(
@@ -293,30 +347,42 @@ pub(super) async fn import_units(
             import_id,
             reason: &reason,
         };
-        imports::insert_flag(&txn, flag, now).await?;
+        imports::insert_flag(db, flag, now).await?;
     }
-    // Landlords new to Bleibe get the link to take their flats over with an account.
+    Ok(())
+}
+
+/// Landlords new to Bleibe get the link to take their flats over with an account (named
+/// by the first of their flats in the file).
+async fn invite_new_landlords(
+    app: &App,
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    new_landlords: &BTreeSet<i64>,
+    imported: &[Imported],
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
     let inviter = match actor {
         Actor::System => "Bleibe".to_owned(),
         Actor::User(u) => u.display_name.clone(),
     };
-    for landlord_id in &new_landlords {
-        let Some(l) = landlords::find(&txn, *landlord_id).await? else {
+    for landlord_id in new_landlords {
+        let Some(l) = landlords::find(txn, *landlord_id).await? else {
             continue;
         };
         let Some((_, unit_id, municipality_id, _)) = imported.iter().find(|i| i.3 == *landlord_id)
         else {
             continue;
         };
-        let unit = units::find(&txn, *unit_id).await?;
-        let m = crate::store::municipalities::find(&txn, *municipality_id).await?;
+        let unit = units::find(txn, *unit_id).await?;
+        let m = crate::store::municipalities::find(txn, *municipality_id).await?;
         let (Some(unit), Some(m)) = (unit, m) else {
             continue;
         };
         let a = &unit.details.address;
         crate::services::accounts::invite_landlord(
             app,
-            &txn,
+            txn,
             l.id,
             &l.display_name,
             &l.contact_email.clone().unwrap_or_default(),
@@ -329,8 +395,5 @@ pub(super) async fn import_units(
         )
         .await?;
     }
-    complete(&txn, actor, Kind::Units, options, &report, now).await?;
-    txn.commit().await?;
-    progress(1, valid.len() as u64, valid.len() as u64);
-    Ok(report)
+    Ok(())
 }

@@ -95,6 +95,72 @@ async fn record_answer(
         .state
         .parse()
         .map_err(|e: String| ServiceError::Other(anyhow::anyhow!(e)))?;
+    let (rules, actor_kind) = answer_rules(party, from)?;
+    let checked = match check_answer(&answer, &rules, now) {
+        Ok(Ok(checked)) => checked,
+        Ok(Err(errors)) => return Ok(Err(errors)),
+        Err(()) => return Err(ServiceError::Forbidden),
+    };
+    let (to, slots) = (checked.to, &checked.slots);
+    check_transition(from, to).map_err(|_| ServiceError::Conflict(Conflict::AnsweredAlready))?;
+    let txn = app.db.begin().await?;
+    if let Some(link) = link
+        && !links::use_up(&txn, link, now).await?
+    {
+        return Err(ServiceError::Conflict(Conflict::AnsweredAlready));
+    }
+    let moved = store::transition(
+        &txn,
+        proposal_id,
+        from,
+        to,
+        &Move {
+            actor_kind,
+            actor_user_id: actor.user_id(),
+            reason_code: checked.reason_code.as_deref(),
+            reason: checked.reason.as_deref(),
+            data: link.map(|l| serde_json::json!({"via": "email_link", "action": l.action})),
+        },
+        now,
+    )
+    .await?;
+    if !moved {
+        return Err(ServiceError::Conflict(Conflict::AnsweredAlready));
+    }
+    if let Some(place) = &checked.place {
+        for slot in slots {
+            store::add_viewing(&txn, proposal_id, "landlord", *slot, place, now).await?;
+        }
+    }
+    crate::services::pipeline::apply_answer(&txn, app, proposal_id, to, now).await?;
+    let unit_municipality = units::find(&txn, proposal.unit_id)
+        .await?
+        .map(|u| u.municipality_id);
+    audit::record(
+        &txn,
+        actor,
+        &format!("{actor_kind}_answer"),
+        "proposals",
+        Some(proposal_id),
+        unit_municipality,
+        serde_json::json!({
+            "to": to.as_str(),
+            "viewing_slots": slots.len(),
+            "via": if link.is_some() { "email_link" } else { "page" },
+        }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(to))
+}
+
+/// What an answer of `party` may lead to from state `from` (accepting after the other side
+/// did makes the proposal accepted by both), and who answers, for the history.
+fn answer_rules(
+    party: Party,
+    from: ProposalState,
+) -> Result<(AnswerRules, &'static str), ServiceError> {
     let (other_accepted, accept_own, decline_to, reasons, actor_kind) = match party {
         Party::Landlord => (
             ProposalState::HouseholdAccepted,
@@ -122,69 +188,7 @@ async fn record_answer(
         decline_to,
         reasons,
     };
-    let Checked {
-        to,
-        reason_code,
-        reason,
-        place,
-        slots,
-    } = match check_answer(&answer, &rules, now) {
-        Ok(Ok(checked)) => checked,
-        Ok(Err(errors)) => return Ok(Err(errors)),
-        Err(()) => return Err(ServiceError::Forbidden),
-    };
-    let (reason_code, reason) = (reason_code.as_deref(), reason.as_deref());
-    check_transition(from, to).map_err(|_| ServiceError::Conflict(Conflict::AnsweredAlready))?;
-    let txn = app.db.begin().await?;
-    if let Some(link) = link
-        && !links::use_up(&txn, link, now).await?
-    {
-        return Err(ServiceError::Conflict(Conflict::AnsweredAlready));
-    }
-    let moved = store::transition(
-        &txn,
-        proposal_id,
-        from,
-        to,
-        &Move {
-            actor_kind,
-            actor_user_id: actor.user_id(),
-            reason_code,
-            reason,
-            data: link.map(|l| serde_json::json!({"via": "email_link", "action": l.action})),
-        },
-        now,
-    )
-    .await?;
-    if !moved {
-        return Err(ServiceError::Conflict(Conflict::AnsweredAlready));
-    }
-    if let Some(place) = &place {
-        for slot in &slots {
-            store::add_viewing(&txn, proposal_id, "landlord", *slot, place, now).await?;
-        }
-    }
-    crate::services::pipeline::apply_answer(&txn, app, proposal_id, to, now).await?;
-    let unit_municipality = units::find(&txn, proposal.unit_id)
-        .await?
-        .map(|u| u.municipality_id);
-    audit::record(
-        &txn,
-        actor,
-        &format!("{actor_kind}_answer"),
-        "proposals",
-        Some(proposal_id),
-        unit_municipality,
-        serde_json::json!({
-            "to": to.as_str(),
-            "viewing_slots": slots.len(),
-            "via": if link.is_some() { "email_link" } else { "page" },
-        }),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ok(to))
+    Ok((rules, actor_kind))
 }
 
 /// What an answer may lead to for one side.

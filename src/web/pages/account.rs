@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Authed, AuthedForm, Chrome, PageCtx};
 use crate::domain::validation::FieldErrors;
+use crate::i18n::Texts;
 use crate::services::account_settings;
 use crate::services::{CurrentUser, ServiceError, api_tokens, privacy};
 use crate::web::error::PageError;
@@ -106,63 +107,17 @@ async fn page_with(
         }
     };
     let (_, password_errors) = of(Sent::Password);
-    let password_fields = vec![
-        Field::new(t, "account", "current_password", Kind::Password)
-            .autocomplete("current-password")
-            .required()
-            .error_from(t, password_errors),
-        Field::new(t, "account", "new_password", Kind::Password)
-            .autocomplete("new-password")
-            .required()
-            .error_from(t, password_errors),
-        Field::new(t, "account", "new_password_repeat", Kind::Password)
-            .autocomplete("new-password")
-            .required()
-            .error_from(t, password_errors),
-    ];
+    let password_fields = password_fields(t, password_errors);
     let (email_form, email_errors) = of(Sent::Email);
-    let email_fields = vec![
-        Field::new(t, "account", "new_email", Kind::Email)
-            .value(email_form.map(|f| f.text("new_email")).unwrap_or_default())
-            .autocomplete("email")
-            .required()
-            .wide()
-            .error_from(t, email_errors),
-        Field::new(t, "account", "email_password", Kind::Password)
-            .autocomplete("current-password")
-            .required()
-            .error_from(t, email_errors),
-    ];
+    let email_fields = email_fields(t, email_form, email_errors);
     let (phone_form, phone_errors) = of(Sent::Phone);
     let phone_fields = if settings.is_landlord {
-        vec![
-            Field::new(t, "account", "phone", Kind::Text)
-                .value(
-                    phone_form
-                        .map(|f| f.text("phone"))
-                        .unwrap_or_else(|| settings.phone.clone().unwrap_or_default()),
-                )
-                .autocomplete("tel")
-                .inputmode("tel")
-                .error_from(t, phone_errors),
-        ]
+        phone_fields(t, &settings, phone_form, phone_errors)
     } else {
         Vec::new()
     };
     let (language_form, language_errors) = of(Sent::Language);
-    let language_fields = vec![
-        Field::new(t, "account", "locale", Kind::Radio)
-            .value(
-                language_form
-                    .map(|f| f.text("locale"))
-                    .unwrap_or_else(|| settings.locale.code().to_owned()),
-            )
-            .choices(vec![
-                ("de".to_owned(), "Deutsch".to_owned()),
-                ("en".to_owned(), "English".to_owned()),
-            ])
-            .error_from(t, language_errors),
-    ];
+    let language_fields = language_fields(t, &settings, language_form, language_errors);
     let (form, errors) = of(Sent::Token);
     let now = ctx.app.clock.now();
     let tokens = api_tokens::list(&ctx.app, user)
@@ -178,17 +133,7 @@ async fn page_with(
             expires: day(row.expires_at),
         })
         .collect();
-    let value = |name: &str| form.map(|f| f.text(name)).unwrap_or_default();
-    let fields = vec![
-        Field::new(t, "account", "name", Kind::Text)
-            .value(value("name"))
-            .required()
-            .error_from(t, errors),
-        Field::new(t, "account", "days", Kind::Number)
-            .value(form.map_or_else(|| "365".to_owned(), |f| f.text("days")))
-            .inputmode("numeric")
-            .error_from(t, errors),
-    ];
+    let fields = token_fields(t, form, errors);
     let summary = crate::web::forms::summary(&[crate::web::forms::Section {
         id: "account".into(),
         title: String::new(),
@@ -218,6 +163,95 @@ async fn page_with(
         language_fields,
         summary,
     })
+}
+
+/// The form that changes the password.
+fn password_fields(t: Texts, errors: &FieldErrors) -> Vec<Field> {
+    vec![
+        Field::new(t, "account", "current_password", Kind::Password)
+            .autocomplete("current-password")
+            .required()
+            .error_from(t, errors),
+        Field::new(t, "account", "new_password", Kind::Password)
+            .autocomplete("new-password")
+            .required()
+            .error_from(t, errors),
+        Field::new(t, "account", "new_password_repeat", Kind::Password)
+            .autocomplete("new-password")
+            .required()
+            .error_from(t, errors),
+    ]
+}
+
+/// The form that changes the e-mail address (the new address kept when it comes back).
+fn email_fields(t: Texts, form: Option<&FormData>, errors: &FieldErrors) -> Vec<Field> {
+    vec![
+        Field::new(t, "account", "new_email", Kind::Email)
+            .value(form.map(|f| f.text("new_email")).unwrap_or_default())
+            .autocomplete("email")
+            .required()
+            .wide()
+            .error_from(t, errors),
+        Field::new(t, "account", "email_password", Kind::Password)
+            .autocomplete("current-password")
+            .required()
+            .error_from(t, errors),
+    ]
+}
+
+/// The landlord's phone number (the stored one until a sent form brings another).
+fn phone_fields(
+    t: Texts,
+    settings: &account_settings::Settings,
+    form: Option<&FormData>,
+    errors: &FieldErrors,
+) -> Vec<Field> {
+    vec![
+        Field::new(t, "account", "phone", Kind::Text)
+            .value(
+                form.map(|f| f.text("phone"))
+                    .unwrap_or_else(|| settings.phone.clone().unwrap_or_default()),
+            )
+            .autocomplete("tel")
+            .inputmode("tel")
+            .error_from(t, errors),
+    ]
+}
+
+/// The language of the pages and e-mails.
+fn language_fields(
+    t: Texts,
+    settings: &account_settings::Settings,
+    form: Option<&FormData>,
+    errors: &FieldErrors,
+) -> Vec<Field> {
+    vec![
+        Field::new(t, "account", "locale", Kind::Radio)
+            .value(
+                form.map(|f| f.text("locale"))
+                    .unwrap_or_else(|| settings.locale.code().to_owned()),
+            )
+            .choices(vec![
+                ("de".to_owned(), "Deutsch".to_owned()),
+                ("en".to_owned(), "English".to_owned()),
+            ])
+            .error_from(t, errors),
+    ]
+}
+
+/// The form that creates an API token: its name and how many days it lasts.
+fn token_fields(t: Texts, form: Option<&FormData>, errors: &FieldErrors) -> Vec<Field> {
+    let value = |name: &str| form.map(|f| f.text(name)).unwrap_or_default();
+    vec![
+        Field::new(t, "account", "name", Kind::Text)
+            .value(value("name"))
+            .required()
+            .error_from(t, errors),
+        Field::new(t, "account", "days", Kind::Number)
+            .value(form.map_or_else(|| "365".to_owned(), |f| f.text("days")))
+            .inputmode("numeric")
+            .error_from(t, errors),
+    ]
 }
 
 /// The page again with the messages of the form `sent` at its fields (422), or the error.

@@ -12,6 +12,7 @@ use crate::domain::Locale;
 use crate::domain::format;
 use crate::domain::roles::Role;
 use crate::domain::validation::FieldErrors;
+use crate::i18n::Texts;
 use crate::services::admin::{self, MunicipalityInput, NewStaff};
 use crate::services::{Actor, CurrentUser};
 use crate::web::error::PageError;
@@ -40,61 +41,42 @@ pub struct UserRow {
     pub last_login: String,
 }
 
-/// `GET /admin/users`.
-#[derive(Template, WebTemplate)]
-#[template(path = "admin_users.html")]
-pub struct UsersPage {
-    pub chrome: Chrome,
-    pub nav: StaffNav,
-    pub csrf: String,
-    pub rows: Vec<UserRow>,
-    pub summary: Vec<SummaryItem>,
-    pub fields: Vec<Field>,
-    pub own_id: i64,
-    /// Which staff roles must use a second factor: the checkbox group.
-    pub second_factor: Field,
+/// A staff member in the list, with their state (invited, active, disabled).
+fn user_row(t: Texts, locale: Locale, l: &admin::UserLine) -> UserRow {
+    let u = &l.user;
+    let (state, invited) = if u.disabled_at.is_some() {
+        (t.get("admin.state.disabled"), false)
+    } else if u.password_hash.is_none() {
+        (t.get("admin.state.invited"), true)
+    } else {
+        (t.get("admin.state.active"), false)
+    };
+    UserRow {
+        id: u.id,
+        name: u.display_name.clone(),
+        email: u.email.clone(),
+        role: t.get(&format!("admin.roles.{}", u.role)).to_owned(),
+        municipalities: l.municipalities.join(", "),
+        state: state.to_owned(),
+        invited,
+        disabled: u.disabled_at.is_some(),
+        last_login: u
+            .last_login_at
+            .map(|d| format::date(locale, crate::domain::time::berlin_date(d)))
+            .unwrap_or_default(),
+    }
 }
 
-async fn users_page(
-    ctx: &PageCtx,
-    user: &CurrentUser,
+/// The fields of the form that creates a staff member (a coordinator in German unless
+/// chosen otherwise).
+fn new_user_fields(
+    t: Texts,
     form: &FormData,
     errors: &FieldErrors,
-) -> Result<Response, PageError> {
-    let actor = admin_only(user)?;
-    let t = ctx.t();
-    let locale = ctx.locale;
-    let rows = admin::users(&ctx.app, &actor)
-        .await?
-        .into_iter()
-        .map(|l| {
-            let u = &l.user;
-            let (state, invited) = if u.disabled_at.is_some() {
-                (t.get("admin.state.disabled"), false)
-            } else if u.password_hash.is_none() {
-                (t.get("admin.state.invited"), true)
-            } else {
-                (t.get("admin.state.active"), false)
-            };
-            UserRow {
-                id: u.id,
-                name: u.display_name.clone(),
-                email: u.email.clone(),
-                role: t.get(&format!("admin.roles.{}", u.role)).to_owned(),
-                municipalities: l.municipalities.join(", "),
-                state: state.to_owned(),
-                invited,
-                disabled: u.disabled_at.is_some(),
-                last_login: u
-                    .last_login_at
-                    .map(|d| format::date(locale, crate::domain::time::berlin_date(d)))
-                    .unwrap_or_default(),
-            }
-        })
-        .collect();
-    let municipalities = admin::municipalities(&ctx.app, &actor).await?;
+    municipalities: &[entities::municipality::Model],
+) -> Vec<Field> {
     let chosen: Vec<&str> = form.all("municipalities");
-    let fields = vec![
+    vec![
         Field::new(t, "admin", "name", Kind::Text)
             .value(form.text("name"))
             .required()
@@ -146,20 +128,17 @@ async fn users_page(
                     .collect(),
             )
             .error_from(t, errors),
-    ];
-    let sections = vec![Section {
-        id: "new".into(),
-        title: String::new(),
-        intro: None,
-        fields: fields.clone(),
-    }];
-    let requirements = crate::services::second_factor::requirements(&ctx.app).await?;
+    ]
+}
+
+/// The roles that must use a second factor, as checkboxes of their own form.
+fn second_factor_field(t: Texts, requirements: &[(Role, bool)]) -> Field {
     let selected: Vec<&str> = requirements
         .iter()
         .filter(|(_, on)| *on)
         .map(|(r, _)| r.as_str())
         .collect();
-    let second_factor = Field::labelled(
+    Field::labelled(
         "required",
         t.get("second_factor.policy_title").to_owned(),
         Kind::Checkboxes,
@@ -176,7 +155,48 @@ async fn users_page(
             })
             .collect(),
         &selected,
-    );
+    )
+}
+
+/// `GET /admin/users`.
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_users.html")]
+pub struct UsersPage {
+    pub chrome: Chrome,
+    pub nav: StaffNav,
+    pub csrf: String,
+    pub rows: Vec<UserRow>,
+    pub summary: Vec<SummaryItem>,
+    pub fields: Vec<Field>,
+    pub own_id: i64,
+    /// Which staff roles must use a second factor: the checkbox group.
+    pub second_factor: Field,
+}
+
+async fn users_page(
+    ctx: &PageCtx,
+    user: &CurrentUser,
+    form: &FormData,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
+    let actor = admin_only(user)?;
+    let t = ctx.t();
+    let locale = ctx.locale;
+    let rows = admin::users(&ctx.app, &actor)
+        .await?
+        .iter()
+        .map(|l| user_row(t, locale, l))
+        .collect();
+    let municipalities = admin::municipalities(&ctx.app, &actor).await?;
+    let fields = new_user_fields(t, form, errors, &municipalities);
+    let sections = vec![Section {
+        id: "new".into(),
+        title: String::new(),
+        intro: None,
+        fields: fields.clone(),
+    }];
+    let requirements = crate::services::second_factor::requirements(&ctx.app).await?;
+    let second_factor = second_factor_field(t, &requirements);
     let page = UsersPage {
         chrome: ctx.chrome(),
         nav: nav(ctx, user, None, "users").await?,

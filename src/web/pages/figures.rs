@@ -15,6 +15,7 @@ use super::pipeline::state_label;
 use super::staff::{Staff, StaffNav, nav, require_coordinator};
 use crate::domain::Locale;
 use crate::domain::format;
+use crate::i18n::Texts;
 use crate::services::figures::{self, EXPORTS, YearReport};
 use crate::services::reports::{BarChart, bar_chart_svg, column_chart_svg};
 use crate::services::staff;
@@ -87,7 +88,6 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
         return Ok(axum::response::Redirect::to(&format!("/m/{mid}/units")).into_response());
     }
     let f = figures::of_municipality(&ctx.app, &user, mid).await?;
-    let de = locale == Locale::De;
     let households_table: Vec<(String, u64)> = f
         .households_by_status
         .iter()
@@ -104,36 +104,85 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
         .iter()
         .map(|(s, n)| (t.get(&format!("pipeline.stage.{s}")).to_owned(), *n))
         .collect();
-    let chart = |title: &str, unit: &str, rows: &[(String, u64)]| BarChart {
-        title: t.get(title).to_owned(),
-        unit: t.get(unit).to_owned(),
-        bars: rows.iter().map(|(l, n)| (l.clone(), *n as f64)).collect(),
-    };
-    let households_chart = bar_chart_svg(
-        &chart(
-            "dashboard_m.households",
-            "dashboard_m.unit_households",
-            &households_table,
-        ),
-        de,
+    let households_chart = counts_chart(
+        t,
+        ("dashboard_m.households", "dashboard_m.unit_households"),
+        &households_table,
+        false,
     );
-    let stages_chart = bar_chart_svg(
-        &chart(
-            "dashboard_m.proposals",
-            "dashboard_m.unit_proposals",
-            &stages_table,
-        ),
-        de,
+    let stages_chart = counts_chart(
+        t,
+        ("dashboard_m.proposals", "dashboard_m.unit_proposals"),
+        &stages_table,
+        false,
     );
     let months: Vec<(String, u64)> = f
         .placements_per_month
         .iter()
         .map(|(m, n)| (month_label(locale, *m), *n))
         .collect();
-    let months_chart = column_chart_svg(
-        &chart("dashboard_m.per_month", "dashboard_m.unit_moves", &months),
-        de,
+    let months_chart = counts_chart(
+        t,
+        ("dashboard_m.per_month", "dashboard_m.unit_moves"),
+        &months,
+        true,
     );
+    let figures = key_figures(t, locale, &f);
+    let stalled = f
+        .stalled
+        .iter()
+        .map(|s| StalledLine {
+            id: s.proposal_id,
+            unit: s.unit.clone(),
+            household: s.household.clone(),
+            state: state_label(t, s.state),
+            since: format::date(locale, crate::domain::time::berlin_date(s.since)),
+        })
+        .collect();
+    let exports = export_links(t, mid);
+    let year = ctx.app.clock.today().year();
+    Ok(DashboardPage {
+        chrome: ctx.chrome(),
+        nav: nav(&ctx, &user, Some(mid), "").await?,
+        mid,
+        figures,
+        households_chart,
+        stages_chart,
+        months_chart,
+        households_table,
+        stages_table,
+        months_table: months,
+        stalled,
+        exports,
+        years: vec![year, year - 1],
+        left_out: left_out_lines(t, &f.left_out),
+    }
+    .into_response())
+}
+
+/// A chart of counts with its title and unit (text keys) in the reader's language: bars,
+/// or columns for counts over time.
+fn counts_chart(
+    t: Texts,
+    (title, unit): (&str, &str),
+    rows: &[(String, u64)],
+    columns: bool,
+) -> String {
+    let chart = BarChart {
+        title: t.get(title).to_owned(),
+        unit: t.get(unit).to_owned(),
+        bars: rows.iter().map(|(l, n)| (l.clone(), *n as f64)).collect(),
+    };
+    let de = t.locale == Locale::De;
+    if columns {
+        column_chart_svg(&chart, de)
+    } else {
+        bar_chart_svg(&chart, de)
+    }
+}
+
+/// The key figures at the top of the dashboard, in the reader's language.
+fn key_figures(t: Texts, locale: Locale, f: &figures::Figures) -> Vec<Figure> {
     let share = if f.sustained_12_months + f.ended_early > 0 {
         format!(
             " ({} %)",
@@ -151,7 +200,7 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
         label: t.get(&format!("dashboard_m.{key}")).to_owned(),
         value,
     };
-    let figures = vec![
+    vec![
         figure("moved_in", f.moved_in.to_string()),
         figure("persons_placed", f.persons_placed.to_string()),
         figure("places_freed", f.places_freed.to_string()),
@@ -172,18 +221,11 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
         figure("sustained", format!("{}{share}", f.sustained_12_months)),
         figure("ended_early", f.ended_early.to_string()),
         figure("stalled", f.stalled.len().to_string()),
-    ];
-    let stalled = f
-        .stalled
-        .iter()
-        .map(|s| StalledLine {
-            id: s.proposal_id,
-            unit: s.unit.clone(),
-            household: s.household.clone(),
-            state: state_label(t, s.state),
-            since: format::date(locale, crate::domain::time::berlin_date(s.since)),
-        })
-        .collect();
+    ]
+}
+
+/// Each export as CSV and Excel, and all in one workbook.
+fn export_links(t: Texts, mid: i64) -> Vec<(String, String)> {
     let mut exports = Vec::new();
     for what in EXPORTS {
         let name = t.get(&format!("export.sheets.{what}")).to_owned();
@@ -200,24 +242,7 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
         t.get("dashboard_m.export_all").to_owned(),
         format!("/m/{mid}/export/all.xlsx"),
     ));
-    let year = ctx.app.clock.today().year();
-    Ok(DashboardPage {
-        chrome: ctx.chrome(),
-        nav: nav(&ctx, &user, Some(mid), "").await?,
-        mid,
-        figures,
-        households_chart,
-        stages_chart,
-        months_chart,
-        households_table,
-        stages_table,
-        months_table: months,
-        stalled,
-        exports,
-        years: vec![year, year - 1],
-        left_out: left_out_lines(t, &f.left_out),
-    }
-    .into_response())
+    exports
 }
 
 fn download(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {

@@ -149,33 +149,7 @@ fn answer_page(
     let chrome = frame(ctx, token, Some(&view.contact));
     let t = chrome.t;
     let action = view.link.action.clone();
-    let (facts, note) = match view.link.party {
-        Party::Landlord => (
-            view.household
-                .as_ref()
-                .map(|h| super::dashboard::household_facts(t, h))
-                .unwrap_or_default(),
-            view.household
-                .as_ref()
-                .and_then(|h| h.landlord_text.clone()),
-        ),
-        Party::Household => (
-            flat_facts(t, view),
-            view.flat
-                .as_ref()
-                .and_then(|d| d.description.clone())
-                .filter(|d| !d.trim().is_empty()),
-        ),
-    };
-    let reasons_list: &[&str] = match view.link.party {
-        Party::Landlord => crate::domain::pipeline::LandlordDeclineReason::NAMES,
-        Party::Household => crate::domain::pipeline::HouseholdDeclineReason::NAMES,
-    };
-    let reason_prefix = match view.link.party {
-        Party::Landlord => "proposal.reasons",
-        Party::Household => "pipeline.household_reasons",
-    };
-    let selected = form.map(|f| f.text("reason_code")).unwrap_or_default();
+    let (facts, note) = facts_and_note(t, view);
     let value = |name: &str| form.map(|f| f.text(name)).unwrap_or_default();
     let lang_query = chosen_language(&ctx.path)
         .filter(|_| view.contact.language.is_some())
@@ -203,22 +177,7 @@ fn answer_page(
                 Party::Household => "link.flat.description",
             })
             .to_owned(),
-        photos: view
-            .photos
-            .iter()
-            .enumerate()
-            .map(|(i, (key, alt))| {
-                (
-                    format!("/a/{token}/photos/{key}"),
-                    alt.clone().unwrap_or_else(|| {
-                        fill(
-                            t.get("unit.photo_alt"),
-                            &[("n", &(i + 1).to_string()), ("address", &view.address)],
-                        )
-                    }),
-                )
-            })
-            .collect(),
+        photos: photos(t, token, view),
         due: view
             .answer_due_at
             .map(|d| {
@@ -232,16 +191,11 @@ fn answer_page(
             })
             .unwrap_or_default(),
         csrf: ctx.csrf(),
-        reasons: reasons_list
-            .iter()
-            .map(|r| {
-                (
-                    (*r).to_owned(),
-                    t.get(&format!("{reason_prefix}.{r}")).to_owned(),
-                    *r == selected,
-                )
-            })
-            .collect(),
+        reasons: reasons(
+            t,
+            view.link.party,
+            &form.map(|f| f.text("reason_code")).unwrap_or_default(),
+        ),
         reason: value("reason"),
         slots: [value("slot1"), value("slot2"), value("slot3")],
         place: value("place"),
@@ -254,6 +208,73 @@ fn answer_page(
     };
     let status = crate::web::form::status_for(errors.is_empty());
     (status, page).into_response()
+}
+
+/// The reasons a side may give for a no, in the reader's language, the one chosen marked.
+fn reasons(t: Texts, party: Party, selected: &str) -> Vec<(String, String, bool)> {
+    let (names, prefix): (&[&str], &str) = match party {
+        Party::Landlord => (
+            crate::domain::pipeline::LandlordDeclineReason::NAMES,
+            "proposal.reasons",
+        ),
+        Party::Household => (
+            crate::domain::pipeline::HouseholdDeclineReason::NAMES,
+            "pipeline.household_reasons",
+        ),
+    };
+    names
+        .iter()
+        .map(|r| {
+            (
+                (*r).to_owned(),
+                t.get(&format!("{prefix}.{r}")).to_owned(),
+                *r == selected,
+            )
+        })
+        .collect()
+}
+
+/// What the reader learns of the other side: for landlords the household's facts and its
+/// caseworker's words, for households the flat's facts and its description.
+fn facts_and_note(t: Texts, view: &LinkView) -> (Vec<(String, String)>, Option<String>) {
+    match view.link.party {
+        Party::Landlord => (
+            view.household
+                .as_ref()
+                .map(|h| super::dashboard::household_facts(t, h))
+                .unwrap_or_default(),
+            view.household
+                .as_ref()
+                .and_then(|h| h.landlord_text.clone()),
+        ),
+        Party::Household => (
+            flat_facts(t, view),
+            view.flat
+                .as_ref()
+                .and_then(|d| d.description.clone())
+                .filter(|d| !d.trim().is_empty()),
+        ),
+    }
+}
+
+/// The flat's photos with their addresses under the link, each with a text for screen
+/// readers.
+fn photos(t: Texts, token: &str, view: &LinkView) -> Vec<(String, String)> {
+    view.photos
+        .iter()
+        .enumerate()
+        .map(|(i, (key, alt))| {
+            (
+                format!("/a/{token}/photos/{key}"),
+                alt.clone().unwrap_or_else(|| {
+                    fill(
+                        t.get("unit.photo_alt"),
+                        &[("n", &(i + 1).to_string()), ("address", &view.address)],
+                    )
+                }),
+            )
+        })
+        .collect()
 }
 
 fn contact_line(t: Texts, c: &LinkContact) -> String {

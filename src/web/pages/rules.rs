@@ -57,7 +57,8 @@ fn field(t: Texts, f: Fields<'_>, errors: &FieldErrors, name: &str, label: Strin
         .error_from(t, errors)
 }
 
-fn sections(t: Texts, f: Fields<'_>, errors: &FieldErrors) -> Vec<Section> {
+/// The rent caps and area norms per household size, then for each further person.
+fn cap_fields(t: Texts, f: Fields<'_>, errors: &FieldErrors) -> Vec<Field> {
     let mut caps = Vec::new();
     for persons in 1..=SIZES {
         let p = persons.to_string();
@@ -102,6 +103,11 @@ fn sections(t: Texts, f: Fields<'_>, errors: &FieldErrors) -> Vec<Section> {
         )
         .suffix("m²"),
     );
+    caps
+}
+
+fn sections(t: Texts, f: Fields<'_>, errors: &FieldErrors) -> Vec<Section> {
+    let caps = cap_fields(t, f, errors);
     let weights = Criterion::ALL
         .iter()
         .map(|c| {
@@ -172,6 +178,70 @@ fn money(locale: Locale, c: Option<i64>) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
+/// The rules in force as tables: caps and areas per household size, and the deadlines.
+type RuleTables = (Vec<(String, String, String)>, Vec<(String, String)>);
+
+fn current_tables(t: Texts, locale: Locale, r: &crate::domain::norms::RuleSet) -> RuleTables {
+    let mut table = Vec::new();
+    let mut settings = Vec::new();
+    for persons in 1..=SIZES {
+        table.push((
+            persons.to_string(),
+            r.rent_caps.cap_for(persons).format(locale),
+            format!(
+                "{} m²",
+                format::compact(locale, r.area_norms.area_for(persons))
+            ),
+        ));
+    }
+    table.push((
+        t.get("rules.each_further").to_owned(),
+        format!("+ {}", r.rent_caps.extra_person().format(locale)),
+        format!(
+            "+ {} m²",
+            format::compact(locale, r.area_norms.extra_person_m2())
+        ),
+    ));
+    settings.push((
+        t.get("rules.labels.answer_days").to_owned(),
+        r.answer_days.to_string(),
+    ));
+    settings.push((
+        t.get("rules.labels.reminder_days").to_owned(),
+        r.reminder_days.to_string(),
+    ));
+    settings.push((
+        t.get("rules.labels.auto_approve").to_owned(),
+        t.get(if r.auto_approve {
+            "common.yes"
+        } else {
+            "common.no"
+        })
+        .to_owned(),
+    ));
+    (table, settings)
+}
+
+/// An incentive programme with its budget and what is committed and paid.
+fn programme_line(t: Texts, locale: Locale, p: &rules::ProgrammeView) -> ProgrammeLine {
+    ProgrammeLine {
+        id: p.programme.id,
+        name: if locale == Locale::En {
+            p.programme.name_en.clone()
+        } else {
+            p.programme.name_de.clone()
+        },
+        kind: t
+            .get(&format!("rules.kinds.{}", p.programme.kind))
+            .to_owned(),
+        amount: money(locale, p.programme.amount_cents),
+        budget: money(locale, p.programme.budget_cents),
+        committed: p.committed.format(locale),
+        paid: p.paid.format(locale),
+        active: p.programme.active,
+    }
+}
+
 async fn rules_page(
     ctx: &PageCtx,
     user: &CurrentUser,
@@ -185,46 +255,10 @@ async fn rules_page(
     let defaults = rules::fields_of(current.as_ref().map(|c| &c.rules));
     let f = Fields(fields.unwrap_or(&defaults));
     let sections = sections(t, f, errors);
-    let mut table = Vec::new();
-    let mut settings = Vec::new();
-    if let Some(c) = &current {
-        let r = &c.rules;
-        for persons in 1..=SIZES {
-            table.push((
-                persons.to_string(),
-                r.rent_caps.cap_for(persons).format(locale),
-                format!(
-                    "{} m²",
-                    format::compact(locale, r.area_norms.area_for(persons))
-                ),
-            ));
-        }
-        table.push((
-            t.get("rules.each_further").to_owned(),
-            format!("+ {}", r.rent_caps.extra_person().format(locale)),
-            format!(
-                "+ {} m²",
-                format::compact(locale, r.area_norms.extra_person_m2())
-            ),
-        ));
-        settings.push((
-            t.get("rules.labels.answer_days").to_owned(),
-            r.answer_days.to_string(),
-        ));
-        settings.push((
-            t.get("rules.labels.reminder_days").to_owned(),
-            r.reminder_days.to_string(),
-        ));
-        settings.push((
-            t.get("rules.labels.auto_approve").to_owned(),
-            t.get(if r.auto_approve {
-                "common.yes"
-            } else {
-                "common.no"
-            })
-            .to_owned(),
-        ));
-    }
+    let (table, settings) = current
+        .as_ref()
+        .map(|c| current_tables(t, locale, &c.rules))
+        .unwrap_or_default();
     let versions = versions
         .into_iter()
         .map(|v| {
@@ -239,23 +273,8 @@ async fn rules_page(
         .collect();
     let programmes = rules::programmes(&ctx.app, user, mid)
         .await?
-        .into_iter()
-        .map(|p| ProgrammeLine {
-            id: p.programme.id,
-            name: if locale == Locale::En {
-                p.programme.name_en.clone()
-            } else {
-                p.programme.name_de.clone()
-            },
-            kind: t
-                .get(&format!("rules.kinds.{}", p.programme.kind))
-                .to_owned(),
-            amount: money(locale, p.programme.amount_cents),
-            budget: money(locale, p.programme.budget_cents),
-            committed: p.committed.format(locale),
-            paid: p.paid.format(locale),
-            active: p.programme.active,
-        })
+        .iter()
+        .map(|p| programme_line(t, locale, p))
         .collect();
     let page = RulesPage {
         chrome: ctx.chrome(),

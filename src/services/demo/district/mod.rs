@@ -10,14 +10,15 @@
 //! proposal, and statuses follow the placements (a household that moved in is placed, its
 //! flat let); the tests check this on the plan and `bleibe check-data` on the database.
 
-use sea_orm::TransactionTrait;
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 
 use super::{
     ADMIN_PASSWORD, COORDINATOR_PASSWORD, DemoLogin, LANDLORD_PASSWORD, Obligation, Town,
-    VOLUNTEER_PASSWORD, ascii, at_noon, demo_household, demo_rules, demo_unit, programmes,
+    VOLUNTEER_PASSWORD, admin_login, ascii, at_noon, demo_household, demo_unit, demo_user,
+    seed_town,
 };
 use crate::app::App;
-use crate::domain::geo::GeoPoint;
 use crate::domain::incentive::IncentiveKind;
 use crate::domain::roles::Role;
 use crate::domain::{Cents, Locale};
@@ -25,16 +26,15 @@ use crate::services::auth::hash_password;
 use crate::store::history::Past;
 use crate::store::households::NewHousehold;
 use crate::store::landlords::NewLandlord;
-use crate::store::municipalities::NewMunicipality;
 use crate::store::units::NewUnit;
-use crate::store::users::NewUser;
-use crate::store::{
-    bulk, history, households, incentives, landlords, municipalities, units, users,
-};
+use crate::store::{bulk, history, households, landlords, units, users};
 
+mod names;
 mod plan;
+mod story;
 
-use plan::{landlord_name, plan};
+use names::landlord_name;
+use plan::plan;
 
 /// The district the data set is made of: 45 municipalities, from the small villages to
 /// Biberach an der Riß.
@@ -144,7 +144,7 @@ fn towns<'a>(places: &'a [Place], postal: &'a [Vec<&'a str>]) -> Vec<Town<'a>> {
 
 /// The ids of what was written before the plan: per municipality its id, coordinator and
 /// programmes (id, kind, amount); the landlords; the first free ids of the bulk tables.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Ids {
     pub municipalities: Vec<i64>,
     pub coordinators: Vec<i64>,
@@ -164,6 +164,96 @@ pub struct Plan {
     pub past: Past,
 }
 
+/// The positions of the `n` places with the most inhabitants, largest first.
+fn largest_places(places: &[Place], n: usize) -> Vec<usize> {
+    let mut by_size: Vec<usize> = (0..places.len()).collect();
+    by_size.sort_by(|a, b| places[*b].population.total_cmp(&places[*a].population));
+    by_size.truncate(n);
+    by_size
+}
+
+/// Households and flats of each town in proportion to its population.
+fn size_by_population(towns: &mut [Town<'_>], places: &[Place], size: Size) {
+    let people: f64 = places.iter().map(|p| p.population).sum();
+    for (town, place) in towns.iter_mut().zip(places) {
+        town.households = ((place.population / people) * size.households as f64).round() as usize;
+        town.units = ((place.population / people) * size.units as f64).round() as usize;
+    }
+}
+
+/// The volunteer, who may see every town of the district.
+async fn seed_volunteer(
+    txn: &DatabaseTransaction,
+    hash: String,
+    municipalities: &[i64],
+    now: DateTime<Utc>,
+) -> anyhow::Result<DemoLogin> {
+    let login = DemoLogin {
+        role: Role::Volunteer,
+        email: "lotsin@bleibe.example".into(),
+        password: VOLUNTEER_PASSWORD.into(),
+        scope: DISTRICT.into(),
+    };
+    let name = "Helga Sommer (Wohnungslotsin)";
+    let volunteer = demo_user(txn, &login, name, hash, now).await?;
+    for id in municipalities {
+        users::grant_municipality(txn, volunteer, *id, now).await?;
+    }
+    Ok(login)
+}
+
+/// The district's landlords, each with an account; the first two logins are printed.
+async fn seed_landlords(
+    txn: &DatabaseTransaction,
+    count: usize,
+    landlord_hash: &str,
+    admin_id: i64,
+    logins: &mut Vec<DemoLogin>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for l in 0..count {
+        let (name, kind, email) = landlord_name(l);
+        let login = DemoLogin {
+            role: Role::Landlord,
+            email: email.clone(),
+            password: LANDLORD_PASSWORD.into(),
+            scope: name.clone(),
+        };
+        let user_id = demo_user(txn, &login, &name, landlord_hash.to_owned(), now).await?;
+        if l < 2 {
+            logins.push(login);
+        }
+        let landlord = NewLandlord {
+            user_id: Some(user_id),
+            kind: kind.into(),
+            display_name: name,
+            contact_email: Some(email),
+            phone: None,
+            locale: Locale::De,
+            created_by: Some(admin_id),
+        };
+        ids.push(landlords::insert(txn, &landlord, now).await?);
+    }
+    Ok(ids)
+}
+
+/// The tables the district fills in bulk, analysed afterwards so the planner knows them.
+const SEEDED_TABLES: &[&str] = &[
+    "households",
+    "household_members",
+    "household_anchors",
+    "household_allowed_municipalities",
+    "units",
+    "unit_incentives",
+    "proposals",
+    "proposal_events",
+    "viewings",
+    "placements",
+    "follow_ups",
+    "audit_log",
+];
+
 /// Fills an empty database with the district: everything small through the usual store
 /// functions, the rest in bulk, all in one transaction. Returns the logins.
 pub async fn seed(app: &App, size: Size) -> anyhow::Result<Vec<DemoLogin>> {
@@ -179,168 +269,49 @@ pub async fn seed(app: &App, size: Size) -> anyhow::Result<Vec<DemoLogin>> {
         .map(|p| p.postal_codes.iter().map(String::as_str).collect())
         .collect();
     let mut towns = towns(&places, &postal);
-    // Households and flats follow the population.
-    let people: f64 = places.iter().map(|p| p.population).sum();
-    for (town, place) in towns.iter_mut().zip(&places) {
-        town.households = ((place.population / people) * size.households as f64).round() as usize;
-        town.units = ((place.population / people) * size.units as f64).round() as usize;
-    }
-
+    size_by_population(&mut towns, &places, size);
     let admin_hash = hash_password(ADMIN_PASSWORD)?;
     let coordinator_hash = hash_password(COORDINATOR_PASSWORD)?;
     let landlord_hash = hash_password(LANDLORD_PASSWORD)?;
     let volunteer_hash = hash_password(VOLUNTEER_PASSWORD)?;
-    let user = |email: String, name: String, role: Role, hash: &str| NewUser {
-        email,
-        display_name: name,
-        role,
-        locale: Locale::De,
-        password_hash: Some(hash.to_owned()),
-        email_confirmed: true,
-    };
-
     let txn = app.db.begin().await?;
     let mut logins = Vec::new();
-    let admin_id = users::insert(
-        &txn,
-        &user(
-            "admin@bleibe.example".into(),
-            "Bleibe Administration".into(),
-            Role::Admin,
-            &admin_hash,
-        ),
-        now,
-    )
-    .await?;
-    logins.push(DemoLogin {
-        role: Role::Admin,
-        email: "admin@bleibe.example".into(),
-        password: ADMIN_PASSWORD.into(),
-        scope: "alle Kommunen / all municipalities".into(),
-    });
-    let mut ids = Ids {
-        municipalities: Vec::new(),
-        coordinators: Vec::new(),
-        programmes: Vec::new(),
-        landlords: Vec::new(),
-        first_household: 0,
-        first_unit: 0,
-        first_proposal: 0,
-        first_placement: 0,
-    };
+    let admin = admin_login();
+    let admin_id = demo_user(&txn, &admin, "Bleibe Administration", admin_hash, now).await?;
+    logins.push(admin);
+    let mut ids = Ids::default();
     // Logins to print: the coordinators of the three largest places.
-    let mut by_size: Vec<usize> = (0..places.len()).collect();
-    by_size.sort_by(|a, b| places[*b].population.total_cmp(&places[*a].population));
-    let largest: Vec<usize> = by_size.into_iter().take(3).collect();
+    let largest = largest_places(&places, 3);
     for (i, town) in towns.iter().enumerate() {
-        let center = GeoPoint::new(town.lat, town.lon)
-            .ok_or_else(|| anyhow::anyhow!("bad coordinates for {}", town.name))?;
-        let id = municipalities::insert(
-            &txn,
-            &NewMunicipality {
-                ags: town.ags.into(),
-                name: town.name.into(),
-                district: DISTRICT.into(),
-                state: "Baden-Württemberg".into(),
-                center,
-            },
-            now,
-        )
-        .await?;
-        municipalities::set_contact(
-            &txn,
-            id,
-            Some(format!(
-                "wohnen.{}@bleibe.example",
-                town.short.to_lowercase()
-            )),
-            Some(format!("07351 52-{}", 100 + i)),
-            now,
-        )
-        .await?;
-        municipalities::insert_rule_set(&txn, id, &demo_rules(town)?, Some(admin_id), None, now)
-            .await?;
-        let mut own = Vec::new();
-        for programme in programmes(town) {
-            let pid = incentives::insert_programme(&txn, id, &programme, now).await?;
-            own.push((pid, programme.kind, programme.amount));
-        }
-        let coordinator = users::insert(
-            &txn,
-            &user(
-                town.coordinator.1.into(),
-                town.coordinator.0.into(),
-                Role::Coordinator,
-                &coordinator_hash,
-            ),
-            now,
-        )
-        .await?;
+        let phone = format!("07351 52-{}", 100 + i);
+        let (id, own) = seed_town(&txn, town, phone, admin_id, now).await?;
+        let login = DemoLogin {
+            role: Role::Coordinator,
+            email: town.coordinator.1.into(),
+            password: COORDINATOR_PASSWORD.into(),
+            scope: town.name.into(),
+        };
+        let name = town.coordinator.0;
+        let coordinator = demo_user(&txn, &login, name, coordinator_hash.clone(), now).await?;
         users::grant_municipality(&txn, coordinator, id, now).await?;
         if largest.contains(&i) {
-            logins.push(DemoLogin {
-                role: Role::Coordinator,
-                email: town.coordinator.1.into(),
-                password: COORDINATOR_PASSWORD.into(),
-                scope: town.name.into(),
-            });
+            logins.push(login);
         }
         ids.municipalities.push(id);
         ids.coordinators.push(coordinator);
         ids.programmes.push(own);
     }
-    let volunteer = users::insert(
+    let volunteer = seed_volunteer(&txn, volunteer_hash, &ids.municipalities, now).await?;
+    logins.push(volunteer);
+    ids.landlords = seed_landlords(
         &txn,
-        &user(
-            "lotsin@bleibe.example".into(),
-            "Helga Sommer (Wohnungslotsin)".into(),
-            Role::Volunteer,
-            &volunteer_hash,
-        ),
+        size.landlords,
+        &landlord_hash,
+        admin_id,
+        &mut logins,
         now,
     )
     .await?;
-    for id in &ids.municipalities {
-        users::grant_municipality(&txn, volunteer, *id, now).await?;
-    }
-    logins.push(DemoLogin {
-        role: Role::Volunteer,
-        email: "lotsin@bleibe.example".into(),
-        password: VOLUNTEER_PASSWORD.into(),
-        scope: DISTRICT.into(),
-    });
-    for l in 0..size.landlords {
-        let (name, kind, email) = landlord_name(l);
-        let user_id = users::insert(
-            &txn,
-            &user(email.clone(), name.clone(), Role::Landlord, &landlord_hash),
-            now,
-        )
-        .await?;
-        if l < 2 {
-            logins.push(DemoLogin {
-                role: Role::Landlord,
-                email: email.clone(),
-                password: LANDLORD_PASSWORD.into(),
-                scope: name.clone(),
-            });
-        }
-        let id = landlords::insert(
-            &txn,
-            &NewLandlord {
-                user_id: Some(user_id),
-                kind: kind.into(),
-                display_name: name,
-                contact_email: Some(email),
-                phone: None,
-                locale: Locale::De,
-                created_by: Some(admin_id),
-            },
-            now,
-        )
-        .await?;
-        ids.landlords.push(id);
-    }
     ids.first_household = bulk::next_id(&txn, "households").await?;
     ids.first_unit = bulk::next_id(&txn, "units").await?;
     ids.first_proposal = bulk::next_id(&txn, "proposals").await?;
@@ -351,24 +322,7 @@ pub async fn seed(app: &App, size: Size) -> anyhow::Result<Vec<DemoLogin>> {
     units::insert_many(&txn, &planned.units).await?;
     history::insert(&txn, &planned.past).await?;
     bulk::sync_sequences(&txn, &["households", "units", "proposals", "placements"]).await?;
-    bulk::analyze(
-        &txn,
-        &[
-            "households",
-            "household_members",
-            "household_anchors",
-            "household_allowed_municipalities",
-            "units",
-            "unit_incentives",
-            "proposals",
-            "proposal_events",
-            "viewings",
-            "placements",
-            "follow_ups",
-            "audit_log",
-        ],
-    )
-    .await?;
+    bulk::analyze(&txn, SEEDED_TABLES).await?;
     txn.commit().await?;
     tracing::info!(
         municipalities = towns.len(),

@@ -231,6 +231,67 @@ const BAR_BOTTOM: f64 = 12.0;
 const BAR_LABEL_FONT: f64 = 13.0;
 const BAR_VALUE_FONT: f64 = 12.0;
 
+/// The largest value a chart draws.
+fn max_drawable(chart: &BarChart) -> f64 {
+    chart
+        .bars
+        .iter()
+        .map(|(_, v)| drawable(*v))
+        .fold(0.0, f64::max)
+}
+
+/// The width of the widest of `texts` at `font` size.
+fn widest<'a>(texts: impl Iterator<Item = &'a str>, font: f64) -> f64 {
+    texts.map(|t| text_width(t, font)).fold(0.0, f64::max)
+}
+
+/// A mark's tooltip: its label and its value.
+fn tooltip(out: &mut String, label: &str, value: &str) {
+    out.push_str(&format!(
+        "<title>{}: {}</title>",
+        xml_escape(label),
+        xml_escape(value)
+    ));
+}
+
+/// Where one bar of a bar chart goes: its row, where bars start, its length, and the room
+/// for its label.
+struct BarRow {
+    y: f64,
+    x: f64,
+    width: f64,
+    label_room: f64,
+}
+
+/// One bar with its label before it, its value after it and both in its tooltip.
+fn bar(out: &mut String, row: &BarRow, label: &str, value_text: &str) {
+    let baseline = row.y + BAR_ROW / 2.0 + BAR_LABEL_FONT * 0.35;
+    out.push_str("<g>");
+    tooltip(out, label, value_text);
+    out.push_str(&format!(
+        "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"end\" fill=\"{TEXT_FILL}\">{}</text>",
+        px(row.x - 8.0),
+        px(baseline),
+        px(BAR_LABEL_FONT),
+        xml_escape(&truncate_to_width(label, row.label_room, BAR_LABEL_FONT))
+    ));
+    out.push_str(&format!(
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{BAR_FILL}\"/>",
+        px(row.x),
+        px(row.y + (BAR_ROW - BAR_HEIGHT) / 2.0),
+        px(row.width),
+        px(BAR_HEIGHT)
+    ));
+    out.push_str(&format!(
+        "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{TEXT_FILL}\">{}</text>",
+        px(row.x + row.width + 6.0),
+        px(baseline),
+        px(BAR_VALUE_FONT),
+        xml_escape(value_text)
+    ));
+    out.push_str("</g>");
+}
+
 /// Renders a horizontal bar chart as a standalone, accessible SVG string.
 ///
 /// The SVG is 640 px wide and 28 px per bar (plus margins) high. It has
@@ -269,26 +330,16 @@ pub fn bar_chart_svg(chart: &BarChart, locale_de: bool) -> String {
         .collect();
 
     // Label column: as wide as the longest label, within sensible bounds.
-    let longest_label = labels
-        .iter()
-        .map(|l| text_width(l, BAR_LABEL_FONT))
-        .fold(0.0, f64::max);
+    let longest_label = widest(labels.iter().map(String::as_str), BAR_LABEL_FONT);
     let label_col = (longest_label + 10.0).clamp(60.0, 220.0);
     let bar_x = PAD + label_col;
 
     // Room for the value written after the longest bar.
-    let longest_value = values
-        .iter()
-        .map(|v| text_width(v, BAR_VALUE_FONT))
-        .fold(0.0, f64::max);
+    let longest_value = widest(values.iter().map(String::as_str), BAR_VALUE_FONT);
     let value_room = (longest_value + 8.0).min(200.0);
     let max_bar = (SVG_WIDTH - PAD - bar_x - value_room).max(100.0);
 
-    let max_value = chart
-        .bars
-        .iter()
-        .map(|(_, v)| drawable(*v))
-        .fold(0.0, f64::max);
+    let max_value = max_drawable(chart);
     let height = BAR_TOP + n as f64 * BAR_ROW + BAR_BOTTOM;
     svg_open(&mut out, &id, height, chart, &desc, locale_de);
 
@@ -302,35 +353,13 @@ pub fn bar_chart_svg(chart: &BarChart, locale_de: bool) -> String {
         } else {
             0.0
         };
-        let baseline = row_y + BAR_ROW / 2.0 + BAR_LABEL_FONT * 0.35;
-        out.push_str("<g>");
-        out.push_str(&format!(
-            "<title>{}: {}</title>",
-            xml_escape(label),
-            xml_escape(value_text)
-        ));
-        out.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"end\" fill=\"{TEXT_FILL}\">{}</text>",
-            px(bar_x - 8.0),
-            px(baseline),
-            px(BAR_LABEL_FONT),
-            xml_escape(&truncate_to_width(label, label_col - 10.0, BAR_LABEL_FONT))
-        ));
-        out.push_str(&format!(
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{BAR_FILL}\"/>",
-            px(bar_x),
-            px(row_y + (BAR_ROW - BAR_HEIGHT) / 2.0),
-            px(width),
-            px(BAR_HEIGHT)
-        ));
-        out.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{TEXT_FILL}\">{}</text>",
-            px(bar_x + width + 6.0),
-            px(baseline),
-            px(BAR_VALUE_FONT),
-            xml_escape(value_text)
-        ));
-        out.push_str("</g>");
+        let row = BarRow {
+            y: row_y,
+            x: bar_x,
+            width,
+            label_room: label_col - 10.0,
+        };
+        bar(&mut out, &row, label, value_text);
     }
 
     // Baseline of the bars.
@@ -408,6 +437,66 @@ fn label_step(chart: &BarChart, slot: f64) -> usize {
     needed.clamp(fewest, n.div_ceil(2).max(fewest))
 }
 
+/// The caption above a column chart's y axis: the plural of its counted noun.
+fn unit_caption(out: &mut String, chart: &BarChart, locale_de: bool, plot_right: f64) {
+    let unit = clean_text(chart.unit.rsplit('|').next().unwrap_or_default());
+    let unit = unit.trim();
+    if unit.is_empty() {
+        return;
+    }
+    let caption = if locale_de {
+        format!("Einheit: {unit}")
+    } else {
+        format!("Unit: {unit}")
+    };
+    out.push_str(&format!(
+        "<text x=\"{}\" y=\"40\" font-size=\"{}\" fill=\"{TEXT_FILL}\">{}</text>",
+        px(PAD),
+        px(COL_AXIS_FONT),
+        xml_escape(&truncate_to_width(
+            &caption,
+            plot_right - PAD,
+            COL_AXIS_FONT
+        ))
+    ));
+}
+
+/// One gridline of a column chart at height `y` with its value at the left; the 0 line is
+/// the axis.
+fn gridline(out: &mut String, axis: bool, y: f64, text: &str, plot_left: f64, plot_right: f64) {
+    let stroke = if axis { AXIS_STROKE } else { GRID_STROKE };
+    out.push_str(&format!(
+        "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{stroke}\" stroke-width=\"1\"/>",
+        px(plot_left),
+        px(plot_right),
+        y = px(y)
+    ));
+    out.push_str(&format!(
+        "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"end\" fill=\"{TEXT_FILL}\">{}</text>",
+        px(plot_left - 6.0),
+        px(y + COL_AXIS_FONT * 0.35),
+        px(COL_AXIS_FONT),
+        xml_escape(text)
+    ));
+}
+
+/// The y axis of a column chart: its ticks with their labels (whole numbers when every
+/// value is whole), and the value at the top.
+fn column_scale(chart: &BarChart, locale_de: bool) -> (Vec<(f64, String)>, f64) {
+    let max_value = max_drawable(chart);
+    let whole = chart.bars.iter().all(|(_, v)| drawable(*v).fract() == 0.0);
+    let (step, intervals) = nice_scale(max_value, whole);
+    let top_value = step * intervals as f64;
+    let decimals = step_decimals(step);
+    let ticks = (0..=intervals)
+        .map(|k| {
+            let v = step * k as f64;
+            (v, format::decimal(locale(locale_de), v, decimals, false))
+        })
+        .collect();
+    (ticks, top_value)
+}
+
 /// Renders an ordered series (e.g. months) as a vertical column chart SVG,
 /// 640 × 260 px, with the same accessibility and safety rules as
 /// [`bar_chart_svg`].
@@ -430,69 +519,17 @@ pub fn column_chart_svg(chart: &BarChart, locale_de: bool) -> String {
         return out;
     }
 
-    let max_value = chart
-        .bars
-        .iter()
-        .map(|(_, v)| drawable(*v))
-        .fold(0.0, f64::max);
-    let whole = chart.bars.iter().all(|(_, v)| drawable(*v).fract() == 0.0);
-    let (step, intervals) = nice_scale(max_value, whole);
-    let top_value = step * intervals as f64;
-    let decimals = step_decimals(step);
-    let ticks: Vec<(f64, String)> = (0..=intervals)
-        .map(|k| {
-            let v = step * k as f64;
-            (v, format::decimal(locale(locale_de), v, decimals, false))
-        })
-        .collect();
+    let (ticks, top_value) = column_scale(chart, locale_de);
 
-    let tick_width = ticks
-        .iter()
-        .map(|(_, t)| text_width(t, COL_AXIS_FONT))
-        .fold(0.0, f64::max);
+    let tick_width = widest(ticks.iter().map(|(_, t)| t.as_str()), COL_AXIS_FONT);
     let plot_left = PAD + tick_width.max(16.0) + 8.0;
     let plot_right = SVG_WIDTH - PAD;
     let plot_height = COL_PLOT_BOTTOM - COL_PLOT_TOP;
     let y_of = |v: f64| COL_PLOT_BOTTOM - (v / top_value).min(1.0) * plot_height;
 
-    // Unit caption above the y axis (the plural of a counted noun).
-    let unit = clean_text(chart.unit.rsplit('|').next().unwrap_or_default());
-    let unit = unit.trim();
-    if !unit.is_empty() {
-        let caption = if locale_de {
-            format!("Einheit: {unit}")
-        } else {
-            format!("Unit: {unit}")
-        };
-        out.push_str(&format!(
-            "<text x=\"{}\" y=\"40\" font-size=\"{}\" fill=\"{TEXT_FILL}\">{}</text>",
-            px(PAD),
-            px(COL_AXIS_FONT),
-            xml_escape(&truncate_to_width(
-                &caption,
-                plot_right - PAD,
-                COL_AXIS_FONT
-            ))
-        ));
-    }
-
-    // Gridlines with their values; the 0 line is the axis.
+    unit_caption(&mut out, chart, locale_de, plot_right);
     for (k, (value, text)) in ticks.iter().enumerate() {
-        let y = y_of(*value);
-        let stroke = if k == 0 { AXIS_STROKE } else { GRID_STROKE };
-        out.push_str(&format!(
-            "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{stroke}\" stroke-width=\"1\"/>",
-            px(plot_left),
-            px(plot_right),
-            y = px(y)
-        ));
-        out.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"end\" fill=\"{TEXT_FILL}\">{}</text>",
-            px(plot_left - 6.0),
-            px(y + COL_AXIS_FONT * 0.35),
-            px(COL_AXIS_FONT),
-            xml_escape(text)
-        ));
+        gridline(&mut out, k == 0, y_of(*value), text, plot_left, plot_right);
     }
 
     let slot = (plot_right - plot_left) / n as f64;
@@ -508,11 +545,7 @@ pub fn column_chart_svg(chart: &BarChart, locale_de: bool) -> String {
         let top = y_of(v);
         let value_text = chart_value_text(*value, &chart.unit, locale_de);
         out.push_str("<g>");
-        out.push_str(&format!(
-            "<title>{}: {}</title>",
-            xml_escape(label),
-            xml_escape(&value_text)
-        ));
+        tooltip(&mut out, label, &value_text);
         out.push_str(&format!(
             "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{BAR_FILL}\"/>",
             px(center - column_width / 2.0),

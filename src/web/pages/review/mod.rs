@@ -22,6 +22,11 @@ use crate::services::review::{self, WhyNot};
 use crate::services::{Actor, staff};
 use crate::web::error::PageError;
 
+mod runs;
+mod why_not;
+pub use runs::*;
+pub use why_not::*;
+
 /// A criterion line.
 #[derive(Debug, Clone)]
 pub struct CriterionLine {
@@ -52,83 +57,6 @@ pub fn criterion_lines(
 
 fn percent(locale: Locale, score: f64) -> String {
     format!("{} %", format::number(locale, score * 100.0, 1))
-}
-
-/// A run in the list.
-#[derive(Debug, Clone)]
-pub struct RunLine {
-    pub id: i64,
-    pub started: String,
-    pub scope: String,
-    pub trigger: String,
-    pub households: i32,
-    pub units: i32,
-    pub assigned: i32,
-    pub status: String,
-}
-
-/// `GET /m/{mid}/runs`.
-#[derive(Template, WebTemplate)]
-#[template(path = "runs.html")]
-pub struct RunsPage {
-    pub chrome: Chrome,
-    pub nav: StaffNav,
-    pub csrf: String,
-    pub mid: i64,
-    pub runs: Vec<RunLine>,
-}
-
-/// `GET /m/{mid}/runs`.
-pub async fn list_runs(
-    Path(mid): Path<i64>,
-    Staff { ctx, user }: Staff,
-) -> Result<Response, PageError> {
-    require_coordinator(&user)?;
-    let t = ctx.t();
-    let runs = review::runs_of(&ctx.app, &user, mid)
-        .await?
-        .into_iter()
-        .map(|r| RunLine {
-            id: r.id,
-            started: when(ctx.locale, r.started_at),
-            scope: if r.municipality_id.is_some() {
-                t.get("review.scope_municipality").to_owned()
-            } else {
-                t.get("review.scope_all").to_owned()
-            },
-            trigger: t.get(&format!("review.trigger.{}", r.trigger)).to_owned(),
-            households: r.households_count,
-            units: r.units_count,
-            assigned: r.assigned_count,
-            status: r.status,
-        })
-        .collect();
-    Ok(RunsPage {
-        chrome: ctx.chrome(),
-        nav: nav(&ctx, &user, Some(mid), "/runs").await?,
-        csrf: ctx.csrf(),
-        mid,
-        runs,
-    }
-    .into_response())
-}
-
-/// `POST /m/{mid}/runs`: starts a run for the municipality.
-pub async fn start_run(
-    Path(mid): Path<i64>,
-    AuthedForm { ctx, user, .. }: AuthedForm,
-) -> Result<Response, PageError> {
-    require_coordinator(&user)?;
-    staff::municipality(&ctx.app, &user, mid, true).await?;
-    let summary = matching::run(
-        &ctx.app,
-        &Actor::User(user.clone()),
-        Scope::Municipality(mid),
-        Trigger::Manual,
-    )
-    .await?;
-    ctx.session.flash("success", "review.run_done");
-    Ok(Redirect::to(&format!("/runs/{}", summary.run_id)).into_response())
 }
 
 /// A candidate household in the review.
@@ -252,7 +180,41 @@ async fn run_page_with(
         .map(|(m, v)| format!("{} v{v}", names.get(m).cloned().unwrap_or_default()))
         .collect::<Vec<_>>()
         .join(", ");
-    let summary = vec![
+    let summary = run_summary(t, locale, run, versions);
+    let waiting = detail.waiting().len();
+    let units = detail
+        .units
+        .iter()
+        .map(|u| unit_view(t, locale, u, pick.as_ref()))
+        .collect();
+    let status = crate::web::form::status_for(problems.is_empty() && pick.is_none());
+    let page = RunPage {
+        chrome: ctx.chrome(),
+        nav: nav(ctx, user, Some(mid), "/runs").await?,
+        csrf: ctx.csrf(),
+        id,
+        mid,
+        summary,
+        units,
+        waiting,
+        bulk_hint: fill(
+            t.get("review.bulk_hint"),
+            &[("waiting", &waiting.to_string())],
+        ),
+        sent,
+        problems,
+    };
+    Ok((status, page).into_response())
+}
+
+/// The run's facts at the top of its page.
+fn run_summary(
+    t: Texts,
+    locale: Locale,
+    run: &entities::match_run::Model,
+    versions: String,
+) -> Vec<(String, String)> {
+    vec![
         (
             t.get("review.started").to_owned(),
             when(locale, run.started_at),
@@ -278,9 +240,65 @@ async fn run_page_with(
             t.get("review.elapsed").to_owned(),
             format!("{} ms", run.elapsed_ms),
         ),
-    ];
-    let waiting = detail.waiting().len();
-    let candidate = |c: &review::Candidate| CandidateView {
+    ]
+}
+
+/// A flat of the run with its proposal, the household chosen and the alternatives.
+fn unit_view(t: Texts, locale: Locale, u: &review::RunUnit, pick: Option<&FailedPick>) -> UnitView {
+    // What is proposed now: the coordinator's pick, or the engine's suggestion.
+    let chosen = match &u.proposal {
+        Some(p) if p.origin == "override" => u
+            .alternatives
+            .iter()
+            .find(|c| Some(c.id) == p.candidate_id)
+            .map(|c| candidate_view(t, locale, c, pick)),
+        _ => u
+            .assigned
+            .as_ref()
+            .map(|c| candidate_view(t, locale, c, pick)),
+    };
+    UnitView {
+        unit_id: u.unit_id,
+        address: u.address.clone(),
+        facts: format!(
+            "{} m² · {} {} · {} {}",
+            format::compact(locale, u.area_m2),
+            format::compact(locale, u.rooms),
+            t.get("pipeline.rooms"),
+            u.gross_cold_rent.format(locale),
+            t.get("review.gross_cold_short"),
+        ),
+        proposal_id: u.proposal.as_ref().map(|p| p.id),
+        state: u
+            .proposal
+            .as_ref()
+            .map(|p| state_label(t, p.state))
+            .unwrap_or_default(),
+        waiting: u
+            .proposal
+            .as_ref()
+            .is_some_and(|p| p.state == ProposalState::Suggested),
+        override_reason: u.proposal.as_ref().and_then(|p| p.override_reason.clone()),
+        alternatives: u
+            .alternatives
+            .iter()
+            .filter(|c| chosen.as_ref().is_none_or(|x| x.id != c.id))
+            .map(|c| candidate_view(t, locale, c, pick))
+            .collect(),
+        open: pick.is_some_and(|p| u.alternatives.iter().any(|c| c.id == p.candidate)),
+        chosen,
+    }
+}
+
+/// A candidate household of a flat; a pick that came back keeps its form (and the reason
+/// typed), with the message above saying why it could not go through.
+fn candidate_view(
+    t: Texts,
+    locale: Locale,
+    c: &review::Candidate,
+    pick: Option<&FailedPick>,
+) -> CandidateView {
+    CandidateView {
         id: c.id,
         household_id: c.household_id,
         reference: c.reference.clone(),
@@ -288,89 +306,19 @@ async fn run_page_with(
         score: percent(locale, c.score),
         criteria: criterion_lines(t, locale, &c.criteria),
         note: c.not_chosen.as_ref().map(|n| not_chosen_text(t, n)),
-        // A pick that came back keeps its form (and the reason typed), with the message
-        // above saying why it could not go through.
         can_pick: c
             .not_chosen
             .as_ref()
             .is_none_or(review::NotChosen::can_pick)
-            || pick.as_ref().is_some_and(|p| p.candidate == c.id),
+            || pick.is_some_and(|p| p.candidate == c.id),
         reason: pick
-            .as_ref()
             .filter(|p| p.candidate == c.id)
             .map(|p| p.reason.clone())
             .unwrap_or_default(),
         reason_error: pick
-            .as_ref()
             .filter(|p| p.candidate == c.id)
             .and_then(|p| p.error.clone()),
-    };
-    let units = detail
-        .units
-        .iter()
-        .map(|u| {
-            // What is proposed now: the coordinator's pick, or the engine's suggestion.
-            let chosen = match &u.proposal {
-                Some(p) if p.origin == "override" => u
-                    .alternatives
-                    .iter()
-                    .find(|c| Some(c.id) == p.candidate_id)
-                    .map(candidate),
-                _ => u.assigned.as_ref().map(candidate),
-            };
-            UnitView {
-                unit_id: u.unit_id,
-                address: u.address.clone(),
-                facts: format!(
-                    "{} m² · {} {} · {} {}",
-                    format::compact(locale, u.area_m2),
-                    format::compact(locale, u.rooms),
-                    t.get("pipeline.rooms"),
-                    u.gross_cold_rent.format(locale),
-                    t.get("review.gross_cold_short"),
-                ),
-                proposal_id: u.proposal.as_ref().map(|p| p.id),
-                state: u
-                    .proposal
-                    .as_ref()
-                    .map(|p| state_label(t, p.state))
-                    .unwrap_or_default(),
-                waiting: u
-                    .proposal
-                    .as_ref()
-                    .is_some_and(|p| p.state == ProposalState::Suggested),
-                override_reason: u.proposal.as_ref().and_then(|p| p.override_reason.clone()),
-                alternatives: u
-                    .alternatives
-                    .iter()
-                    .filter(|c| chosen.as_ref().is_none_or(|x| x.id != c.id))
-                    .map(candidate)
-                    .collect(),
-                open: pick
-                    .as_ref()
-                    .is_some_and(|p| u.alternatives.iter().any(|c| c.id == p.candidate)),
-                chosen,
-            }
-        })
-        .collect();
-    let status = crate::web::form::status_for(problems.is_empty() && pick.is_none());
-    let page = RunPage {
-        chrome: ctx.chrome(),
-        nav: nav(ctx, user, Some(mid), "/runs").await?,
-        csrf: ctx.csrf(),
-        id,
-        mid,
-        summary,
-        units,
-        waiting,
-        bulk_hint: fill(
-            t.get("review.bulk_hint"),
-            &[("waiting", &waiting.to_string())],
-        ),
-        sent,
-        problems,
-    };
-    Ok((status, page).into_response())
+    }
 }
 
 /// Query of the run page: the proposals the last approval sent.
@@ -584,204 +532,5 @@ pub async fn pick_alternative(
             };
             run_page_with(&ctx, &user, id, problems, Some(pick), Vec::new()).await
         }
-    }
-}
-
-/// Query of the "why not" page.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct WhyNotQuery {
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default)]
-    pub household: String,
-}
-
-/// `GET /m/{mid}/why-not`.
-#[derive(Template, WebTemplate)]
-#[template(path = "why_not.html")]
-pub struct WhyNotPage {
-    pub chrome: Chrome,
-    pub nav: StaffNav,
-    pub mid: i64,
-    pub units: Vec<(String, String, bool)>,
-    pub household: String,
-    pub asked: bool,
-    pub not_found: bool,
-    pub heading: String,
-    pub eligible: Option<String>,
-    pub rules: Vec<String>,
-    pub criteria: Vec<CriterionLine>,
-    pub no_rules: bool,
-    /// Every household of the municipality (matching the search) with its verdict for the
-    /// chosen flat.
-    pub list: Vec<VerdictLine>,
-    /// A flat was chosen: the list is shown.
-    pub listed: bool,
-    /// The chosen flat's id as in the query.
-    pub unit_value: String,
-    /// Why the chosen flat has no proposal, when it has none.
-    pub no_proposal: Option<String>,
-}
-
-/// A household in the "why not" list.
-#[derive(Debug, Clone)]
-pub struct VerdictLine {
-    pub household_id: i64,
-    /// The reference as a query value (the link shows this household's explanation).
-    pub query: String,
-    pub reference: String,
-    pub name: String,
-    pub verdict: String,
-    pub fits: bool,
-    pub held: bool,
-}
-
-/// `GET /m/{mid}/why-not?unit=..&household=..`.
-pub async fn why_not(
-    Path(mid): Path<i64>,
-    Query(q): Query<WhyNotQuery>,
-    Staff { ctx, user }: Staff,
-) -> Result<Response, PageError> {
-    require_coordinator(&user)?;
-    let t = ctx.t();
-    let locale = ctx.locale;
-    let unit_list = staff::units_of(&ctx.app, &user, mid).await?;
-    let units = unit_list
-        .iter()
-        .map(|u| {
-            let a = &u.details.address;
-            (
-                u.id.to_string(),
-                format!(
-                    "{} {}, {} ({})",
-                    a.street,
-                    a.house_number,
-                    a.town,
-                    t.get(&format!("unit.status.{}", u.status.as_str()))
-                ),
-                q.unit == u.id.to_string(),
-            )
-        })
-        .collect();
-    let mut page = WhyNotPage {
-        chrome: ctx.chrome(),
-        nav: nav(&ctx, &user, Some(mid), "/runs").await?,
-        mid,
-        units,
-        household: q.household.clone(),
-        asked: false,
-        not_found: false,
-        heading: String::new(),
-        eligible: None,
-        rules: Vec::new(),
-        criteria: Vec::new(),
-        no_rules: false,
-        list: Vec::new(),
-        listed: false,
-        unit_value: q.unit.clone(),
-        no_proposal: None,
-    };
-    if let Ok(unit_id) = q.unit.parse::<i64>() {
-        let (verdicts, no_proposal) =
-            review::why_not_list(&ctx.app, &user, unit_id, &q.household).await?;
-        page.listed = true;
-        page.no_proposal = no_proposal.map(|n| no_proposal_text(t, locale, &n));
-        page.list = verdicts
-            .into_iter()
-            .map(|v| VerdictLine {
-                household_id: v.household_id,
-                query: super::url_encode(&v.reference),
-                reference: v.reference,
-                name: v.name.unwrap_or_default(),
-                fits: matches!(v.verdict, WhyNot::Eligible { .. }),
-                verdict: match &v.verdict {
-                    WhyNot::Eligible { score, .. } => fill(
-                        t.get("review.why_fits"),
-                        &[("score", &percent(locale, *score))],
-                    ),
-                    WhyNot::Ineligible { rules } => {
-                        let first = rules
-                            .first()
-                            .map(|(de, en)| if locale == Locale::En { en } else { de })
-                            .cloned()
-                            .unwrap_or_default();
-                        if rules.len() > 1 {
-                            fill(
-                                t.get("review.why_rules_more"),
-                                &[("rule", &first), ("more", &(rules.len() - 1).to_string())],
-                            )
-                        } else {
-                            first
-                        }
-                    }
-                    WhyNot::NoRules => t.get("review.why_no_rules").to_owned(),
-                },
-                held: v.held,
-            })
-            .collect();
-    }
-    if let (Ok(unit_id), false) = (q.unit.parse::<i64>(), q.household.trim().is_empty()) {
-        page.asked = true;
-        match review::why_not(&ctx.app, &user, unit_id, &q.household).await? {
-            None => page.not_found = true,
-            Some((unit_label, reference, verdict)) => {
-                page.heading = fill(
-                    t.get("review.why_heading"),
-                    &[("household", &reference), ("unit", &unit_label)],
-                );
-                match verdict {
-                    WhyNot::NoRules => page.no_rules = true,
-                    WhyNot::Ineligible { rules } => {
-                        page.rules = rules
-                            .into_iter()
-                            .map(|(de, en)| if locale == Locale::En { en } else { de })
-                            .collect();
-                    }
-                    WhyNot::Eligible { score, criteria } => {
-                        page.eligible = Some(fill(
-                            t.get("review.why_eligible"),
-                            &[("score", &percent(locale, score))],
-                        ));
-                        page.criteria = criterion_lines(t, locale, &criteria);
-                    }
-                }
-            }
-        }
-    }
-    // A search that matches households in the list is not a failed look-up.
-    if page.not_found && !page.list.is_empty() {
-        page.not_found = false;
-        page.asked = false;
-    }
-    let status = if page.not_found {
-        StatusCode::NOT_FOUND
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, page).into_response())
-}
-
-/// Why a flat has no proposal, in words.
-fn no_proposal_text(t: Texts, locale: Locale, n: &review::NoProposal) -> String {
-    match n {
-        review::NoProposal::NotOffered => t.get("review.why_none.not_offered").to_owned(),
-        review::NoProposal::NobodyEligible { rule, count } => match rule {
-            Some((de, en)) => fill(
-                t.get("review.why_none.nobody_rule"),
-                &[
-                    ("rule", if locale == Locale::En { en } else { de }),
-                    ("count", &count.to_string()),
-                ],
-            ),
-            None => t.get("review.why_none.nobody").to_owned(),
-        },
-        review::NoProposal::TakenElsewhere { eligible } => fill(
-            t.get("review.why_none.elsewhere"),
-            &[("eligible", &eligible.to_string())],
-        ),
-        review::NoProposal::NotInLastRun { eligible } => fill(
-            t.get("review.why_none.new_run"),
-            &[("eligible", &eligible.to_string())],
-        ),
     }
 }
