@@ -18,7 +18,7 @@ use crate::domain::Locale;
 use crate::domain::roles::Role;
 use crate::domain::validation::FieldErrors;
 use crate::mail::compose::letter;
-use crate::services::auth::{hash_password, verify_password};
+use crate::services::passwords::{hash_password, verify_password};
 use crate::store::tokens::{self, NewToken};
 use crate::store::{api_tokens, landlords, sessions, users};
 use crate::util::sha256_hex as hash_token;

@@ -77,11 +77,11 @@ pub fn router(app: App) -> Router {
         .route("/login/code", get(auth::show_code).post(auth::submit_code))
         .route("/logout", post(auth::logout))
         .route("/forgot", get(auth::show_forgot).post(auth::request_reset))
-        .route("/dashboard", get(pages::dashboard::show_dashboard))
-        .route("/proposals/{id}", get(pages::dashboard::show_proposal))
+        .route("/dashboard", get(pages::overview::show_dashboard))
+        .route("/proposals/{id}", get(pages::overview::show_proposal))
         .route(
             "/proposals/{id}/answer",
-            post(pages::dashboard::answer_proposal),
+            post(pages::overview::answer_proposal),
         )
         .route("/units/{id}", get(units::show_unit))
         .route("/units/{id}/withdraw", post(units::withdraw_unit))

@@ -59,7 +59,9 @@ async fn staff_account(app: &TestApp, email: &str, role: Role, password: &str) -
             display_name: "Anna Berger".into(),
             role,
             locale: Locale::De,
-            password_hash: Some(bleibe::services::auth::hash_password(password).expect("hash")),
+            password_hash: Some(
+                bleibe::services::passwords::hash_password(password).expect("hash"),
+            ),
             email_confirmed: true,
         },
         app.app.clock.now(),

@@ -290,7 +290,8 @@ async fn staff_user<'a>(
             role,
             locale: Locale::De,
             password_hash: Some(
-                bleibe::services::auth::hash_password("Koordination im Rathaus 1").expect("hash"),
+                bleibe::services::passwords::hash_password("Koordination im Rathaus 1")
+                    .expect("hash"),
             ),
             email_confirmed: true,
         },

@@ -14,7 +14,7 @@ use crate::domain::incentive::IncentiveKind;
 use crate::domain::norms::{AreaNorms, RentCapTable, RuleSet};
 use crate::domain::roles::Role;
 use crate::domain::{Cents, Locale};
-use crate::services::auth::hash_password;
+use crate::services::passwords::hash_password;
 use crate::store::households::Consent;
 use crate::store::incentives::NewProgramme;
 use crate::store::landlords::NewLandlord;

@@ -241,7 +241,7 @@ fn facts_and_note(t: Texts, view: &LinkView) -> (Vec<(String, String)>, Option<S
         Party::Landlord => (
             view.household
                 .as_ref()
-                .map(|h| super::dashboard::household_facts(t, h))
+                .map(|h| super::overview::household_facts(t, h))
                 .unwrap_or_default(),
             view.household
                 .as_ref()

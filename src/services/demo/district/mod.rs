@@ -22,7 +22,7 @@ use crate::app::App;
 use crate::domain::incentive::IncentiveKind;
 use crate::domain::roles::Role;
 use crate::domain::{Cents, Locale};
-use crate::services::auth::hash_password;
+use crate::services::passwords::hash_password;
 use crate::store::history::Past;
 use crate::store::households::NewHousehold;
 use crate::store::landlords::NewLandlord;

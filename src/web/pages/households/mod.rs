@@ -219,7 +219,7 @@ fn explain_size(t: Texts, size: &str) -> String {
 /// language, "Українська (Ukrainisch)".
 pub fn language_label(t: Texts, lang: Language) -> String {
     let own = lang.native_name();
-    let ours = super::dashboard::language_name(t, lang.code());
+    let ours = super::overview::language_name(t, lang.code());
     if own == ours {
         own.to_owned()
     } else {

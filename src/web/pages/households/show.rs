@@ -220,7 +220,7 @@ fn contact_facts(
     let languages = p
         .languages
         .iter()
-        .map(|code| crate::web::pages::dashboard::language_name(t, code))
+        .map(|code| crate::web::pages::overview::language_name(t, code))
         .collect::<Vec<_>>()
         .join(", ");
     let caseworker = p.caseworker_name.clone().map(|n| {
