@@ -1,3 +1,5 @@
+//! Tests of the figures, the yearly report and the exports, on rows made in memory.
+
 use chrono::TimeZone;
 
 use super::*;

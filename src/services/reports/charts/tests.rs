@@ -1,3 +1,5 @@
+//! Tests of the SVG charts: well-formed, accessible, and readable at every size.
+
 use super::*;
 use quick_xml::Reader;
 use quick_xml::XmlVersion;
