@@ -73,6 +73,12 @@ pub fn one_line(street: &str, house_number: &str, postal_code: &str, town: &str)
         .join(", ")
 }
 
+/// An address as a short label, "Street 5, Town", for lists where the postal code would
+/// only add width; empty parts leave no stray marks (see [`one_line`]).
+pub fn short_label(street: &str, house_number: &str, town: &str) -> String {
+    one_line(street, house_number, "", town)
+}
+
 /// Anything with a street address that reads on one line (see [`one_line`]): the domain's
 /// [`Address`], and the stored flat row (implemented in `store::units`).
 pub trait OneLine {
@@ -87,6 +93,11 @@ impl OneLine for Address {
 }
 
 impl Address {
+    /// "Street 5, Town" (see [`short_label`]).
+    pub fn short_label(&self) -> String {
+        short_label(&self.street, &self.house_number, &self.town)
+    }
+
     /// The address on one line, without the extra (see [`one_line`]).
     pub fn one_line(&self) -> String {
         one_line(
@@ -138,7 +149,7 @@ impl UnitDetails {
 
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{one_line, short_label};
 
     #[test]
     fn one_line_joins_the_parts_without_stray_marks() {
@@ -153,5 +164,14 @@ mod tests {
         // What erasure leaves of a landlord's flat.
         assert_eq!(one_line("—", "", "73207", "Plochingen"), "73207 Plochingen");
         assert_eq!(one_line(" Weg ", " 1 ", "", ""), "Weg 1");
+    }
+
+    #[test]
+    fn the_short_label_leaves_out_the_postal_code() {
+        assert_eq!(
+            short_label("Marktstraße", "5", "Plochingen"),
+            "Marktstraße 5, Plochingen"
+        );
+        assert_eq!(short_label("—", "", "Plochingen"), "Plochingen");
     }
 }

@@ -10,7 +10,7 @@ use chrono::Duration;
 use sea_orm::TransactionTrait;
 use validator::Validate;
 
-use super::accounts::{LinkOutcome, check_link, enqueue, link, random_token};
+use super::accounts::{LinkOutcome, check_link, enqueue, issue_token, link, random_token};
 use super::limits::{self, Limit};
 use super::{Actor, CurrentUser, ServiceError, audit};
 use crate::app::App;
@@ -225,29 +225,23 @@ async fn check_email_change(
 }
 
 /// The link token that confirms a new address, valid for a few hours; an earlier one of
-/// the same account stops working.
+/// the same account stops working. Returns the secret for the link.
 async fn issue_change_token(
     txn: &sea_orm::DatabaseTransaction,
     user_id: i64,
-    token: &str,
     new_email: &str,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), ServiceError> {
+) -> Result<String, ServiceError> {
     tokens::retire(txn, user_id, tokens::CHANGE_EMAIL, now).await?;
-    tokens::insert(
-        txn,
-        &NewToken {
-            hash: hash_token(token),
-            purpose: tokens::CHANGE_EMAIL,
-            user_id: Some(user_id),
-            new_email: Some(new_email.to_owned()),
-            ..Default::default()
-        },
-        now + Duration::hours(CHANGE_EMAIL_VALID_HOURS),
-        now,
-    )
-    .await?;
-    Ok(())
+    let token = NewToken {
+        purpose: tokens::CHANGE_EMAIL,
+        user_id: Some(user_id),
+        new_email: Some(new_email.to_owned()),
+        ..Default::default()
+    };
+    let valid_until = now + Duration::hours(CHANGE_EMAIL_VALID_HOURS);
+    let (secret, _) = issue_token(txn, token, valid_until, now).await?;
+    Ok(secret)
 }
 
 /// Asks to change the login address: checks the new address (well-formed, not the current
@@ -266,7 +260,8 @@ pub async fn request_email_change(
     check_email_change(app, &account, &new_email, password).await?;
     let locale = locale_of(&account);
     let contact = super::letters::support_contact(app);
-    let token = random_token()?;
+    let txn = app.db.begin().await?;
+    let token = issue_change_token(&txn, account.id, &new_email, now).await?;
     let url = link(app, &format!("/account/email/confirm/{token}"));
     let name = account.display_name.as_str();
     let confirm = letter(
@@ -283,8 +278,6 @@ pub async fn request_email_change(
         None,
     )
     .with_contact(&contact);
-    let txn = app.db.begin().await?;
-    issue_change_token(&txn, account.id, &token, &new_email, now).await?;
     enqueue(
         &txn,
         confirm.to_email(

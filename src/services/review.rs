@@ -355,8 +355,7 @@ pub async fn why_not(
     if !user.can_manage(h.municipality_id) {
         return Ok(None);
     }
-    let a = &unit.details.address;
-    let unit_label = format!("{} {}, {}", a.street, a.house_number, a.town);
+    let unit_label = unit.details.address.short_label();
     let verdict = WhyNot::of(super::matching::explain_pair(app, &unit, &h).await?);
     Ok(Some((unit_label, h.profile.reference.clone(), verdict)))
 }

@@ -416,7 +416,11 @@ async fn load_rows(app: &App, municipality_id: i64) -> Result<Data, ServiceError
             (
                 r.proposal.id,
                 (
-                    format!("{} {}, {}", r.unit.street, r.unit.house_number, r.unit.town),
+                    crate::domain::unit::short_label(
+                        &r.unit.street,
+                        &r.unit.house_number,
+                        &r.unit.town,
+                    ),
                     r.household.reference.clone(),
                 ),
             )

@@ -171,7 +171,7 @@ async fn page(
                 decline_fields,
                 id: r.request.id,
                 unit_id: r.unit.id,
-                address: format!("{} {}, {}", a.street, a.house_number, a.town),
+                address: a.short_label(),
                 programme: if ctx.locale == Locale::En {
                     r.programme.name_en
                 } else {

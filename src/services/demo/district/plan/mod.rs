@@ -429,13 +429,7 @@ fn record_step(
             proposal_id: at.id,
             status: "held",
             starts_at: office_after(rng, day, 2, 6),
-            place: {
-                let a = &at.unit.details.address;
-                format!(
-                    "{} {}, {} {}",
-                    a.street, a.house_number, a.postal_code, a.town
-                )
-            },
+            place: at.unit.details.address.one_line(),
             created_at: when,
         }),
         _ => {}
