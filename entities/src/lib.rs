@@ -7,6 +7,8 @@ pub mod action_token;
 pub mod api_token;
 pub mod area_norm;
 pub mod audit_entry;
+pub mod document;
+pub mod document_template;
 pub mod follow_up;
 pub mod household;
 pub mod household_allowed_municipality;

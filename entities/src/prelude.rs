@@ -4,6 +4,8 @@ pub use super::action_token::Entity as ActionToken;
 pub use super::api_token::Entity as ApiToken;
 pub use super::area_norm::Entity as AreaNorm;
 pub use super::audit_entry::Entity as AuditEntry;
+pub use super::document::Entity as Document;
+pub use super::document_template::Entity as DocumentTemplate;
 pub use super::follow_up::Entity as FollowUp;
 pub use super::household::Entity as Household;
 pub use super::household_allowed_municipality::Entity as HouseholdAllowedMunicipality;

@@ -21,6 +21,7 @@ mod m20261203_000020_email_change;
 mod m20261203_000030_household_search;
 mod m20261204_000010_household_waiting_index;
 mod m20261204_000020_household_list_columns;
+mod m20261205_000010_documents;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000030_household_search::Migration),
             Box::new(m20261204_000010_household_waiting_index::Migration),
             Box::new(m20261204_000020_household_list_columns::Migration),
+            Box::new(m20261205_000010_documents::Migration),
         ]
     }
 }

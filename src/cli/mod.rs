@@ -3,6 +3,7 @@
 mod bench;
 mod check_data;
 mod demo;
+mod document;
 mod import;
 mod job;
 mod mail;
@@ -56,6 +57,8 @@ pub enum Command {
     Token(token::TokenArgs),
     /// E-mails: `mail preview [--lang xx] [--out DIR]` writes every e-mail in every language.
     Mail(mail::MailArgs),
+    /// Documents as PDF: `document render KIND --proposal ID [--lang xx] [-o FILE]`.
+    Document(document::DocumentArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -75,6 +78,7 @@ pub fn run() -> ExitCode {
         Command::Job(args) => with_settings(|loaded| job::run(loaded, args)),
         Command::Token(args) => with_settings(|loaded| token::run(loaded, args)),
         Command::Mail(args) => report(mail::run(args)),
+        Command::Document(args) => with_settings(|loaded| document::run(loaded, args)),
         Command::Scenario(args) => match args.command {
             scenario::ScenarioCommand::Generate(generate) => report(scenario::generate(&generate)),
             scenario::ScenarioCommand::Export(export) => {

@@ -3,6 +3,7 @@
 //! else builds on these; this module imports nothing of the application.
 
 pub mod criteria;
+pub mod document;
 pub mod draft;
 pub mod format;
 pub mod geo;

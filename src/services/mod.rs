@@ -9,6 +9,7 @@ pub mod admin;
 pub mod api_tokens;
 pub mod audit;
 pub mod demo;
+pub mod documents;
 pub mod dossier;
 pub mod drafts;
 pub mod figures;
@@ -126,6 +127,8 @@ pub enum Conflict {
     /// A lease of one of the landlord's flats is signed, or a household lives there: the
     /// account cannot be deleted yet.
     AccountHeld,
+    /// The document does not fit the proposal's stage (or is not the reader's to have).
+    DocumentNotAtStage,
 }
 
 impl Conflict {
@@ -146,6 +149,7 @@ impl Conflict {
             Conflict::AlreadyErased => "privacy_tools.already_erased",
             Conflict::LastAdmin => "account.delete.last_admin",
             Conflict::AccountHeld => "account.delete.held",
+            Conflict::DocumentNotAtStage => "documents.not_at_stage",
         }
     }
 }

@@ -54,7 +54,8 @@ pub async fn proposals_of_units<C: ConnectionTrait>(
 
 /// Removes what people wrote on proposals: why one was proposed by hand, the reasons of
 /// answers and steps, where viewings meet and who comes along, the place freed and why a
-/// tenancy ended, the notes of follow-up calls. Codes, dates and amounts stay.
+/// tenancy ended, the notes of follow-up calls; and the documents made for them (they
+/// name both sides). Codes, dates and amounts stay.
 pub async fn clear_proposal_texts<C: ConnectionTrait>(
     db: &C,
     proposals: &[i64],
@@ -62,6 +63,7 @@ pub async fn clear_proposal_texts<C: ConnectionTrait>(
 ) -> Result<(), sea_orm::DbErr> {
     for chunk in proposals.chunks(500) {
         let ids = chunk.to_vec();
+        super::documents::delete_of_proposals(db, &ids).await?;
         proposal::Entity::update_many()
             .col_expr(proposal::Column::OverrideReason, none())
             .filter(proposal::Column::Id.is_in(ids.clone()))

@@ -5,6 +5,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod bulk;
+pub mod documents;
 pub mod dossier;
 pub mod drafts;
 pub mod erasure;

@@ -83,6 +83,8 @@ pub fn router(app: App) -> Router {
             "/proposals/{id}/answer",
             post(pages::overview::answer_proposal),
         )
+        .route("/proposals/{id}/documents", post(pages::documents::make))
+        .route("/documents/{id}", get(pages::documents::download))
         .route("/units/{id}", get(units::show_unit))
         .route("/units/{id}/withdraw", post(units::withdraw_unit))
         .route("/photos/{key}", get(units::serve_photo))
@@ -150,6 +152,10 @@ pub fn router(app: App) -> Router {
         )
         .route("/admin/users/{id}/{action}", post(admin::user_action))
         .route("/admin/municipalities", get(admin::list_municipalities))
+        .route(
+            "/admin/municipalities/{id}/templates",
+            get(pages::templates::show).post(pages::templates::upload),
+        )
         .route("/admin/jobs", get(admin::list_jobs))
         .route(
             "/admin/municipalities/new",

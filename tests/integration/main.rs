@@ -15,6 +15,7 @@ mod browser_forms;
 mod cli;
 mod coordinators;
 mod demo;
+mod documents;
 mod erasure;
 mod faults;
 mod harness;

@@ -288,10 +288,10 @@ db_test!(
         // … and in the yearly reports (move-in 2026, 12 months sustained 2027).
         let report = es.get(&format!("/m/{}/report/2026", d.esslingen)).await.text().await.expect("report");
         assert!(report.contains("Jahresbericht 2026") && report.contains("Esslingen am Neckar"));
-        let r2026 = bleibe::services::figures::yearly(&app.app, &user, d.esslingen, 2026, bleibe::domain::Locale::De).await.expect("report");
+        let r2026 = bleibe::services::figures::yearly(&app.app, &bleibe::services::Actor::User(user.clone()), d.esslingen, 2026, bleibe::domain::Locale::De).await.expect("report");
         assert_eq!((r2026.moved_in, r2026.persons_placed as usize, r2026.places_freed as usize, r2026.leases_signed), (1, persons, persons, 1));
         assert_eq!(r2026.accepted_by_both, 1);
-        let r2027 = bleibe::services::figures::yearly(&app.app, &user, d.esslingen, 2027, bleibe::domain::Locale::De).await.expect("report");
+        let r2027 = bleibe::services::figures::yearly(&app.app, &bleibe::services::Actor::User(user.clone()), d.esslingen, 2027, bleibe::domain::Locale::De).await.expect("report");
         assert_eq!((r2027.moved_in, r2027.sustained, r2027.follow_ups_done), (0, 1, 4));
         let book = es.get(&format!("/m/{}/report/2027.xlsx", d.esslingen)).await;
         assert_eq!(book.status(), 200);

@@ -485,6 +485,15 @@ pub const COLUMNS: &[Entry] = &[
         Kept::Days(90),
     ),
     entry(
+        "documents",
+        &["data", "pdf"],
+        HL,
+        "documents made for a proposal (rent certificate, agreements, the household's letter): the data they were filled in with and the PDF",
+        false,
+        OnErasure::Deleted,
+        Kept::WithRecord,
+    ),
+    entry(
         "outbox",
         &[
             "to_address",
@@ -757,6 +766,14 @@ pub const NOT_PERSONAL: &[(&str, &str, &str)] = &[
         "*",
         "programmes of the municipality",
     ),
+    (
+        "document_templates",
+        "*",
+        "the municipality's letterhead, clauses and logo",
+    ),
+    ("documents", "kind", "kind of a document"),
+    ("documents", "lang", "language of a document"),
+    ("documents", "sha256", "checksum of a document"),
     ("job_locks", "*", "names of jobs and server instances"),
     (
         "job_runs",

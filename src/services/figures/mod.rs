@@ -407,7 +407,7 @@ pub async fn check_data(
 }
 
 /// Loads a municipality's rows (the caller has checked the scope).
-async fn load_rows(app: &App, municipality_id: i64) -> Result<Data, ServiceError> {
+pub(super) async fn load_rows(app: &App, municipality_id: i64) -> Result<Data, ServiceError> {
     let rows = crate::store::figures::of_municipality(&app.db, municipality_id).await?;
     let labels = rows
         .proposals

@@ -217,7 +217,7 @@ fn incentives_of(
 /// The yearly report of a municipality.
 pub async fn yearly(
     app: &App,
-    user: &CurrentUser,
+    actor: &Actor,
     municipality_id: i64,
     year: i32,
     locale: Locale,
@@ -225,7 +225,10 @@ pub async fn yearly(
     if !(2000..=2100).contains(&year) {
         return Err(ServiceError::NotFound("year".into()));
     }
-    let data = load(app, user, municipality_id).await?;
+    let data = match actor {
+        Actor::User(user) => load(app, user, municipality_id).await?,
+        Actor::System => load_rows(app, municipality_id).await?,
+    };
     let ids: Vec<i64> = data.proposals.iter().map(|p| p.id).collect();
     let events = crate::store::proposals::events_of_many(&app.db, &ids).await?;
     let mut report = year_report(&data, &events, year, locale);
@@ -248,7 +251,7 @@ pub async fn yearly(
         .collect();
     audit::record(
         &app.db,
-        &Actor::User(user.clone()),
+        actor,
         "year_report",
         "municipalities",
         Some(municipality_id),
@@ -309,6 +312,13 @@ fn figures_sheet(r: &YearReport, t: Texts) -> Table {
 
 /// The yearly report as a workbook: the figures, the month table and the incentives.
 pub fn year_report_xlsx(r: &YearReport, locale: Locale) -> Result<Vec<u8>, ServiceError> {
+    crate::services::reports::to_xlsx(&year_report_tables(r, locale), locale == Locale::De)
+        .map_err(|e| ServiceError::Other(anyhow::anyhow!("xlsx: {e}")))
+}
+
+/// The yearly report's tables (the sheets of the workbook, the tables of the PDF): the
+/// figures, moves per month, the incentives and the reasons for declining.
+pub fn year_report_tables(r: &YearReport, locale: Locale) -> Vec<Table> {
     let t = Texts::new(locale);
     let int = |v: u64| Cell::Int(v as i64);
     let figures = figures_sheet(r, t);
@@ -355,9 +365,5 @@ pub fn year_report_xlsx(r: &YearReport, locale: Locale) -> Result<Vec<u8>, Servi
             .map(|(reason, n)| vec![text(reason.clone()), int(*n)])
             .collect(),
     };
-    crate::services::reports::to_xlsx(
-        &[figures, months, incentives, reasons],
-        locale == Locale::De,
-    )
-    .map_err(|e| ServiceError::Other(anyhow::anyhow!("xlsx: {e}")))
+    vec![figures, months, incentives, reasons]
 }

@@ -23,11 +23,13 @@ use crate::store::{households, landlords, units, users};
 mod accepted;
 mod digest;
 mod incentives;
+mod jobcenter;
 mod recipients;
 mod viewings;
 use accepted::*;
 pub use digest::*;
 pub use incentives::*;
+pub use jobcenter::*;
 pub use recipients::*;
 pub use viewings::*;
 
@@ -412,4 +414,36 @@ pub async fn follow_up_due<C: ConnectionTrait>(
         .await?;
     }
     Ok(())
+}
+
+/// The household's proposal as a letter to print (for households its caseworker reaches
+/// on paper): the text of the proposal e-mail in the household's language (or `lang`),
+/// with fresh answer links valid until the answer date, written in the caller's
+/// transaction.
+pub async fn household_proposal_letter<C: ConnectionTrait>(
+    db: &C,
+    app: &App,
+    proposal: &proposal::Model,
+    lang: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Letter, ServiceError> {
+    let p = parts(db, proposal).await?;
+    let lang = lang
+        .map(str::to_owned)
+        .unwrap_or_else(|| p.household.profile.preferred_language.code().to_owned());
+    let mut values = p.values(&lang, p.proposal.answer_due_at);
+    values.push((
+        "name",
+        household_name(&p.household, &lang, berlin_date(now)),
+    ));
+    let until = proposal.answer_due_at.unwrap_or(now + Duration::days(7));
+    let links = answer_links(db, app, proposal.id, Party::Household, until, now).await?;
+    let link_refs: Vec<(&str, &str)> = links
+        .iter()
+        .map(|(k, u)| (k.as_str(), u.as_str()))
+        .collect();
+    Ok(
+        letter_in(&lang, "proposal_household", &borrow(&values), &link_refs)
+            .with_contact(&p.contact),
+    )
 }

@@ -274,7 +274,15 @@ async fn record_step(
         Step::ViewingHeld { note } => {
             store::viewing_held(txn, row.proposal.id, note.clone(), now).await?;
         }
-        Step::JobcenterRequested { on, .. } => jobcenter(txn, row, "requested", *on, now).await?,
+        Step::JobcenterRequested { on, .. } => {
+            jobcenter(txn, row, "requested", *on, now).await?;
+            // The landlord gets the rent certificate to complete and sign; it is kept
+            // with the proposal's documents.
+            let certificate =
+                crate::services::documents::jobcenter_attachment(txn, app, row, Some(by), now)
+                    .await?;
+            letters::jobcenter_requested(txn, &row.proposal, certificate, now).await?;
+        }
         Step::JobcenterGranted { on, .. } => jobcenter(txn, row, "granted", *on, now).await?,
         Step::JobcenterRefused { on, .. } => jobcenter(txn, row, "refused", *on, now).await?,
         Step::LeaseSigned(lease) => sign_lease(txn, row, lease, now).await?,

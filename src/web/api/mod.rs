@@ -3,6 +3,7 @@
 //! token (created on `/account/tokens`); a token acts exactly as its person in the pages.
 //! Errors are `application/problem+json`.
 
+pub mod documents;
 pub mod extract;
 pub mod model;
 pub mod problem;
@@ -43,6 +44,7 @@ use crate::app::App;
         v1::list_proposals,
         v1::get_proposal,
         v1::take_step,
+        documents::get_document,
         v1::list_placements,
     ),
     // The error answers refer to this schema by name.
@@ -81,6 +83,10 @@ pub fn routes() -> Router<App> {
         .route("/proposals", get(v1::list_proposals))
         .route("/proposals/{id}", get(v1::get_proposal))
         .route("/proposals/{id}/steps", post(v1::take_step))
+        .route(
+            "/proposals/{id}/documents/{kind}",
+            get(documents::get_document),
+        )
         .route("/placements", get(v1::list_placements))
         .fallback(|| async { problem::Problem::not_found("API route") })
         .layer(SetResponseHeaderLayer::overriding(

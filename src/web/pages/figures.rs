@@ -18,7 +18,7 @@ use crate::domain::format;
 use crate::i18n::Texts;
 use crate::services::figures::{self, EXPORTS, YearReport};
 use crate::services::reports::{BarChart, bar_chart_svg, column_chart_svg};
-use crate::services::staff;
+use crate::services::{Actor, documents, staff};
 use crate::web::error::PageError;
 
 /// A figure with its label.
@@ -245,7 +245,7 @@ fn export_links(t: Texts, mid: i64) -> Vec<(String, String)> {
     exports
 }
 
-fn download(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
+pub(crate) fn download(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -298,12 +298,18 @@ pub async fn year_report(
     require_coordinator(&user)?;
     let t = ctx.t();
     let locale = ctx.locale;
+    if let Some(y) = year.strip_suffix(".pdf") {
+        let year: i32 = y.parse().map_err(|_| PageError::NotFound)?;
+        let actor = Actor::User(user.clone());
+        let made = documents::yearly_report_pdf(&ctx.app, &actor, mid, year, locale).await?;
+        return Ok(download(&made.file_name, "application/pdf", made.pdf));
+    }
     let (year_text, xlsx) = match year.strip_suffix(".xlsx") {
         Some(y) => (y, true),
         None => (year.as_str(), false),
     };
     let year: i32 = year_text.parse().map_err(|_| PageError::NotFound)?;
-    let r = figures::yearly(&ctx.app, &user, mid, year, locale).await?;
+    let r = figures::yearly(&ctx.app, &Actor::User(user.clone()), mid, year, locale).await?;
     if xlsx {
         let bytes = figures::year_report_xlsx(&r, locale)?;
         return Ok(download(

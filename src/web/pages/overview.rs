@@ -233,6 +233,7 @@ fn unit_card(
 #[template(path = "proposal_landlord.html")]
 pub struct ProposalPage {
     pub chrome: Chrome,
+    pub documents: super::documents::DocumentsView,
     pub id: i64,
     pub address: String,
     pub state: String,
@@ -293,6 +294,7 @@ pub(crate) fn household_facts(t: Texts, h: &HouseholdSummary) -> Vec<(String, St
 fn proposal_page(
     ctx: &super::PageCtx,
     p: &LandlordProposal,
+    documents: super::documents::DocumentsView,
     errors: &FieldErrors,
     form: Option<&crate::web::form::FormData>,
 ) -> Response {
@@ -302,6 +304,7 @@ fn proposal_page(
     let selected = form.map(|f| f.text("reason_code")).unwrap_or_default();
     let page = ProposalPage {
         chrome: ctx.chrome(),
+        documents,
         id: p.proposal.id,
         address: p.unit_address.clone(),
         state: landlord_state(t, p),
@@ -367,7 +370,14 @@ pub async fn show_proposal(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let p = proposals::landlord_view(&ctx.app, &user, id).await?;
-    Ok(proposal_page(&ctx, &p, &FieldErrors::default(), None))
+    let documents = super::documents::view(&ctx, &user, id, None).await?;
+    Ok(proposal_page(
+        &ctx,
+        &p,
+        documents,
+        &FieldErrors::default(),
+        None,
+    ))
 }
 
 /// `POST /proposals/{id}/answer`.
@@ -402,7 +412,8 @@ pub async fn answer_proposal(
         }
         Ok(Err(errors)) => {
             let p = proposals::landlord_view(&ctx.app, &user, id).await?;
-            Ok(proposal_page(&ctx, &p, &errors, Some(&form)))
+            let documents = super::documents::view(&ctx, &user, id, None).await?;
+            Ok(proposal_page(&ctx, &p, documents, &errors, Some(&form)))
         }
         Err(ServiceError::Conflict(_)) => Err(PageError::Conflict(text(
             ctx.t(),

@@ -118,6 +118,7 @@ pub struct ProposalPage {
     pub household_id: i64,
     /// The household's data was erased: no link to its (gone) page.
     pub household_erased: bool,
+    pub documents: crate::web::pages::documents::DocumentsView,
 }
 
 fn facts(ctx: &PageCtx, d: &ProposalDetail) -> Vec<(String, String)> {
@@ -310,6 +311,13 @@ async fn proposal_page(
         Vec::new()
     };
     let follow_ups = follow_up_views(ctx, &d, failed);
+    let documents = crate::web::pages::documents::view(
+        ctx,
+        user,
+        id,
+        Some(d.household.profile.preferred_language),
+    )
+    .await?;
     let incentives = incentive_views(ctx, &d, is_coordinator, failed);
     let page = ProposalPage {
         chrome: ctx.chrome(),
@@ -328,6 +336,7 @@ async fn proposal_page(
         follow_ups,
         incentives,
         events: event_lines(ctx, &d),
+        documents,
         unit_id: d.unit.id,
         household_id: d.household.id,
         household_erased: d.household.erased_at.is_some(),

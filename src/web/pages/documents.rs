@@ -1,0 +1,139 @@
+//! Documents on the proposal pages: what fits the stage (a button each, the letter with a
+//! choice of language), what was made (each to download again), and the two routes:
+//! `POST /proposals/{id}/documents` makes one and sends it, `GET /documents/{id}` sends a
+//! kept one. Both check who may have what; a refusal keeps nothing.
+
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::{Authed, AuthedForm, PageCtx};
+use crate::domain::Language;
+use crate::domain::document::DocumentKind;
+use crate::services::{Actor, Conflict, CurrentUser, ServiceError, documents};
+use crate::web::error::PageError;
+
+/// A document that can be made now.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub kind: String,
+    pub label: String,
+    /// The household's letter: a choice of language goes with it.
+    pub letter: bool,
+}
+
+/// A document made before.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    pub id: i64,
+    pub label: String,
+    pub made: String,
+    pub template: String,
+}
+
+/// The documents part of a proposal page.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentsView {
+    pub proposal_id: i64,
+    pub offered: Vec<Offer>,
+    pub made: Vec<Kept>,
+    /// Languages of the letter: code, name, chosen.
+    pub langs: Vec<(String, String, bool)>,
+}
+
+impl DocumentsView {
+    pub fn is_empty(&self) -> bool {
+        self.offered.is_empty() && self.made.is_empty()
+    }
+}
+
+/// What the proposal's page shows of its documents for this reader.
+pub async fn view(
+    ctx: &PageCtx,
+    user: &CurrentUser,
+    proposal_id: i64,
+    household_language: Option<Language>,
+) -> Result<DocumentsView, PageError> {
+    let t = ctx.t();
+    let shelf = documents::shelf(&ctx.app, user, proposal_id).await?;
+    let label = |kind: &str| t.get(&format!("documents.kinds.{kind}")).to_owned();
+    let chosen = household_language.unwrap_or_default();
+    Ok(DocumentsView {
+        proposal_id,
+        offered: shelf
+            .offered
+            .iter()
+            .map(|k| Offer {
+                kind: k.as_str().to_owned(),
+                label: label(k.as_str()),
+                letter: *k == DocumentKind::ProposalLetter,
+            })
+            .collect(),
+        made: shelf
+            .made
+            .iter()
+            .map(|d| Kept {
+                id: d.id,
+                label: label(&d.kind),
+                made: super::pipeline::when(ctx.locale, d.created_at),
+                template: if d.template_version == 0 {
+                    t.get("documents.built_in").to_owned()
+                } else {
+                    format!("{} {}", t.get("documents.version"), d.template_version)
+                },
+            })
+            .collect(),
+        langs: Language::ALL
+            .iter()
+            .map(|l| {
+                (
+                    l.code().to_owned(),
+                    format!(
+                        "{} ({})",
+                        l.native_name(),
+                        crate::web::pages::overview::language_name(t, l.code())
+                    ),
+                    *l == chosen,
+                )
+            })
+            .collect(),
+    })
+}
+
+fn pdf(name: &str, bytes: Vec<u8>) -> Response {
+    super::figures::download(name, "application/pdf", bytes)
+}
+
+/// `POST /proposals/{id}/documents`: makes the document `kind` (the letter in `lang`),
+/// keeps it and sends it.
+pub async fn make(
+    Path(id): Path<i64>,
+    AuthedForm { ctx, user, form }: AuthedForm,
+) -> Result<Response, PageError> {
+    let kind: DocumentKind = form
+        .get("kind")
+        .parse()
+        .map_err(|_| PageError::BadRequest("unknown document".into()))?;
+    let lang = match form.get("lang") {
+        "" => None,
+        code => Some(
+            code.parse::<Language>()
+                .map_err(|_| PageError::BadRequest("unknown language".into()))?,
+        ),
+    };
+    match documents::make(&ctx.app, &Actor::User(user), id, kind, lang).await {
+        Ok(made) => Ok(Redirect::to(&format!("/documents/{}", made.id)).into_response()),
+        Err(ServiceError::Conflict(Conflict::DocumentNotAtStage)) => Err(PageError::Conflict(
+            ctx.t().get("documents.not_at_stage").to_owned(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /documents/{id}`: a kept document.
+pub async fn download(
+    Path(id): Path<i64>,
+    Authed { ctx, user }: Authed,
+) -> Result<Response, PageError> {
+    let made = documents::stored(&ctx.app, &user, id).await?;
+    Ok(pdf(&made.file_name, made.pdf))
+}
