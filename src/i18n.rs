@@ -25,6 +25,8 @@ pub const HOUSEHOLD_KEYS: &[&str] = &[
     "mail.contact_line",
     "mail.reply_line",
     "mail.family",
+    "mail.letter_reference",
+    "mail.letter_qr_hint",
     "mail.proposal_household.",
     "mail.reminder_household.",
     "mail.expired_household.",

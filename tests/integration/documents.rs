@@ -87,6 +87,17 @@ fn qr_codes(png: &std::path::Path) -> Vec<String> {
     codes
 }
 
+/// How many raster images a PDF holds, as `pdfimages -list` counts them.
+fn images(pdf: &[u8]) -> usize {
+    let file = temp_pdf(pdf);
+    let out = Command::new("pdfimages")
+        .arg("-list")
+        .arg(file.path())
+        .output()
+        .expect("pdfimages");
+    String::from_utf8_lossy(&out.stdout).lines().skip(2).count()
+}
+
 async fn documents_of(app: &TestApp, proposal_id: i64) -> u64 {
     entities::document::Entity::find()
         .filter(entities::document::Column::ProposalId.eq(proposal_id))
@@ -219,6 +230,21 @@ db_test!(
         let p = &suggested[0];
         let user = coordinator(app).await;
         take(app, &user, p.id, Action::Approve, &[]).await;
+        // A photo of the flat goes into the letter.
+        let photo = bleibe::services::photos::store(&app.app, &png(640)).expect("photo");
+        bleibe::store::photos::insert(
+            app.db(),
+            bleibe::store::photos::Owner::Unit(p.unit_id),
+            &photo.storage_key,
+            "wohnzimmer.png",
+            &photo.content_type,
+            photo.byte_size,
+            photo.width,
+            photo.height,
+            app.clock_now(),
+        )
+        .await
+        .expect("photo row");
         let actor = Actor::User(user.clone());
         let mut letters = Vec::new();
         for lang in [Language::De, Language::Ar, Language::Uk] {
@@ -248,6 +274,7 @@ db_test!(
             assert_eq!(page.status(), 200, "{url}");
             assert!(text.contains(url.as_str()), "the address is printed too: {url}");
         }
+        assert_eq!(images(&arabic.pdf), 1, "the flat's photo (the QR codes are drawn)");
         // The Ukrainian letter is in Cyrillic.
         let uk = pdf_text(&letters[2].1.pdf);
         let subject = bleibe::mail::compose::mail_text("uk", "mail.proposal_household.subject");
@@ -279,31 +306,10 @@ db_test!(
             .await
             .expect("q")
             .expect("unit");
-        // The municipality guarantees the rent for this flat: 4,321 €.
-        let programme = entities::incentive_programme::Entity::find()
-            .filter(entities::incentive_programme::Column::MunicipalityId.eq(unit.municipality_id))
-            .filter(entities::incentive_programme::Column::Kind.eq("rent_default_guarantee"))
-            .one(app.db())
-            .await
-            .expect("q")
-            .expect("a guarantee programme");
-        let now = app.clock_now();
-        entities::unit_incentive::ActiveModel {
-            unit_id: Set(unit.id),
-            programme_id: Set(programme.id),
-            status: Set("granted".into()),
-            requested_at: Set(now),
-            decided_at: Set(Some(now)),
-            granted_amount_cents: Set(Some(432_100)),
-            granted_from: Set(Some(crate::pipeline::day(2026, 12, 1))),
-            granted_until: Set(Some(crate::pipeline::day(2028, 11, 30))),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+        // The municipality grants all three kinds of incentive with an agreement.
+        for (kind, amount) in [("rent_default_guarantee", 432_100), ("renovation_grant", 1_250_000), ("head_lease", 15_000)] {
+            grant(app, &unit, kind, amount).await;
         }
-        .insert(app.db())
-        .await
-        .expect("grant");
         let admin = staff(app, ADMIN).await;
         let page = format!("/admin/municipalities/{}/templates", unit.municipality_id);
         // A part with a mistake on line 4 is refused there, with the line, and not kept.
@@ -337,6 +343,18 @@ db_test!(
             assert!(text.contains(&expected), "missing {expected:?} in:\n{text}");
         }
         save_png(&made.pdf, "rent-guarantee");
+        for (kind, expected) in [
+            (DocumentKind::OccupancyAgreement, ["Sanierungszuschuss gegen Belegungsrecht".to_owned(), euros(1_250_000)]),
+            (DocumentKind::HeadLease, ["Zwischenanmietung".to_owned(), euros(15_000)]),
+        ] {
+            let made = documents::make(&app.app, &actor, p.id, kind, None).await.expect("agreement");
+            let text = pdf_text(&made.pdf);
+            for e in &expected {
+                assert!(text.contains(e.as_str()), "{}: missing {e:?} in:\n{text}", kind.as_str());
+            }
+            assert!(!text.contains("Sonderklausel Esslingen"), "the clause is for the guarantee only");
+            save_png(&made.pdf, kind.as_str());
+        }
         let kept = entities::document::Entity::find_by_id(made.id)
             .one(app.db())
             .await
@@ -354,6 +372,65 @@ db_test!(
         }
     }
 );
+
+/// Grants the flat an incentive of `kind` (a programme of its municipality, made when it
+/// has none) of `amount` cents, from 1 December 2026 for two years.
+async fn grant(app: &TestApp, unit: &entities::unit::Model, kind: &str, amount: i64) {
+    let now = app.clock_now();
+    let found = entities::incentive_programme::Entity::find()
+        .filter(entities::incentive_programme::Column::MunicipalityId.eq(unit.municipality_id))
+        .filter(entities::incentive_programme::Column::Kind.eq(kind))
+        .one(app.db())
+        .await
+        .expect("q");
+    let programme = match found {
+        Some(p) => p.id,
+        None => {
+            entities::incentive_programme::ActiveModel {
+                municipality_id: Set(unit.municipality_id),
+                kind: Set(kind.into()),
+                name_de: Set(format!("Programm {kind}")),
+                name_en: Set(format!("Programme {kind}")),
+                conditions_de: Set(String::new()),
+                conditions_en: Set(String::new()),
+                duration_months: Set(Some(24)),
+                occupancy_years: Set(Some(10)),
+                active: Set(true),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(app.db())
+            .await
+            .expect("programme")
+            .id
+        }
+    };
+    // The landlord's request, if the demo made one, is granted; else one is made granted.
+    let asked = entities::unit_incentive::Entity::find()
+        .filter(entities::unit_incentive::Column::UnitId.eq(unit.id))
+        .filter(entities::unit_incentive::Column::ProgrammeId.eq(programme))
+        .one(app.db())
+        .await
+        .expect("q");
+    let mut row = match asked {
+        Some(r) => r.into(),
+        None => entities::unit_incentive::ActiveModel {
+            unit_id: Set(unit.id),
+            programme_id: Set(programme),
+            requested_at: Set(now),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    row.status = Set("granted".into());
+    row.decided_at = Set(Some(now));
+    row.granted_amount_cents = Set(Some(amount));
+    row.granted_from = Set(Some(crate::pipeline::day(2026, 12, 1)));
+    row.granted_until = Set(Some(crate::pipeline::day(2028, 11, 30)));
+    row.updated_at = Set(now);
+    row.save(app.db()).await.expect("grant");
+}
 
 db_test!(
     async fn the_api_the_command_line_and_the_yearly_report_give_pdfs(app) {

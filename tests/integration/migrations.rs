@@ -27,6 +27,8 @@ fn all_entities() -> Vec<(String, BTreeSet<String>)> {
         api_token,
         area_norm,
         audit_entry,
+        document,
+        document_template,
         follow_up,
         household,
         household_allowed_municipality,

@@ -53,6 +53,8 @@ const ADMIN_ONLY: [Expect; 6] = [Login, Hidden, Hidden, Hidden, Hidden, Ok];
 const STAFF: [Expect; 6] = [Login, Hidden, Ok, Ok, Ok, Ok];
 const LANDLORD_ONLY: [Expect; 6] = [Login, Ok, Hidden, Hidden, Hidden, Hidden];
 const ANY_LOGGED_IN: [Expect; 6] = [Login, Ok, Ok, Ok, Ok, Ok];
+/// A proposal's documents: its landlord and the staff of its municipality.
+const DOCUMENT: [Expect; 6] = [Login, Ok, Hidden, Hidden, Ok, Ok];
 /// Someone else's thing addressed by id: nobody may know it exists.
 const NOT_YOURS: [Expect; 6] = [Login, Hidden, Hidden, Hidden, Hidden, Hidden];
 
@@ -102,6 +104,8 @@ struct Fixture {
     flag: i64,
     import: i64,
     user: i64,
+    /// A rent certificate kept with the landlord's proposal.
+    document: i64,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -331,7 +335,25 @@ async fn fixture(app: &TestApp) -> Fixture {
     .expect("flag")
     .id;
 
+    let document = bleibe::store::documents::insert(
+        db,
+        bleibe::store::documents::NewDocument {
+            municipality_id: k.id,
+            proposal_id: Some(landlord_proposal),
+            kind: "rent-certificate".into(),
+            lang: "de".into(),
+            template_version: 0,
+            data: "{}".into(),
+            sha256: String::new(),
+            pdf: b"%PDF-1.7".to_vec(),
+            created_by_user_id: None,
+        },
+        now,
+    )
+    .await
+    .expect("document");
     Fixture {
+        document,
         municipality: k.id,
         household: households[3].id,
         unit: renate_unit.id,
@@ -589,6 +611,19 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/proposals/{}/answer", f.landlord_proposal),
             vec![("answer", "nonsense".into())],
             LANDLORD_ONLY,
+        ),
+        // Documents: a kept one, and one that does not fit the stage (409).
+        case(
+            "GET",
+            "/documents/{id}",
+            format!("/documents/{}", f.document),
+            DOCUMENT,
+        ),
+        post(
+            "/proposals/{id}/documents",
+            format!("/proposals/{}/documents", f.landlord_proposal),
+            vec![("kind", "rent-certificate".into())],
+            DOCUMENT,
         ),
         case("GET", "/units/new", "/units/new".into(), LANDLORD_ONLY),
         post(
@@ -929,6 +964,18 @@ fn table(f: &Fixture) -> Vec<Case> {
             ADMIN_ONLY,
         ),
         case("GET", "/admin/jobs", "/admin/jobs".into(), ADMIN_ONLY),
+        case(
+            "GET",
+            "/admin/municipalities/{id}/templates",
+            format!("/admin/municipalities/{}/templates", f.municipality),
+            ADMIN_ONLY,
+        ),
+        post(
+            "/admin/municipalities/{id}/templates",
+            format!("/admin/municipalities/{}/templates", f.municipality),
+            vec![("source", "#let letterhead(m) = [".into())],
+            ADMIN_ONLY,
+        ),
         case(
             "GET",
             "/admin/municipalities/new",

@@ -1,6 +1,6 @@
 //! The household's proposal on paper: the proposal e-mail's letter (fresh answer links,
-//! issued in the caller's transaction), up to three photos of the flat and a QR code per
-//! link.
+//! issued in the caller's transaction), up to three photos of the flat (their thumbnails,
+//! sharp enough at 4 cm and small) and a QR code per link.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ConnectionTrait;
@@ -45,7 +45,7 @@ pub async fn build<C: ConnectionTrait>(
         .into_iter()
         .take(PHOTOS)
     {
-        let Some(path) = photos::file_of(app, &photo.storage_key, false) else {
+        let Some(path) = photos::file_of(app, &photo.storage_key, true) else {
             continue;
         };
         let Ok(bytes) = tokio::fs::read(&path).await else {

@@ -23,7 +23,7 @@ use crate::store::{households, incentives, landlords, municipalities, units};
 
 pub mod data;
 mod letter;
-mod samples;
+pub mod samples;
 pub mod templates;
 mod year;
 
@@ -132,12 +132,24 @@ fn offered_to(
         .collect()
 }
 
-/// The documents of a proposal: offered now, and made so far (a landlord sees only those
-/// a landlord may have).
-pub async fn shelf(app: &App, user: &CurrentUser, proposal_id: i64) -> Result<Shelf, ServiceError> {
-    let (row, landlord) = scoped(app, &Actor::User(user.clone()), proposal_id).await?;
-    let state = state_of(&row)?;
-    let granted = kinds_of(&granted(&app.db, row.unit.id).await?);
+/// What a proposal page shows of its documents, for a reader the page has checked already:
+/// `granted` are the flat's incentives when the page has them (else they are read). A
+/// landlord's page shows documents only once both sides said yes, and reads nothing before.
+pub async fn shelf_of(
+    app: &App,
+    landlord: bool,
+    proposal_id: i64,
+    state: ProposalState,
+    unit_id: i64,
+    granted_kinds: Option<Vec<IncentiveKind>>,
+) -> Result<Shelf, ServiceError> {
+    if landlord && !state.shares_contacts() {
+        return Ok(Shelf::default());
+    }
+    let granted_kinds = match granted_kinds {
+        Some(kinds) => kinds,
+        None => kinds_of(&granted(&app.db, unit_id).await?),
+    };
     let made = store::of_proposal(&app.db, proposal_id)
         .await?
         .into_iter()
@@ -149,9 +161,27 @@ pub async fn shelf(app: &App, user: &CurrentUser, proposal_id: i64) -> Result<Sh
         })
         .collect();
     Ok(Shelf {
-        offered: offered_to(state, &granted, landlord),
+        offered: offered_to(state, &granted_kinds, landlord),
         made,
     })
+}
+
+/// The incentive kinds granted (or paid) among a flat's requests.
+pub fn granted_kinds(
+    requests: &[(
+        entities::unit_incentive::Model,
+        entities::incentive_programme::Model,
+    )],
+) -> Vec<IncentiveKind> {
+    let granted: Vec<_> = requests
+        .iter()
+        .filter(|(r, _)| {
+            r.status == IncentiveStatus::Granted.as_str()
+                || r.status == IncentiveStatus::Paid.as_str()
+        })
+        .cloned()
+        .collect();
+    kinds_of(&granted)
 }
 
 /// A stored document, to the people who may have it.

@@ -216,7 +216,7 @@ pub async fn detail(
     user: &CurrentUser,
     id: i64,
 ) -> Result<ProposalDetail, ServiceError> {
-    // Six round trips with the session: see `store::pipeline::detail`.
+    // Five or six round trips with the session: see `store::pipeline::detail`.
     let db = &app.db;
     let core = store::detail::core(db, id)
         .await?
@@ -250,7 +250,21 @@ pub async fn detail(
         .into_iter()
         .filter(|(_, p)| p.municipality_id == unit.municipality_id)
         .collect();
-    let companions = companions(app, unit.municipality_id).await?;
+    // Who can come along is needed where a viewing can be arranged or names someone of
+    // the team; otherwise the round trip is saved.
+    let state = super::state_of(&row.proposal)?;
+    let companions = if crate::domain::pipeline::Action::ScheduleViewing
+        .target(state)
+        .is_some()
+        || tail
+            .viewings
+            .iter()
+            .any(|v| v.accompanied_by_user_id.is_some())
+    {
+        companions(app, unit.municipality_id).await?
+    } else {
+        Vec::new()
+    };
     let (viewings, placement, follow_ups) = (tail.viewings, tail.placement, tail.follow_ups);
     Ok(ProposalDetail {
         view: view_of(&row)?,

@@ -12,6 +12,16 @@ use crate::domain::document::DocumentKind;
 use crate::services::{Actor, Conflict, CurrentUser, ServiceError, documents};
 use crate::web::error::PageError;
 
+/// The proposal as its page saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub id: i64,
+    pub state: crate::domain::pipeline::ProposalState,
+    pub unit_id: i64,
+    /// The flat's granted incentives, when the page read them.
+    pub granted: Option<Vec<crate::domain::incentive::IncentiveKind>>,
+}
+
 /// A document that can be made now.
 #[derive(Debug, Clone)]
 pub struct Offer {
@@ -46,15 +56,25 @@ impl DocumentsView {
     }
 }
 
-/// What the proposal's page shows of its documents for this reader.
+/// What the proposal's page shows of its documents for this reader (whom the page has
+/// checked already).
 pub async fn view(
     ctx: &PageCtx,
     user: &CurrentUser,
-    proposal_id: i64,
+    proposal: Seen,
     household_language: Option<Language>,
 ) -> Result<DocumentsView, PageError> {
     let t = ctx.t();
-    let shelf = documents::shelf(&ctx.app, user, proposal_id).await?;
+    let proposal_id = proposal.id;
+    let shelf = documents::shelf_of(
+        &ctx.app,
+        user.role == crate::domain::roles::Role::Landlord,
+        proposal.id,
+        proposal.state,
+        proposal.unit_id,
+        proposal.granted,
+    )
+    .await?;
     let label = |kind: &str| t.get(&format!("documents.kinds.{kind}")).to_owned();
     let chosen = household_language.unwrap_or_default();
     Ok(DocumentsView {

@@ -364,13 +364,23 @@ pub fn language_name(t: Texts, code: &str) -> String {
         .map_or_else(|| code.to_owned(), str::to_owned)
 }
 
+/// The proposal as the documents part needs it.
+fn seen(p: &LandlordProposal) -> super::documents::Seen {
+    super::documents::Seen {
+        id: p.proposal.id,
+        state: p.state,
+        unit_id: p.proposal.unit_id,
+        granted: None,
+    }
+}
+
 /// `GET /proposals/{id}`.
 pub async fn show_proposal(
     Authed { ctx, user }: Authed,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let p = proposals::landlord_view(&ctx.app, &user, id).await?;
-    let documents = super::documents::view(&ctx, &user, id, None).await?;
+    let documents = super::documents::view(&ctx, &user, seen(&p), None).await?;
     Ok(proposal_page(
         &ctx,
         &p,
@@ -412,7 +422,7 @@ pub async fn answer_proposal(
         }
         Ok(Err(errors)) => {
             let p = proposals::landlord_view(&ctx.app, &user, id).await?;
-            let documents = super::documents::view(&ctx, &user, id, None).await?;
+            let documents = super::documents::view(&ctx, &user, seen(&p), None).await?;
             Ok(proposal_page(&ctx, &p, documents, &errors, Some(&form)))
         }
         Err(ServiceError::Conflict(_)) => Err(PageError::Conflict(text(

@@ -311,10 +311,16 @@ async fn proposal_page(
         Vec::new()
     };
     let follow_ups = follow_up_views(ctx, &d, failed);
+    let seen = crate::web::pages::documents::Seen {
+        id,
+        state: v.state,
+        unit_id: v.unit_id,
+        granted: Some(crate::services::documents::granted_kinds(&d.incentives)),
+    };
     let documents = crate::web::pages::documents::view(
         ctx,
         user,
-        id,
+        seen,
         Some(d.household.profile.preferred_language),
     )
     .await?;
