@@ -57,8 +57,8 @@ pub fn pdf_text(pdf: &[u8]) -> String {
         .replace('\u{a0}', " ")
 }
 
-/// Renders the pages to `target/documents/<name>-<page>.png` and returns the first page.
-pub fn save_png(pdf: &[u8], name: &str) -> PathBuf {
+/// Renders the pages to `target/documents/<name>-<page>.png` (for people to look at).
+pub fn save_png(pdf: &[u8], name: &str) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/documents");
     std::fs::create_dir_all(&dir).expect("target/documents");
     let file = temp_pdf(pdf);
@@ -69,14 +69,23 @@ pub fn save_png(pdf: &[u8], name: &str) -> PathBuf {
         .status()
         .expect("pdftoppm");
     assert!(status.success());
-    dir.join(format!("{name}-1.png"))
 }
 
-/// What the QR codes on the first page say, decoded by `zbarimg`.
-fn qr_codes(png: &std::path::Path) -> Vec<String> {
+/// What the QR codes on the first page say, decoded by `zbarimg` from a rendering of this
+/// test's own (the SQLite and PostgreSQL runs write `target/documents/` at the same time).
+fn qr_codes(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = temp_pdf(pdf);
+    let status = Command::new("pdftoppm")
+        .args(["-r", "110", "-png", "-f", "1", "-l", "1"])
+        .arg(file.path())
+        .arg(dir.path().join("page"))
+        .status()
+        .expect("pdftoppm");
+    assert!(status.success());
     let out = Command::new("zbarimg")
         .args(["--raw", "-q"])
-        .arg(png)
+        .arg(dir.path().join("page-1.png"))
         .output()
         .expect("zbarimg");
     let mut codes: Vec<String> = String::from_utf8_lossy(&out.stdout)
@@ -251,11 +260,11 @@ db_test!(
             let made = documents::make(&app.app, &actor, p.id, DocumentKind::ProposalLetter, Some(lang))
                 .await
                 .expect("letter");
-            let png = save_png(&made.pdf, &format!("proposal-letter-{}", lang.code()));
-            letters.push((lang, made, png));
+            save_png(&made.pdf, &format!("proposal-letter-{}", lang.code()));
+            letters.push((lang, made));
         }
         // The Arabic letter's text comes back in Arabic script, in logical order.
-        let (_, arabic, png) = &letters[1];
+        let (_, arabic) = &letters[1];
         let text = pdf_text(&arabic.pdf);
         let subject = bleibe::mail::compose::mail_text("ar", "mail.proposal_household.subject");
         assert!(subject.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)));
@@ -264,7 +273,7 @@ db_test!(
         let first_words: String = hint.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
         assert!(text.contains(&first_words), "{first_words:?} in:\n{text}");
         // Its QR codes are answer links of this proposal that work.
-        let codes = qr_codes(png);
+        let codes = qr_codes(&arabic.pdf);
         assert_eq!(codes.len(), 2, "{codes:?}");
         let base = &app.app.settings.server.base_url;
         for url in &codes {

@@ -87,35 +87,31 @@ fn state_of(row: &ProposalRow) -> Result<ProposalState, ServiceError> {
     super::pipeline::state_of(&row.proposal)
 }
 
+/// A flat's incentive request with its programme.
+type Request = (
+    entities::unit_incentive::Model,
+    entities::incentive_programme::Model,
+);
+
 /// The incentives granted (or paid) for a flat.
-async fn granted<C: ConnectionTrait>(
-    db: &C,
-    unit_id: i64,
-) -> Result<
-    Vec<(
-        entities::unit_incentive::Model,
-        entities::incentive_programme::Model,
-    )>,
-    ServiceError,
-> {
+async fn granted<C: ConnectionTrait>(db: &C, unit_id: i64) -> Result<Vec<Request>, ServiceError> {
     Ok(incentives::requests_for_unit(db, unit_id)
         .await?
         .into_iter()
-        .filter(|(r, _)| {
-            r.status == IncentiveStatus::Granted.as_str()
-                || r.status == IncentiveStatus::Paid.as_str()
-        })
+        .filter(|(r, _)| is_granted(r))
         .collect())
 }
 
-fn kinds_of(
-    granted: &[(
-        entities::unit_incentive::Model,
-        entities::incentive_programme::Model,
-    )],
-) -> Vec<IncentiveKind> {
-    granted
+/// Whether a request was granted (a paid one was granted first).
+fn is_granted(r: &entities::unit_incentive::Model) -> bool {
+    r.status == IncentiveStatus::Granted.as_str() || r.status == IncentiveStatus::Paid.as_str()
+}
+
+/// The incentive kinds granted (or paid) among a flat's requests.
+pub fn granted_kinds(requests: &[Request]) -> Vec<IncentiveKind> {
+    requests
         .iter()
+        .filter(|(r, _)| is_granted(r))
         .filter_map(|(_, p)| p.kind.parse().ok())
         .collect()
 }
@@ -141,14 +137,14 @@ pub async fn shelf_of(
     proposal_id: i64,
     state: ProposalState,
     unit_id: i64,
-    granted_kinds: Option<Vec<IncentiveKind>>,
+    known: Option<Vec<IncentiveKind>>,
 ) -> Result<Shelf, ServiceError> {
     if landlord && !state.shares_contacts() {
         return Ok(Shelf::default());
     }
-    let granted_kinds = match granted_kinds {
+    let kinds = match known {
         Some(kinds) => kinds,
-        None => kinds_of(&granted(&app.db, unit_id).await?),
+        None => granted_kinds(&granted(&app.db, unit_id).await?),
     };
     let made = store::of_proposal(&app.db, proposal_id)
         .await?
@@ -161,27 +157,9 @@ pub async fn shelf_of(
         })
         .collect();
     Ok(Shelf {
-        offered: offered_to(state, &granted_kinds, landlord),
+        offered: offered_to(state, &kinds, landlord),
         made,
     })
-}
-
-/// The incentive kinds granted (or paid) among a flat's requests.
-pub fn granted_kinds(
-    requests: &[(
-        entities::unit_incentive::Model,
-        entities::incentive_programme::Model,
-    )],
-) -> Vec<IncentiveKind> {
-    let granted: Vec<_> = requests
-        .iter()
-        .filter(|(r, _)| {
-            r.status == IncentiveStatus::Granted.as_str()
-                || r.status == IncentiveStatus::Paid.as_str()
-        })
-        .cloned()
-        .collect();
-    kinds_of(&granted)
 }
 
 /// A stored document, to the people who may have it.
@@ -222,7 +200,7 @@ pub async fn make(
     let (row, landlord) = scoped(app, actor, proposal_id).await?;
     let state = state_of(&row)?;
     let granted = granted(&app.db, row.unit.id).await?;
-    if !offered_to(state, &kinds_of(&granted), landlord).contains(&kind) {
+    if !offered_to(state, &granted_kinds(&granted), landlord).contains(&kind) {
         return Err(ServiceError::Conflict(Conflict::DocumentNotAtStage));
     }
     let now = app.clock.now();
