@@ -80,6 +80,40 @@ pub async fn of_proposal<C: ConnectionTrait>(
         .await
 }
 
+/// A document as the person's export lists it: what, when, with which data.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct Exported {
+    pub kind: String,
+    pub lang: String,
+    pub template_version: i32,
+    pub data: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The documents made for these proposals, oldest first (without the PDFs).
+pub async fn of_proposals<C: ConnectionTrait>(
+    db: &C,
+    proposal_ids: &[i64],
+) -> Result<Vec<Exported>, sea_orm::DbErr> {
+    if proposal_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    document::Entity::find()
+        .select_only()
+        .columns([
+            document::Column::Kind,
+            document::Column::Lang,
+            document::Column::TemplateVersion,
+            document::Column::Data,
+            document::Column::CreatedAt,
+        ])
+        .filter(document::Column::ProposalId.is_in(proposal_ids.to_vec()))
+        .order_by_asc(document::Column::Id)
+        .into_model::<Exported>()
+        .all(db)
+        .await
+}
+
 /// One document with its PDF.
 pub async fn find<C: ConnectionTrait>(
     db: &C,

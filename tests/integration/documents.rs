@@ -158,6 +158,17 @@ db_test!(
             .name;
         assert!(text.contains(&contact), "{contact} in:\n{text}");
         save_png(&made.pdf, "rent-certificate");
+        // The household's export (Art. 15) lists it with the data it was filled in with.
+        let export = staff(app, ES_COORDINATOR)
+            .await
+            .get(&format!("/households/{}/data.json", p.household_id))
+            .await
+            .text()
+            .await
+            .expect("export");
+        let export: serde_json::Value = serde_json::from_str(&export).expect("json");
+        let documents = export["sections"]["documents"].to_string();
+        assert!(documents.contains("rent-certificate") && documents.contains(&unit.street), "{documents}");
 
         // The Jobcenter step mails it to the landlord, attached, and keeps it.
         take(app, &user, p.id, Action::JobcenterRequested, &[("on", "2026-11-21")]).await;

@@ -326,6 +326,37 @@ fn field_label(t: Texts, key: &str) -> String {
         .map_or_else(|| key.replace('_', " "), str::to_owned)
 }
 
+/// The documents made for these proposals with the data they were filled in with; for a
+/// landlord only those a landlord gets (the household's letter is the household's).
+async fn document_records<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    proposal_ids: &[i64],
+    landlord: bool,
+) -> Result<Vec<Record>, ServiceError> {
+    Ok(crate::store::documents::of_proposals(db, proposal_ids)
+        .await?
+        .into_iter()
+        .filter(|d| {
+            !landlord
+                || d.kind
+                    .parse::<crate::domain::document::DocumentKind>()
+                    .is_ok_and(|k| k.for_landlord())
+        })
+        .map(|d| {
+            Record(vec![
+                ("created_at", Val::Time(d.created_at)),
+                ("document", Val::Code("documents.kinds", d.kind)),
+                ("language", Val::Text(d.lang)),
+                ("template_version", Val::Int(i64::from(d.template_version))),
+                (
+                    "data",
+                    serde_json::from_str(&d.data).map_or(Val::Empty, Val::Json),
+                ),
+            ])
+        })
+        .collect())
+}
+
 fn section(key: &'static str, records: Vec<Record>) -> Section {
     Section { key, records }
 }
@@ -353,6 +384,7 @@ pub async fn of_household(app: &App, id: i64) -> Result<Dossier, ServiceError> {
         &h.email.iter().cloned().collect::<Vec<_>>(),
     )
     .await?;
+    let documents = document_records(db, &proposal_ids, false).await?;
     let audit =
         rows::audit_about(db, &[("households", vec![id]), ("proposals", proposal_ids)]).await?;
     let household = household_record(&h, &allowed, &municipalities);
@@ -368,6 +400,7 @@ pub async fn of_household(app: &App, id: i64) -> Result<Dossier, ServiceError> {
             candidates.iter().map(candidate_record).collect(),
         ),
         section("review_notes", flag_records(&flags)),
+        section("documents", documents),
         section("mails", mail_records(&mails)),
         section("audit", audit_records(&audit)),
     ]);
@@ -413,6 +446,10 @@ async fn landlord_sections(
     sections.extend(proposal_sections(&proposal_rows, false));
     sections.extend([
         section("review_notes", flag_records(&flags)),
+        section(
+            "documents",
+            document_records(db, &proposal_ids, true).await?,
+        ),
         section("mails", mail_records(&mails)),
     ]);
     // Entries about proposals are left out: they may speak of the household.
