@@ -96,6 +96,20 @@ fn qr_codes(pdf: &[u8]) -> Vec<String> {
     codes
 }
 
+/// How many pages a PDF has, as `pdfinfo` reads it.
+fn pages(pdf: &[u8]) -> usize {
+    let file = temp_pdf(pdf);
+    let out = Command::new("pdfinfo")
+        .arg(file.path())
+        .output()
+        .expect("pdfinfo");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 /// How many raster images a PDF holds, as `pdfimages -list` counts them.
 fn images(pdf: &[u8]) -> usize {
     let file = temp_pdf(pdf);
@@ -158,6 +172,10 @@ db_test!(
             .name;
         assert!(text.contains(&contact), "{contact} in:\n{text}");
         save_png(&made.pdf, "rent-certificate");
+        // One page: the signature stays with the confirmation (a cold walk found it alone
+        // on page 2), and whether the flat is furnished is said (a surcharge depends on it).
+        assert_eq!(pages(&made.pdf), 1);
+        assert!(text.contains("Möbliert"), "{text}");
         // The household's export (Art. 15) lists it with the data it was filled in with.
         let export = staff(app, ES_COORDINATOR)
             .await
@@ -215,6 +233,10 @@ db_test!(
                 )
                 .await;
             assert_eq!(r.status(), 409, "{kind}");
+            // The refusal says why in both languages and leads back to the unchanged page.
+            let html = r.text().await.expect("page");
+            assert!(html.contains(&format!("href=\"/proposals/{}\"", p.id)), "{html}");
+            assert!(html.contains("fit where the proposal stands"), "{html}");
         }
         assert_eq!(documents_of(app, p.id).await, 0);
     }
@@ -295,6 +317,11 @@ db_test!(
             assert!(text.contains(url.as_str()), "the address is printed too: {url}");
         }
         assert_eq!(images(&arabic.pdf), 1, "the flat's photo (the QR codes are drawn)");
+        // A letter on paper: the helper line says so, and nobody is told to reply by e-mail.
+        assert!(text.contains("Dieser Brief ist auf Arabisch geschrieben"), "{text}");
+        let german = pdf_text(&letters[0].1.pdf);
+        assert!(!german.contains("E-Mail"), "{german}");
+        assert!(german.contains("Ihre Ansprechperson"), "{german}");
         // The Ukrainian letter is in Cyrillic.
         let uk = pdf_text(&letters[2].1.pdf);
         let subject = bleibe::mail::compose::mail_text("uk", "mail.proposal_household.subject");
@@ -309,6 +336,8 @@ db_test!(
             .await
             .expect("page");
         assert!(page.contains(&format!("/documents/{}", letters[1].1.id)), "listed");
+        // Each kept letter says its language.
+        assert!(page.contains(&format!("({})", Language::Ar.native_name())), "language shown");
         let landlord = staff(app, &landlord_of(app, p.unit_id).await).await;
         let r = landlord.get(&format!("/documents/{}", letters[1].1.id)).await;
         assert_eq!(r.status(), 404);

@@ -65,6 +65,7 @@ fn flat(unit: &StoredUnit, lease_start: Option<NaiveDate>) -> Value {
         "available": day(d.available_from),
         "lease_start": lease_start.map(day),
         "lease": lease,
+        "furnished": if d.furnished { "ja" } else { "nein" },
     })
 }
 
@@ -187,7 +188,7 @@ pub fn agreement(
             ),
             ("Laufzeit", months),
             ("Zeitraum", period),
-            ("Zuschlag der Gemeinde", amount),
+            ("Betrag laut Bewilligung", amount),
         ],
     };
     let title = match kind {

@@ -183,7 +183,11 @@ pub async fn stored(app: &App, user: &CurrentUser, id: i64) -> Result<Made, Serv
     Ok(Made {
         id: doc.id,
         kind,
-        file_name: kind.file_name(doc.proposal_id.unwrap_or(doc.municipality_id)),
+        file_name: file_name(
+            kind,
+            doc.proposal_id.unwrap_or(doc.municipality_id),
+            &doc.lang,
+        ),
         pdf: doc.pdf,
     })
 }
@@ -256,7 +260,7 @@ async fn make_in<C: ConnectionTrait>(
             municipality_id: row.unit.municipality_id,
             proposal_id: Some(row.proposal.id),
             kind: kind.as_str().into(),
-            lang,
+            lang: lang.clone(),
             template_version: version,
             data: json.to_string(),
             sha256,
@@ -269,9 +273,18 @@ async fn make_in<C: ConnectionTrait>(
     Ok(Made {
         id,
         kind,
-        file_name: kind.file_name(row.proposal.id),
+        file_name: file_name(kind, row.proposal.id, &lang),
         pdf,
     })
+}
+
+/// A download's name: the kind and the proposal, and the letter's language.
+fn file_name(kind: DocumentKind, id: i64, lang: &str) -> String {
+    let name = kind.file_name(id);
+    match kind {
+        DocumentKind::ProposalLetter => name.replace(".pdf", &format!("-{lang}.pdf")),
+        _ => name,
+    }
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -18,7 +18,7 @@ fn cell(c: &Cell, locale: Locale) -> String {
         Cell::Text(s) => s.clone(),
         Cell::Int(n) => n.to_string(),
         Cell::Number(x) if x.is_finite() => format::number(locale, *x, 0),
-        Cell::Number(_) | Cell::Empty => String::new(),
+        Cell::Number(_) | Cell::Empty => "–".into(),
         Cell::Money(c) => Cents(*c).format(locale),
         Cell::Date(d) => format::date(locale, *d),
     }
@@ -37,6 +37,23 @@ fn table(t: &Table, locale: Locale) -> Value {
         })
         .collect();
     json!({"name": t.name, "headers": t.headers, "rows": rows})
+}
+
+/// The rule versions that applied in the year, as the page lists them.
+fn rules(r: &YearReport, locale: Locale) -> Vec<String> {
+    let t = Texts::new(locale);
+    r.rule_versions
+        .iter()
+        .map(|(v, since, note)| {
+            let note = note.as_ref().map(|n| format!(": {n}")).unwrap_or_default();
+            format!(
+                "{} {v} ({} {}){note}",
+                t.get("rules.version"),
+                t.get("report.since"),
+                format::date(locale, *since)
+            )
+        })
+        .collect()
 }
 
 /// The report's data; the chart, when there were moves, as `/chart.svg`.
@@ -81,6 +98,8 @@ fn report_data(
         "chart": chart.as_ref().map(|_| "/chart.svg"),
         "tables": tables,
         "empty": "–",
+        "rules_title": t.get("report.rules_title"),
+        "rules": rules(r, locale),
         "notes": [t.get("report.counting")],
     });
     (json, chart)

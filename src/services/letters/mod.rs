@@ -442,8 +442,26 @@ pub async fn household_proposal_letter<C: ConnectionTrait>(
         .iter()
         .map(|(k, u)| (k.as_str(), u.as_str()))
         .collect();
-    Ok(
-        letter_in(&lang, "proposal_household", &borrow(&values), &link_refs)
-            .with_contact(&p.contact),
-    )
+    let mut letter = letter_in(&lang, "proposal_household", &borrow(&values), &link_refs);
+    // On paper: whom to ask, but no "reply to this e-mail"; the helper line speaks of a letter.
+    if p.contact.reachable() {
+        let who = if letter.lang.parse::<Language>().is_ok_and(|l| l.is_rtl()) {
+            crate::mail::compose::isolate(&p.contact.line())
+        } else {
+            p.contact.line()
+        };
+        let line = crate::i18n::fill(&mail_text(&lang, "mail.contact_line"), &[("who", &who)]);
+        letter.after_action.push(line);
+    }
+    if let (Some(first), Ok(language)) = (letter.helper.first_mut(), lang.parse::<Language>()) {
+        let subject = crate::i18n::fill(
+            &mail_text("de", "mail.proposal_household.subject"),
+            &borrow(&values),
+        );
+        *first = crate::i18n::fill(
+            &mail_text("de", "mail.letter_helper_line"),
+            &[("language", language.german_name()), ("subject", &subject)],
+        );
+    }
+    Ok(letter)
 }

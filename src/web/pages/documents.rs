@@ -7,8 +7,9 @@ use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Authed, AuthedForm, PageCtx};
-use crate::domain::Language;
 use crate::domain::document::DocumentKind;
+use crate::domain::{Language, Locale};
+use crate::i18n::Texts;
 use crate::services::{Actor, Conflict, CurrentUser, ServiceError, documents};
 use crate::web::error::PageError;
 
@@ -76,6 +77,7 @@ pub async fn view(
     )
     .await?;
     let label = |kind: &str| t.get(&format!("documents.kinds.{kind}")).to_owned();
+    let landlord = user.role == crate::domain::roles::Role::Landlord;
     let chosen = household_language.unwrap_or_default();
     Ok(DocumentsView {
         proposal_id,
@@ -93,9 +95,18 @@ pub async fn view(
             .iter()
             .map(|d| Kept {
                 id: d.id,
-                label: label(&d.kind),
+                label: match d.lang.parse::<Language>() {
+                    // The household's letter: in which language.
+                    Ok(l) if d.kind == DocumentKind::ProposalLetter.as_str() => {
+                        format!("{} ({})", label(&d.kind), l.native_name())
+                    }
+                    _ => label(&d.kind),
+                },
                 made: super::pipeline::when(ctx.locale, d.created_at),
-                template: if d.template_version == 0 {
+                // Which template: for staff; to a landlord it says nothing.
+                template: if landlord {
+                    String::new()
+                } else if d.template_version == 0 {
                     t.get("documents.built_in").to_owned()
                 } else {
                     format!("{} {}", t.get("documents.version"), d.template_version)
@@ -129,22 +140,31 @@ pub async fn make(
     Path(id): Path<i64>,
     AuthedForm { ctx, user, form }: AuthedForm,
 ) -> Result<Response, PageError> {
-    let kind: DocumentKind = form
-        .get("kind")
-        .parse()
-        .map_err(|_| PageError::BadRequest("unknown document".into()))?;
+    let kind: DocumentKind = form.get("kind").parse().map_err(|_| {
+        PageError::BadRequest("kind: unbekanntes Dokument / unknown document".into())
+    })?;
     let lang = match form.get("lang") {
         "" => None,
-        code => Some(
-            code.parse::<Language>()
-                .map_err(|_| PageError::BadRequest("unknown language".into()))?,
-        ),
+        code => Some(code.parse::<Language>().map_err(|_| {
+            PageError::BadRequest("lang: unbekannte Sprache / unknown language".into())
+        })?),
     };
+    let user_is_landlord = user.role == crate::domain::roles::Role::Landlord;
     match documents::make(&ctx.app, &Actor::User(user), id, kind, lang).await {
         Ok(made) => Ok(Redirect::to(&format!("/documents/{}", made.id)).into_response()),
-        Err(ServiceError::Conflict(Conflict::DocumentNotAtStage)) => Err(PageError::Conflict(
-            ctx.t().get("documents.not_at_stage").to_owned(),
-        )),
+        Err(ServiceError::Conflict(Conflict::DocumentNotAtStage)) => {
+            let key = "documents.not_at_stage";
+            let back = if user_is_landlord {
+                format!("/proposals/{id}")
+            } else {
+                format!("/workspace/proposals/{id}")
+            };
+            Err(PageError::RefusedAt {
+                de: Texts::new(Locale::De).get(key).to_owned(),
+                en: Texts::new(Locale::En).get(key).to_owned(),
+                back: Some(back),
+            })
+        }
         Err(e) => Err(e.into()),
     }
 }
