@@ -104,7 +104,13 @@ pub fn render(kind: DocumentKind, input: &Input<'_>) -> Result<Vec<u8>, RenderEr
         })?,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| first_error(&world, kind, &errors[..]))
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| first_error(&world, kind, &errors[..]));
+    // Typst memoizes what it computed; results unused for the last ten documents are
+    // dropped, so a long-running server keeps what documents share (library, fonts,
+    // layout of fixed text) and its memory stays bounded.
+    typst::comemo::evict(10);
+    pdf
 }
 
 fn datetime(date: NaiveDate) -> Result<Datetime, RenderError> {
