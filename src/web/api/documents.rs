@@ -22,10 +22,14 @@ use crate::services::{Actor, documents};
 #[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
 #[into_params(parameter_in = Query)]
 pub struct DocumentQuery {
-    /// The letter's language (de, en, ar, fa, ru, tr, uk); the household's own when left
-    /// out. Other documents are in German.
-    #[validate(length(min = 2, max = 5))]
-    pub lang: Option<String>,
+    /// The letter's language; the household's own when left out. Other documents are in
+    /// German.
+    #[param(schema_with = language_schema)]
+    pub lang: Option<Language>,
+}
+
+fn language_schema() -> utoipa::openapi::Object {
+    super::model::names(Language::ALL.iter().map(|l| l.code()))
 }
 
 /// A document of a proposal as PDF.
@@ -50,13 +54,7 @@ pub async fn get_document(
         .ok()
         .filter(|k: &DocumentKind| k.of_proposal())
         .ok_or_else(|| Problem::not_found("document kind"))?;
-    let lang = match q.lang.as_deref() {
-        None => None,
-        Some(code) => Some(
-            code.parse::<Language>()
-                .map_err(|_| Problem::bad_request(format!("unknown language: {code}")))?,
-        ),
-    };
+    let lang = q.lang;
     let made = documents::make(&app, &Actor::User(api.user.clone()), id, kind, lang)
         .await
         .map_err(|e| Problem::from_service(e, "proposal", true, &api.texts))?;

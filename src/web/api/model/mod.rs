@@ -29,7 +29,7 @@ pub const MAX_PAGE: u32 = 1_000_000;
 /// Page size when none is asked for.
 pub const DEFAULT_PER_PAGE: u32 = 25;
 
-fn names<'a>(values: impl IntoIterator<Item = &'a str>) -> Object {
+pub(crate) fn names<'a>(values: impl IntoIterator<Item = &'a str>) -> Object {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .enum_values(Some(values.into_iter().collect::<Vec<_>>()))
