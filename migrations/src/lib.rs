@@ -22,6 +22,7 @@ mod m20261203_000030_household_search;
 mod m20261204_000010_household_waiting_index;
 mod m20261204_000020_household_list_columns;
 mod m20261205_000010_documents;
+mod m20261206_000010_outreach;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_household_waiting_index::Migration),
             Box::new(m20261204_000020_household_list_columns::Migration),
             Box::new(m20261205_000010_documents::Migration),
+            Box::new(m20261206_000010_outreach::Migration),
         ]
     }
 }

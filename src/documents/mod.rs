@@ -65,6 +65,17 @@ pub struct RenderError {
 
 /// Typesets `kind` from `input` and returns the PDF.
 pub fn render(kind: DocumentKind, input: &Input<'_>) -> Result<Vec<u8>, RenderError> {
+    typeset(kind.as_str(), template(kind), input)
+}
+
+/// Typesets a municipality's flyer (A4) or poster (A3, `data.size` = `"a3"`) for winning
+/// landlords; it does not use the municipality's part.
+pub fn flyer(input: &Input<'_>) -> Result<Vec<u8>, RenderError> {
+    typeset("flyer", include_str!("templates/flyer.typ"), input)
+}
+
+/// Typesets the template `source` (named `name` in errors) from `input`.
+fn typeset(name: &str, source: &str, input: &Input<'_>) -> Result<Vec<u8>, RenderError> {
     let data = serde_json::to_string(input.data).map_err(|e| RenderError {
         file: "data.json".into(),
         line: 0,
@@ -75,7 +86,7 @@ pub fn render(kind: DocumentKind, input: &Input<'_>) -> Result<Vec<u8>, RenderEr
     let today = datetime(input.date)?;
     let world = DocumentWorld::new(
         vec![
-            ("/main.typ", template(kind).to_owned()),
+            ("/main.typ", source.to_owned()),
             ("/style.typ", STYLE.to_owned()),
             (
                 "/municipality.typ",
@@ -92,7 +103,7 @@ pub fn render(kind: DocumentKind, input: &Input<'_>) -> Result<Vec<u8>, RenderEr
     })?;
     let document = typst::compile::<PagedDocument>(&world)
         .output
-        .map_err(|errors| first_error(&world, kind, &errors[..]))?;
+        .map_err(|errors| first_error(&world, name, &errors[..]))?;
     let options = PdfOptions {
         ident: Smart::Custom(input.ident.clone()),
         creator: Smart::Custom(Some("Bleibe".into())),
@@ -105,7 +116,7 @@ pub fn render(kind: DocumentKind, input: &Input<'_>) -> Result<Vec<u8>, RenderEr
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&document, &options)
-        .map_err(|errors| first_error(&world, kind, &errors[..]));
+        .map_err(|errors| first_error(&world, name, &errors[..]));
     // Typst memoizes what it computed; results unused for the last ten documents are
     // dropped, so a long-running server keeps what documents share (library, fonts,
     // layout of fixed text) and its memory stays bounded.
@@ -124,18 +135,14 @@ fn datetime(date: NaiveDate) -> Result<Datetime, RenderError> {
 }
 
 /// The first error, placed at its file and line.
-fn first_error(
-    world: &DocumentWorld,
-    kind: DocumentKind,
-    errors: &[SourceDiagnostic],
-) -> RenderError {
+fn first_error(world: &DocumentWorld, kind: &str, errors: &[SourceDiagnostic]) -> RenderError {
     let Some(error) = errors
         .iter()
         .find(|e| e.severity == Severity::Error)
         .or(errors.first())
     else {
         return RenderError {
-            file: format!("{}.typ", kind.as_str()),
+            file: format!("{kind}.typ"),
             line: 0,
             message: "unknown error".into(),
         };
@@ -167,9 +174,9 @@ fn first_error(
             );
             ("municipality.typ".to_owned(), 0)
         }
-        Some((name, line, _)) if name == "main.typ" => (format!("{}.typ", kind.as_str()), line),
+        Some((name, line, _)) if name == "main.typ" => (format!("{kind}.typ"), line),
         Some((name, line, _)) => (name, line),
-        None => (format!("{}.typ", kind.as_str()), 0),
+        None => (format!("{kind}.typ"), 0),
     };
     RenderError {
         file,

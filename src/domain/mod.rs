@@ -13,6 +13,7 @@ pub mod input;
 pub mod locale;
 pub mod money;
 pub mod norms;
+pub mod outreach;
 pub mod personal_data;
 pub mod pipeline;
 pub mod roles;

@@ -20,6 +20,7 @@ pub mod limits;
 pub mod links;
 pub mod map;
 pub mod matching;
+pub mod outreach;
 pub mod passwords;
 pub mod photos;
 pub mod pipeline;

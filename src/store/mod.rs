@@ -21,6 +21,7 @@ pub mod map;
 pub mod matching;
 pub mod municipalities;
 pub mod outbox;
+pub mod outreach;
 pub mod photos;
 pub mod pipeline;
 pub mod proposals;

@@ -28,6 +28,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
+use pages::outreach_staff::save_page;
 use pages::{admin, auth, figures, households, import, pipeline, review, rules, unit_list, units};
 
 /// The header that carries a request's id, set by us or by a proxy in front.
@@ -60,16 +61,14 @@ pub fn router(app: App) -> Router {
             "/m/{mid}/import",
             get(import::show_import).post(import::upload),
         )
+        .route("/m/{mid}/outreach/page", post(save_page))
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit(&app)))
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
             UPLOADS_AT_ONCE,
         ));
     let with_session = Router::new()
-        .route("/", get(pages::home::show_home))
-        .route("/privacy", get(pages::home::show_privacy))
-        .route("/barrierefreiheit", get(pages::home::show_accessibility))
-        .route("/accessibility", get(pages::home::show_accessibility))
-        .route("/favicon.ico", get(pages::home::favicon))
+        .merge(public_routes())
+        .merge(outreach_routes())
         .route("/signup", get(auth::show_signup).post(auth::create_account))
         .route("/signup/sent", get(auth::signup_sent))
         .route("/confirm/resend", post(auth::resend_confirmation))
@@ -294,6 +293,34 @@ pub fn router(app: App) -> Router {
         .with_state(app.clone());
     let _ = app.router.set(router.clone());
     router
+}
+
+/// The pages for everyone: start page, privacy notice, accessibility statement, and the
+/// municipalities' pages for landlords.
+fn public_routes() -> Router<App> {
+    use pages::home;
+    Router::new()
+        .route("/", get(home::show_home))
+        .route("/privacy", get(home::show_privacy))
+        .route("/barrierefreiheit", get(home::show_accessibility))
+        .route("/accessibility", get(home::show_accessibility))
+        .route("/favicon.ico", get(home::favicon))
+        .route("/vermieten/{slug}", get(pages::outreach::show))
+        .route("/vermieten/{slug}/foto", get(pages::outreach::photo))
+}
+
+/// Winning landlords for coordinators: campaigns and flyers (the admin's form with the
+/// photo is among the uploads).
+fn outreach_routes() -> Router<App> {
+    use pages::outreach_staff as staff;
+    Router::new()
+        .route("/m/{mid}/outreach", get(staff::show))
+        .route("/m/{mid}/outreach/campaigns", post(staff::create_campaign))
+        .route(
+            "/m/{mid}/outreach/campaigns/{id}/{action}",
+            post(staff::campaign_action),
+        )
+        .route("/m/{mid}/outreach/flyer.pdf", get(staff::flyer))
 }
 
 /// Pages behind secret links, with the per-address limit on wrong links.

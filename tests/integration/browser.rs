@@ -1271,6 +1271,11 @@ async fn no_page_scrolls_sideways_at_320_px() {
                 "/barrierefreiheit",
                 "/gibt-es-nicht",
                 "/account/deleted",
+                "/signup?m=esslingen-am-neckar&c=amtsblatt-maerz",
+                "/vermieten/esslingen-am-neckar?c=amtsblatt-maerz",
+                "/vermieten/esslingen-am-neckar?lang=en",
+                "/vermieten/esslingen-am-neckar?calc=1&postal_code=73728&area_m2=62&rooms=3&cold_rent=520",
+                "/vermieten/esslingen-am-neckar?calc=1&postal_code=7372&area_m2=5&rooms=3&cold_rent=",
             ]
             .map(String::from)
             .to_vec(),
@@ -1292,6 +1297,7 @@ async fn no_page_scrolls_sideways_at_320_px() {
                 format!("/m/{es}/why-not"),
                 format!("/m/{es}/placements"),
                 format!("/m/{es}/import"),
+                format!("/m/{es}/outreach"),
                 format!("/runs/{run}"),
                 "/runs".into(),
                 format!("/households/{household}"),
@@ -1303,15 +1309,14 @@ async fn no_page_scrolls_sideways_at_320_px() {
         ),
         (
             Some(("admin@bleibe.example", "Bleibe-Admin-2026")),
-            [
-                "/admin/users",
-                "/admin/municipalities",
-                "/admin/jobs",
-                "/admin/audit",
-                "/admin/privacy",
-            ]
-            .map(String::from)
-            .to_vec(),
+            vec![
+                "/admin/users".into(),
+                "/admin/municipalities".into(),
+                "/admin/jobs".into(),
+                "/admin/audit".into(),
+                "/admin/privacy".into(),
+                format!("/m/{es}/outreach"),
+            ],
         ),
         (
             Some(("renate.maier@example.org", "Bleibe-Vermietung-2026")),

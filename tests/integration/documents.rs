@@ -18,7 +18,7 @@ use crate::pipeline::{accepted, coordinator, match_run, take};
 use crate::workspace::{ADMIN, ES_COORDINATOR, demo, staff};
 
 /// Whether the PDF tools are here; under `CI=true` they must be.
-fn tools() -> bool {
+pub fn tools() -> bool {
     let found = ["pdftotext", "pdftoppm", "zbarimg"]
         .iter()
         .all(|tool| Command::new(tool).arg("-v").output().is_ok());
@@ -73,7 +73,7 @@ pub fn save_png(pdf: &[u8], name: &str) {
 
 /// What the QR codes on the first page say, decoded by `zbarimg` from a rendering of this
 /// test's own (the SQLite and PostgreSQL runs write `target/documents/` at the same time).
-fn qr_codes(pdf: &[u8]) -> Vec<String> {
+pub fn qr_codes(pdf: &[u8]) -> Vec<String> {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = temp_pdf(pdf);
     let status = Command::new("pdftoppm")
@@ -94,6 +94,20 @@ fn qr_codes(pdf: &[u8]) -> Vec<String> {
         .collect();
     codes.sort();
     codes
+}
+
+/// The first page's size in points, as `pdfinfo` reads it ("595.276 x 841.89 pts (A4)").
+pub fn page_size(pdf: &[u8]) -> String {
+    let file = temp_pdf(pdf);
+    let out = Command::new("pdfinfo")
+        .arg(file.path())
+        .output()
+        .expect("pdfinfo");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Page size:"))
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default()
 }
 
 /// How many pages a PDF has, as `pdfinfo` reads it.

@@ -27,6 +27,7 @@ mod lists;
 mod mail_jobs;
 mod matching;
 mod migrations;
+mod outreach;
 mod pages;
 mod pipeline;
 mod pipeline_walk;

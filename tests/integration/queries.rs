@@ -29,7 +29,8 @@ db_test!(
             ("landlord", &landlord, "/dashboard".to_owned(), 4),
             ("busy landlord", &busy, "/dashboard".to_owned(), 4),
             ("coordinator", &coordinator, "/workspace".to_owned(), 5),
-            ("coordinator", &coordinator, format!("/m/{es}"), 6),
+            // 6, and 2 for the channel figures (visit counts; landlords' origins).
+            ("coordinator", &coordinator, format!("/m/{es}"), 8),
             ("coordinator", &coordinator, format!("/m/{es}/households"), 3),
             ("coordinator", &coordinator, format!("/households/{}", p.household_id), 3),
             ("coordinator", &coordinator, format!("/m/{es}/units"), 2),

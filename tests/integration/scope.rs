@@ -106,6 +106,8 @@ struct Fixture {
     user: i64,
     /// A rent certificate kept with the landlord's proposal.
     document: i64,
+    /// A campaign of the municipality.
+    campaign: i64,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -352,8 +354,12 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await
     .expect("document");
+    let campaign = bleibe::store::outreach::insert_campaign(db, k.id, "probe", "Probe", None, now)
+        .await
+        .expect("campaign");
     Fixture {
         document,
+        campaign,
         municipality: k.id,
         household: households[3].id,
         unit: renate_unit.id,
@@ -417,6 +423,50 @@ fn table(f: &Fixture) -> Vec<Case> {
         ),
         case("GET", "/accessibility", "/accessibility".into(), PUBLIC),
         case("GET", "/favicon.ico", "/favicon.ico".into(), PUBLIC),
+        case(
+            "GET",
+            "/vermieten/{slug}",
+            "/vermieten/kirchheim-unter-teck".into(),
+            PUBLIC,
+        ),
+        case(
+            "GET",
+            "/vermieten/{slug}/foto",
+            "/vermieten/kirchheim-unter-teck/foto".into(),
+            PUBLIC,
+        ),
+        // Winning landlords: the municipality's coordinators (and admins); flyers for its
+        // volunteers too; the page's text and photo for admins.
+        case(
+            "GET",
+            "/m/{mid}/outreach",
+            format!("/m/{m}/outreach"),
+            COORDINATOR,
+        ),
+        case(
+            "GET",
+            "/m/{mid}/outreach/flyer.pdf",
+            format!("/m/{m}/outreach/flyer.pdf"),
+            READ_UNITS,
+        ),
+        post(
+            "/m/{mid}/outreach/campaigns",
+            format!("/m/{m}/outreach/campaigns"),
+            vec![("label", "Zeitung".into())],
+            COORDINATOR,
+        ),
+        post(
+            "/m/{mid}/outreach/campaigns/{id}/{action}",
+            format!("/m/{m}/outreach/campaigns/{}/end", f.campaign),
+            vec![],
+            COORDINATOR,
+        ),
+        post(
+            "/m/{mid}/outreach/page",
+            format!("/m/{m}/outreach/page"),
+            vec![("text_de", "Willkommen".into())],
+            ADMIN_ONLY,
+        ),
         case("GET", "/signup", "/signup".into(), PUBLIC),
         case("POST", "/signup", "/signup".into(), PUBLIC),
         case("GET", "/signup/sent", "/signup/sent".into(), PUBLIC),

@@ -13,6 +13,7 @@
 
 use std::fmt::Write as _;
 
+mod not_personal;
 mod scrub;
 
 /// Whose data a column holds.
@@ -564,6 +565,24 @@ pub const COLUMNS: &[Entry] = &[
         Kept::Installation,
     ),
     entry(
+        "municipality_pages",
+        &["contact_name"],
+        S,
+        "the contact person a municipality names on its public page (an admin changes or removes it)",
+        false,
+        OnErasure::Kept("public contact of the office; an admin changes it"),
+        Kept::Installation,
+    ),
+    entry(
+        "landlord_origins",
+        &["heard_from"],
+        L,
+        "how the landlord heard of Bleibe (a choice from a fixed list), for the channel figures",
+        false,
+        OnErasure::Kept(STATISTICS),
+        Kept::Installation,
+    ),
+    entry(
         "units",
         &["street"],
         L,
@@ -745,73 +764,7 @@ pub const COLUMNS: &[Entry] = &[
     },
 ];
 
-/// Text columns that hold no personal data, and why (`*`: every column of a table that
-/// holds none). Dates and times (`…_at`, `…_on`, stored as text by SQLite) count as the
-/// records they belong to.
-pub const NOT_PERSONAL: &[(&str, &str, &str)] = &[
-    (
-        "action_tokens",
-        "*",
-        "hashes of random answer links, their purpose (the new address of an e-mail change is mapped above)",
-    ),
-    ("api_tokens", "token_hash", "hash of a random token"),
-    ("api_tokens", "prefix", "first characters of a random token"),
-    ("audit_log", "action", "name of an action"),
-    ("audit_log", "entity", "name of a table"),
-    ("imports", "kind", "households or flats"),
-    ("imports", "file_name", "the name of the uploaded file"),
-    ("imports", "status", "state of the import"),
-    (
-        "incentive_programmes",
-        "*",
-        "programmes of the municipality",
-    ),
-    (
-        "document_templates",
-        "*",
-        "the municipality's letterhead, clauses and logo",
-    ),
-    ("documents", "kind", "kind of a document"),
-    ("documents", "lang", "language of a document"),
-    ("documents", "sha256", "checksum of a document"),
-    ("job_locks", "*", "names of jobs and server instances"),
-    (
-        "job_runs",
-        "*",
-        "names of jobs, counts and technical errors",
-    ),
-    ("match_runs", "*", "counts, times and technical errors"),
-    (
-        "municipalities",
-        "*",
-        "the municipality and its office contact",
-    ),
-    ("outbox", "idempotency_key", "key of an e-mail"),
-    ("outbox", "kind", "kind of an e-mail"),
-    ("outbox", "locale", "language of an e-mail"),
-    ("outbox", "status", "delivery state"),
-    ("outbox", "locked_by", "name of a server instance"),
-    ("proposal_events", "actor_kind", "who acted, as a kind"),
-    ("proposals", "state", "state of a proposal"),
-    ("proposals", "origin", "engine or by hand"),
-    ("review_flags", "kind", "kind of flag"),
-    ("review_flags", "entity", "name of a table"),
-    ("role_policies", "*", "settings per role"),
-    (
-        "rule_sets",
-        "*",
-        "rules of the municipality and notes on them",
-    ),
-    ("seaql_migrations", "*", "schema versions"),
-    ("sessions", "id", "hash of a random cookie"),
-    ("sessions", "csrf_token", "random token"),
-    ("unit_drafts", "form_key", "random token"),
-    ("unit_incentives", "status", "state of a request"),
-    ("unit_photos", "content_type", "kind of image"),
-    ("units", "lease_type", "open-ended or fixed term"),
-    ("viewings", "status", "state of a viewing"),
-    ("viewings", "proposed_by", "which side proposed it"),
-];
+pub use not_personal::NOT_PERSONAL;
 
 /// Whether a column name is a date or time (`…_at`, `…_on`, `…_until`, …).
 fn is_time(column: &str) -> bool {

@@ -98,6 +98,9 @@ pub struct SignUp {
     pub password_repeat: String,
     pub accept_privacy: bool,
     pub locale: Locale,
+    /// How the landlord came (a municipality's page, a campaign, their answer); see
+    /// `services::outreach::origin`.
+    pub origin: Option<entities::landlord_origin::Model>,
 }
 
 pub(crate) fn random_token() -> Result<String, ServiceError> {
@@ -171,49 +174,69 @@ pub async fn sign_up(app: &App, input: SignUp) -> Result<(), ServiceError> {
                 send_reset_link(app, &txn, &user, "signup-existing", now).await?;
             }
         }
-        None => {
-            let user_id = users::insert(
-                &txn,
-                &NewUser {
-                    email: email.clone(),
-                    display_name: input.name.clone(),
-                    role: Role::Landlord,
-                    locale: input.locale,
-                    password_hash: Some(hash),
-                    email_confirmed: false,
-                },
-                now,
-            )
-            .await?;
-            landlords::insert(
-                &txn,
-                &NewLandlord {
-                    user_id: Some(user_id),
-                    kind: "private".into(),
-                    display_name: input.name.clone(),
-                    contact_email: Some(email.clone()),
-                    phone: None,
-                    locale: input.locale,
-                    created_by: Some(user_id),
-                },
-                now,
-            )
-            .await?;
-            send_confirmation(app, &txn, user_id, &email, &input.name, input.locale, now).await?;
-            audit::record(
-                &txn,
-                &Actor::System,
-                "sign_up",
-                "users",
-                Some(user_id),
-                None,
-                serde_json::json!({"role": "landlord"}),
-                now,
-            )
-            .await?;
-        }
+        None => create_landlord(app, &txn, &input, hash, now).await?,
     }
     txn.commit().await?;
+    Ok(())
+}
+
+/// A new landlord's account and record, where they came from, the confirmation link and
+/// the audit entry.
+async fn create_landlord(
+    app: &App,
+    txn: &sea_orm::DatabaseTransaction,
+    input: &SignUp,
+    hash: String,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let email = input.email.clone();
+    let user_id = users::insert(
+        txn,
+        &NewUser {
+            email: email.clone(),
+            display_name: input.name.clone(),
+            role: Role::Landlord,
+            locale: input.locale,
+            password_hash: Some(hash),
+            email_confirmed: false,
+        },
+        now,
+    )
+    .await?;
+    let landlord_id = landlords::insert(
+        txn,
+        &NewLandlord {
+            user_id: Some(user_id),
+            kind: "private".into(),
+            display_name: input.name.clone(),
+            contact_email: Some(email.clone()),
+            phone: None,
+            locale: input.locale,
+            created_by: Some(user_id),
+        },
+        now,
+    )
+    .await?;
+    if let Some(origin) = &input.origin {
+        let origin = entities::landlord_origin::Model {
+            landlord_id,
+            created_at: now,
+            ..origin.clone()
+        };
+        crate::store::outreach::insert_origin(txn, &origin).await?;
+    }
+    send_confirmation(app, txn, user_id, &email, &input.name, input.locale, now).await?;
+    audit::record(
+        txn,
+        &Actor::System,
+        "sign_up",
+        "users",
+        Some(user_id),
+        None,
+        serde_json::json!({"role": "landlord"}),
+        now,
+    )
+    .await?;
     Ok(())
 }
 

@@ -26,6 +26,7 @@ use crate::util::SplitMix64;
 mod data;
 pub mod district;
 mod generate;
+mod outreach;
 
 use data::*;
 use generate::*;
@@ -107,6 +108,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Vec<DemoLogin>> {
     for t in 0..TOWNS.len() {
         seed_households_and_units(&txn, &mut rng, t, &people, today, now).await?;
     }
+    outreach::seed(&txn, &people, admin_id, today, now).await?;
 
     txn.commit().await?;
     tracing::info!(

@@ -436,8 +436,25 @@ async fn landlord_sections(
         .collect();
     let photos: Vec<Record> = own.photos.iter().map(photo_record).collect();
     let drafts: Vec<Record> = own.drafts.iter().map(draft_record).collect();
+    let origin = crate::store::outreach::origin_of(db, landlord.id)
+        .await?
+        .map(|(o, municipality, campaign)| {
+            Record(vec![
+                ("municipality", Val::text(&municipality)),
+                ("campaign", Val::text(&campaign)),
+                (
+                    "heard_from",
+                    match &o.heard_from {
+                        Some(h) => Val::Code("outreach.heard_from", h.clone()),
+                        None => Val::text(&None),
+                    },
+                ),
+                ("created_at", Val::Time(o.created_at)),
+            ])
+        });
     let mut sections = vec![
         section("landlord", vec![record]),
+        section("origin", origin.into_iter().collect()),
         section("flats", own.units.iter().map(unit_record).collect()),
         section("incentives", incentives),
         section("photos", photos),

@@ -3,7 +3,7 @@
 use super::*;
 
 /// What can be exported.
-pub const EXPORTS: &[&str] = &["households", "units", "proposals", "placements"];
+pub const EXPORTS: &[&str] = &["households", "units", "proposals", "placements", "channels"];
 
 fn date(d: Option<NaiveDate>) -> Cell {
     d.map_or(Cell::Empty, Cell::Date)
@@ -41,6 +41,7 @@ pub fn table(data: &Data, what: &str, locale: Locale) -> Option<Table> {
         "units" => units(data, &c),
         "proposals" => proposals(data, &c),
         "placements" => placements(data, &c),
+        "channels" => super::channels::channels_table(data, t),
         _ => return None,
     };
     Some(Table {

@@ -23,9 +23,11 @@ use crate::domain::{Cents, Locale};
 use crate::i18n::Texts;
 use crate::services::reports::{Cell, Table};
 
+mod channels;
 mod exports;
 mod year;
 
+pub use channels::*;
 pub use exports::*;
 pub use year::*;
 
@@ -46,6 +48,8 @@ pub struct Data {
     pub labels: BTreeMap<i64, (String, String)>,
     /// Answer days of the municipality's rules (when proposals count as stalled).
     pub answer_days: u32,
+    /// Campaigns, page visits and landlords' origins (which channel brought whom).
+    pub channels: ChannelRows,
 }
 
 /// A proposal that has not moved for too long.
@@ -77,6 +81,10 @@ pub struct Figures {
     /// Records the figures leave out because they break an invariant (stored before the
     /// checks existed): why, and how many.
     pub left_out: Vec<(Problem, u64)>,
+    /// Which channel brought whom: per channel and month (see [`channel_lines`]).
+    pub channels: ChannelTable,
+    /// The campaigns' labels by id.
+    pub campaign_labels: BTreeMap<i64, String>,
 }
 
 /// The placements and incentives the figures count, and what they leave out.
@@ -290,6 +298,7 @@ pub fn figures(data: &Data, now: DateTime<Utc>) -> Figures {
         .iter()
         .filter(|p| p.outcome == "ended_early")
         .count() as u64;
+    (f.channels, f.campaign_labels) = channel_figures(data);
     f
 }
 
@@ -409,6 +418,7 @@ pub async fn check_data(
 /// Loads a municipality's rows (the caller has checked the scope).
 pub(super) async fn load_rows(app: &App, municipality_id: i64) -> Result<Data, ServiceError> {
     let rows = crate::store::figures::of_municipality(&app.db, municipality_id).await?;
+    let channels = crate::store::outreach::channel_rows(&app.db, municipality_id).await?;
     let labels = rows
         .proposals
         .iter()
@@ -436,6 +446,7 @@ pub(super) async fn load_rows(app: &App, municipality_id: i64) -> Result<Data, S
         follow_ups: rows.follow_ups,
         incentives: rows.incentives,
         programmes: rows.programmes,
+        channels,
         labels,
         answer_days: rows.answer_days.unwrap_or(14),
     })

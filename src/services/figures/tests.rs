@@ -222,6 +222,7 @@ fn data() -> Data {
         programmes: Vec::new(),
         labels: BTreeMap::new(),
         answer_days: 14,
+        channels: ChannelRows::default(),
     }
 }
 
@@ -352,4 +353,171 @@ fn the_year_report_counts_by_the_dates_of_the_year() {
             .expect("xlsx")
             .starts_with(b"PK")
     );
+}
+
+fn unit(id: i64, landlord_id: i64, submitted: Option<DateTime<Utc>>) -> unit::Model {
+    unit::Model {
+        id,
+        landlord_id,
+        municipality_id: 1,
+        status: "available".into(),
+        street: "Marktstraße".into(),
+        house_number: id.to_string(),
+        postal_code: "73033".into(),
+        town: "Göppingen".into(),
+        address_extra: None,
+        lat: 48.7,
+        lon: 9.65,
+        area_m2: 60.0,
+        rooms: 3.0,
+        floor: 1,
+        has_lift: false,
+        step_free: false,
+        wheelchair_accessible: false,
+        furnished: false,
+        pets_allowed: false,
+        max_occupants: 4,
+        cold_rent_cents: 50_000,
+        service_charges_cents: 10_000,
+        heating_costs_cents: 7_000,
+        deposit_cents: 0,
+        municipal_top_up_cents: 0,
+        available_from: day(2026, 1, 1),
+        lease_type: "unlimited".into(),
+        lease_end: None,
+        pref_min_household_size: None,
+        pref_max_household_size: None,
+        pref_tags: String::new(),
+        pref_notes: None,
+        description: None,
+        submitted_at: submitted,
+        checked_at: None,
+        checked_by_user_id: None,
+        withdrawn_at: None,
+        withdrawn_reason: None,
+        entered_by_user_id: None,
+        created_at: at(2026, 1, 1),
+        updated_at: at(2026, 1, 1),
+    }
+}
+
+#[test]
+fn channels_count_visits_sign_ups_flats_lets_and_money_per_month() {
+    use entities::{campaign, landlord_origin, page_visit};
+    let origin =
+        |landlord_id, municipality_id, campaign_id, heard: Option<&str>, at_: DateTime<Utc>| {
+            landlord_origin::Model {
+                id: landlord_id,
+                landlord_id,
+                municipality_id,
+                campaign_id,
+                heard_from: heard.map(str::to_owned),
+                created_at: at_,
+            }
+        };
+    let visit = |id, campaign_id, d: NaiveDate, visits| page_visit::Model {
+        id,
+        municipality_id: 1,
+        campaign_id,
+        day: d,
+        visits,
+    };
+    let mut data = data();
+    data.channels = ChannelRows {
+        campaigns: vec![campaign::Model {
+            id: 7,
+            municipality_id: 1,
+            code: "amtsblatt-maerz".into(),
+            label: "Amtsblatt März".into(),
+            created_by_user_id: None,
+            created_at: at(2026, 3, 1),
+            archived_at: None,
+        }],
+        // Two rows of the same day (two visits at the same moment) add up.
+        visits: vec![
+            visit(1, Some(7), day(2026, 3, 2), 3),
+            visit(2, Some(7), day(2026, 3, 2), 1),
+            visit(3, None, day(2026, 3, 5), 2),
+            visit(4, Some(7), day(2026, 4, 1), 1),
+        ],
+        origins: vec![
+            origin(20, Some(1), Some(7), None, at(2026, 3, 3)),
+            origin(21, Some(1), None, Some("volunteers"), at(2026, 3, 20)),
+            // Came through another town's page: only the answer counts here.
+            origin(22, Some(2), Some(99), Some("newspaper"), at(2026, 3, 21)),
+        ],
+    };
+    data.units = vec![
+        unit(1, 20, Some(at(2026, 3, 10))),
+        unit(2, 20, Some(at(2026, 4, 2))),
+        unit(3, 22, Some(at(2026, 4, 3))),
+        unit(4, 23, Some(at(2026, 4, 4))),
+        unit(5, 20, None),
+    ];
+    // Unit 1 is let in September with 1.500 € granted (its declined request counts not).
+    data.incentives = vec![
+        incentive(1, "granted", Some(150_000), None),
+        incentive(2, "declined", None, None),
+    ];
+    data.placements = vec![placement(1, Some(day(2026, 9, 1)), 4, "living")];
+    let lines = channel_lines(&data);
+    let get = |c: Channel, m: NaiveDate| lines.get(&(c, m)).cloned().unwrap_or_default();
+    let march = day(2026, 3, 1);
+    let april = day(2026, 4, 1);
+    assert_eq!(
+        get(Channel::Campaign(7), march),
+        ChannelLine {
+            visits: 4,
+            signups: 1,
+            submitted: 1,
+            let_: 0,
+            money: 0
+        }
+    );
+    assert_eq!(
+        get(Channel::Campaign(7), april),
+        ChannelLine {
+            visits: 1,
+            signups: 0,
+            submitted: 1,
+            let_: 0,
+            money: 0
+        }
+    );
+    assert_eq!(
+        get(Channel::Campaign(7), day(2026, 9, 1)),
+        ChannelLine {
+            visits: 0,
+            signups: 0,
+            submitted: 0,
+            let_: 1,
+            money: 150_000
+        }
+    );
+    assert_eq!(get(Channel::Page(None), march).visits, 2);
+    assert_eq!(
+        get(Channel::Page(Some("volunteers".into())), march).signups,
+        1
+    );
+    assert_eq!(get(Channel::Answer("newspaper".into()), april).submitted, 1);
+    assert_eq!(get(Channel::Unknown, april).submitted, 1);
+    // Unsent flats count nowhere; the other town's sign-up not here; nothing empty listed.
+    let total: i64 = lines.values().map(|l| l.submitted).sum();
+    assert_eq!(total, 4);
+    assert_eq!(lines.values().map(|l| l.signups).sum::<i64>(), 2);
+    assert!(lines.values().all(|l| *l != ChannelLine::default()));
+    // Named in the reader's language; the export has the same lines.
+    let labels = [(7, "Amtsblatt März".to_owned())].into_iter().collect();
+    let t = Texts::new(Locale::De);
+    assert_eq!(
+        channel_name(&labels, &Channel::Campaign(7), t),
+        "Amtsblatt März"
+    );
+    assert_eq!(
+        channel_name(&labels, &Channel::Answer("volunteers".into()), t),
+        "Antwort: Ehrenamtliche oder Lotsen"
+    );
+    let table = table(&data, "channels", Locale::De).expect("table");
+    assert_eq!(table.rows.len(), lines.len());
+    assert_eq!(table.headers[0], "Kanal");
 }

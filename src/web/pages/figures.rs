@@ -58,6 +58,9 @@ pub struct DashboardPage {
     pub years: Vec<i32>,
     /// Records the figures leave out, a sentence each.
     pub left_out: Vec<String>,
+    /// Which channel brought whom: channel, month, visits, sign-ups, flats entered, let,
+    /// money.
+    pub channels: Vec<[String; 7]>,
 }
 
 /// What the figures leave out and why, a sentence each ("2 × more places freed than …").
@@ -139,7 +142,6 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
             since: format::date(locale, crate::domain::time::berlin_date(s.since)),
         })
         .collect();
-    let exports = export_links(t, mid);
     let year = ctx.app.clock.today().year();
     Ok(DashboardPage {
         chrome: ctx.chrome(),
@@ -153,11 +155,34 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
         stages_table,
         months_table: months,
         stalled,
-        exports,
+        exports: export_links(t, mid),
         years: vec![year, year - 1],
         left_out: left_out_lines(t, &f.left_out),
+        channels: channel_table(t, locale, &f),
     }
     .into_response())
+}
+
+/// The channel figures as the page's table rows.
+fn channel_table(
+    t: Texts,
+    locale: crate::domain::Locale,
+    f: &figures::Figures,
+) -> Vec<[String; 7]> {
+    f.channels
+        .iter()
+        .map(|(channel, month, l)| {
+            [
+                figures::channel_name(&f.campaign_labels, channel, t),
+                month_label(locale, *month),
+                l.visits.to_string(),
+                l.signups.to_string(),
+                l.submitted.to_string(),
+                l.let_.to_string(),
+                crate::domain::Cents(l.money).format(locale),
+            ]
+        })
+        .collect()
 }
 
 /// A chart of counts with its title and unit (text keys) in the reader's language: bars,

@@ -9,13 +9,34 @@ use super::{Chrome, PageCtx};
 #[template(path = "home.html")]
 pub struct HomePage {
     chrome: Chrome,
+    /// The participating municipalities (name, page address, district), narrowed by `q`.
+    municipalities: Vec<(String, String, String)>,
+    q: String,
 }
 
-/// `GET /`.
-pub async fn show_home(ctx: PageCtx) -> HomePage {
-    HomePage {
+/// The start page's search: `?q=` a postal code or part of a name.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct HomeQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /[?q=…]`.
+pub async fn show_home(
+    ctx: PageCtx,
+    axum::extract::Query(query): axum::extract::Query<HomeQuery>,
+) -> Result<HomePage, crate::web::error::PageError> {
+    let q: String = query.q.trim().chars().take(60).collect();
+    let municipalities = crate::services::outreach::participating(&ctx.app, &q)
+        .await?
+        .into_iter()
+        .map(|(m, slug)| (m.name, slug, m.district))
+        .collect();
+    Ok(HomePage {
         chrome: ctx.chrome(),
-    }
+        municipalities,
+        q,
+    })
 }
 
 /// The privacy notice.

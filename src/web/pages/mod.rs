@@ -11,6 +11,8 @@ pub mod households;
 pub mod import;
 pub mod language;
 pub mod links;
+pub mod outreach;
+pub mod outreach_staff;
 pub mod overview;
 pub mod pipeline;
 pub mod privacy;
@@ -50,6 +52,9 @@ pub struct Chrome {
     /// On a household's pages: the languages it can switch to (code, own name, link),
     /// instead of the interface languages; the page has no login link.
     pub household_languages: Vec<(String, String, String)>,
+    /// The language switcher links to this page with `?lang=xx` instead of remembering
+    /// the choice in a cookie (public pages, which set no cookie).
+    pub lang_query: bool,
 }
 
 impl Chrome {
@@ -63,6 +68,7 @@ impl Chrome {
             csrf: String::new(),
             flash: None,
             household_languages: Vec::new(),
+            lang_query: false,
         }
     }
 
@@ -94,6 +100,9 @@ impl Chrome {
 
     /// The link that switches to `locale` and comes back here.
     pub fn switch_href(&self, locale: &Locale) -> String {
+        if self.lang_query {
+            return with_lang(&self.path, locale.code());
+        }
         format!("/lang/{}?next={}", locale.code(), url_encode(&self.path))
     }
 
@@ -101,6 +110,18 @@ impl Chrome {
     pub fn home_href(&self) -> &'static str {
         home_of(self.user.as_ref().map(|u| u.role))
     }
+}
+
+/// `path` (with its query) with `lang=code` instead of any `lang` it had.
+pub fn with_lang(path: &str, code: &str) -> String {
+    let (base, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut parts: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .collect();
+    let lang = format!("lang={code}");
+    parts.push(&lang);
+    format!("{base}?{}", parts.join("&"))
 }
 
 /// The start page of a role.
@@ -182,6 +203,7 @@ impl PageCtx {
             },
             flash: self.session.take_flash(),
             household_languages: Vec::new(),
+            lang_query: false,
         }
     }
 

@@ -82,6 +82,7 @@ const SECTIONS: &[(&str, &str, bool)] = &[
     ("/map", "nav.map", true),
     ("/rules", "nav.rules", true),
     ("/import", "nav.import", true),
+    ("/outreach", "nav.outreach", true),
 ];
 
 /// Builds the navigation for a page about municipality `current` (checked: the user must

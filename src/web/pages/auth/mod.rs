@@ -13,6 +13,7 @@ use tower::ServiceExt;
 use super::language::safe_next;
 use super::{Chrome, PageCtx, home_of};
 use crate::domain::input::character_errors;
+use crate::domain::outreach::HeardFrom;
 use crate::domain::validation::FieldErrors;
 use crate::services::ServiceError;
 use crate::services::accounts::{self, LinkOutcome, LoginFailure, SignUp};
@@ -156,23 +157,87 @@ fn signup_fields(ctx: &PageCtx, form: &FormData, errors: &FieldErrors) -> Vec<Fi
     ]
 }
 
-fn signup_page(ctx: &PageCtx, form: &FormData, errors: &FieldErrors) -> Response {
+/// The channel a sign-up came through: the municipality's page (`m`) and its campaign
+/// code (`c`) as hidden fields; without a code, the question "Wie haben Sie von uns
+/// erfahren?" (optional).
+fn origin_fields(ctx: &PageCtx, form: &FormData) -> Vec<Field> {
     let t = ctx.t();
+    let mut fields = vec![
+        Field::labelled("m", String::new(), Kind::Hidden).value(form.text("m")),
+        Field::labelled("c", String::new(), Kind::Hidden).value(form.text("c")),
+    ];
+    if form.get("c").is_empty() {
+        let mut choices = vec![(String::new(), t.get("outreach.heard_from_none").to_owned())];
+        choices.extend(HeardFrom::ALL.iter().map(|h| {
+            (
+                h.as_str().to_owned(),
+                t.get(&format!("outreach.heard_from.{}", h.as_str()))
+                    .to_owned(),
+            )
+        }));
+        let chosen = form.text("heard_from");
+        fields.push(
+            Field::new(t, "auth", "heard_from", Kind::Select)
+                .options(choices, &[chosen.as_str()])
+                .wide(),
+        );
+    }
+    fields
+}
+
+async fn signup_page(
+    ctx: &PageCtx,
+    form: &FormData,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
+    let t = ctx.t();
+    let mut fields = signup_fields(ctx, form, errors);
+    fields.extend(origin_fields(ctx, form));
     let mut p = page(
         ctx,
         "auth.signup_title",
         "/signup",
         "auth.signup_submit",
-        single_section(signup_fields(ctx, form, errors)),
+        single_section(fields),
     );
     p.intro = vec![t.get("auth.signup_intro").to_owned()];
+    let slug = form.get("m");
+    if !slug.is_empty()
+        && let Some(m) = crate::services::outreach::find(&ctx.app, slug).await?
+    {
+        p.intro.push(crate::i18n::fill(
+            t.get("outreach.signup_via"),
+            &[("municipality", &m.name)],
+        ));
+    }
     p.links = vec![(t.get("auth.have_account").to_owned(), "/login".into())];
-    form_page(ctx, p)
+    Ok(form_page(ctx, p))
+}
+
+/// Where a sign-up link came from: `/signup?m=<municipality page>&c=<campaign code>`.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignupQuery {
+    #[serde(default)]
+    m: String,
+    #[serde(default)]
+    c: String,
 }
 
 /// `GET /signup`.
-pub async fn show_signup(ctx: PageCtx) -> Response {
-    signup_page(&ctx, &FormData::default(), &FieldErrors::default())
+pub async fn show_signup(
+    ctx: PageCtx,
+    Query(query): Query<SignupQuery>,
+) -> Result<Response, PageError> {
+    let keep = |v: &str| {
+        Some(v.trim().to_owned())
+            .filter(|v| crate::domain::outreach::is_campaign_code(v))
+            .unwrap_or_default()
+    };
+    let form = FormData {
+        fields: vec![("m".into(), keep(&query.m)), ("c".into(), keep(&query.c))],
+        files: Vec::new(),
+    };
+    signup_page(&ctx, &form, &FieldErrors::default()).await
 }
 
 /// `POST /signup`.
@@ -184,10 +249,18 @@ pub async fn create_account(ctx: PageCtx, CsrfForm(form): CsrfForm) -> Result<Re
         password_repeat: form.get("password_repeat").to_owned(),
         accept_privacy: form.checked("accept_privacy"),
         locale: ctx.locale,
+        origin: crate::services::outreach::origin(
+            &ctx.app,
+            form.get("m"),
+            form.get("c"),
+            form.get("heard_from"),
+            ctx.app.clock.now(),
+        )
+        .await?,
     };
     match accounts::sign_up(&ctx.app, input).await {
         Ok(()) => Ok(Redirect::to("/signup/sent").into_response()),
-        Err(ServiceError::Fields(errors)) => Ok(signup_page(&ctx, &form, &errors)),
+        Err(ServiceError::Fields(errors)) => signup_page(&ctx, &form, &errors).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -1,0 +1,580 @@
+//! Winning landlords on the demo data: Göppingen's public page and calculator (no cookie,
+//! nothing stored but one visit count), campaign codes kept through sign-up and counted
+//! per channel on the figures page and in the export, the flyer's QR code read back with
+//! an independent decoder (`zbarimg`).
+
+use std::collections::BTreeMap;
+
+use bleibe::domain::outreach::{self, WaitingCount};
+use bleibe::domain::{Cents, Locale};
+use sea_orm::{ConnectionTrait, EntityTrait, Statement};
+
+use crate::db_test;
+use crate::documents::{pdf_text, save_png};
+use crate::helpers::TestApp;
+use crate::workspace::{ADMIN, demo, staff};
+
+pub const GP_COORDINATOR: &str = "koordination.goeppingen@bleibe.example";
+
+/// Göppingen's id.
+pub async fn goeppingen(app: &TestApp) -> i64 {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    entities::municipality::Entity::find()
+        .filter(entities::municipality::Column::Name.eq("Göppingen"))
+        .one(app.db())
+        .await
+        .expect("query")
+        .expect("Göppingen")
+        .id
+}
+
+/// Rows in every table, and the sum of the page's visit counts.
+pub async fn row_counts(app: &TestApp) -> BTreeMap<String, i64> {
+    let db = app.db();
+    let backend = db.get_database_backend();
+    let list = match backend {
+        sea_orm::DatabaseBackend::Sqlite => {
+            "SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        _ => "SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema()",
+    };
+    let tables: Vec<String> = db
+        .query_all_raw(Statement::from_string(backend, list))
+        .await
+        .expect("tables")
+        .iter()
+        .map(|r| r.try_get::<String>("", "t").expect("name"))
+        .collect();
+    let mut out = BTreeMap::new();
+    for table in tables {
+        let sql = format!("SELECT COUNT(*) AS n FROM \"{table}\"");
+        let row = db
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("count")
+            .expect("row");
+        out.insert(table, row.try_get::<i64>("", "n").expect("n"));
+    }
+    let sum = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COALESCE(SUM(visits), 0) AS n FROM page_visits",
+        ))
+        .await
+        .expect("sum")
+        .expect("row");
+    let visits: i64 = sum
+        .try_get::<i64>("", "n")
+        .or_else(|_| {
+            sum.try_get::<sea_orm::prelude::Decimal>("", "n")
+                .map(|d| d.to_string().parse().unwrap_or(-1))
+        })
+        .expect("visits");
+    out.insert("(visits)".into(), visits);
+    out
+}
+
+/// A GET without cookies; asserts it sets none.
+async fn anonymous(app: &TestApp, path: &str) -> (u16, String) {
+    let r = app.get(path).await;
+    assert!(
+        r.headers().get_all("set-cookie").iter().next().is_none(),
+        "{path} set a cookie: {:?}",
+        r.headers().get_all("set-cookie")
+    );
+    let status = r.status().as_u16();
+    (status, r.text().await.expect("html"))
+}
+
+fn euros(c: Cents) -> String {
+    c.format(Locale::De)
+}
+
+db_test!(
+    async fn the_public_page_and_the_calculator_set_no_cookie_and_store_nothing(app) {
+        demo(app).await;
+        let gp = goeppingen(app).await;
+        let now = app.clock_now();
+        bleibe::store::outreach::insert_campaign(app.db(), gp, "amtsblatt-maerz", "Amtsblatt März", None, now)
+            .await
+            .expect("campaign");
+
+        // The page: the programmes as coordinators keep them, the way to sign up.
+        let before = row_counts(app).await;
+        let (status, html) = anonymous(app, "/vermieten/goeppingen?c=amtsblatt-maerz").await;
+        assert_eq!(status, 200);
+        let programmes = bleibe::store::incentives::programmes_of(app.db(), gp)
+            .await
+            .expect("programmes");
+        assert!(!programmes.is_empty());
+        for p in programmes.iter().filter(|p| p.active) {
+            assert!(html.contains(&p.name_de), "{} missing", p.name_de);
+            if let Some(amount) = p.amount_cents {
+                assert!(html.contains(&euros(Cents(amount))), "amount of {}", p.name_de);
+            }
+        }
+        assert!(html.contains("Vermieten in Göppingen"));
+        assert!(html.contains("href=\"/signup?m=goeppingen&#38;c=amtsblatt-maerz\""), "sign-up link");
+        assert!(html.contains("koordination") || html.contains("@"), "a contact");
+        let after = row_counts(app).await;
+        let mut expected = before.clone();
+        *expected.get_mut("page_visits").expect("table") += 1;
+        *expected.get_mut("(visits)").expect("sum") += 1;
+        assert_eq!(after, expected, "a view adds one visit count and nothing else");
+
+        // The calculator: the answer follows the cap table; nothing is stored.
+        let caps = bleibe::store::outreach::current_caps(app.db(), gp)
+            .await
+            .expect("q")
+            .expect("caps");
+        let before = row_counts(app).await;
+        let path = "/vermieten/goeppingen?c=amtsblatt-maerz&calc=1&postal_code=73033&area_m2=62&rooms=3&cold_rent=520&service_charges=110";
+        let (status, html) = anonymous(app, path).await;
+        assert_eq!(status, 200, "{html}");
+        assert_eq!(row_counts(app).await, before, "the calculator stores nothing");
+        let gross = Cents::euros(630);
+        let fitting: Vec<u32> = (1..=6)
+            .filter(|p| caps.cap_for(*p) >= gross && f64::from(*p) <= 6.0 && 62.0 >= f64::from(*p) * 10.0)
+            .collect();
+        assert!(!fitting.is_empty());
+        let headline = format!(
+            "passt zu Haushalten mit {} bis {} Personen",
+            fitting[0],
+            fitting[fitting.len() - 1]
+        );
+        assert!(html.contains(&headline), "{headline}");
+        for p in 1..=6 {
+            assert!(html.contains(&format!("<tr><td>{p}</td><td>{}</td>", euros(caps.cap_for(p)))), "cap for {p}");
+        }
+        // The waiting count follows the threshold rule.
+        let waiting = bleibe::store::outreach::waiting_by_size(app.db(), gp).await.expect("q");
+        let n: u64 = fitting.iter().map(|p| waiting.get(p).copied().unwrap_or(0)).sum();
+        match outreach::waiting_count(n) {
+            WaitingCount::Few => assert!(html.contains("weniger als 5 Haushalte")),
+            WaitingCount::About(shown) => assert!(html.contains(&format!("etwa {shown} Haushalte")), "about {shown}"),
+        }
+        assert!(html.contains("name=\"c\" value=\"amtsblatt-maerz\""), "the code stays");
+
+        // Mistakes: 422, the message at the field, what was typed kept; still no cookie.
+        let (status, html) = anonymous(app, "/vermieten/goeppingen?calc=1&postal_code=7303&area_m2=62&rooms=2,3&cold_rent=").await;
+        assert_eq!(status, 422);
+        assert!(html.contains("f-postal_code-error") && html.contains("f-rooms-error") && html.contains("f-cold_rent-error"));
+        assert!(html.contains("value=\"7303\"") && html.contains("value=\"2,3\""));
+        let (status, html) = anonymous(app, "/vermieten/goeppingen?calc=1&postal_code=73207&area_m2=62&rooms=2&cold_rent=500").await;
+        assert_eq!(status, 422);
+        assert!(html.contains("nicht in dieser Gemeinde"), "Plochingen's code");
+        assert_eq!(row_counts(app).await, before, "nor do mistakes");
+
+        // English through the address, not a cookie.
+        let (status, html) = anonymous(app, "/vermieten/goeppingen?lang=en").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<html lang=\"en\"") && html.contains("Letting in Göppingen"));
+        assert!(html.contains("href=\"/vermieten/goeppingen?lang=de\""), "the switcher keeps to the address");
+
+        // The start page lists the municipalities, by postal code or name.
+        let (_, html) = anonymous(app, "/?q=73033").await;
+        assert!(html.contains("href=\"/vermieten/goeppingen\""));
+        assert!(!html.contains("href=\"/vermieten/winnenden\""));
+        let (_, html) = anonymous(app, "/?q=G%C3%B6pp").await;
+        assert!(html.contains("href=\"/vermieten/goeppingen\""));
+        let (_, html) = anonymous(app, "/?q=99999").await;
+        assert!(!html.contains("href=\"/vermieten/"));
+        let (_, html) = anonymous(app, "/").await;
+        assert!(html.contains("href=\"/vermieten/goeppingen\"") && html.contains("href=\"/vermieten/winnenden\""));
+        assert_eq!(anonymous(app, "/vermieten/atlantis").await.0, 404);
+    }
+);
+
+db_test!(
+    async fn a_campaign_is_kept_through_sign_up_and_counted_per_channel(app) {
+        demo(app).await;
+        let gp = goeppingen(app).await;
+        let coordinator = staff(app, GP_COORDINATOR).await;
+        let page = format!("/m/{gp}/outreach");
+        let r = coordinator
+            .post_form(&page, &format!("/m/{gp}/outreach/campaigns"), &[("label", "Amtsblatt März"), ("code", "")])
+            .await;
+        assert_eq!(r.status(), 303);
+        // The same name again: refused at the field, what was typed kept.
+        let r = coordinator
+            .post_form(&page, &format!("/m/{gp}/outreach/campaigns"), &[("label", "Amtsblatt März"), ("code", "")])
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.expect("html");
+        assert!(html.contains("f-label-error") && html.contains("value=\"Amtsblatt März\""));
+        let r = coordinator
+            .post_form(&page, &format!("/m/{gp}/outreach/campaigns"), &[("label", "Lotsen"), ("code", "Große Leute")])
+            .await;
+        assert_eq!(r.status(), 422, "a code with spaces and capitals");
+        let campaign = bleibe::store::outreach::running_campaign(app.db(), gp, "amtsblatt-maerz")
+            .await
+            .expect("q")
+            .expect("campaign");
+        // Another town's coordinator cannot see it, nor add to it.
+        let es = staff(app, crate::workspace::ES_COORDINATOR).await;
+        assert_eq!(es.get(&page).await.status(), 404);
+        let r = es
+            .post_form("/workspace", &format!("/m/{gp}/outreach/campaigns"), &[("label", "Fremd")])
+            .await;
+        assert!(matches!(r.status().as_u16(), 403 | 404), "{}", r.status());
+
+        // Two visits with the code, one without.
+        for path in ["/vermieten/goeppingen?c=amtsblatt-maerz", "/vermieten/goeppingen?c=amtsblatt-maerz", "/vermieten/goeppingen"] {
+            assert_eq!(anonymous(app, path).await.0, 200);
+        }
+
+        // Signing up from the page's link keeps the code; without one the question is asked.
+        let landlord = crate::accounts::TestClient::new(app);
+        let form = landlord.get("/signup?m=goeppingen&c=amtsblatt-maerz").await.text().await.expect("html");
+        assert!(form.contains("name=\"c\" id=\"f-c\" value=\"amtsblatt-maerz\"") && !form.contains("f-heard_from"), "{form}");
+        assert!(form.contains("Seite von Göppingen"));
+        let r = landlord
+            .post_form(
+                "/signup?m=goeppingen&c=amtsblatt-maerz",
+                "/signup",
+                &[
+                    ("name", "Karin Vogt"),
+                    ("email", "karin.vogt@example.org"),
+                    ("password", "Ein Haus mit grünem Tor"),
+                    ("password_repeat", "Ein Haus mit grünem Tor"),
+                    ("accept_privacy", "1"),
+                    ("m", "goeppingen"),
+                    ("c", "amtsblatt-maerz"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let other = crate::accounts::TestClient::new(app);
+        let form = other.get("/signup").await.text().await.expect("html");
+        assert!(form.contains("f-heard_from") && form.contains("Zeitung oder Amtsblatt"));
+        let r = other
+            .post_form(
+                "/signup",
+                "/signup",
+                &[
+                    ("name", "Paul Roth"),
+                    ("email", "paul.roth@example.org"),
+                    ("password", "Drei Zimmer am Marktplatz"),
+                    ("password_repeat", "Drei Zimmer am Marktplatz"),
+                    ("accept_privacy", "1"),
+                    ("heard_from", "volunteers"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let new_landlords: Vec<i64> = entities::landlord::Entity::find()
+            .all(app.db())
+            .await
+            .expect("q")
+            .into_iter()
+            .filter(|l| matches!(l.contact_email.as_deref(), Some("karin.vogt@example.org" | "paul.roth@example.org")))
+            .map(|l| l.id)
+            .collect();
+        let origins: Vec<_> = entities::landlord_origin::Entity::find()
+            .all(app.db())
+            .await
+            .expect("q")
+            .into_iter()
+            .filter(|o| new_landlords.contains(&o.landlord_id))
+            .collect();
+        assert_eq!(origins.len(), 2, "{origins:?}");
+        let karin = origins.iter().find(|o| o.campaign_id.is_some()).expect("campaign origin");
+        assert_eq!((karin.campaign_id, karin.municipality_id), (Some(campaign.id), Some(gp)));
+        let paul = origins.iter().find(|o| o.campaign_id.is_none()).expect("answer");
+        assert_eq!(paul.heard_from.as_deref(), Some("volunteers"));
+
+        // Karin's flat in Göppingen, sent: counted under the campaign.
+        let landlord_id = karin.landlord_id;
+        let unit = entities::unit::Entity::find()
+            .all(app.db())
+            .await
+            .expect("units")
+            .into_iter()
+            .find(|u| u.municipality_id == gp && u.submitted_at.is_some())
+            .expect("a flat in Göppingen");
+        let mut moved: entities::unit::ActiveModel = unit.into();
+        moved.landlord_id = sea_orm::Set(landlord_id);
+        sea_orm::ActiveModelTrait::update(moved, app.db()).await.expect("move the flat");
+
+        let html = coordinator.get(&format!("/m/{gp}")).await.text().await.expect("figures");
+        let row = html
+            .split("<tr>")
+            .find(|r| r.contains("Amtsblatt März"))
+            .expect("the campaign's line");
+        let cells: Vec<&str> = row.split("<td>").skip(1).map(|c| c.split('<').next().unwrap_or("")).collect();
+        // month, visits, sign-ups, flats entered, let, money
+        assert_eq!(&cells[1..4], &["2", "1", "1"], "{row}");
+        assert!(html.contains("ohne Code"), "visits without a code");
+        assert!(html.contains("Antwort: Ehrenamtliche oder Lotsen") || !html.contains("Paul"), "answers are channels");
+        let csv = coordinator.get(&format!("/m/{gp}/export/channels.csv")).await.text().await.expect("csv");
+        assert!(csv.contains("Amtsblatt März"), "{csv}");
+
+        // The admin's text and photo appear on the page; a photo needs a description.
+        let admin = staff(app, ADMIN).await;
+        let html = admin.get(&page).await.text().await.expect("page");
+        assert!(html.contains("f-text_de"), "the admin's form");
+        assert!(!coordinator.get(&page).await.text().await.expect("page").contains("f-text_de"), "admins only");
+    }
+);
+
+db_test!(
+    async fn the_flyer_carries_the_campaign_in_its_qr_code(app) {
+        if !crate::documents::tools() {
+            return;
+        }
+        demo(app).await;
+        let gp = goeppingen(app).await;
+        let id = bleibe::store::outreach::insert_campaign(app.db(), gp, "infoabend-12-05", "Infoabend 12.05.", None, app.clock_now())
+            .await
+            .expect("campaign");
+        let coordinator = staff(app, GP_COORDINATOR).await;
+        let r = coordinator.get(&format!("/m/{gp}/outreach/flyer.pdf?size=a4&campaign={id}")).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let pdf = r.bytes().await.expect("pdf").to_vec();
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Göppingen") && text.contains("Mietausfallgarantie"), "{text}");
+        let base = app.app.settings.server.base_url.trim_end_matches('/');
+        let url = format!("{base}/vermieten/goeppingen?c=infoabend-12-05");
+        assert!(text.contains(&url), "the address is printed: {text}");
+        assert_eq!(crate::documents::qr_codes(&pdf), vec![url.clone()]);
+        if matches!(app.backend, crate::helpers::Backend::Sqlite) {
+            save_png(&pdf, "flyer-goeppingen-a4");
+        }
+        // The poster is A3 and carries the same QR code; English is offered as a second language.
+        let pdf = coordinator
+            .get(&format!("/m/{gp}/outreach/flyer.pdf?size=a3&second=en&campaign={id}"))
+            .await
+            .bytes()
+            .await
+            .expect("pdf")
+            .to_vec();
+        assert!(crate::documents::page_size(&pdf).starts_with("841.89 x 1190.55"), "A3");
+        assert!(pdf_text(&pdf).contains("A flat free in Göppingen?"));
+        assert_eq!(crate::documents::qr_codes(&pdf), vec![url]);
+        if matches!(app.backend, crate::helpers::Backend::Sqlite) {
+            save_png(&pdf, "poster-goeppingen-a3");
+        }
+        // Unknown size or campaign: not found; another town's flyer: refused.
+        assert_eq!(coordinator.get(&format!("/m/{gp}/outreach/flyer.pdf?size=a5")).await.status(), 404);
+        assert_eq!(coordinator.get(&format!("/m/{gp}/outreach/flyer.pdf?campaign=99999")).await.status(), 404);
+        let es = staff(app, crate::workspace::ES_COORDINATOR).await;
+        assert!(matches!(es.get(&format!("/m/{gp}/outreach/flyer.pdf")).await.status().as_u16(), 403 | 404));
+    }
+);
+
+/// A real browser: an anonymous visitor scans the flyer's QR code (decoded by `zbarimg`),
+/// reads Göppingen's page, uses the calculator, signs up, confirms, logs in and enters a
+/// flat; the coordinator's figures count it under the campaign. Screenshots at 1280 and
+/// 390 px go to `target/browser-screenshots/`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_from_a_flyer_signs_up_and_is_counted_under_the_campaign_in_a_real_browser() {
+    use crate::browser::{Shots, browser, fill, start_driver, wait_for, wait_for_text};
+    use fantoccini::Locator;
+    if !crate::documents::tools() {
+        return;
+    }
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn(crate::helpers::Backend::Sqlite)
+        .await
+        .expect("app");
+    demo(&app).await;
+    let gp = goeppingen(&app).await;
+    let coordinator = staff(&app, GP_COORDINATOR).await;
+    let r = coordinator
+        .post_form(
+            &format!("/m/{gp}/outreach"),
+            &format!("/m/{gp}/outreach/campaigns"),
+            &[("label", "Amtsblatt März")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let campaign = bleibe::store::outreach::running_campaign(app.db(), gp, "amtsblatt-maerz")
+        .await
+        .expect("q")
+        .expect("campaign");
+    let flyer = coordinator
+        .get(&format!(
+            "/m/{gp}/outreach/flyer.pdf?campaign={}",
+            campaign.id
+        ))
+        .await
+        .bytes()
+        .await
+        .expect("flyer")
+        .to_vec();
+    let scanned = crate::documents::qr_codes(&flyer);
+    assert_eq!(scanned.len(), 1);
+    // The service's address (`server.base_url`) with the page and the code; the test server
+    // listens elsewhere, so the browser goes to the same path there.
+    let base = app
+        .app
+        .settings
+        .server
+        .base_url
+        .trim_end_matches('/')
+        .to_owned();
+    let path = scanned[0]
+        .strip_prefix(&base)
+        .expect("the service's address")
+        .to_owned();
+    assert_eq!(path, "/vermieten/goeppingen?c=amtsblatt-maerz");
+    let address = app.url(&path);
+
+    let profile = tempfile::tempdir().expect("profile");
+    let browser = browser(&driver, profile.path()).await;
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let mut shots = Shots { dir, n: 40 };
+
+    browser.set_window_size(1280, 1000).await.expect("size");
+    browser.goto(&address).await.expect("the flyer's address");
+    wait_for(&browser, "#f-postal_code").await;
+    shots.take(&browser, "outreach-page-1280").await;
+    browser.set_window_size(390, 844).await.expect("phone");
+    shots.take(&browser, "outreach-page-390").await;
+    browser.set_window_size(1280, 1000).await.expect("size");
+
+    // The calculator.
+    fill(&browser, "f-postal_code", "73033").await;
+    fill(&browser, "f-area_m2", "62").await;
+    fill(&browser, "f-rooms", "3").await;
+    fill(&browser, "f-cold_rent", "520").await;
+    fill(&browser, "f-service_charges", "110").await;
+    browser
+        .find(Locator::Css("#rechner form button[type=submit]"))
+        .await
+        .expect("calculate")
+        .click()
+        .await
+        .expect("click");
+    // The browser writes the amounts' no-break spaces as entities.
+    let html = wait_for_text(&browser, "id=\"antwort\"")
+        .await
+        .replace("&nbsp;", "\u{a0}");
+    let caps = bleibe::store::outreach::current_caps(app.db(), gp)
+        .await
+        .expect("q")
+        .expect("caps");
+    for p in 1..=6 {
+        assert!(
+            html.contains(&format!(
+                "<tr><td>{p}</td><td>{}</td>",
+                euros(caps.cap_for(p))
+            )),
+            "cap for {p}"
+        );
+    }
+    assert!(html.contains("passt zu Haushalten mit"), "the answer");
+    shots.take(&browser, "outreach-calculator-1280").await;
+    browser.set_window_size(390, 844).await.expect("phone");
+    browser
+        .execute(
+            "document.getElementById('antwort').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+    shots.take(&browser, "outreach-calculator-390").await;
+    browser.set_window_size(1280, 1000).await.expect("size");
+    assert!(
+        browser.get_all_cookies().await.expect("cookies").is_empty(),
+        "the public page and the calculator set no cookie"
+    );
+
+    // Sign up from the page.
+    browser
+        .find(Locator::Css("a[href^='/signup?m=goeppingen']"))
+        .await
+        .expect("sign-up link")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, "#f-name").await;
+    let email = "karin.vogt@example.org";
+    let password = "Ein Haus mit grünem Tor";
+    fill(&browser, "f-name", "Karin Vogt").await;
+    fill(&browser, "f-email", email).await;
+    fill(&browser, "f-password", password).await;
+    fill(&browser, "f-password_repeat", password).await;
+    browser
+        .find(Locator::Id("f-accept_privacy"))
+        .await
+        .expect("box")
+        .click()
+        .await
+        .expect("tick");
+    browser
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submit");
+    wait_for(&browser, "main a[href='/login']").await;
+    app.dispatch_mails().await;
+    let link = app.link_in_mail(email, "/confirm/");
+    browser.goto(&app.url(&link)).await.expect("confirm");
+    browser.goto(&app.url("/login")).await.expect("login");
+    fill(&browser, "f-email", email).await;
+    fill(&browser, "f-login_password", password).await;
+    browser
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submit");
+    wait_for(&browser, "a[href='/units/new']").await;
+
+    // A flat in Göppingen.
+    browser.goto(&app.url("/units/new")).await.expect("form");
+    wait_for(&browser, "#f-street").await;
+    fill(&browser, "f-street", "Marktstraße").await;
+    fill(&browser, "f-house_number", "3").await;
+    fill(&browser, "f-postal_code", "73033").await;
+    fill(&browser, "f-town", "Göppingen").await;
+    fill(&browser, "f-area_m2", "62").await;
+    fill(&browser, "f-rooms", "3").await;
+    fill(&browser, "f-floor", "1").await;
+    fill(&browser, "f-max_occupants", "5").await;
+    fill(&browser, "f-cold_rent", "520").await;
+    fill(&browser, "f-service_charges", "110").await;
+    fill(&browser, "f-heating_costs", "70").await;
+    crate::browser::set_value(&browser, "f-available_from", "2027-01-01").await;
+    browser
+        .find(Locator::Css("button[value=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, ".flash-success").await;
+    browser.close().await.expect("close");
+
+    // The coordinator's figures: the flat under the campaign.
+    let html = coordinator
+        .get(&format!("/m/{gp}"))
+        .await
+        .text()
+        .await
+        .expect("figures");
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains("Amtsblatt März"))
+        .expect("the campaign's line");
+    let cells: Vec<&str> = row
+        .split("<td>")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        &cells[1..4],
+        &["1", "1", "1"],
+        "visits, sign-ups, flats: {row}"
+    );
+    app.finish().await;
+}
