@@ -119,12 +119,21 @@ impl Enquiry {
     /// `service_charges`); every mistake is named at its field.
     pub fn parse(pairs: &[(String, String)]) -> Result<Enquiry, FieldErrors> {
         let mut r = Reader::new(pairs);
-        let postal_code = r.text("postal_code", 5, true);
-        if let Some(code) = &postal_code
-            && !(code.len() == 5 && code.chars().all(|c| c.is_ascii_digit()))
-        {
-            r.error("postal_code", "validation.postal_format");
-        }
+        // "73 728" is a postal code too; anything but five digits is not.
+        let typed: String = r.raw("postal_code").split_whitespace().collect();
+        let postal_code = match typed.as_str() {
+            "" => {
+                r.error("postal_code", "validation.required");
+                None
+            }
+            code if code.len() == 5 && code.chars().all(|c| c.is_ascii_digit()) => {
+                Some(code.to_owned())
+            }
+            _ => {
+                r.error("postal_code", "validation.postal_format");
+                None
+            }
+        };
         let area_m2 = r.number("area_m2", 10.0..=500.0, true);
         r.refine(
             "area_m2",
@@ -133,6 +142,7 @@ impl Enquiry {
         );
         let rooms = r.number("rooms", 1.0..=20.0, true);
         r.refine("rooms", "validation.out_of_range", "validation.rooms_range");
+        r.refine("rooms", "validation.number", "validation.rooms_range");
         if let Some(rooms) = rooms
             && (rooms * 2.0).fract() != 0.0
         {
@@ -145,8 +155,15 @@ impl Enquiry {
         r.refine(
             "cold_rent",
             "validation.out_of_range",
-            "validation.rent_range",
+            "outreach.rent_range",
         );
+        // The same plausibility as the flat's form: 2 to 40 € per m².
+        if let (Some(rent), Some(area)) = (cold_rent, area_m2)
+            && rent.0 > 0
+            && !(2.0..=40.0).contains(&(rent.as_euros_f64() / area))
+        {
+            r.error("cold_rent", "validation.rent_implausible");
+        }
         let service_charges = r.money("service_charges", Cents::euros(2_000), false);
         r.refine(
             "service_charges",
@@ -333,6 +350,20 @@ mod tests {
         assert_eq!(e.get("postal_code"), Some("validation.required"));
         assert_eq!(e.get("cold_rent"), Some("validation.required"));
         assert_eq!(e.get("service_charges"), None, "optional");
+        // Found by a cold walk: a space in the postal code, letters for rooms, a rent of
+        // 0 € or 5 € for 62 m².
+        let e = Enquiry::parse(&pairs(&[
+            ("postal_code", "73 728"),
+            ("area_m2", "62"),
+            ("rooms", "drei"),
+            ("cold_rent", "5"),
+        ]))
+        .expect_err("wrong");
+        assert_eq!(e.get("postal_code"), None, "73 728 is fine");
+        assert_eq!(e.get("rooms"), Some("validation.rooms_range"));
+        assert_eq!(e.get("cold_rent"), Some("validation.rent_implausible"));
+        let e = Enquiry::parse(&pairs(&[("cold_rent", "0")])).expect_err("zero");
+        assert_eq!(e.get("cold_rent"), Some("outreach.rent_range"));
         let ok = Enquiry::parse(&pairs(&[
             ("postal_code", "73033"),
             ("area_m2", "62,5"),

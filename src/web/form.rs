@@ -71,6 +71,7 @@ fn file_limit(app: &App, field: &str) -> u64 {
         "photos" => app.settings.uploads.max_photo_mb * 1024 * 1024,
         "file" => IMPORT_MAX_BYTES,
         "logo" => crate::services::documents::templates::LOGO_MAX as u64,
+        "photo" => crate::services::outreach::PHOTO_MAX as u64,
         _ => 0,
     }
 }

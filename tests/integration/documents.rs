@@ -111,7 +111,7 @@ pub fn page_size(pdf: &[u8]) -> String {
 }
 
 /// How many pages a PDF has, as `pdfinfo` reads it.
-fn pages(pdf: &[u8]) -> usize {
+pub fn pages(pdf: &[u8]) -> usize {
     let file = temp_pdf(pdf);
     let out = Command::new("pdfinfo")
         .arg(file.path())

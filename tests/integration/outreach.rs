@@ -182,6 +182,32 @@ db_test!(
         let (_, html) = anonymous(app, "/").await;
         assert!(html.contains("href=\"/vermieten/goeppingen\"") && html.contains("href=\"/vermieten/winnenden\""));
         assert_eq!(anonymous(app, "/vermieten/atlantis").await.0, 404);
+
+        // Found by a cold walk as a landlord:
+        // - a short address leads to the one town it fits;
+        let r = app.get("/vermieten/esslingen?c=lotsen").await;
+        assert_eq!(r.status(), 308);
+        assert_eq!(r.headers()["location"], "/vermieten/esslingen-am-neckar?c=lotsen");
+        // - English carries over to the sign-up, and the page after it;
+        let (_, html) = anonymous(app, "/vermieten/goeppingen?c=amtsblatt-maerz&lang=en").await;
+        assert!(html.contains("href=\"/signup?m=goeppingen&#38;c=amtsblatt-maerz&#38;lang=en\""), "sign-up in English");
+        let form = app.get("/signup?m=goeppingen&c=amtsblatt-maerz&lang=en").await.text().await.expect("html");
+        assert!(form.contains("<html lang=\"en\"") && form.contains("name=\"lang\" id=\"f-lang\" value=\"en\""));
+        // - the answer is where the page lands, and the back button keeps what was typed;
+        let r = app.get("/vermieten/goeppingen?calc=1&postal_code=73%20033&area_m2=62&rooms=3&cold_rent=520").await;
+        assert_eq!(r.headers()["cache-control"], "no-cache", "not no-store: the back button keeps the form");
+        let html = r.text().await.expect("html");
+        assert!(html.contains("action=\"/vermieten/goeppingen#ergebnis\"") && html.contains("id=\"ergebnis\""));
+        assert!(html.contains("id=\"antwort\""), "73 033 with a space is a postal code");
+        // - a postal code of another participating town leads there; the phone can be tapped;
+        let (status, html) = anonymous(app, "/vermieten/goeppingen?calc=1&postal_code=73728&area_m2=62&rooms=3&cold_rent=520").await;
+        assert_eq!(status, 422);
+        assert!(html.contains("href=\"/vermieten/esslingen-am-neckar\">Esslingen am Neckar</a>"), "the way on");
+        assert!(html.contains("href=\"tel:"), "a phone link");
+        // - 5 € for 62 m² is no rent.
+        let (status, html) = anonymous(app, "/vermieten/goeppingen?calc=1&postal_code=73033&area_m2=62&rooms=3&cold_rent=5").await;
+        assert_eq!(status, 422);
+        assert!(html.contains("f-cold_rent-error") && html.contains("pro m²"));
     }
 );
 
@@ -298,6 +324,9 @@ db_test!(
 
         let html = coordinator.get(&format!("/m/{gp}")).await.text().await.expect("figures");
         let row = html
+            .split("id=\"t-channels\"")
+            .nth(1)
+            .expect("the table per month")
             .split("<tr>")
             .find(|r| r.contains("Amtsblatt März"))
             .expect("the campaign's line");
@@ -309,11 +338,50 @@ db_test!(
         let csv = coordinator.get(&format!("/m/{gp}/export/channels.csv")).await.text().await.expect("csv");
         assert!(csv.contains("Amtsblatt März"), "{csv}");
 
-        // The admin's text and photo appear on the page; a photo needs a description.
+        // Totals per channel above the months.
+        let totals = html.split("id=\"t-channel-totals\"").nth(1).expect("totals");
+        assert!(totals.contains("Amtsblatt März"));
+
+        // The admin's text and photo appear on the page; a photo needs a description, and
+        // must be a photo (a cold walk found every upload refused as too large).
         let admin = staff(app, ADMIN).await;
         let html = admin.get(&page).await.text().await.expect("page");
         assert!(html.contains("f-text_de"), "the admin's form");
         assert!(!coordinator.get(&page).await.text().await.expect("page").contains("f-text_de"), "admins only");
+        let upload = |file: Vec<u8>, name: &'static str, alt: &'static str| {
+            let admin = &admin;
+            let page = page.clone();
+            async move {
+                let html = admin.get(&page).await.text().await.expect("page");
+                let marker = "name=\"csrf\" value=\"";
+                let start = html.find(marker).expect("token") + marker.len();
+                let csrf = html[start..start + html[start..].find('"').expect("end")].to_owned();
+                let form = reqwest::multipart::Form::new()
+                    .text("csrf", csrf)
+                    .text("text_de", "Göppingen braucht Wohnungen.\n\nWir helfen Ihnen dabei.")
+                    .text("text_en", "")
+                    .text("contact_name", "Julia Brenner, Sozialamt")
+                    .text("photo_alt", alt)
+                    .part("photo", reqwest::multipart::Part::bytes(file).file_name(name));
+                admin.client().post(app.url(&format!("/m/{gp}/outreach/page"))).multipart(form).send().await.expect("upload")
+            }
+        };
+        let r = upload(b"kein Bild".to_vec(), "foto.jpg", "Rathaus").await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.expect("html");
+        assert!(html.contains("f-photo-error") && html.contains("JPEG oder PNG") && html.contains("Julia Brenner"), "typed values kept");
+        let r = upload(crate::helpers::png(40), "rathaus.png", "").await;
+        assert_eq!(r.status(), 422, "a photo needs a description");
+        assert!(r.text().await.expect("html").contains("f-photo_alt-error"));
+        let r = upload(crate::helpers::png(40), "rathaus.png", "Das Rathaus am Marktplatz").await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = anonymous(app, "/vermieten/goeppingen").await;
+        assert!(html.contains("src=\"/vermieten/goeppingen/foto\" alt=\"Das Rathaus am Marktplatz\""));
+        assert!(html.contains("<p>Göppingen braucht Wohnungen.</p><p>Wir helfen Ihnen dabei.</p>"), "paragraphs kept");
+        assert!(html.contains("Julia Brenner, Sozialamt"));
+        let r = app.get("/vermieten/goeppingen/foto").await;
+        assert_eq!(r.headers()["content-type"], "image/png");
+        assert_eq!(r.bytes().await.expect("photo").to_vec(), crate::helpers::png(40));
     }
 );
 
@@ -350,7 +418,10 @@ db_test!(
             .expect("pdf")
             .to_vec();
         assert!(crate::documents::page_size(&pdf).starts_with("841.89 x 1190.55"), "A3");
-        assert!(pdf_text(&pdf).contains("A flat free in Göppingen?"));
+        // English on the back: a second page, complete with its own QR code.
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Wohnung frei in Göppingen?") && text.contains("Do you have a flat to let in"), "{text}");
+        assert_eq!(crate::documents::pages(&pdf), 2);
         assert_eq!(crate::documents::qr_codes(&pdf), vec![url]);
         if matches!(app.backend, crate::helpers::Backend::Sqlite) {
             save_png(&pdf, "poster-goeppingen-a3");
@@ -358,6 +429,9 @@ db_test!(
         // Unknown size or campaign: not found; another town's flyer: refused.
         assert_eq!(coordinator.get(&format!("/m/{gp}/outreach/flyer.pdf?size=a5")).await.status(), 404);
         assert_eq!(coordinator.get(&format!("/m/{gp}/outreach/flyer.pdf?campaign=99999")).await.status(), 404);
+        // An ended campaign's code counts no more: no flyer carries it.
+        bleibe::store::outreach::set_archived(app.db(), gp, id, true, app.clock_now()).await.expect("end");
+        assert_eq!(coordinator.get(&format!("/m/{gp}/outreach/flyer.pdf?campaign={id}")).await.status(), 404);
         let es = staff(app, crate::workspace::ES_COORDINATOR).await;
         assert!(matches!(es.get(&format!("/m/{gp}/outreach/flyer.pdf")).await.status().as_u16(), 403 | 404));
     }
@@ -469,6 +543,27 @@ async fn a_visitor_from_a_flyer_signs_up_and_is_counted_under_the_campaign_in_a_
         );
     }
     assert!(html.contains("passt zu Haushalten mit"), "the answer");
+    // The answer names the programmes with their amounts, as the rule tables keep them.
+    let answer = html
+        .split("id=\"antwort\"")
+        .nth(1)
+        .and_then(|a| a.split("</div>").next())
+        .expect("answer");
+    for p in bleibe::store::incentives::programmes_of(app.db(), gp)
+        .await
+        .expect("q")
+        .iter()
+        .filter(|p| p.active)
+    {
+        assert!(answer.contains(&p.name_de), "{} in the answer", p.name_de);
+        if let Some(amount) = p.amount_cents {
+            assert!(
+                answer.contains(&euros(Cents(amount))),
+                "the amount of {}",
+                p.name_de
+            );
+        }
+    }
     shots.take(&browser, "outreach-calculator-1280").await;
     browser.set_window_size(390, 844).await.expect("phone");
     browser
@@ -563,6 +658,9 @@ async fn a_visitor_from_a_flyer_signs_up_and_is_counted_under_the_campaign_in_a_
         .await
         .expect("figures");
     let row = html
+        .split("id=\"t-channels\"")
+        .nth(1)
+        .expect("the table per month")
         .split("<tr>")
         .find(|r| r.contains("Amtsblatt März"))
         .expect("the campaign's line");

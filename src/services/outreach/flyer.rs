@@ -140,9 +140,11 @@ pub async fn flyer_pdf(
         .ok_or_else(|| ServiceError::NotFound("municipality".into()))?;
     let code = if request.campaign_id.is_some() || request.campaign_code.is_some() {
         Some(
+            // An ended campaign's code counts no more: no flyer carries it.
             store::outreach::campaigns_of(&app.db, municipality_id)
                 .await?
                 .into_iter()
+                .filter(|c| c.archived_at.is_none())
                 .find(|c| {
                     Some(c.id) == request.campaign_id
                         || Some(&c.code) == request.campaign_code.as_ref()
@@ -173,7 +175,6 @@ pub fn render(
 ) -> Result<Vec<u8>, ServiceError> {
     let locale = Locale::De;
     let name = &page.municipality.name;
-    let (steps, care) = steps_and_care(locale, name);
     let qr = documents::qr_svg(url)
         .ok_or_else(|| ServiceError::Invalid("address too long for a QR code".into()))?;
     let mut files = vec![("/qr.svg".to_owned(), qr)];
@@ -186,26 +187,39 @@ pub fn render(
         files.push((path.to_owned(), bytes));
         Some(path)
     });
-    let second = second.filter(|l| *l != locale).map(|l| {
-        let mut block = texts(l, page);
-        block["lang"] = json!(l.code());
-        block["offers"] = json!(offers(l, page));
-        block
-    });
+    let intro = |l: Locale| {
+        page.page
+            .as_ref()
+            .map(|p| match l {
+                Locale::En if !p.text_en.is_empty() => p.text_en.clone(),
+                _ => p.text_de.clone(),
+            })
+            .unwrap_or_default()
+    };
+    // One side per language: the German front, and on request the same in a second
+    // language on the back (a two-sided flyer), each complete with contact and QR code.
+    let sides: Vec<Value> = std::iter::once(locale)
+        .chain(second.filter(|l| *l != locale))
+        .map(|l| {
+            let (steps, care) = steps_and_care(l, name);
+            json!({
+                "lang": l.code(),
+                "t": texts(l, page),
+                "intro": intro(l),
+                "offers": offers(l, page),
+                "steps": steps,
+                "care": care,
+            })
+        })
+        .collect();
     let data = json!({
         "size": size.as_str(),
-        "lang": locale.code(),
         "municipality": name,
-        "t": texts(locale, page),
-        "intro": page.page.as_ref().map(|p| p.text_de.clone()).unwrap_or_default(),
-        "offers": offers(locale, page),
-        "steps": steps,
-        "care": care,
+        "sides": sides,
         "contact": contact_lines(page),
         "url": url,
         "qr": "/qr.svg",
         "photo": photo,
-        "second": second,
     });
     documents::flyer(&Input {
         data: &data,

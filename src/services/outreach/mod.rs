@@ -61,6 +61,23 @@ pub async fn find(app: &App, slug: &str) -> Result<Option<municipality::Model>, 
         .cloned())
 }
 
+/// The one active municipality whose page address starts with `prefix-` (so
+/// `/vermieten/esslingen` finds `esslingen-am-neckar`), if exactly one does.
+pub async fn unique_prefix(app: &App, prefix: &str) -> Result<Option<String>, ServiceError> {
+    let wanted = format!("{}-", outreach::slug(prefix));
+    let found: Vec<String> = staff::all_municipalities(app)
+        .await?
+        .iter()
+        .filter(|m| m.active)
+        .map(slug_of)
+        .filter(|s| wanted.len() > 1 && s.starts_with(&wanted))
+        .collect();
+    Ok(match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    })
+}
+
 /// The page of the municipality at `slug`, with the campaign `code` resolved (an unknown or
 /// ended code is ignored). Reads only.
 pub async fn page(
@@ -234,6 +251,7 @@ pub async fn create_campaign(
     let mut r = Reader::new(pairs);
     r.check_characters(&[]);
     let label = r.text("label", 120, true);
+    r.refine("label", "validation.too_long", "outreach.label_too_long");
     let typed_code = r.raw("code").to_lowercase();
     let code = match (&label, typed_code.is_empty()) {
         (_, false) => typed_code.clone(),

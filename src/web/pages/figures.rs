@@ -61,6 +61,8 @@ pub struct DashboardPage {
     /// Which channel brought whom: channel, month, visits, sign-ups, flats entered, let,
     /// money.
     pub channels: Vec<[String; 7]>,
+    /// The same added up per channel (without the month).
+    pub channel_totals: Vec<[String; 7]>,
 }
 
 /// What the figures leave out and why, a sentence each ("2 × more places freed than …").
@@ -142,7 +144,6 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
             since: format::date(locale, crate::domain::time::berlin_date(s.since)),
         })
         .collect();
-    let year = ctx.app.clock.today().year();
     Ok(DashboardPage {
         chrome: ctx.chrome(),
         nav: nav(&ctx, &user, Some(mid), "").await?,
@@ -156,11 +157,16 @@ pub async fn show(Path(mid): Path<i64>, Staff { ctx, user }: Staff) -> Result<Re
         months_table: months,
         stalled,
         exports: export_links(t, mid),
-        years: vec![year, year - 1],
+        years: this_and_last_year(ctx.app.clock.today()),
         left_out: left_out_lines(t, &f.left_out),
         channels: channel_table(t, locale, &f),
+        channel_totals: channel_totals(t, locale, &f),
     }
     .into_response())
+}
+
+fn this_and_last_year(today: chrono::NaiveDate) -> Vec<i32> {
+    vec![today.year(), today.year() - 1]
 }
 
 /// The channel figures as the page's table rows.
@@ -175,6 +181,41 @@ fn channel_table(
             [
                 figures::channel_name(&f.campaign_labels, channel, t),
                 month_label(locale, *month),
+                l.visits.to_string(),
+                l.signups.to_string(),
+                l.submitted.to_string(),
+                l.let_.to_string(),
+                crate::domain::Cents(l.money).format(locale),
+            ]
+        })
+        .collect()
+}
+
+/// The channel figures added up per channel, in the order of the lines.
+fn channel_totals(
+    t: Texts,
+    locale: crate::domain::Locale,
+    f: &figures::Figures,
+) -> Vec<[String; 7]> {
+    let mut totals: Vec<(&figures::Channel, figures::ChannelLine)> = Vec::new();
+    for (channel, _, l) in &f.channels {
+        if totals.last().is_none_or(|(c, _)| *c != channel) {
+            totals.push((channel, figures::ChannelLine::default()));
+        }
+        if let Some((_, sum)) = totals.last_mut() {
+            sum.visits += l.visits;
+            sum.signups += l.signups;
+            sum.submitted += l.submitted;
+            sum.let_ += l.let_;
+            sum.money += l.money;
+        }
+    }
+    totals
+        .into_iter()
+        .map(|(channel, l)| {
+            [
+                figures::channel_name(&f.campaign_labels, channel, t),
+                String::new(),
                 l.visits.to_string(),
                 l.signups.to_string(),
                 l.submitted.to_string(),

@@ -54,18 +54,23 @@ pub struct PublicPageView {
     pub slug: String,
     pub title: String,
     pub lead: String,
-    pub text: String,
+    /// The admin's short text, paragraph by paragraph.
+    pub text: Vec<String>,
     pub photo_alt: Option<String>,
     pub offers: Vec<OfferView>,
     pub steps: Vec<String>,
     pub care: Vec<String>,
-    pub contact: Vec<String>,
+    /// Contact lines with a link where one helps (e-mail, phone).
+    pub contact: Vec<(String, Option<String>)>,
     pub signup_href: String,
     /// Hidden fields of the calculator (campaign code, language).
     pub keep: Vec<(String, String)>,
     pub fields: Vec<Field>,
     pub summary: Vec<SummaryItem>,
     pub answer: Option<AnswerView>,
+    /// The participating municipalities a postal code of another town belongs to: name,
+    /// page.
+    pub elsewhere: Vec<(String, String)>,
     pub has_caps: bool,
     pub landlord: bool,
 }
@@ -108,9 +113,20 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let ctx = public_ctx(ctx, &query);
     let code = Some(query_value(&query, "c")).filter(|c| !c.is_empty());
-    let page = outreach::page(&ctx.app, &slug, code)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let Some(page) = outreach::page(&ctx.app, &slug, code).await? else {
+        // `/vermieten/esslingen` leads to Esslingen am Neckar's page when only one fits.
+        return match outreach::unique_prefix(&ctx.app, &slug).await? {
+            Some(full) => {
+                let query = ctx.path.split_once('?').map(|(_, q)| q).unwrap_or("");
+                let to = match query {
+                    "" => format!("/vermieten/{full}"),
+                    q => format!("/vermieten/{full}?{q}"),
+                };
+                Ok(axum::response::Redirect::permanent(&to).into_response())
+            }
+            None => Err(PageError::NotFound),
+        };
+    };
     let calculating = !query_value(&query, "calc").is_empty();
     let (answer, errors) = if calculating {
         match outreach::estimate(&ctx.app, &page, &query).await {
@@ -131,11 +147,24 @@ pub async fn show(
     } else {
         StatusCode::OK
     };
-    let view = view(&ctx, &page, &query, answer, errors.unwrap_or_default());
+    let errors = errors.unwrap_or_default();
+    let elsewhere = if errors.get("postal_code") == Some("outreach.postal_elsewhere") {
+        outreach::participating(&ctx.app, query_value(&query, "postal_code"))
+            .await?
+            .into_iter()
+            .map(|(m, slug)| (m.name, slug))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut view = view(&ctx, &page, &query, answer, errors);
+    view.elsewhere = elsewhere;
     let mut response = (status, view).into_response();
+    // Revalidated each time, but not `no-store`: the back button then brings the form back
+    // as it was typed (a cold walk lost the values).
     response
         .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
 }
 
@@ -180,10 +209,13 @@ fn view(
     if !query_value(query, "lang").is_empty() {
         keep.push(("lang".to_owned(), locale.code().to_owned()));
     }
-    let signup_href = match &code {
+    let mut signup_href = match &code {
         Some(code) => format!("/signup?m={}&c={code}", page.slug),
         None => format!("/signup?m={}", page.slug),
     };
+    if !query_value(query, "lang").is_empty() {
+        signup_href.push_str(&format!("&lang={}", locale.code()));
+    }
     let fields = calculator_fields(t, query, &errors);
     let extra = page.page.as_ref();
     PublicPageView {
@@ -191,16 +223,7 @@ fn view(
         slug: page.slug.clone(),
         title: get("page_title"),
         lead: get("page_lead"),
-        text: extra
-            .map(|p| {
-                if locale == Locale::En && !p.text_en.is_empty() {
-                    &p.text_en
-                } else {
-                    &p.text_de
-                }
-                .clone()
-            })
-            .unwrap_or_default(),
+        text: extra.map(|p| paragraphs(p, locale)).unwrap_or_default(),
         photo_alt: extra
             .filter(|p| p.photo.is_some())
             .map(|p| p.photo_alt.clone().unwrap_or_default()),
@@ -218,7 +241,11 @@ fn view(
             .collect(),
         steps,
         care,
-        contact: outreach::flyer::contact_lines(page),
+        contact: outreach::flyer::contact_lines(page)
+            .into_iter()
+            .map(|line| (contact_href(&line), line))
+            .map(|(href, line)| (line, href))
+            .collect(),
         signup_href,
         keep,
         summary: summary(&[crate::web::forms::Section {
@@ -229,9 +256,39 @@ fn view(
         }]),
         fields,
         answer,
+        elsewhere: Vec::new(),
         has_caps: page.caps.is_some(),
         landlord: ctx.user.as_ref().is_some_and(|u| u.role == Role::Landlord),
     }
+}
+
+/// The admin's short text in the reader's language (else German), one paragraph per line.
+fn paragraphs(p: &entities::municipality_page::Model, locale: Locale) -> Vec<String> {
+    let text = if locale == Locale::En && !p.text_en.is_empty() {
+        &p.text_en
+    } else {
+        &p.text_de
+    };
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `mailto:` for an e-mail address, `tel:` for a phone number.
+fn contact_href(line: &str) -> Option<String> {
+    if line.contains('@') {
+        return Some(format!("mailto:{line}"));
+    }
+    let digits: String = line
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    let phone = line
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-/()".contains(c));
+    (phone && digits.len() >= 6).then(|| format!("tel:{digits}"))
 }
 
 fn answer_view(t: Texts, locale: Locale, page: &PublicPage, e: &Estimate) -> AnswerView {

@@ -166,6 +166,9 @@ fn origin_fields(ctx: &PageCtx, form: &FormData) -> Vec<Field> {
         Field::labelled("m", String::new(), Kind::Hidden).value(form.text("m")),
         Field::labelled("c", String::new(), Kind::Hidden).value(form.text("c")),
     ];
+    if !form.get("lang").is_empty() {
+        fields.push(Field::labelled("lang", String::new(), Kind::Hidden).value(form.text("lang")));
+    }
     if form.get("c").is_empty() {
         let mut choices = vec![(String::new(), t.get("outreach.heard_from_none").to_owned())];
         choices.extend(HeardFrom::ALL.iter().map(|h| {
@@ -214,34 +217,54 @@ async fn signup_page(
     Ok(form_page(ctx, p))
 }
 
-/// Where a sign-up link came from: `/signup?m=<municipality page>&c=<campaign code>`.
+/// Where a sign-up link came from: `/signup?m=<municipality page>&c=<campaign code>`, and
+/// the language chosen there (`lang`; public pages choose it in the address, not a cookie).
 #[derive(Debug, Default, Deserialize)]
 pub struct SignupQuery {
     #[serde(default)]
     m: String,
     #[serde(default)]
     c: String,
+    #[serde(default)]
+    lang: String,
 }
 
 /// `GET /signup`.
 pub async fn show_signup(
-    ctx: PageCtx,
+    mut ctx: PageCtx,
     Query(query): Query<SignupQuery>,
 ) -> Result<Response, PageError> {
+    let lang = query.lang.parse::<crate::domain::Locale>().ok();
+    if let Some(locale) = lang {
+        ctx.locale = locale;
+    }
     let keep = |v: &str| {
         Some(v.trim().to_owned())
             .filter(|v| crate::domain::outreach::is_campaign_code(v))
             .unwrap_or_default()
     };
     let form = FormData {
-        fields: vec![("m".into(), keep(&query.m)), ("c".into(), keep(&query.c))],
+        fields: vec![
+            ("m".into(), keep(&query.m)),
+            ("c".into(), keep(&query.c)),
+            (
+                "lang".into(),
+                lang.map(|l| l.code().to_owned()).unwrap_or_default(),
+            ),
+        ],
         files: Vec::new(),
     };
     signup_page(&ctx, &form, &FieldErrors::default()).await
 }
 
 /// `POST /signup`.
-pub async fn create_account(ctx: PageCtx, CsrfForm(form): CsrfForm) -> Result<Response, PageError> {
+pub async fn create_account(
+    mut ctx: PageCtx,
+    CsrfForm(form): CsrfForm,
+) -> Result<Response, PageError> {
+    if let Ok(locale) = form.get("lang").parse::<crate::domain::Locale>() {
+        ctx.locale = locale;
+    }
     let input = SignUp {
         name: form.text("name"),
         email: form.text("email"),
@@ -259,14 +282,21 @@ pub async fn create_account(ctx: PageCtx, CsrfForm(form): CsrfForm) -> Result<Re
         .await?,
     };
     match accounts::sign_up(&ctx.app, input).await {
-        Ok(()) => Ok(Redirect::to("/signup/sent").into_response()),
+        Ok(()) => Ok(Redirect::to(&match form.get("lang") {
+            "" => "/signup/sent".to_owned(),
+            _ => format!("/signup/sent?lang={}", ctx.locale.code()),
+        })
+        .into_response()),
         Err(ServiceError::Fields(errors)) => signup_page(&ctx, &form, &errors).await,
         Err(e) => Err(e.into()),
     }
 }
 
-/// `GET /signup/sent`.
-pub async fn signup_sent(ctx: PageCtx) -> MessagePage {
+/// `GET /signup/sent[?lang=en]`.
+pub async fn signup_sent(mut ctx: PageCtx, Query(query): Query<SignupQuery>) -> MessagePage {
+    if let Ok(locale) = query.lang.parse::<crate::domain::Locale>() {
+        ctx.locale = locale;
+    }
     message(
         &ctx,
         "auth.sent_title",
