@@ -12,6 +12,7 @@ mod atomic;
 mod browser;
 mod browser_account;
 mod browser_forms;
+mod browser_outreach;
 mod cli;
 mod coordinators;
 mod demo;

@@ -243,8 +243,7 @@ fn view(
         care,
         contact: outreach::flyer::contact_lines(page)
             .into_iter()
-            .map(|line| (contact_href(&line), line))
-            .map(|(href, line)| (line, href))
+            .map(with_href)
             .collect(),
         signup_href,
         keep,
@@ -274,6 +273,12 @@ fn paragraphs(p: &entities::municipality_page::Model, locale: Locale) -> Vec<Str
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// A contact line with its link, if it has one.
+fn with_href(line: String) -> (String, Option<String>) {
+    let href = contact_href(&line);
+    (line, href)
 }
 
 /// `mailto:` for an e-mail address, `tel:` for a phone number.
