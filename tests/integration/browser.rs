@@ -127,6 +127,17 @@ pub(crate) async fn set_value(browser: &Client, id: &str, value: &str) {
         .expect("set value");
 }
 
+/// Clicks the element `css` finds (a link, a button, a checkbox).
+pub(crate) async fn click(browser: &Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"))
+        .click()
+        .await
+        .unwrap_or_else(|_| panic!("click on {css}"));
+}
+
 /// Waits for an element after a click that loads a new page.
 pub(crate) async fn wait_for(browser: &Client, css: &str) {
     browser

@@ -18,8 +18,9 @@ fn euros(c: Cents) -> String {
 /// 390 px go to `target/browser-screenshots/`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_from_a_flyer_signs_up_and_is_counted_under_the_campaign_in_a_real_browser() {
-    use crate::browser::{Shots, browser, fill, start_driver, wait_for, wait_for_text};
-    use fantoccini::Locator;
+    use crate::browser::{
+        Shots, browser, click, fill, login, start_driver, wait_for, wait_for_text,
+    };
     if !crate::documents::tools() {
         return;
     }
@@ -93,13 +94,7 @@ async fn a_visitor_from_a_flyer_signs_up_and_is_counted_under_the_campaign_in_a_
     fill(&browser, "f-rooms", "3").await;
     fill(&browser, "f-cold_rent", "520").await;
     fill(&browser, "f-service_charges", "110").await;
-    browser
-        .find(Locator::Css("#rechner form button[type=submit]"))
-        .await
-        .expect("calculate")
-        .click()
-        .await
-        .expect("click");
+    click(&browser, "#rechner form button[type=submit]").await;
     // The browser writes the amounts' no-break spaces as entities.
     let html = wait_for_text(&browser, "id=\"antwort\"")
         .await
@@ -156,13 +151,7 @@ async fn a_visitor_from_a_flyer_signs_up_and_is_counted_under_the_campaign_in_a_
     );
 
     // Sign up from the page.
-    browser
-        .find(Locator::Css("a[href^='/signup?m=goeppingen']"))
-        .await
-        .expect("sign-up link")
-        .click()
-        .await
-        .expect("click");
+    click(&browser, "a[href^='/signup?m=goeppingen']").await;
     wait_for(&browser, "#f-name").await;
     let email = "karin.vogt@example.org";
     let password = "Ein Haus mit grünem Tor";
@@ -170,34 +159,13 @@ async fn a_visitor_from_a_flyer_signs_up_and_is_counted_under_the_campaign_in_a_
     fill(&browser, "f-email", email).await;
     fill(&browser, "f-password", password).await;
     fill(&browser, "f-password_repeat", password).await;
-    browser
-        .find(Locator::Id("f-accept_privacy"))
-        .await
-        .expect("box")
-        .click()
-        .await
-        .expect("tick");
-    browser
-        .find(Locator::Css("form button[type=submit]"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("submit");
+    click(&browser, "#f-accept_privacy").await;
+    click(&browser, "form button[type=submit]").await;
     wait_for(&browser, "main a[href='/login']").await;
     app.dispatch_mails().await;
     let link = app.link_in_mail(email, "/confirm/");
     browser.goto(&app.url(&link)).await.expect("confirm");
-    browser.goto(&app.url("/login")).await.expect("login");
-    fill(&browser, "f-email", email).await;
-    fill(&browser, "f-login_password", password).await;
-    browser
-        .find(Locator::Css("form button[type=submit]"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("submit");
+    login(&browser, &app, email, password).await;
     wait_for(&browser, "a[href='/units/new']").await;
 
     // A flat in Göppingen.
@@ -215,13 +183,7 @@ async fn a_visitor_from_a_flyer_signs_up_and_is_counted_under_the_campaign_in_a_
     fill(&browser, "f-service_charges", "110").await;
     fill(&browser, "f-heating_costs", "70").await;
     crate::browser::set_value(&browser, "f-available_from", "2027-01-01").await;
-    browser
-        .find(Locator::Css("button[value=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+    click(&browser, "button[value=submit]").await;
     wait_for(&browser, ".flash-success").await;
     browser.close().await.expect("close");
 
