@@ -53,6 +53,8 @@ pub struct Model {
     pub list_birth_years: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// How many times the row was written: the API's `ETag` and the edit form's version.
+    pub version: i64,
 }
 
 /// Rows this table refers to.

@@ -49,6 +49,8 @@ pub struct Model {
     pub entered_by_user_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// How many times the row was written: the API's `ETag` and the edit form's version.
+    pub version: i64,
 }
 
 /// Rows this table refers to.

@@ -23,6 +23,7 @@ mod m20261204_000010_household_waiting_index;
 mod m20261204_000020_household_list_columns;
 mod m20261205_000010_documents;
 mod m20261206_000010_outreach;
+mod m20261207_000010_api_writes;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000020_household_list_columns::Migration),
             Box::new(m20261205_000010_documents::Migration),
             Box::new(m20261206_000010_outreach::Migration),
+            Box::new(m20261207_000010_api_writes::Migration),
         ]
     }
 }

@@ -44,6 +44,15 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// The hidden field of the edit forms that carries the version of the record the form
+/// was opened at (the API sends its `If-Match` this way too).
+pub const VERSION_FIELD: &str = "version";
+
+/// The version a form or an API request was based on, when it names one.
+pub fn expected_version(f: Fields<'_>) -> Option<i64> {
+    f.get(VERSION_FIELD).parse().ok()
+}
+
 /// Whether `text` holds a control character other than a tab or a line break (a NUL byte,
 /// say, which no keyboard types and PostgreSQL cannot store).
 pub fn has_control_characters(text: &str) -> bool {

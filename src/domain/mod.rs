@@ -10,6 +10,7 @@ pub mod geo;
 pub mod household;
 pub mod incentive;
 pub mod input;
+pub mod json_form;
 pub mod locale;
 pub mod money;
 pub mod norms;

@@ -47,7 +47,8 @@ pub const ORPHAN_FILE_MINUTES: u64 = 60;
 
 /// Reminds landlords of drafts nobody saved for long and deletes those still unsaved after
 /// the reminder (see [`crate::domain::draft`]); removes sessions that expired more than
-/// `KEPT_FORM_HOURS` ago and forms kept that long,
+/// `KEPT_FORM_HOURS` ago and forms kept that long, API idempotency keys older than
+/// `services::idempotency::KEEP_HOURS`,
 /// sent e-mails older than `SENT_MAIL_DAYS` and their files, counters of attempts older than
 /// a day, the cells of refused rows from import reports older than `SENT_MAIL_DAYS`, and
 /// files left behind by an erasure (photos without a row, e-mail files of redacted or
@@ -61,6 +62,11 @@ pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
     let counters =
         crate::store::erasure::purge_counters(&app.db, now - ChronoDuration::days(1)).await?;
     let reports = crate::store::erasure::purge_import_cells(&app.db, long_ago).await?;
+    let keys = crate::store::idempotency::purge(
+        &app.db,
+        now - ChronoDuration::hours(crate::services::idempotency::KEEP_HOURS),
+    )
+    .await?;
     let (drafts_reminded, drafts_deleted) = crate::services::drafts::tidy(app)
         .await
         .map_err(|e| sea_orm::DbErr::Custom(format!("drafts: {e}")))?;
@@ -98,6 +104,7 @@ pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
         ("kept_forms".to_owned(), forms),
         ("sent_mails".to_owned(), mails as i64),
         ("counters".to_owned(), counters as i64),
+        ("idempotency_keys".to_owned(), keys as i64),
         ("import_reports".to_owned(), reports as i64),
         ("drafts_reminded".to_owned(), drafts_reminded),
         ("drafts_deleted".to_owned(), drafts_deleted),

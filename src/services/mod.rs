@@ -14,6 +14,7 @@ pub mod dossier;
 pub mod drafts;
 pub mod figures;
 pub mod households;
+pub mod idempotency;
 pub mod import;
 pub mod letters;
 pub mod limits;
@@ -130,6 +131,9 @@ pub enum Conflict {
     AccountHeld,
     /// The document does not fit the proposal's stage (or is not the reader's to have).
     DocumentNotAtStage,
+    /// Someone else saved a change since the form was opened (or since the version an
+    /// API client names in `If-Match`).
+    StaleVersion,
 }
 
 impl Conflict {
@@ -151,6 +155,7 @@ impl Conflict {
             Conflict::LastAdmin => "account.delete.last_admin",
             Conflict::AccountHeld => "account.delete.held",
             Conflict::DocumentNotAtStage => "documents.not_at_stage",
+            Conflict::StaleVersion => "form.stale_text",
         }
     }
 }

@@ -134,6 +134,7 @@ pub async fn erase_household_in<C: sea_orm::ConnectionTrait>(
     erasure::clear_flags(txn, "households", &[id], &scrubber, now).await?;
     erasure::scrub_import_reports(txn, &scrubber).await?;
     erasure::scrub_audit(txn, &scrubber).await?;
+    crate::store::idempotency::forget_mentions(txn, &household.profile.reference).await?;
     households::anonymise(txn, id, now).await?;
     households::set_reference(txn, id, &format!("anon-{id}")).await?;
     Ok(Leftovers {

@@ -297,7 +297,8 @@ pub async fn open_requests(
     Ok(out)
 }
 
-/// Grants or declines a requested incentive (stored with amount, dates and who decided).
+/// Grants or declines a requested incentive (stored with amount, dates and who decided);
+/// the flat's id.
 /// The form's fields (`decision`, `amount`, `from`, `until`, `note`) are read by the one
 /// field reader; a grant stays within the programme's amount and what its budget has left.
 pub async fn decide_incentive(
@@ -305,7 +306,7 @@ pub async fn decide_incentive(
     user: &CurrentUser,
     request_id: i64,
     pairs: &[(String, String)],
-) -> Result<Result<(), FieldErrors>, ServiceError> {
+) -> Result<Result<i64, FieldErrors>, ServiceError> {
     let (request, programme) =
         crate::store::incentives::request_with_programme(&app.db, request_id)
             .await?
@@ -375,7 +376,7 @@ pub async fn decide_incentive(
     )
     .await?;
     txn.commit().await?;
-    Ok(Ok(()))
+    Ok(Ok(request.unit_id))
 }
 
 /// What each programme has left of its budget (`None`: no budget set), in one query.

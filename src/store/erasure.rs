@@ -343,6 +343,10 @@ pub async fn anonymise_units<C: ConnectionTrait>(
             .col_expr(unit::Column::Lat, Expr::value(coarsen(u.lat)))
             .col_expr(unit::Column::Lon, Expr::value(coarsen(u.lon)))
             .col_expr(unit::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                unit::Column::Version,
+                sea_orm::sea_query::ExprTrait::add(Expr::col(unit::Column::Version), 1),
+            )
             .filter(unit::Column::Id.eq(u.id))
             .exec(db)
             .await?;

@@ -12,6 +12,7 @@ pub mod erasure;
 pub mod figures;
 pub mod history;
 pub mod households;
+pub mod idempotency;
 pub mod imports;
 pub mod incentives;
 pub mod jobs;

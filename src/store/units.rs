@@ -32,6 +32,8 @@ pub struct StoredUnit {
     pub details: UnitDetails,
     /// Why the flat was withdrawn (the landlord's words, or the erasure marker).
     pub withdrawn_reason: Option<String>,
+    /// How many times it was written (the API's `ETag`, the edit form's version).
+    pub version: i64,
 }
 
 /// The columns a flat's details fill, as the landlord's form and the import give them.
@@ -210,6 +212,7 @@ pub fn from_row(row: unit::Model) -> Result<StoredUnit, sea_orm::DbErr> {
         municipality_id: row.municipality_id,
         status,
         withdrawn_reason: row.withdrawn_reason.clone(),
+        version: row.version,
         details: UnitDetails {
             address: Address {
                 street: row.street,
@@ -393,7 +396,28 @@ pub async fn update_details<C: ConnectionTrait>(
     row.id = sea_orm::ActiveValue::Unchanged(id);
     row.updated_at = Set(now);
     row.update(db).await?;
+    bump_version(db, id, None).await?;
     Ok(())
+}
+
+/// Counts a write of unit `id` (see `households::bump_version`): false when `expected`
+/// is given and the stored version is another.
+pub async fn bump_version<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    expected: Option<i64>,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    let mut update = unit::Entity::update_many()
+        .col_expr(
+            unit::Column::Version,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(unit::Column::Version), 1),
+        )
+        .filter(unit::Column::Id.eq(id));
+    if let Some(v) = expected {
+        update = update.filter(unit::Column::Version.eq(v));
+    }
+    Ok(update.exec(db).await?.rows_affected == 1)
 }
 
 /// Sets a unit's status (with the reason, when withdrawn).
@@ -424,6 +448,7 @@ pub async fn set_status<C: ConnectionTrait>(
         _ => {}
     }
     row.update(db).await?;
+    bump_version(db, id, None).await?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ mod account_settings;
 mod accounts;
 mod answers;
 mod api;
+mod api_writes;
 mod atomic;
 mod browser;
 mod browser_account;

@@ -35,6 +35,7 @@ fn all_entities() -> Vec<(String, BTreeSet<String>)> {
         household_allowed_municipality,
         household_anchor,
         household_member,
+        idempotency_key,
         import,
         incentive_programme,
         job_lock,
@@ -64,6 +65,8 @@ fn all_entities() -> Vec<(String, BTreeSet<String>)> {
         user,
         user_municipality,
         viewing,
+        webhook_delivery,
+        webhook_endpoint,
     )
 }
 

@@ -330,7 +330,18 @@ db_test!(
             .await
             .expect("top-up");
         let changed = with(&with(&valid_fields(programmes[1]), "cold_rent", "495"), "available_from", "2026-11-25");
-        let r = post_unit(app, &app.client, &edit, &edit, &changed, "submit", vec![]).await;
+        // Someone else saved the flat since the form was opened: refused, said so, what was
+        // typed kept, nothing saved; sending again (now with the current version) saves.
+        let opened_at = hidden_value(&page, "version").expect("the edit form carries its version");
+        assert!(bleibe::store::units::bump_version(app.db(), id, None).await.expect("bump"));
+        let r = post_unit(app, &app.client, &edit, &edit, &with(&changed, "version", &opened_at), "submit", vec![]).await;
+        assert_eq!(r.status(), 409);
+        let html = r.text().await.expect("text");
+        assert!(html.contains("id=\"stale\"") && html.contains("value=\"495\""), "said so, typed value kept");
+        assert_eq!(units_of(app).await.pop().expect("unit").cold_rent_cents, 48000, "nothing saved");
+        let current = hidden_value(&html, "version").expect("the current version");
+        assert_ne!(current, opened_at);
+        let r = post_unit(app, &app.client, &edit, &edit, &with(&changed, "version", &current), "submit", vec![]).await;
         assert_eq!(r.status(), 303);
         let u = units_of(app).await.pop().expect("unit");
         assert_eq!(u.cold_rent_cents, 49500);

@@ -741,6 +741,18 @@ pub const COLUMNS: &[Entry] = &[
     Entry {
         exported: false,
         ..entry(
+            "idempotency_keys",
+            &["key", "path"],
+            H,
+            "an API client's key for a request and the request's path (an upsert's path holds the household's reference)",
+            false,
+            OnErasure::Deleted,
+            Kept::Hours(24),
+        )
+    },
+    Entry {
+        exported: false,
+        ..entry(
             "rate_limits",
             &["key"],
             &[Whose::Anyone],

@@ -36,6 +36,31 @@ pub const NOT_PERSONAL: &[(&str, &str, &str)] = &[
     ),
     ("job_locks", "*", "names of jobs and server instances"),
     (
+        "idempotency_keys",
+        "method",
+        "the HTTP method of an API request",
+    ),
+    (
+        "idempotency_keys",
+        "body_hash",
+        "the SHA-256 of an API request's body (the body itself is not kept)",
+    ),
+    (
+        "idempotency_keys",
+        "resource",
+        "the API path of the record a request wrote (an id)",
+    ),
+    (
+        "webhook_endpoints",
+        "*",
+        "a municipality's receiving systems: address, signing secret, event types",
+    ),
+    (
+        "webhook_deliveries",
+        "*",
+        "events sent to those systems: event type, ids and states, delivery attempts and technical errors",
+    ),
+    (
         "job_runs",
         "*",
         "names of jobs, counts and technical errors",

@@ -20,6 +20,7 @@ fn unit(today: NaiveDate) -> StoredUnit {
         landlord_id: 1,
         municipality_id: 1,
         status: UnitStatus::Reserved,
+        version: 1,
         details: UnitDetails {
             address: Address {
                 street: "Musterstraße".into(),

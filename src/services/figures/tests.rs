@@ -57,6 +57,7 @@ fn household(id: i64, status: &str) -> household::Model {
         list_birth_years: String::new(),
         created_at: at(2026, 1, 5),
         updated_at: at(2026, 1, 5),
+        version: 1,
     }
 }
 
@@ -398,6 +399,7 @@ fn unit(id: i64, landlord_id: i64, submitted: Option<DateTime<Utc>>) -> unit::Mo
         entered_by_user_id: None,
         created_at: at(2026, 1, 1),
         updated_at: at(2026, 1, 1),
+        version: 1,
     }
 }
 

@@ -389,6 +389,7 @@ pub fn fields_of(h: &StoredHousehold, locale: Locale) -> Vec<(String, String)> {
         fields.push(("languages".into(), l.clone()));
     }
     push_rows(&mut fields, h);
+    fields.push((VERSION_FIELD.into(), h.version.to_string()));
     if let Some(c) = &h.consent {
         fields.push(("consent_given".into(), "1".into()));
         fields.push((

@@ -4,8 +4,10 @@
 //! the values.
 
 mod form;
+mod write;
 
 pub use form::*;
+pub use write::*;
 
 use sea_orm::TransactionTrait;
 
@@ -16,7 +18,7 @@ use crate::domain::Locale;
 use crate::domain::household::{
     Anchor, AnchorKind, HouseholdProfile, HouseholdStatus, Member, MemberRole, ResidenceStatus,
 };
-use crate::domain::input::{Fields, Reader};
+use crate::domain::input::{Fields, Reader, VERSION_FIELD, expected_version};
 use crate::domain::validation::FieldErrors;
 use crate::store::households::{self, Consent, StoredHousehold};
 
@@ -133,103 +135,6 @@ fn changed_fields(old: &HouseholdProfile, new: &HouseholdProfile) -> Vec<&'stati
         notes
     );
     out
-}
-
-/// Saves a household's changed profile (and consent).
-pub async fn update(
-    app: &App,
-    user: &CurrentUser,
-    id: i64,
-    fields: &[(String, String)],
-) -> Result<Result<(), FieldErrors>, ServiceError> {
-    let current = get(app, user, id).await?;
-    let valid = match validate(app, current.municipality_id, Fields(fields), Some(id)).await? {
-        Ok(v) => v,
-        Err(e) => return Ok(Err(e)),
-    };
-    let now = app.clock.now();
-    let mut changed = changed_fields(&current.profile, &valid.profile);
-    if current.allowed_municipalities != valid.allowed {
-        changed.push("allowed_municipalities");
-    }
-    let old_consent = current.consent.as_ref().map(|c| (c.at, c.scope.clone()));
-    let txn = app.db.begin().await?;
-    households::update(&txn, id, &valid.profile, &valid.allowed, now).await?;
-    if old_consent != valid.consent {
-        let consent = valid.consent.as_ref().map(|(at, scope)| Consent {
-            at: *at,
-            scope: scope.clone(),
-            recorded_by: Some(user.id),
-        });
-        households::set_consent(&txn, id, consent.as_ref(), now).await?;
-        changed.push("consent");
-    }
-    audit::record(
-        &txn,
-        &Actor::User(user.clone()),
-        "update_household",
-        "households",
-        Some(id),
-        Some(current.municipality_id),
-        serde_json::json!({"fields": changed}),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ok(()))
-}
-
-/// Pauses, closes (with a reason) or reactivates a household.
-pub async fn set_status(
-    app: &App,
-    user: &CurrentUser,
-    id: i64,
-    status: HouseholdStatus,
-    reason: &str,
-) -> Result<Result<(), FieldErrors>, ServiceError> {
-    let current = get(app, user, id).await?;
-    if status == HouseholdStatus::Placed {
-        return Err(ServiceError::Conflict(Conflict::HouseholdPlacedByMoveIn));
-    }
-    let characters = crate::domain::input::line_errors([("reason", reason)], &["reason"]);
-    if !characters.is_empty() {
-        return Ok(Err(characters));
-    }
-    if status == HouseholdStatus::Closed && reason.trim().is_empty() {
-        return Ok(Err(FieldErrors::single(
-            "reason",
-            "validation.reason_required",
-        )));
-    }
-    if matches!(status, HouseholdStatus::Paused | HouseholdStatus::Closed)
-        && crate::store::pipeline::held(&app.db, 0, id, None).await?.1
-    {
-        // A landlord is waiting for this household: the proposal is withdrawn first.
-        return Err(ServiceError::Conflict(Conflict::HouseholdOpenProposal));
-    }
-    let now = app.clock.now();
-    let txn = app.db.begin().await?;
-    households::set_status(
-        &txn,
-        id,
-        status,
-        Some(reason.trim().to_owned()).filter(|r| !r.is_empty()),
-        now,
-    )
-    .await?;
-    audit::record(
-        &txn,
-        &Actor::User(user.clone()),
-        "household_status",
-        "households",
-        Some(id),
-        Some(current.municipality_id),
-        serde_json::json!({"to": status.as_str()}),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ok(()))
 }
 
 /// Filters of the household list.

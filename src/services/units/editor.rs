@@ -58,6 +58,10 @@ pub fn fields_of_unit(
     for id in requested {
         fields.push(("incentive".into(), id.to_string()));
     }
+    fields.push((
+        crate::domain::input::VERSION_FIELD.into(),
+        unit.version.to_string(),
+    ));
     fields
 }
 
@@ -108,6 +112,7 @@ pub(super) async fn build_editor(
         location,
         status,
         on_behalf,
+        stale: false,
     })
 }
 

@@ -7,16 +7,22 @@
 //! a mistake brings the same form back with every value and a message at each field.
 
 mod access;
+mod direct;
 mod editor;
 mod form;
 mod page;
+mod submit;
 mod uploads;
 
 pub(crate) use access::draft_of;
 use access::may_edit;
 pub use access::{may_see, one_visible, own_landlord, own_landlord_and_units, visible};
+pub use direct::{
+    IncentiveRequestRow, create_direct, fields_for_change, update_direct, with_requests,
+};
 pub use editor::*;
 pub use form::*;
+use submit::{insert_submitted, stale, submit};
 use uploads::change_photos;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -90,6 +96,9 @@ pub struct Editor {
     pub status: Option<UnitStatus>,
     /// Someone other than the landlord is entering the unit (volunteer, coordinator).
     pub on_behalf: bool,
+    /// Nothing was saved: someone else saved the flat since the form was opened. The
+    /// fields carry the current version, so saving again overwrites theirs knowingly.
+    pub stale: bool,
 }
 
 /// What a post of the form led to.
@@ -111,6 +120,13 @@ pub enum Outcome {
     Again(Editor),
 }
 
+impl Outcome {
+    /// Whether a save was refused because the flat changed since the form was opened.
+    pub fn is_stale(&self) -> bool {
+        matches!(self, Outcome::Again(e) if e.stale)
+    }
+}
+
 /// The hidden field of the new-flat form that ties its posts to one draft.
 pub const DRAFT_KEY: &str = "draft_key";
 
@@ -130,14 +146,21 @@ pub async fn save(
     let now = app.clock.now();
     let on_behalf = user.role != Role::Landlord;
     let (form, form_key, kept) = split_post(fields);
-    let Resolved {
-        target,
-        landlord_id,
-        stored_unit,
-        owner,
-    } = resolve(app, user, target, form_key.as_deref(), &kept, now).await?;
-    let errors = change_photos(app, owner, &form, &uploads, now).await?;
-    let status = stored_unit.as_ref().map(|u| u.status);
+    let resolved = resolve(app, user, target, form_key.as_deref(), &kept, now).await?;
+    let (target, landlord_id) = (resolved.target, resolved.landlord_id);
+    // A flat saved by someone else since the form was opened: nothing is changed (not
+    // even the photos), the form comes back with what was typed.
+    let expected = crate::domain::input::expected_version(Fields(&kept));
+    if action == Action::Submit
+        && resolved
+            .stored_unit
+            .as_ref()
+            .is_some_and(|u| expected.is_some_and(|v| v != u.version))
+    {
+        return stale(app, target, landlord_id, kept, on_behalf).await;
+    }
+    let errors = change_photos(app, resolved.owner, &form, &uploads, now).await?;
+    let status = resolved.stored_unit.as_ref().map(|u| u.status);
 
     match (action, target) {
         // Kept: the draft's own page comes next (post/redirect/get).
@@ -153,48 +176,17 @@ pub async fn save(
         (Action::Refresh | Action::SaveDraft, _) => {
             let editor =
                 build_editor(app, target, landlord_id, kept, errors, status, on_behalf).await?;
-            return Ok(if action == Action::SaveDraft && stored_unit.is_none() {
-                Outcome::Saved(editor)
-            } else {
-                Outcome::Again(editor)
-            });
+            return Ok(
+                if action == Action::SaveDraft && resolved.stored_unit.is_none() {
+                    Outcome::Saved(editor)
+                } else {
+                    Outcome::Again(editor)
+                },
+            );
         }
         (Action::Submit, _) => {}
     }
-
-    let keep_date = stored_unit.as_ref().map(|u| u.details.available_from);
-    let valid = match validate_unit(app, Fields(&kept), keep_date).await? {
-        Ok(valid) if errors.is_empty() => valid,
-        checked => {
-            // The form's own errors first, then those of the photos.
-            let mut all = checked.err().unwrap_or_default();
-            for (field, key) in errors.0 {
-                all.add(&field, &key);
-            }
-            return Ok(Outcome::Again(
-                build_editor(app, target, landlord_id, kept, all, status, on_behalf).await?,
-            ));
-        }
-    };
-    let txn = app.db.begin().await?;
-    let outcome = match (target, stored_unit) {
-        (Target::Draft(draft_id), None) => {
-            let id = submit_draft(&txn, user, draft_id, landlord_id, &valid, now).await?;
-            notify_submission(app, &txn, landlord_id, id, &valid, user, locale, now).await?;
-            Outcome::Submitted(id)
-        }
-        (Target::Unit(unit_id), Some(_)) => {
-            update_unit(&txn, user, unit_id, &valid, now).await?;
-            Outcome::Updated(unit_id)
-        }
-        _ => {
-            return Err(ServiceError::Other(anyhow::anyhow!(
-                "inconsistent unit form target"
-            )));
-        }
-    };
-    txn.commit().await?;
-    Ok(outcome)
+    submit(app, user, resolved, kept, errors, locale, now).await
 }
 
 /// Posted form fields, name and value.
@@ -293,90 +285,6 @@ async fn resolve(
             })
         }
     }
-}
-
-/// Turns a checked draft into a submitted unit with its photos and incentive requests.
-async fn submit_draft<C: ConnectionTrait>(
-    txn: &C,
-    user: &CurrentUser,
-    draft_id: i64,
-    landlord_id: i64,
-    valid: &ValidUnit,
-    now: DateTime<Utc>,
-) -> Result<i64, ServiceError> {
-    let on_behalf = user.role != Role::Landlord;
-    let unit_id = units::insert(
-        txn,
-        landlord_id,
-        valid.municipality_id,
-        UnitStatus::Submitted,
-        &valid.details,
-        on_behalf.then_some(user.id),
-        now,
-    )
-    .await?;
-    crate::store::photos::move_to_unit(txn, draft_id, unit_id).await?;
-    for programme in &valid.programmes {
-        incentives::request(txn, unit_id, *programme, None, now).await?;
-    }
-    drafts::delete(txn, draft_id).await?;
-    let details = serde_json::json!({"incentives": valid.programmes.len()});
-    record(txn, user, "submit_unit", unit_id, valid, details, now).await?;
-    Ok(unit_id)
-}
-
-/// Writes a change of flat `unit_id` (of `valid`'s municipality) to the audit log.
-async fn record<C: ConnectionTrait>(
-    txn: &C,
-    user: &CurrentUser,
-    action: &str,
-    unit_id: i64,
-    valid: &ValidUnit,
-    details: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<(), ServiceError> {
-    let actor = Actor::User(user.clone());
-    let municipality = Some(valid.municipality_id);
-    audit::record(
-        txn,
-        &actor,
-        action,
-        "units",
-        Some(unit_id),
-        municipality,
-        details,
-        now,
-    )
-    .await?;
-    Ok(())
-}
-
-/// Saves a stored unit's changed details; incentive requests follow the ticks (withdrawn
-/// when unticked while still requested, renewed or asked for when ticked).
-async fn update_unit<C: ConnectionTrait>(
-    txn: &C,
-    user: &CurrentUser,
-    unit_id: i64,
-    valid: &ValidUnit,
-    now: DateTime<Utc>,
-) -> Result<(), ServiceError> {
-    units::update_details(txn, unit_id, valid.municipality_id, &valid.details, now).await?;
-    let existing = incentives::requests_for_unit(txn, unit_id).await?;
-    for (request, programme) in &existing {
-        let wanted = valid.programmes.contains(&programme.id);
-        if !wanted && request.status == IncentiveStatus::Requested.as_str() {
-            incentives::withdraw_request(txn, request.id, now).await?;
-        } else if wanted && request.status == IncentiveStatus::Withdrawn.as_str() {
-            incentives::renew_request(txn, request.id, now).await?;
-        }
-    }
-    for programme in &valid.programmes {
-        if !existing.iter().any(|(_, p)| p.id == *programme) {
-            incentives::request(txn, unit_id, *programme, None, now).await?;
-        }
-    }
-    let details = serde_json::json!({});
-    record(txn, user, "update_unit", unit_id, valid, details, now).await
 }
 
 /// Tells the landlord their unit arrived (or, when someone else entered it, invites them).

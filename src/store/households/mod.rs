@@ -46,6 +46,8 @@ pub struct StoredHousehold {
     pub caseworker_user_id: Option<i64>,
     /// When its personal data was erased (its page is gone then).
     pub erased_at: Option<DateTime<Utc>>,
+    /// How many times it was written (the API's `ETag`, the edit form's version).
+    pub version: i64,
 }
 
 impl StoredHousehold {
@@ -278,6 +280,7 @@ pub fn from_rows(
         consent,
         caseworker_user_id: row.caseworker_user_id,
         erased_at: row.anonymized_at,
+        version: row.version,
         profile: HouseholdProfile {
             reference: row.reference,
             members,

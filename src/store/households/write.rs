@@ -246,7 +246,30 @@ pub async fn update<C: ConnectionTrait>(
     };
     fill(&mut row, profile)?;
     row.update(db).await?;
+    bump_version(db, id, None).await?;
     replace_children(db, id, profile, allowed_municipalities).await
+}
+
+/// Counts a write of household `id`: its version goes up by one. With `expected`, only
+/// when the stored version is that one; false when it is not (another write came first,
+/// and the caller rolls back). Within a transaction the row stays locked until the end,
+/// so two writers naming the same version cannot both pass.
+pub async fn bump_version<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    expected: Option<i64>,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    let mut update = household::Entity::update_many()
+        .col_expr(
+            household::Column::Version,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(household::Column::Version), 1),
+        )
+        .filter(household::Column::Id.eq(id));
+    if let Some(v) = expected {
+        update = update.filter(household::Column::Version.eq(v));
+    }
+    Ok(update.exec(db).await?.rows_affected == 1)
 }
 
 /// Sets the consent (or withdraws it with `None`).
@@ -266,6 +289,7 @@ pub async fn set_consent<C: ConnectionTrait>(
         ..Default::default()
     };
     row.update(db).await?;
+    bump_version(db, id, None).await?;
     Ok(())
 }
 
@@ -287,6 +311,7 @@ pub async fn set_status<C: ConnectionTrait>(
         ..Default::default()
     };
     row.update(db).await?;
+    bump_version(db, id, None).await?;
     Ok(())
 }
 
@@ -322,6 +347,10 @@ pub async fn anonymise<C: ConnectionTrait>(
             sea_orm::sea_query::Func::lower(Expr::col(household::Column::Reference)).into(),
         )
         .col_expr(household::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            household::Column::Version,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(household::Column::Version), 1),
+        )
         .filter(household::Column::Id.eq(id))
         .filter(household::Column::AnonymizedAt.is_null())
         .exec(db)
@@ -377,6 +406,10 @@ pub async fn set_reference<C: ConnectionTrait>(
                 reference,
                 std::iter::empty(),
             )),
+        )
+        .col_expr(
+            household::Column::Version,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(household::Column::Version), 1),
         )
         .filter(household::Column::Id.eq(id))
         .exec(db)

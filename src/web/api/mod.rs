@@ -3,15 +3,17 @@
 //! token (created on `/account/tokens`); a token acts exactly as its person in the pages.
 //! Errors are `application/problem+json`.
 
+pub mod conditional;
 pub mod documents;
 pub mod extract;
 pub mod model;
 pub mod problem;
 pub mod v1;
+pub mod writes;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -37,6 +39,12 @@ use crate::app::App;
         v1::list_households,
         v1::get_household,
         v1::set_household_status,
+        writes::create_household,
+        writes::patch_household,
+        writes::upsert_household,
+        writes::create_unit,
+        writes::patch_unit,
+        writes::decide_incentive,
         v1::list_runs,
         v1::start_run,
         v1::get_run,
@@ -72,10 +80,24 @@ pub fn routes() -> Router<App> {
     let v1 = Router::new()
         .route("/me", get(v1::me))
         .route("/municipalities", get(v1::municipalities))
-        .route("/units", get(v1::list_units))
-        .route("/units/{id}", get(v1::get_unit))
-        .route("/households", get(v1::list_households))
-        .route("/households/{id}", get(v1::get_household))
+        .route("/units", get(v1::list_units).post(writes::create_unit))
+        .route("/units/{id}", get(v1::get_unit).patch(writes::patch_unit))
+        .route(
+            "/incentive-requests/{id}/decision",
+            post(writes::decide_incentive),
+        )
+        .route(
+            "/households",
+            get(v1::list_households).post(writes::create_household),
+        )
+        .route(
+            "/households/{id}",
+            get(v1::get_household).patch(writes::patch_household),
+        )
+        .route(
+            "/municipalities/{id}/households/by-reference/{reference}",
+            put(writes::upsert_household),
+        )
         .route("/households/{id}/status", post(v1::set_household_status))
         .route("/match-runs", get(v1::list_runs).post(v1::start_run))
         .route("/match-runs/{id}", get(v1::get_run))

@@ -89,6 +89,16 @@ impl Problem {
         Self::new(StatusCode::CONFLICT, detail)
     }
 
+    /// 412: the record changed since the version named in `If-Match`.
+    pub fn precondition_failed() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "the record was changed since the version named in If-Match (by a person in the \
+             web interface or another client); nothing was saved. GET it again, apply your \
+             change to what it is now, and send it with the new ETag",
+        )
+    }
+
     /// 429: too many failed attempts from this address.
     pub fn too_many(retry_after_secs: u64) -> Self {
         let mut p = Self::new(
@@ -132,6 +142,9 @@ impl Problem {
             ServiceError::NotFound(_) => Self::not_found(what),
             ServiceError::Forbidden if hide => Self::not_found(what),
             ServiceError::Forbidden => Self::forbidden(),
+            ServiceError::Conflict(crate::services::Conflict::StaleVersion) => {
+                Self::precondition_failed()
+            }
             ServiceError::Conflict(conflict) => Self::conflict(t.get(conflict.key()).to_owned()),
             ServiceError::Invalid(message) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, message),
             ServiceError::Fields(errors) => Self::fields(&errors, t),
@@ -221,6 +234,11 @@ pub mod answers {
     #[derive(IntoResponses)]
     #[response(status = 409, content_type = "application/problem+json")]
     pub struct Conflict(pub Problem);
+
+    /// The record changed since the version named in `If-Match`
+    #[derive(IntoResponses)]
+    #[response(status = 412, content_type = "application/problem+json")]
+    pub struct Precondition(pub Problem);
 
     /// A body that is not JSON, or fields that are not acceptable
     #[derive(IntoResponses)]

@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
 use super::model::*;
@@ -124,18 +125,25 @@ pub async fn list_units(
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units",
     params(("id" = i64, Path, description = "The unit's id")),
     responses(
-        (status = 200, description = "The unit", body = Unit),
+        (status = 200, description = "The unit with its form's fields and incentive requests; `ETag` is its version", body = Unit),
+        (status = 304, description = "Not modified (`If-None-Match` named the current `ETag`)"),
         BadRequest, NotFound, Always,
     ))]
 pub async fn get_unit(
     State(app): State<App>,
     api: ApiUser,
+    headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Unit>> {
-    let unit = units::one_visible(&app, &api.user, id)
+) -> ApiResult<Response> {
+    let (unit, requests) = units::with_requests(&app, &api.user, id)
         .await
         .map_err(service(&api, "unit", true))?;
-    Ok(Json(Unit::from(unit)))
+    let version = unit.version;
+    Ok(super::writes::tagged(
+        &headers,
+        version,
+        &Unit::detailed(unit, &requests),
+    ))
 }
 
 /// Households of the coordinator's municipalities, longest waiting first.
@@ -185,19 +193,26 @@ pub async fn list_households(
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "households",
     params(("id" = i64, Path, description = "The household's id")),
     responses(
-        (status = 200, description = "The household", body = Household),
+        (status = 200, description = "The household with its profile; `ETag` is its version", body = Household),
+        (status = 304, description = "Not modified (`If-None-Match` named the current `ETag`)"),
         BadRequest, Forbidden, NotFound, Always,
     ))]
 pub async fn get_household(
     State(app): State<App>,
     api: ApiUser,
+    headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Household>> {
+) -> ApiResult<Response> {
     staff_only(&api)?;
     let h = households::get(&app, &api.user, id)
         .await
         .map_err(service(&api, "household", true))?;
-    Ok(Json(Household::of(h, app.clock.today(), true)))
+    let version = h.version;
+    Ok(super::writes::tagged(
+        &headers,
+        version,
+        &Household::of(h, app.clock.today(), true),
+    ))
 }
 
 /// Pauses, closes (with a reason) or reactivates a household.
@@ -213,7 +228,7 @@ pub async fn set_household_status(
     api: ApiUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<StatusChange>,
-) -> ApiResult<Json<Household>> {
+) -> ApiResult<Response> {
     staff_only(&api)?;
     let status = match body.status.parse::<HouseholdStatus>() {
         Ok(s) if s != HouseholdStatus::Placed => s,
@@ -234,7 +249,7 @@ pub async fn set_household_status(
         .await
         .map_err(service(&api, "household", true))?
         .map_err(|errors| Problem::fields(&errors, &api.texts))?;
-    get_household(State(app), api, ApiPath(id)).await
+    get_household(State(app), api, HeaderMap::new(), ApiPath(id)).await
 }
 
 /// Match runs, newest first.

@@ -264,7 +264,7 @@ pub async fn decide_incentive(
 ) -> Result<Response, PageError> {
     require_staff(&user)?;
     match staff::decide_incentive(&ctx.app, &user, id, &form.fields).await? {
-        Ok(()) => {
+        Ok(_) => {
             ctx.session.flash("success", "workspace.decided");
             Ok(Redirect::to("/workspace").into_response())
         }

@@ -77,6 +77,41 @@ pub struct Unit {
     pub heating_costs_cents: i64,
     pub available_from: NaiveDate,
     pub lease_type: String,
+    /// The flat form's fields, as `PATCH` takes them (only in `GET /units/{id}` and the
+    /// answers of writes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<inputs::UnitWrite>)]
+    pub profile: Option<serde_json::Value>,
+    /// The incentive requests (only in `GET /units/{id}` and the answers of writes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incentive_requests: Option<Vec<inputs::IncentiveRequest>>,
+}
+
+impl Unit {
+    /// A flat with its form's fields and its incentive requests.
+    pub fn detailed(
+        u: StoredUnit,
+        requests: &[crate::services::units::IncentiveRequestRow],
+    ) -> Self {
+        let requested: Vec<i64> = requests
+            .iter()
+            .filter(|(r, _)| r.status != "withdrawn")
+            .map(|(_, p)| p.id)
+            .collect();
+        let fields =
+            crate::services::units::fields_of_unit(&u, &requested, crate::domain::Locale::De);
+        let profile = crate::domain::json_form::from_pairs(inputs::UNIT, &fields);
+        Self {
+            profile: Some(serde_json::Value::Object(profile)),
+            incentive_requests: Some(
+                requests
+                    .iter()
+                    .map(|(r, p)| inputs::IncentiveRequest::of(r, p))
+                    .collect(),
+            ),
+            ..Self::from(u)
+        }
+    }
 }
 
 impl From<StoredUnit> for Unit {
@@ -106,6 +141,8 @@ impl From<StoredUnit> for Unit {
             heating_costs_cents: d.heating_costs.0,
             available_from: d.available_from,
             lease_type: d.lease_type.as_str().to_owned(),
+            profile: None,
+            incentive_requests: None,
         }
     }
 }
@@ -146,13 +183,26 @@ pub struct Household {
     /// The persons (only in `GET /households/{id}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Member>>,
+    /// The household form's fields, as `PUT` and `PATCH` take them (only in
+    /// `GET /households/{id}` and the answers of writes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<inputs::HouseholdWrite>)]
+    pub profile: Option<serde_json::Value>,
 }
 
 impl Household {
     /// The household; with its persons when `with_members`.
     pub fn of(h: StoredHousehold, today: NaiveDate, with_members: bool) -> Self {
         let listed = Self::listed(ListedHousehold::of(&h), today);
+        let profile = with_members.then(|| {
+            let fields = crate::services::households::fields_of(&h, crate::domain::Locale::De);
+            serde_json::Value::Object(crate::domain::json_form::from_pairs(
+                inputs::HOUSEHOLD,
+                &fields,
+            ))
+        });
         Self {
+            profile,
             members: with_members.then(|| {
                 h.profile
                     .members
@@ -192,6 +242,7 @@ impl Household {
             consents_to_matching: h.consents_to_matching,
             preferred_language: h.preferred_language.code().to_owned(),
             members: None,
+            profile: None,
         }
     }
 }

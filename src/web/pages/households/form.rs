@@ -1,5 +1,5 @@
-//! The household form, new and edit: its sections, the repeated rows of members and
-//! important places, and what a post does.
+//! The household form's sections and the repeated rows of members and important places
+//! (the pages that show it are in `edit.rs`).
 
 use super::*;
 
@@ -76,6 +76,10 @@ pub struct FormPage {
     pub anchors: RepeatGroup,
     pub last: Vec<Section>,
     pub cancel: String,
+    /// The version the form was opened at (edits only).
+    pub version: String,
+    /// Someone saved this household since the form was opened: the link to the current one.
+    pub stale: Option<String>,
 }
 
 fn text_field(t: Texts, f: Fields<'_>, errors: &FieldErrors, name: &str, kind: Kind) -> Field {
@@ -227,7 +231,7 @@ fn repeat_group(
     }
 }
 
-fn build_form(
+pub(super) fn build_form(
     ctx: &PageCtx,
     f: Fields<'_>,
     errors: &FieldErrors,
@@ -422,169 +426,4 @@ fn contact_sections(t: Texts, f: Fields<'_>, errors: &FieldErrors) -> Vec<Sectio
             vec![text_field(t, f, errors, "notes", Kind::TextArea)],
         ),
     ]
-}
-
-/// What the household form page shows besides the values: its title, where it posts and
-/// where "cancel" leads.
-struct FormFrame {
-    mid: i64,
-    title: String,
-    action: String,
-    cancel: String,
-}
-
-async fn form_page(
-    ctx: &PageCtx,
-    user: &CurrentUser,
-    frame: FormFrame,
-    fields: &[(String, String)],
-    errors: &FieldErrors,
-    focus: Option<Focus>,
-) -> Result<Response, PageError> {
-    let areas = households::area_choices(&ctx.app).await?;
-    let (first, members, sections, anchors, last) =
-        build_form(ctx, Fields(fields), errors, &areas, focus);
-    let mut all: Vec<Section> = vec![first.clone()];
-    all.push(Section {
-        id: "members".into(),
-        title: String::new(),
-        intro: None,
-        fields: members.rows.iter().flat_map(|r| r.fields.clone()).collect(),
-    });
-    all.extend(sections.iter().cloned());
-    all.push(Section {
-        id: "anchors".into(),
-        title: String::new(),
-        intro: None,
-        fields: anchors.rows.iter().flat_map(|r| r.fields.clone()).collect(),
-    });
-    all.extend(last.iter().cloned());
-    let page = FormPage {
-        chrome: ctx.chrome(),
-        nav: nav(ctx, user, Some(frame.mid), "/households").await?,
-        title: frame.title,
-        action: frame.action,
-        csrf: ctx.csrf(),
-        summary: summary(&all),
-        first,
-        members,
-        sections,
-        anchors,
-        last,
-        cancel: frame.cancel,
-    };
-    let status = crate::web::form::status_for(errors.is_empty());
-    Ok((status, page).into_response())
-}
-
-/// A press of "add a person", "remove place 2", ...: the form again with the row added
-/// or taken out and every value kept; nothing is saved.
-fn row_button(fields: &mut Vec<(String, String)>) -> Option<Focus> {
-    let action = Fields(fields).get("action").to_owned();
-    [MEMBERS, ANCHORS].into_iter().find_map(|group| {
-        group.action(&action).map(|pressed| Focus {
-            group: group.name,
-            row: group.apply(fields, pressed, 1),
-        })
-    })
-}
-
-fn new_frame(t: Texts, mid: i64) -> FormFrame {
-    FormFrame {
-        mid,
-        title: t.get("household.new_title").into(),
-        action: format!("/m/{mid}/households/new"),
-        cancel: format!("/m/{mid}/households"),
-    }
-}
-
-fn edit_frame(t: Texts, h: &StoredHousehold) -> FormFrame {
-    FormFrame {
-        mid: h.municipality_id,
-        title: crate::i18n::fill(
-            t.get("household.edit_title"),
-            &[("reference", &h.profile.reference)],
-        ),
-        action: format!("/households/{}/edit", h.id),
-        cancel: format!("/households/{}", h.id),
-    }
-}
-
-/// `GET /m/{mid}/households/new`.
-pub async fn new_household(
-    Path(mid): Path<i64>,
-    Staff { ctx, user }: Staff,
-) -> Result<Response, PageError> {
-    require_coordinator(&user)?;
-    let today = ctx.app.clock.today().to_string();
-    let defaults = vec![
-        ("urgency".to_owned(), "0".to_owned()),
-        ("preferred_language".to_owned(), "de".to_owned()),
-        ("consent_date".to_owned(), today),
-    ];
-    let frame = new_frame(ctx.t(), mid);
-    form_page(&ctx, &user, frame, &defaults, &FieldErrors::default(), None).await
-}
-
-/// `POST /m/{mid}/households/new`: saves, or adds/removes a row (nothing saved).
-pub async fn create_household(
-    Path(mid): Path<i64>,
-    AuthedForm {
-        ctx,
-        user,
-        mut form,
-    }: AuthedForm,
-) -> Result<Response, PageError> {
-    require_coordinator(&user)?;
-    let frame = new_frame(ctx.t(), mid);
-    if let Some(focus) = row_button(&mut form.fields) {
-        // The municipality must be the coordinator's even when nothing is saved.
-        households::check_scope(&user, mid)?;
-        let errors = FieldErrors::default();
-        return form_page(&ctx, &user, frame, &form.fields, &errors, Some(focus)).await;
-    }
-    match households::create(&ctx.app, &user, mid, &form.fields).await? {
-        Ok(id) => {
-            ctx.session.flash("success", "household.saved");
-            Ok(Redirect::to(&format!("/households/{id}")).into_response())
-        }
-        Err(errors) => form_page(&ctx, &user, frame, &form.fields, &errors, None).await,
-    }
-}
-
-/// `GET /households/{id}/edit`.
-pub async fn edit_household(
-    Path(id): Path<i64>,
-    Staff { ctx, user }: Staff,
-) -> Result<Response, PageError> {
-    require_coordinator(&user)?;
-    let h = households::get(&ctx.app, &user, id).await?;
-    let fields = households::fields_of(&h, ctx.locale);
-    let frame = edit_frame(ctx.t(), &h);
-    form_page(&ctx, &user, frame, &fields, &FieldErrors::default(), None).await
-}
-
-/// `POST /households/{id}/edit`: saves, or adds/removes a row (nothing saved).
-pub async fn update_household(
-    Path(id): Path<i64>,
-    AuthedForm {
-        ctx,
-        user,
-        mut form,
-    }: AuthedForm,
-) -> Result<Response, PageError> {
-    require_coordinator(&user)?;
-    let h = households::get(&ctx.app, &user, id).await?;
-    let frame = edit_frame(ctx.t(), &h);
-    if let Some(focus) = row_button(&mut form.fields) {
-        let errors = FieldErrors::default();
-        return form_page(&ctx, &user, frame, &form.fields, &errors, Some(focus)).await;
-    }
-    match households::update(&ctx.app, &user, id, &form.fields).await? {
-        Ok(()) => {
-            ctx.session.flash("success", "household.saved");
-            Ok(Redirect::to(&format!("/households/{id}")).into_response())
-        }
-        Err(errors) => form_page(&ctx, &user, frame, &form.fields, &errors, None).await,
-    }
 }

@@ -28,9 +28,11 @@ use crate::web::forms::{Field, Kind, Section, SummaryItem, summary};
 use crate::web::pager::{self, Pager};
 use crate::web::repeat::Group;
 
+mod edit;
 mod form;
 mod show;
 
+pub use edit::*;
 pub use form::*;
 pub use show::*;
 

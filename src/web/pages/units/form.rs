@@ -39,16 +39,7 @@ pub fn form_page(ctx: &PageCtx, editor: &Editor, notice: Option<String>) -> Resp
             message: message.clone(),
         });
     }
-    let (action, title, is_edit) = match editor.target {
-        Target::New { landlord_id } if editor.on_behalf => (
-            format!("/landlords/{landlord_id}/units/new"),
-            "unit.title_new",
-            false,
-        ),
-        Target::New { .. } => ("/units/new".to_owned(), "unit.title_new", false),
-        Target::Draft(id) => (format!("/units/drafts/{id}"), "unit.title_new", false),
-        Target::Unit(id) => (format!("/units/{id}/edit"), "unit.title_edit", true),
-    };
+    let (action, title, is_edit) = form_target(editor);
     let intro = if editor.on_behalf {
         crate::i18n::fill(
             t.get("unit.intro_on_behalf"),
@@ -87,12 +78,35 @@ pub fn form_page(ctx: &PageCtx, editor: &Editor, notice: Option<String>) -> Resp
             Target::Draft(id) => Some(format!("/units/drafts/{id}/delete")),
             _ => None,
         },
+        version: f.get(crate::domain::input::VERSION_FIELD).to_owned(),
+        stale: match editor.target {
+            Target::Unit(id) if editor.stale => Some(format!("/units/{id}")),
+            _ => None,
+        },
     };
-    let status = crate::web::form::status_for(page.summary.is_empty());
+    let status = if page.stale.is_some() {
+        axum::http::StatusCode::CONFLICT
+    } else {
+        crate::web::form::status_for(page.summary.is_empty())
+    };
     with_tile_policy(
         (status, page).into_response(),
         &ctx.app.settings.map.tile_url,
     )
+}
+
+/// Where the form posts, its title, and whether it edits a stored flat.
+fn form_target(editor: &Editor) -> (String, &'static str, bool) {
+    match editor.target {
+        Target::New { landlord_id } if editor.on_behalf => (
+            format!("/landlords/{landlord_id}/units/new"),
+            "unit.title_new",
+            false,
+        ),
+        Target::New { .. } => ("/units/new".to_owned(), "unit.title_new", false),
+        Target::Draft(id) => (format!("/units/drafts/{id}"), "unit.title_new", false),
+        Target::Unit(id) => (format!("/units/{id}/edit"), "unit.title_edit", true),
+    }
 }
 
 /// The form's sections: the address, then the flat, the rent and the landlord's wishes.

@@ -77,6 +77,10 @@ pub struct UnitFormPage {
     pub draft_key: String,
     /// Where a draft is thrown away.
     pub delete_url: Option<String>,
+    /// The version of the flat the form was opened at (edits only).
+    pub version: String,
+    /// Someone saved the flat since the form was opened: the link to the current one.
+    pub stale: Option<String>,
 }
 
 fn text(t: Texts, key: &str) -> String {
