@@ -51,16 +51,6 @@ pub const NOT_PERSONAL: &[(&str, &str, &str)] = &[
         "the API path of the record a request wrote (an id)",
     ),
     (
-        "webhook_endpoints",
-        "*",
-        "a municipality's receiving systems: address, signing secret, event types",
-    ),
-    (
-        "webhook_deliveries",
-        "*",
-        "events sent to those systems: event type, ids and states, delivery attempts and technical errors",
-    ),
-    (
         "job_runs",
         "*",
         "names of jobs, counts and technical errors",
