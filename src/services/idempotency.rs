@@ -11,9 +11,19 @@ use crate::store::idempotency::{self, Claim, Request};
 /// How long a key is remembered (documented in the OpenAPI document and docs/api.md).
 pub const KEEP_HOURS: i64 = 24;
 
-/// Whether `key` is usable: 1 to 255 visible ASCII characters.
-pub fn key_is_valid(key: &str) -> bool {
-    (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+/// Longest key kept as sent; a longer one is kept as its hash.
+pub const KEY_MAX: usize = 255;
+
+/// The key as stored: the header's text, trimmed (bytes that are not UTF-8 replaced),
+/// or `sha256:<hex>` of it when it is longer than [`KEY_MAX`]. Any value works as a key;
+/// an empty one is the same as none.
+pub fn normalise_key(header: &[u8]) -> String {
+    let text = String::from_utf8_lossy(header).trim().to_owned();
+    if text.len() > KEY_MAX {
+        format!("sha256:{}", crate::util::sha256_hex(&text))
+    } else {
+        text
+    }
 }
 
 /// A claimed key, to finish or release.
@@ -84,12 +94,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_are_short_visible_ascii() {
-        assert!(key_is_valid("3f2c9a1e-5b7d-4c1a-9e8f-0a1b2c3d4e5f"));
-        assert!(key_is_valid("sync:2026-12-05:ES-2026-014"));
-        assert!(!key_is_valid(""));
-        assert!(!key_is_valid("mit leerzeichen"));
-        assert!(!key_is_valid("schlüssel"));
-        assert!(!key_is_valid(&"k".repeat(256)));
+    fn any_header_value_is_a_key() {
+        assert_eq!(normalise_key(b" 3f2c9a1e-5b7d "), "3f2c9a1e-5b7d");
+        assert_eq!(normalise_key("schlüssel".as_bytes()), "schlüssel");
+        assert_eq!(normalise_key(b"\xff-1"), "\u{fffd}-1");
+        let long = normalise_key("k".repeat(300).as_bytes());
+        assert!(long.starts_with("sha256:") && long.len() == 7 + 64);
+        assert_ne!(long, normalise_key("k".repeat(301).as_bytes()));
+        assert_eq!(normalise_key(b"   "), "");
     }
 }

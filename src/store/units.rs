@@ -383,7 +383,8 @@ pub async fn landlord_with_units<C: ConnectionTrait>(
     }))
 }
 
-/// Replaces a unit's details (and municipality, when the address moved).
+/// Replaces a unit's details (and municipality, when the address moved). The caller counts
+/// the write ([`bump_version`]) in the same transaction.
 pub async fn update_details<C: ConnectionTrait>(
     db: &C,
     id: i64,
@@ -396,7 +397,6 @@ pub async fn update_details<C: ConnectionTrait>(
     row.id = sea_orm::ActiveValue::Unchanged(id);
     row.updated_at = Set(now);
     row.update(db).await?;
-    bump_version(db, id, None).await?;
     Ok(())
 }
 

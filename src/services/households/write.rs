@@ -64,8 +64,9 @@ pub async fn update_with(
     }
     let old_consent = current.consent.as_ref().map(|c| (c.at, c.scope.clone()));
     let txn = app.db.begin().await?;
-    // Again in the transaction, where it holds: a write since the read above wins.
-    if expected.is_some() && !households::bump_version(&txn, id, expected).await? {
+    // Counted, and checked again in the transaction, where it holds: a write since the
+    // read above wins.
+    if !households::bump_version(&txn, id, expected).await? {
         return Err(ServiceError::Conflict(Conflict::StaleVersion));
     }
     households::update(&txn, id, &valid.profile, &valid.allowed, now).await?;

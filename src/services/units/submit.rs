@@ -170,7 +170,7 @@ async fn update_unit<C: ConnectionTrait>(
     expected: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<bool, ServiceError> {
-    if expected.is_some() && !units::bump_version(txn, unit_id, expected).await? {
+    if !units::bump_version(txn, unit_id, expected).await? {
         return Ok(false);
     }
     units::update_details(txn, unit_id, valid.municipality_id, &valid.details, now).await?;

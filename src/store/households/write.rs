@@ -231,7 +231,8 @@ pub async fn insert<C: ConnectionTrait>(
     Ok(row.id)
 }
 
-/// Replaces a household's profile (and children), keeping status and consent.
+/// Replaces a household's profile (and children), keeping status and consent. The caller
+/// counts the write ([`bump_version`]) in the same transaction, with the consent's.
 pub async fn update<C: ConnectionTrait>(
     db: &C,
     id: i64,
@@ -246,7 +247,6 @@ pub async fn update<C: ConnectionTrait>(
     };
     fill(&mut row, profile)?;
     row.update(db).await?;
-    bump_version(db, id, None).await?;
     replace_children(db, id, profile, allowed_municipalities).await
 }
 
@@ -289,7 +289,6 @@ pub async fn set_consent<C: ConnectionTrait>(
         ..Default::default()
     };
     row.update(db).await?;
-    bump_version(db, id, None).await?;
     Ok(())
 }
 

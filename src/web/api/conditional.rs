@@ -111,21 +111,10 @@ impl<S: Send + Sync> FromRequest<S> for ApiWrite {
         let Value::Object(body) = value else {
             return Err(Problem::bad_request("body: expected a JSON object"));
         };
-        let key = match headers.get(IDEMPOTENCY_KEY) {
-            None => None,
-            Some(v) => Some(
-                v.to_str()
-                    .ok()
-                    .map(str::trim)
-                    .filter(|k| idempotency::key_is_valid(k))
-                    .ok_or_else(|| {
-                        Problem::bad_request(
-                            "Idempotency-Key: 1 to 255 visible ASCII characters, e.g. a UUID",
-                        )
-                    })?
-                    .to_owned(),
-            ),
-        };
+        let key = headers
+            .get(IDEMPOTENCY_KEY)
+            .map(|v| idempotency::normalise_key(v.as_bytes()))
+            .filter(|k| !k.is_empty());
         Ok(ApiWrite {
             body,
             key,
@@ -194,11 +183,17 @@ where
     let Some(key) = &w.key else {
         return write().await;
     };
+    // A path longer than its column (a very long reference) is compared by its hash.
+    let path = if w.path.len() > 300 {
+        format!("sha256:{}", crate::util::sha256_hex(&w.path))
+    } else {
+        w.path.clone()
+    };
     let request = crate::store::idempotency::Request {
         user_id: api.user.id,
         key,
         method: &w.method,
-        path: &w.path,
+        path: &path,
         body_hash: &w.body_hash,
     };
     let begun = idempotency::begin(app, &request)
