@@ -12,6 +12,7 @@ mod api_writes;
 mod atomic;
 mod browser;
 mod browser_account;
+mod browser_api;
 mod browser_forms;
 mod browser_outreach;
 mod cli;

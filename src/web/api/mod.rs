@@ -29,7 +29,20 @@ use crate::app::App;
         description = "Housing matching for German municipalities: units, households, match runs, \
                        proposals and placements. Authenticate with `Authorization: Bearer <token>`; \
                        create tokens on /account/tokens. A token sees and does exactly what its \
-                       person may in the web interface. Errors are application/problem+json.",
+                       person may in the web interface. Errors are application/problem+json; \
+                       refused fields are named by their JSON path (`members[1].birth_year`).\n\n\
+                       **Writes** take the members of the web forms and are checked by the same \
+                       rules, with the same messages, audit entries and e-mails.\n\n\
+                       **Safe retries**: send `Idempotency-Key: <any unique text>` with a POST or \
+                       PUT. The same key with the same body answers as the first request did \
+                       (with `Idempotent-Replayed: true`) instead of writing twice; the same key \
+                       with another body is refused with 422; a key is kept for 24 hours.\n\n\
+                       **Concurrent edits**: `GET` of a household or unit answers an `ETag` \
+                       (`\"v7\"`), which changes with every write, also those made in the web \
+                       interface. Send it back as `If-Match` with PATCH or PUT: if someone wrote \
+                       in between, the write is refused with 412 and nothing changes. The edit \
+                       pages use the same version and tell the person when it trips. \
+                       `If-None-Match` with the current ETag answers 304.",
     ),
     paths(
         v1::me,
