@@ -363,6 +363,8 @@ pub async fn decide_incentive(
     row.status = Set(status.as_str().to_owned());
     let txn = app.db.begin().await?;
     let decided = row.update(&txn).await?;
+    // The flat's answer in the API lists its requests: its ETag changes with them.
+    crate::store::units::bump_version(&txn, request.unit_id, None).await?;
     crate::services::letters::incentive_decided(&txn, &decided, &programme, now).await?;
     audit::record(
         &txn,

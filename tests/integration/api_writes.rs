@@ -195,7 +195,7 @@ db_test!(
         // A status change with the profile, in one go; a reason is required for closing.
         let close = call(app, &token, Method::PATCH, &location, Some(&json!({"status": "closed"})), &[]).await;
         assert_eq!(close.status, 422);
-        assert!(close.error_at("reason").is_some(), "{}", close.body);
+        assert!(close.error_at("status_reason").is_some(), "{}", close.body);
         let pause = call(app, &token, Method::PATCH, &location, Some(&json!({"status": "paused", "notes": "Im Urlaub"})), &[]).await;
         assert_eq!((pause.status, pause.body["status"].clone()), (200, json!("paused")));
 
@@ -413,8 +413,11 @@ db_test!(
         assert_eq!(refused.status, 422);
         assert!(refused.error_at("note").is_some());
         assert_eq!(call(app, &landlord, Method::POST, &decision, Some(&json!({"decision": "grant"})), &[]).await.status, 403);
+        let before = call(app, &coordinator, Method::GET, &path, None, &[]).await.header("etag");
         let granted = call(app, &coordinator, Method::POST, &decision, Some(&json!({"decision": "grant", "amount": 500})), &[("Idempotency-Key", "grant-1")]).await;
         assert_eq!(granted.status, 200, "{}", granted.body);
+        assert_ne!(granted.header("etag"), before, "the flat's requests changed, so did its ETag");
+        assert_eq!(call(app, &coordinator, Method::GET, &path, None, &[("If-None-Match", &before)]).await.status, 200);
         assert_eq!(granted.body["incentive_requests"][0]["status"], "granted");
         assert_eq!(granted.body["incentive_requests"][0]["granted_amount_cents"], 50000);
         let replay = call(app, &coordinator, Method::POST, &decision, Some(&json!({"decision": "grant", "amount": 500})), &[("Idempotency-Key", "grant-1")]).await;
@@ -425,5 +428,68 @@ db_test!(
             .filter(outbox_message::Column::Kind.eq("incentive_granted_landlord"))
             .count(app.db()).await.expect("count");
         assert_eq!(told, 1);
+    }
+);
+
+db_test!(
+    async fn concurrent_writes_lose_nothing_and_odd_input_is_named(app) {
+        let d = demo(app).await;
+        let token = token_for(app, ES_COORDINATOR).await;
+        let by_ref = format!("/api/v1/municipalities/{}/households/by-reference/ES-RACE-1", d.esslingen);
+        let mut body = household_json(d.esslingen, "ES-RACE-1");
+        body.as_object_mut().expect("object").remove("municipality_id");
+
+        // Several PUTs for a new reference at once: one household, no server error.
+        let (a, b, c, e) = tokio::join!(
+            call(app, &token, Method::PUT, &by_ref, Some(&body), &[]),
+            call(app, &token, Method::PUT, &by_ref, Some(&body), &[]),
+            call(app, &token, Method::PUT, &by_ref, Some(&body), &[]),
+            call(app, &token, Method::PUT, &by_ref, Some(&body), &[]),
+        );
+        for r in [&a, &b, &c, &e] {
+            assert!(r.status == 200 || r.status == 201, "{} {}", r.status, r.body);
+        }
+        assert_eq!(households_named(app, "ES-RACE-1").await, 1);
+        let path = a.header("location");
+        let path = if path.is_empty() { format!("/api/v1/households/{}", a.body["id"]) } else { path };
+
+        // PATCHes without If-Match at once: each applies its member to the current state.
+        let changes = [json!({"urgency": 3}), json!({"notes": "Ruft abends an"}), json!({"phone": "0711 123456"}), json!({"pets": true})];
+        let (p1, p2, p3, p4) = tokio::join!(
+            call(app, &token, Method::PATCH, &path, Some(&changes[0]), &[]),
+            call(app, &token, Method::PATCH, &path, Some(&changes[1]), &[]),
+            call(app, &token, Method::PATCH, &path, Some(&changes[2]), &[]),
+            call(app, &token, Method::PATCH, &path, Some(&changes[3]), &[]),
+        );
+        for r in [&p1, &p2, &p3, &p4] {
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        let now = call(app, &token, Method::GET, &path, None, &[]).await.body;
+        assert_eq!((now["urgency"].clone(), now["pets"].clone()), (json!(3), json!(true)), "no change lost");
+        assert_eq!((now["profile"]["notes"].clone(), now["profile"]["phone"].clone()), (json!("Ruft abends an"), json!("0711 123456")));
+
+        // If-Match for a reference that does not exist: nothing can match, nothing is created.
+        let ghost = format!("/api/v1/municipalities/{}/households/by-reference/ES-GHOST", d.esslingen);
+        for tag in ["*", "\"v1\""] {
+            assert_eq!(call(app, &token, Method::PUT, &ghost, Some(&body), &[("If-Match", tag)]).await.status, 412);
+        }
+        assert_eq!(households_named(app, "ES-GHOST").await, 0);
+
+        // A value that is no choice is refused at its path, never guessed.
+        let odd = json!({"members": [{"first_name": "Amal", "birth_year": 1988, "role": "boss"}],
+                         "anchors": [{"kind": "pub", "label": "Kneipe", "postal_code": "73728", "importance": "very"}]});
+        let r = call(app, &token, Method::PATCH, &path, Some(&odd), &[]).await;
+        assert_eq!(r.status, 422);
+        for at in ["members[0].role", "anchors[0].kind", "anchors[0].importance"] {
+            assert!(r.error_at(at).is_some(), "{at}: {}", r.body);
+        }
+
+        // Languages the form has no box for stay when the page is saved.
+        let r = call(app, &token, Method::PATCH, &path, Some(&json!({"languages": ["so", "am", "de"]})), &[]).await;
+        assert_eq!(r.status, 200);
+        let id = r.body["id"].as_i64().expect("id");
+        let es = staff(app, ES_COORDINATOR).await;
+        let edit = es.get(&format!("/households/{id}/edit")).await.text().await.expect("edit");
+        assert!(edit.contains("value=\"so, am\""), "the other languages stand in their field");
     }
 );

@@ -164,14 +164,18 @@ fn read_members(f: Fields<'_>, r: &mut Reader<'_>, today: NaiveDate) -> Vec<Memb
         if birth_year.is_none() {
             r.error(&format!("member_birth_year_{i}"), "validation.birth_year");
         }
-        let role = f
-            .get(&format!("member_role_{i}"))
-            .parse::<MemberRole>()
-            .unwrap_or(if members.is_empty() {
-                MemberRole::Applicant
-            } else {
+        // Left empty: the first person applies, the others are "other"; a value that is no
+        // role is refused, never guessed.
+        let role_text = f.get(&format!("member_role_{i}"));
+        let role = match role_text.parse::<MemberRole>() {
+            Ok(role) => role,
+            Err(_) if role_text.is_empty() && members.is_empty() => MemberRole::Applicant,
+            Err(_) if role_text.is_empty() => MemberRole::Other,
+            Err(_) => {
+                r.error(&format!("member_role_{i}"), "validation.choose_one");
                 MemberRole::Other
-            });
+            }
+        };
         if let Some(birth_year) = birth_year {
             members.push(Member {
                 first_name: name.to_owned(),
@@ -200,10 +204,11 @@ fn read_anchors(f: Fields<'_>, r: &mut Reader<'_>) -> Vec<Anchor> {
         if label.is_empty() && postal.is_empty() && street.is_empty() {
             continue;
         }
-        let kind = f
-            .get(&format!("anchor_kind_{i}"))
-            .parse::<AnchorKind>()
-            .unwrap_or(AnchorKind::Other);
+        let kind_text = f.get(&format!("anchor_kind_{i}"));
+        let kind = kind_text.parse::<AnchorKind>().unwrap_or(AnchorKind::Other);
+        if !kind_text.is_empty() && kind_text.parse::<AnchorKind>().is_err() {
+            r.error(&format!("anchor_kind_{i}"), "validation.choose_one");
+        }
         if label.is_empty() {
             r.error(&format!("anchor_label_{i}"), "validation.required");
         }
@@ -222,10 +227,14 @@ fn read_anchors(f: Fields<'_>, r: &mut Reader<'_>) -> Vec<Anchor> {
             r.error(&format!("anchor_postal_code_{i}"), key);
             continue;
         };
+        let importance_text = f.get(&format!("anchor_importance_{i}"));
         let importance = IMPORTANCE
             .iter()
-            .find(|(k, _)| *k == f.get(&format!("anchor_importance_{i}")))
+            .find(|(k, _)| *k == importance_text)
             .map_or(1.0, |(_, v)| *v);
+        if !importance_text.is_empty() && !IMPORTANCE.iter().any(|(k, _)| *k == importance_text) {
+            r.error(&format!("anchor_importance_{i}"), "validation.choose_one");
+        }
         anchors.push(Anchor {
             kind,
             label: label.to_owned(),
@@ -385,9 +394,7 @@ pub fn fields_of(h: &StoredHousehold, locale: Locale) -> Vec<(String, String)> {
     for m in &h.allowed_municipalities {
         fields.push(("allowed".into(), m.to_string()));
     }
-    for l in &p.languages {
-        fields.push(("languages".into(), l.clone()));
-    }
+    push_languages(&mut fields, &p.languages);
     push_rows(&mut fields, h);
     fields.push((VERSION_FIELD.into(), h.version.to_string()));
     if let Some(c) = &h.consent {
@@ -401,6 +408,21 @@ pub fn fields_of(h: &StoredHousehold, locale: Locale) -> Vec<(String, String)> {
         }
     }
     fields
+}
+
+/// The languages as the form holds them: the ones it offers as ticks, the others in
+/// "Weitere Sprachen" (so saving the form keeps them).
+fn push_languages(fields: &mut Vec<(String, String)>, languages: &[String]) {
+    let (offered, others): (Vec<&String>, Vec<&String>) = languages
+        .iter()
+        .partition(|l| KNOWN_LANGUAGES.contains(&l.as_str()));
+    for l in offered {
+        fields.push(("languages".into(), l.clone()));
+    }
+    if !others.is_empty() {
+        let typed: Vec<&str> = others.iter().map(|l| l.as_str()).collect();
+        fields.push(("languages_other".into(), typed.join(", ")));
+    }
 }
 
 /// The member and anchor rows of a stored household as form fields.

@@ -73,7 +73,7 @@ pub async fn create(
         recorded_by: Some(user.id),
     });
     let txn = app.db.begin().await?;
-    let id = households::insert(
+    let inserted = households::insert(
         &txn,
         municipality_id,
         HouseholdStatus::Active,
@@ -83,7 +83,18 @@ pub async fn create(
         Some(user.id),
         now,
     )
-    .await?;
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        // Another request created the reference a moment ago (after the check above).
+        Err(e) if crate::store::is_unique_violation(&e) => {
+            return Ok(Err(FieldErrors::single(
+                "reference",
+                "validation.reference_taken",
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
     audit::record(
         &txn,
         &Actor::User(user.clone()),

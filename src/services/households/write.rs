@@ -247,9 +247,21 @@ pub async fn upsert(
                     "validation.status_on_create",
                 )));
             }
-            Ok(create(app, user, municipality_id, &fields)
-                .await?
-                .map(Upserted::Created))
+            match create(app, user, municipality_id, &fields).await? {
+                Ok(id) => Ok(Ok(Upserted::Created(id))),
+                // Created by a request running at the same time: this one replaces it.
+                Err(e) if e.get("reference") == Some("validation.reference_taken") => {
+                    match households::id_of_reference(&app.db, municipality_id, reference.trim())
+                        .await?
+                    {
+                        Some(id) => Ok(update_with(app, user, id, &fields, status)
+                            .await?
+                            .map(|()| Upserted::Updated(id))),
+                        None => Ok(Err(e)),
+                    }
+                }
+                Err(e) => Ok(Err(e)),
+            }
         }
     }
 }

@@ -49,9 +49,34 @@ fn refused(
     }
 }
 
-/// 422 naming the form's fields by their JSON paths.
+/// 422 naming the form's fields by their JSON paths (a status change's reason is
+/// `status_reason` in a household's JSON; no other write has a `reason`).
 fn fields(api: &ApiUser, shape: &[Member], errors: FieldErrors) -> Problem {
-    Problem::fields(&json_form::json_errors(shape, errors), &api.texts)
+    let mut named = json_form::json_errors(shape, errors);
+    if let Some(key) = named.0.remove("reason") {
+        named.add("status_reason", &key);
+    }
+    Problem::fields(&named, &api.texts)
+}
+
+/// How often a `PATCH` without `If-Match` is applied again to the current record when
+/// another write came in between (with `If-Match`, that is a 412).
+const PATCH_TRIES: usize = 5;
+
+/// Whether a refused `PATCH` is tried again on the current record.
+fn try_again(
+    w: &ApiWrite,
+    result: &Result<Result<(), FieldErrors>, ServiceError>,
+    tries: usize,
+) -> bool {
+    !w.if_match.is_present()
+        && tries < PATCH_TRIES
+        && matches!(
+            result,
+            Err(ServiceError::Conflict(
+                crate::services::Conflict::StaleVersion
+            ))
+        )
 }
 
 /// A whole number member read apart from the form (`municipality_id`, `landlord_id`).
@@ -176,16 +201,24 @@ pub async fn patch_household(
     w: ApiWrite,
 ) -> ApiResult<Response> {
     staff_only(&api)?;
-    let current = households::get(&app, &api.user, id)
-        .await
-        .map_err(|e| Problem::from_service(e, "household", true, &api.texts))?;
     let status = status_member(&w.body).map_err(|e| fields(&api, HOUSEHOLD, e))?;
-    let base = households::fields_of(&current, crate::domain::Locale::De);
-    let mut pairs = json_form::merge(HOUSEHOLD, base, &w.body, &["status", "status_reason"])
-        .map_err(|e| Problem::fields(&e, &api.texts))?;
-    hold_to(&mut pairs, &w, current.version);
-    households::update_with(&app, &api.user, id, &pairs, status.as_ref())
-        .await
+    let mut tries = 0;
+    let result = loop {
+        tries += 1;
+        // The members named, applied to the household as it is now.
+        let current = households::get(&app, &api.user, id)
+            .await
+            .map_err(|e| Problem::from_service(e, "household", true, &api.texts))?;
+        let base = households::fields_of(&current, crate::domain::Locale::De);
+        let mut pairs = json_form::merge(HOUSEHOLD, base, &w.body, &["status", "status_reason"])
+            .map_err(|e| Problem::fields(&e, &api.texts))?;
+        hold_to(&mut pairs, &w, current.version);
+        let result = households::update_with(&app, &api.user, id, &pairs, status.as_ref()).await;
+        if !try_again(&w, &result, tries) {
+            break result;
+        }
+    };
+    result
         .map_err(refused(&api, HOUSEHOLD, "household", true))?
         .map_err(|e| fields(&api, HOUSEHOLD, e))?;
     household_answer(&app, &api, Written::changed(household_path(id))).await
@@ -197,6 +230,8 @@ pub async fn patch_household(
     tag = "households",
     params(("id" = i64, Path, description = "The municipality's id"),
         ("reference" = String, Path, description = "The municipality's reference (Aktenzeichen)"),
+        ("Idempotency-Key" = Option<String>, Header,
+        description = "Makes a retry safe: the same key with the same body answers as the first request (kept 24 hours)"),
         ("If-Match" = Option<String>, Header,
         description = "The `ETag` the change is based on; another version is refused with 412")),
     request_body = inputs::HouseholdWrite,
@@ -220,11 +255,18 @@ pub async fn upsert_household(
         let mut pairs = json_form::to_pairs(HOUSEHOLD, &w.body, &["status", "status_reason"])
             .map_err(|e| Problem::fields(&e, &api.texts))?;
         match (&existing, w.if_match.is_present()) {
-            (Some(h), _) => hold_to(&mut pairs, &w, h.version),
-            (None, true) if w.if_match != conditional::IfMatch::Any => {
-                return Err(Problem::precondition_failed());
+            // A PUT replaces the whole profile: without If-Match the last one wins.
+            (Some(h), true) => hold_to(&mut pairs, &w, h.version),
+            (Some(_), false) => {}
+            // Nothing can match a household that does not exist (not even `*`).
+            (None, true) => {
+                return Err(Problem::new(
+                    axum::http::StatusCode::PRECONDITION_FAILED,
+                    "no household has this reference in this municipality, so If-Match \
+                     cannot match; send the request without If-Match to create it",
+                ));
             }
-            (None, _) => {}
+            (None, false) => {}
         }
         let done = households::upsert(
             &app,
@@ -253,7 +295,7 @@ pub async fn upsert_household(
         description = "Makes a retry safe: the same key with the same body answers as the first request (kept 24 hours)")),
     responses(
         (status = 201, description = "Sent; `Location` names it, `ETag` is its version", body = Unit),
-        BadRequest, Forbidden, NotFound, BodyRefused, Always,
+        BadRequest, Forbidden, NotFound, Conflict, BodyRefused, Always,
     ))]
 pub async fn create_unit(State(app): State<App>, api: ApiUser, w: ApiWrite) -> ApiResult<Response> {
     let written = once(&app, &api, &w, || async {
@@ -287,14 +329,21 @@ pub async fn patch_unit(
     ApiPath(id): ApiPath<i64>,
     w: ApiWrite,
 ) -> ApiResult<Response> {
-    let (unit, base) = units::fields_for_change(&app, &api.user, id)
-        .await
-        .map_err(|e| Problem::from_service(e, "unit", true, &api.texts))?;
-    let mut pairs =
-        json_form::merge(UNIT, base, &w.body, &[]).map_err(|e| Problem::fields(&e, &api.texts))?;
-    hold_to(&mut pairs, &w, unit.version);
-    units::update_direct(&app, &api.user, id, &pairs, api.texts.locale)
-        .await
+    let mut tries = 0;
+    let result = loop {
+        tries += 1;
+        let (unit, base) = units::fields_for_change(&app, &api.user, id)
+            .await
+            .map_err(|e| Problem::from_service(e, "unit", true, &api.texts))?;
+        let mut pairs = json_form::merge(UNIT, base, &w.body, &[])
+            .map_err(|e| Problem::fields(&e, &api.texts))?;
+        hold_to(&mut pairs, &w, unit.version);
+        let result = units::update_direct(&app, &api.user, id, &pairs, api.texts.locale).await;
+        if !try_again(&w, &result, tries) {
+            break result;
+        }
+    };
+    result
         .map_err(refused(&api, UNIT, "unit", true))?
         .map_err(|e| fields(&api, UNIT, e))?;
     unit_answer(&app, &api, Written::changed(unit_path(id))).await
