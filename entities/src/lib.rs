@@ -46,3 +46,5 @@ pub mod unit_photo;
 pub mod user;
 pub mod user_municipality;
 pub mod viewing;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

@@ -42,3 +42,5 @@ pub use super::unit_photo::Entity as UnitPhoto;
 pub use super::user::Entity as User;
 pub use super::user_municipality::Entity as UserMunicipality;
 pub use super::viewing::Entity as Viewing;
+pub use super::webhook_delivery::Entity as WebhookDelivery;
+pub use super::webhook_endpoint::Entity as WebhookEndpoint;

@@ -24,6 +24,7 @@ mod m20261204_000020_household_list_columns;
 mod m20261205_000010_documents;
 mod m20261206_000010_outreach;
 mod m20261207_000010_api_writes;
+mod m20261207_000020_webhooks;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_documents::Migration),
             Box::new(m20261206_000010_outreach::Migration),
             Box::new(m20261207_000010_api_writes::Migration),
+            Box::new(m20261207_000020_webhooks::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ pub mod second_factor;
 pub mod time;
 pub mod unit;
 pub mod validation;
+pub mod webhooks;
 
 pub use locale::{Language, Locale, Plural};
 pub use money::Cents;

@@ -24,13 +24,19 @@ pub async fn dispatch_mail(app: &App, instance: &str) -> Result<DispatchReport, 
     .await
 }
 
-/// The outbox job: [`dispatch_mail`] with its counts.
+/// The outbox job: [`dispatch_mail`], then the webhook outbox, with their counts.
 pub async fn outbox_job(app: &App, instance: &str) -> Result<Counts, sea_orm::DbErr> {
     let report = dispatch_mail(app, instance).await?;
+    let hooks = crate::services::webhooks::dispatch(app)
+        .await
+        .map_err(|e| sea_orm::DbErr::Custom(format!("webhooks: {e}")))?;
     Ok(Counts::from([
         ("sent".to_owned(), report.sent as i64),
         ("retried".to_owned(), report.retried as i64),
         ("failed".to_owned(), report.failed as i64),
+        ("webhooks_delivered".to_owned(), hooks.delivered as i64),
+        ("webhooks_retried".to_owned(), hooks.retried as i64),
+        ("webhooks_failed".to_owned(), hooks.failed as i64),
     ]))
 }
 

@@ -35,6 +35,7 @@ pub mod rules;
 pub mod second_factor;
 pub mod staff;
 pub mod units;
+pub mod webhooks;
 
 use sea_orm::DbErr;
 

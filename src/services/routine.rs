@@ -123,6 +123,13 @@ pub async fn follow_ups(app: &App) -> Result<Counts, ServiceError> {
         let txn = app.db.begin().await?;
         if crate::store::pipeline::mark_follow_up_reminded(&txn, f.id, now).await? {
             letters::follow_up_due(&txn, app, &p, &f, now).await?;
+            let about = crate::store::webhooks::About {
+                proposal_id: Some(p.id),
+                household_id: None,
+            };
+            let data = serde_json::json!({"follow_up_id": f.id, "month": f.month});
+            let event = crate::domain::webhooks::EventType::FollowUpDue;
+            crate::store::webhooks::enqueue(&txn, event, about, data, now).await?;
             count(&mut counts, "due", 1);
         }
         txn.commit().await?;

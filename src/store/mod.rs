@@ -33,6 +33,7 @@ pub mod sessions;
 pub mod tokens;
 pub mod units;
 pub mod users;
+pub mod webhooks;
 
 use sea_orm::DbErr;
 

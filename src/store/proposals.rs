@@ -242,6 +242,19 @@ pub async fn transition<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    // The municipality's systems hear of it in the same transaction (webhook outbox).
+    if let Some(event) = crate::domain::webhooks::event_of_move(from, to) {
+        let about = super::webhooks::About {
+            proposal_id: Some(id),
+            household_id: None,
+        };
+        let data = serde_json::json!({
+            "proposal_id": id,
+            "from_state": from.as_str(),
+            "state": to.as_str(),
+        });
+        super::webhooks::enqueue(db, event, about, data, now).await?;
+    }
     Ok(true)
 }
 

@@ -65,6 +65,8 @@ fn all_entities() -> Vec<(String, BTreeSet<String>)> {
         user,
         user_municipality,
         viewing,
+        webhook_delivery,
+        webhook_endpoint,
     )
 }
 

@@ -36,6 +36,16 @@ pub const NOT_PERSONAL: &[(&str, &str, &str)] = &[
     ),
     ("job_locks", "*", "names of jobs and server instances"),
     (
+        "webhook_endpoints",
+        "*",
+        "a municipality's receiving systems: address, signing secret, event types",
+    ),
+    (
+        "webhook_deliveries",
+        "*",
+        "events sent to those systems: event type, ids and states, attempts and technical errors",
+    ),
+    (
         "idempotency_keys",
         "method",
         "the HTTP method of an API request",

@@ -429,7 +429,17 @@ async fn follow_up(
         note: c.note.clone(),
         by,
     };
-    Ok(store::record_follow_up(txn, due.id, &outcome, now).await?)
+    let recorded = store::record_follow_up(txn, due.id, &outcome, now).await?;
+    if recorded {
+        let about = crate::store::webhooks::About {
+            proposal_id: Some(row.proposal.id),
+            household_id: None,
+        };
+        let data = serde_json::json!({"follow_up_id": due.id, "month": due.month});
+        let event = crate::domain::webhooks::EventType::FollowUpRecorded;
+        crate::store::webhooks::enqueue(txn, event, about, data, now).await?;
+    }
+    Ok(recorded)
 }
 
 async fn set_outcome(

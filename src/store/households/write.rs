@@ -311,6 +311,13 @@ pub async fn set_status<C: ConnectionTrait>(
     };
     row.update(db).await?;
     bump_version(db, id, None).await?;
+    let about = crate::store::webhooks::About {
+        proposal_id: None,
+        household_id: Some(id),
+    };
+    let data = serde_json::json!({"household_id": id, "status": status.as_str()});
+    let event = crate::domain::webhooks::EventType::HouseholdStatusChanged;
+    crate::store::webhooks::enqueue(db, event, about, data, now).await?;
     Ok(())
 }
 
