@@ -45,8 +45,9 @@ pub fn event_of_move(from: ProposalState, to: ProposalState) -> Option<EventType
     use ProposalState::*;
     match to {
         Sent => Some(EventType::ProposalSent),
-        LandlordAccepted | HouseholdAccepted | Accepted | LandlordDeclined
-        | HouseholdDeclined => Some(EventType::ProposalAnswered),
+        LandlordAccepted | HouseholdAccepted | Accepted | LandlordDeclined | HouseholdDeclined => {
+            Some(EventType::ProposalAnswered)
+        }
         ViewingScheduled if from != ViewingScheduled => Some(EventType::ViewingScheduled),
         JobcenterGranted | JobcenterRefused => Some(EventType::JobcenterDecided),
         LeaseSigned => Some(EventType::LeaseSigned),
@@ -93,7 +94,9 @@ pub fn verify(header: &str, secret: &str, body: &[u8], now: i64) -> bool {
         return false;
     }
     let expected = signature(secret, t, body);
-    signatures.iter().any(|s| constant_time_eq(s.as_bytes(), expected.as_bytes()))
+    signatures
+        .iter()
+        .any(|s| constant_time_eq(s.as_bytes(), expected.as_bytes()))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -144,13 +147,34 @@ mod tests {
     fn moves_raise_the_events_receivers_care_about() {
         use ProposalState::*;
         assert_eq!(event_of_move(Approved, Sent), Some(EventType::ProposalSent));
-        assert_eq!(event_of_move(Sent, LandlordAccepted), Some(EventType::ProposalAnswered));
-        assert_eq!(event_of_move(LandlordAccepted, Accepted), Some(EventType::ProposalAnswered));
-        assert_eq!(event_of_move(Sent, HouseholdDeclined), Some(EventType::ProposalAnswered));
-        assert_eq!(event_of_move(Accepted, ViewingScheduled), Some(EventType::ViewingScheduled));
-        assert_eq!(event_of_move(JobcenterRequested, JobcenterGranted), Some(EventType::JobcenterDecided));
-        assert_eq!(event_of_move(JobcenterGranted, LeaseSigned), Some(EventType::LeaseSigned));
-        assert_eq!(event_of_move(LeaseSigned, MovedIn), Some(EventType::MovedIn));
+        assert_eq!(
+            event_of_move(Sent, LandlordAccepted),
+            Some(EventType::ProposalAnswered)
+        );
+        assert_eq!(
+            event_of_move(LandlordAccepted, Accepted),
+            Some(EventType::ProposalAnswered)
+        );
+        assert_eq!(
+            event_of_move(Sent, HouseholdDeclined),
+            Some(EventType::ProposalAnswered)
+        );
+        assert_eq!(
+            event_of_move(Accepted, ViewingScheduled),
+            Some(EventType::ViewingScheduled)
+        );
+        assert_eq!(
+            event_of_move(JobcenterRequested, JobcenterGranted),
+            Some(EventType::JobcenterDecided)
+        );
+        assert_eq!(
+            event_of_move(JobcenterGranted, LeaseSigned),
+            Some(EventType::LeaseSigned)
+        );
+        assert_eq!(
+            event_of_move(LeaseSigned, MovedIn),
+            Some(EventType::MovedIn)
+        );
         assert_eq!(event_of_move(Suggested, Approved), None);
         assert_eq!(event_of_move(Sent, Withdrawn), None);
     }
@@ -159,7 +183,10 @@ mod tests {
     fn a_signature_covers_timestamp_and_body() {
         // Independent value: printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac geheim
         let s = signature("geheim", 1_700_000_000, br#"{"a":1}"#);
-        assert_eq!(s, "c2f0a59f12d0bcd3933234d85083c03b99e970604203fd059a320436bb602adf");
+        assert_eq!(
+            s,
+            "c2f0a59f12d0bcd3933234d85083c03b99e970604203fd059a320436bb602adf"
+        );
         assert_eq!(s, signature("geheim", 1_700_000_000, br#"{"a":1}"#));
         assert_ne!(s, signature("geheim", 1_700_000_001, br#"{"a":1}"#));
         assert_ne!(s, signature("anders", 1_700_000_000, br#"{"a":1}"#));
@@ -167,7 +194,10 @@ mod tests {
         assert!(verify(&header, "geheim", br#"{"a":1}"#, 1_700_000_100));
         assert!(!verify(&header, "geheim", br#"{"a":2}"#, 1_700_000_100));
         assert!(!verify(&header, "anders", br#"{"a":1}"#, 1_700_000_100));
-        assert!(!verify(&header, "geheim", br#"{"a":1}"#, 1_700_001_000), "too old");
+        assert!(
+            !verify(&header, "geheim", br#"{"a":1}"#, 1_700_001_000),
+            "too old"
+        );
         assert!(!verify("v1=abc", "geheim", b"", 0));
     }
 
@@ -176,20 +206,36 @@ mod tests {
         assert_eq!(retry_after(1), Some(Duration::minutes(1)));
         assert_eq!(retry_after(2), Some(Duration::minutes(2)));
         assert_eq!(retry_after(7), Some(Duration::minutes(64)));
-        assert_eq!(retry_after(11), Some(Duration::minutes(360)), "at most 6 hours apart");
+        assert_eq!(
+            retry_after(11),
+            Some(Duration::minutes(360)),
+            "at most 6 hours apart"
+        );
         assert_eq!(retry_after(MAX_ATTEMPTS), None);
-        let total: i64 = (1..MAX_ATTEMPTS).filter_map(retry_after).map(|d| d.num_minutes()).sum();
+        let total: i64 = (1..MAX_ATTEMPTS)
+            .filter_map(retry_after)
+            .map(|d| d.num_minutes())
+            .sum();
         assert_eq!(total, 1231, "about 20 hours of retries before giving up");
     }
 
     #[test]
     fn only_plain_web_addresses_receive_webhooks() {
-        assert_eq!(url_problem("https://fachverfahren.esslingen.de/bleibe"), None);
+        assert_eq!(
+            url_problem("https://fachverfahren.esslingen.de/bleibe"),
+            None
+        );
         assert_eq!(url_problem("http://127.0.0.1:9000/hook"), None);
         assert_eq!(url_problem(""), Some("validation.required"));
         assert_eq!(url_problem("ftp://x"), Some("validation.webhook_url"));
-        assert_eq!(url_problem("https://user:pw@host/"), Some("validation.webhook_url"));
+        assert_eq!(
+            url_problem("https://user:pw@host/"),
+            Some("validation.webhook_url")
+        );
         assert_eq!(url_problem("https:///path"), Some("validation.webhook_url"));
-        assert_eq!(url_problem("https://host/a b"), Some("validation.webhook_url"));
+        assert_eq!(
+            url_problem("https://host/a b"),
+            Some("validation.webhook_url")
+        );
     }
 }

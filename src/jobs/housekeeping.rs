@@ -54,7 +54,7 @@ pub const ORPHAN_FILE_MINUTES: u64 = 60;
 /// Reminds landlords of drafts nobody saved for long and deletes those still unsaved after
 /// the reminder (see [`crate::domain::draft`]); removes sessions that expired more than
 /// `KEPT_FORM_HOURS` ago and forms kept that long, API idempotency keys older than
-/// `services::idempotency::KEEP_HOURS`,
+/// `services::idempotency::KEEP_HOURS`, webhook deliveries delivered `SENT_MAIL_DAYS` ago,
 /// sent e-mails older than `SENT_MAIL_DAYS` and their files, counters of attempts older than
 /// a day, the cells of refused rows from import reports older than `SENT_MAIL_DAYS`, and
 /// files left behind by an erasure (photos without a row, e-mail files of redacted or
@@ -68,6 +68,7 @@ pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
     let counters =
         crate::store::erasure::purge_counters(&app.db, now - ChronoDuration::days(1)).await?;
     let reports = crate::store::erasure::purge_import_cells(&app.db, long_ago).await?;
+    let hooks = crate::store::webhooks::purge_delivered(&app.db, long_ago).await?;
     let keys = crate::store::idempotency::purge(
         &app.db,
         now - ChronoDuration::hours(crate::services::idempotency::KEEP_HOURS),
@@ -111,6 +112,7 @@ pub async fn tidy(app: &App) -> Result<Counts, sea_orm::DbErr> {
         ("sent_mails".to_owned(), mails as i64),
         ("counters".to_owned(), counters as i64),
         ("idempotency_keys".to_owned(), keys as i64),
+        ("webhook_deliveries".to_owned(), hooks as i64),
         ("import_reports".to_owned(), reports as i64),
         ("drafts_reminded".to_owned(), drafts_reminded),
         ("drafts_deleted".to_owned(), drafts_deleted),

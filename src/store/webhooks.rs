@@ -246,9 +246,7 @@ pub async fn deliveries_of<C: ConnectionTrait>(
 }
 
 /// How many deliveries were given up, per endpoint.
-pub async fn failed_counts<C: ConnectionTrait>(
-    db: &C,
-) -> Result<Vec<(i64, i64)>, sea_orm::DbErr> {
+pub async fn failed_counts<C: ConnectionTrait>(db: &C) -> Result<Vec<(i64, i64)>, sea_orm::DbErr> {
     webhook_delivery::Entity::find()
         .select_only()
         .column(webhook_delivery::Column::EndpointId)
@@ -306,4 +304,17 @@ pub async fn reference_of<C: ConnectionTrait>(
         .one(db)
         .await?
         .map(|h| h.reference))
+}
+
+/// Removes deliveries delivered before `before`; how many.
+pub async fn purge_delivered<C: ConnectionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::Status.eq(DELIVERED))
+        .filter(webhook_delivery::Column::DeliveredAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
 }

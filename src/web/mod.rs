@@ -157,6 +157,19 @@ pub fn router(app: App) -> Router {
         )
         .route("/admin/jobs", get(admin::list_jobs))
         .route(
+            "/admin/webhooks",
+            get(pages::webhooks::list).post(pages::webhooks::create),
+        )
+        .route("/admin/webhooks/{id}", get(pages::webhooks::show))
+        .route(
+            "/admin/webhooks/{id}/{action}",
+            post(pages::webhooks::switch),
+        )
+        .route(
+            "/admin/webhooks/deliveries/{id}/redeliver",
+            post(pages::webhooks::redeliver),
+        )
+        .route(
             "/admin/municipalities/new",
             get(admin::new_municipality).post(admin::create_municipality),
         )

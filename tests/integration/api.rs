@@ -303,6 +303,14 @@ db_test!(
             assert!(paths.contains_key(&full), "{full} is not in the OpenAPI document");
         }
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+        // Every webhook event is described, with its signature header.
+        let hooks = doc["webhooks"].as_object().expect("webhooks");
+        for event in bleibe::domain::webhooks::EventType::NAMES {
+            let params = hooks[*event]["post"]["parameters"].as_array().expect("parameters");
+            assert!(params.iter().any(|p| p["name"] == "Bleibe-Signature"), "{event}");
+        }
+        assert!(doc["components"]["schemas"]["WebhookEvent"].is_object());
+        assert!(doc["info"]["description"].as_str().is_some_and(|d| d.contains("HMAC-SHA256")));
         let ui = app.get("/api/docs/").await;
         assert_eq!(ui.status(), 200);
         assert!(ui.text().await.expect("html").contains("swagger-ui"));

@@ -1324,6 +1324,7 @@ async fn no_page_scrolls_sideways_at_320_px() {
                 "/admin/users".into(),
                 "/admin/municipalities".into(),
                 "/admin/jobs".into(),
+                "/admin/webhooks".into(),
                 "/admin/audit".into(),
                 "/admin/privacy".into(),
                 format!("/m/{es}/outreach"),

@@ -39,5 +39,6 @@ mod queries;
 mod scope;
 mod security;
 mod units;
+mod webhooks;
 mod wording;
 mod workspace;

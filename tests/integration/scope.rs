@@ -108,6 +108,9 @@ struct Fixture {
     document: i64,
     /// A campaign of the municipality.
     campaign: i64,
+    /// A webhook endpoint and one of its deliveries.
+    webhook: i64,
+    delivery: i64,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -357,7 +360,35 @@ async fn fixture(app: &TestApp) -> Fixture {
     let campaign = bleibe::store::outreach::insert_campaign(db, k.id, "probe", "Probe", None, now)
         .await
         .expect("campaign");
+    let new = bleibe::store::webhooks::NewEndpoint {
+        municipality_id: k.id,
+        url: "http://127.0.0.1:9/hook",
+        secret: "whsec_probe",
+        events: bleibe::domain::webhooks::EventType::ALL,
+        trusted: false,
+        created_by: None,
+    };
+    let webhook = bleibe::store::webhooks::insert_endpoint(db, &new, now)
+        .await
+        .expect("endpoint");
+    let delivery = entities::webhook_delivery::ActiveModel {
+        endpoint_id: sea_orm::Set(webhook),
+        event: sea_orm::Set("proposal.sent".into()),
+        event_id: sea_orm::Set("evt_probe".into()),
+        payload: sea_orm::Set("{}".into()),
+        status: sea_orm::Set("failed".into()),
+        attempts: sea_orm::Set(12),
+        next_attempt_at: sea_orm::Set(now),
+        created_at: sea_orm::Set(now),
+        ..Default::default()
+    };
+    let delivery = sea_orm::ActiveModelTrait::insert(delivery, db)
+        .await
+        .expect("delivery")
+        .id;
     Fixture {
+        webhook,
+        delivery,
         document,
         campaign,
         municipality: k.id,
@@ -1014,6 +1045,36 @@ fn table(f: &Fixture) -> Vec<Case> {
             ADMIN_ONLY,
         ),
         case("GET", "/admin/jobs", "/admin/jobs".into(), ADMIN_ONLY),
+        case(
+            "GET",
+            "/admin/webhooks",
+            "/admin/webhooks".into(),
+            ADMIN_ONLY,
+        ),
+        post(
+            "/admin/webhooks",
+            "/admin/webhooks".into(),
+            vec![("url", "ftp://nicht-gültig".into())],
+            ADMIN_ONLY,
+        ),
+        case(
+            "GET",
+            "/admin/webhooks/{id}",
+            format!("/admin/webhooks/{}", f.webhook),
+            ADMIN_ONLY,
+        ),
+        post(
+            "/admin/webhooks/{id}/{action}",
+            format!("/admin/webhooks/{}/on", f.webhook),
+            vec![],
+            ADMIN_ONLY,
+        ),
+        post(
+            "/admin/webhooks/deliveries/{id}/redeliver",
+            format!("/admin/webhooks/deliveries/{}/redeliver", f.delivery),
+            vec![],
+            ADMIN_ONLY,
+        ),
         case(
             "GET",
             "/admin/municipalities/{id}/templates",

@@ -33,7 +33,10 @@ async fn attempt(url: &str, headers: &[(&str, String)], body: Vec<u8>) -> Result
     let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
     let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
     let mut request = Request::post(path)
-        .header(header::HOST, uri.authority().map_or(host.as_str(), |a| a.as_str()))
+        .header(
+            header::HOST,
+            uri.authority().map_or(host.as_str(), |a| a.as_str()),
+        )
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::USER_AGENT, "Bleibe-Webhooks/1");
     for (name, value) in headers {
@@ -47,9 +50,12 @@ async fn attempt(url: &str, headers: &[(&str, String)], body: Vec<u8>) -> Result
         .map_err(|e| format!("connect: {e}"))?;
     if https {
         let tls = tokio_rustls::TlsConnector::from(tls_config()?);
-        let name = rustls::pki_types::ServerName::try_from(host)
-            .map_err(|e| format!("address: {e}"))?;
-        let stream = tls.connect(name, tcp).await.map_err(|e| format!("TLS: {e}"))?;
+        let name =
+            rustls::pki_types::ServerName::try_from(host).map_err(|e| format!("address: {e}"))?;
+        let stream = tls
+            .connect(name, tcp)
+            .await
+            .map_err(|e| format!("TLS: {e}"))?;
         send(stream, request).await
     } else {
         send(tcp, request).await

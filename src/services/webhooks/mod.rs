@@ -75,7 +75,11 @@ pub async fn create(
         .iter()
         .map(|m| m.id)
         .collect();
-    let municipality = f.get("municipality_id").parse::<i64>().ok().filter(|m| known.contains(m));
+    let municipality = f
+        .get("municipality_id")
+        .parse::<i64>()
+        .ok()
+        .filter(|m| known.contains(m));
     if municipality.is_none() {
         errors.add("municipality_id", "validation.choose_one");
     }
@@ -114,8 +118,17 @@ pub async fn create(
     let details = serde_json::json!({"events": events.len(), "trusted": new.trusted});
     let actor = Actor::User(user.clone());
     let m = Some(municipality_id);
-    audit::record(&txn, &actor, "create_webhook", "webhook_endpoints", Some(id), m, details, now)
-        .await?;
+    audit::record(
+        &txn,
+        &actor,
+        "create_webhook",
+        "webhook_endpoints",
+        Some(id),
+        m,
+        details,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Ok((id, secret)))
 }
@@ -148,14 +161,27 @@ pub async fn set_active(
     let actor = Actor::User(user.clone());
     let details = serde_json::json!({"active": active});
     let m = Some(endpoint.municipality_id);
-    audit::record(&txn, &actor, "webhook_active", "webhook_endpoints", Some(id), m, details, now)
-        .await?;
+    audit::record(
+        &txn,
+        &actor,
+        "webhook_active",
+        "webhook_endpoints",
+        Some(id),
+        m,
+        details,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Sends a delivery again, with the same event id and body; the endpoint's id.
-pub async fn redeliver(app: &App, user: &CurrentUser, delivery_id: i64) -> Result<i64, ServiceError> {
+pub async fn redeliver(
+    app: &App,
+    user: &CurrentUser,
+    delivery_id: i64,
+) -> Result<i64, ServiceError> {
     admin_only(user)?;
     let delivery = store::delivery(&app.db, delivery_id)
         .await?
@@ -165,8 +191,17 @@ pub async fn redeliver(app: &App, user: &CurrentUser, delivery_id: i64) -> Resul
     store::redeliver(&txn, delivery_id, now).await?;
     let actor = Actor::User(user.clone());
     let details = serde_json::json!({"event": delivery.event});
-    audit::record(&txn, &actor, "webhook_redeliver", "webhook_deliveries", Some(delivery_id), None, details, now)
-        .await?;
+    audit::record(
+        &txn,
+        &actor,
+        "webhook_redeliver",
+        "webhook_deliveries",
+        Some(delivery_id),
+        None,
+        details,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(delivery.endpoint_id)
 }
@@ -199,7 +234,10 @@ pub async fn dispatch(app: &App) -> Result<Report, ServiceError> {
         let body = body_for(app, &delivery, &endpoint).await?;
         let timestamp = now.timestamp();
         let headers = [
-            (SIGNATURE_HEADER, webhooks::signature_header(&endpoint.secret, timestamp, &body)),
+            (
+                SIGNATURE_HEADER,
+                webhooks::signature_header(&endpoint.secret, timestamp, &body),
+            ),
             (EVENT_ID_HEADER, delivery.event_id.clone()),
             (EVENT_TYPE_HEADER, delivery.event.clone()),
         ];
@@ -237,7 +275,11 @@ async fn body_for(
 }
 
 /// A 2xx answer delivers; anything else is tried again later, or given up.
-fn outcome(delivery: &webhook_delivery::Model, sent: Result<u16, String>, now: DateTime<Utc>) -> Attempt {
+fn outcome(
+    delivery: &webhook_delivery::Model,
+    sent: Result<u16, String>,
+    now: DateTime<Utc>,
+) -> Attempt {
     let attempts = delivery.attempts + 1;
     let later = || webhooks::retry_after(attempts).map(|d| now + d);
     match sent {

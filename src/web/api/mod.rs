@@ -42,7 +42,13 @@ use crate::app::App;
                        interface. Send it back as `If-Match` with PATCH or PUT: if someone wrote \
                        in between, the write is refused with 412 and nothing changes. The edit \
                        pages use the same version and tell the person when it trips. \
-                       `If-None-Match` with the current ETag answers 304.",
+                       `If-None-Match` with the current ETag answers 304.\n\n\
+                       **Webhooks**: admins register a municipality's addresses on \
+                       /admin/webhooks. Each event is a POST with a JSON body (see `webhooks`) \
+                       and the header `Bleibe-Signature: t=<unix seconds>,v1=<signature>`, where \
+                       the signature is the lowercase hex HMAC-SHA256 of `<t>.<body>` with the \
+                       address's secret; reject a `t` more than 5 minutes from now. \
+                       `Bleibe-Event-Id` is the same on every attempt: drop repeats by it.",
     ),
     paths(
         v1::me,
@@ -69,8 +75,8 @@ use crate::app::App;
         v1::list_placements,
     ),
     // The error answers refer to this schema by name.
-    components(schemas(problem::Problem, problem::FieldProblem)),
-    modifiers(&BearerAuth),
+    components(schemas(problem::Problem, problem::FieldProblem, model::events::WebhookEvent)),
+    modifiers(&BearerAuth, &Webhooks),
     security(("bearer" = [])),
 )]
 pub struct ApiDoc;
@@ -84,6 +90,67 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+    }
+}
+
+/// The events Bleibe sends to the webhook addresses admins register (OpenAPI 3.1
+/// `webhooks`): one `POST` per event with the signature headers.
+struct Webhooks;
+
+impl Modify for Webhooks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use crate::domain::webhooks::{
+            EVENT_ID_HEADER, EVENT_TYPE_HEADER, EventType, SIGNATURE_HEADER,
+        };
+        use utoipa::openapi::path::{OperationBuilder, ParameterBuilder, ParameterIn};
+        use utoipa::openapi::request_body::RequestBodyBuilder;
+        use utoipa::openapi::{
+            ContentBuilder, HttpMethod, PathItem, PathsBuilder, Ref, Required, ResponseBuilder,
+        };
+        let header = |name: &str, description: &str| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Header)
+                .required(Required::True)
+                .description(Some(description))
+                .schema(Some(
+                    utoipa::openapi::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::Type::String),
+                ))
+                .build()
+        };
+        let mut paths = PathsBuilder::new();
+        for event in EventType::ALL {
+            let operation = OperationBuilder::new()
+                .summary(Some(format!("Event `{}`", event.as_str())))
+                .description(Some(
+                    "Sent in the transaction's order per proposal (or household), retried with \
+                     back-off for about 20 hours until the receiver answers 2xx, then given up \
+                     and shown to admins. Check the signature before trusting the body.",
+                ))
+                .parameter(header(SIGNATURE_HEADER, "`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" with the endpoint's secret>`"))
+                .parameter(header(EVENT_ID_HEADER, "The event's id: the same on every attempt"))
+                .parameter(header(EVENT_TYPE_HEADER, event.as_str()))
+                .request_body(Some(
+                    RequestBodyBuilder::new()
+                        .content(
+                            "application/json",
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("WebhookEvent")))
+                                .build(),
+                        )
+                        .required(Some(Required::True))
+                        .build(),
+                ))
+                .response(
+                    "200",
+                    ResponseBuilder::new()
+                        .description("Received (any 2xx); anything else is tried again later")
+                        .build(),
+                );
+            paths = paths.path(event.as_str(), PathItem::new(HttpMethod::Post, operation));
+        }
+        openapi.webhooks = Some(paths.build());
     }
 }
 

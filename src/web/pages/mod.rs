@@ -23,6 +23,7 @@ pub mod staff;
 pub mod templates;
 pub mod unit_list;
 pub mod units;
+pub mod webhooks;
 pub mod workspace;
 
 use axum::extract::FromRequestParts;

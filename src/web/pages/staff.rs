@@ -144,26 +144,29 @@ pub async fn nav(
         });
     }
     if user.role == Role::Admin {
-        out.links.push(NavLink {
-            href: "/admin/users".into(),
-            label: t.get("nav.users").into(),
-            current: active == "users",
-        });
-        out.links.push(NavLink {
-            href: "/admin/municipalities".into(),
-            label: t.get("nav.municipalities").into(),
-            current: active == "municipalities",
-        });
-        out.links.push(NavLink {
-            href: "/admin/jobs".into(),
-            label: t.get("jobs.title").into(),
-            current: active == "jobs",
-        });
-        out.links.push(NavLink {
-            href: "/admin/audit".into(),
-            label: t.get("privacy_tools.audit_title").into(),
-            current: active == "audit",
-        });
+        out.links.extend(admin_links(t, active));
     }
     Ok(out)
+}
+
+/// The admins' pages in the navigation.
+fn admin_links(t: crate::i18n::Texts, active: &str) -> Vec<NavLink> {
+    [
+        ("/admin/users", "nav.users", "users"),
+        (
+            "/admin/municipalities",
+            "nav.municipalities",
+            "municipalities",
+        ),
+        ("/admin/jobs", "jobs.title", "jobs"),
+        ("/admin/webhooks", "webhooks.title", "webhooks"),
+        ("/admin/audit", "privacy_tools.audit_title", "audit"),
+    ]
+    .into_iter()
+    .map(|(href, label, key)| NavLink {
+        href: href.into(),
+        label: t.get(label).into(),
+        current: active == key,
+    })
+    .collect()
 }

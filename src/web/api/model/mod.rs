@@ -238,6 +238,7 @@ paged_query! {
     }
 }
 
+pub mod events;
 pub mod inputs;
 mod resources;
 mod writes;
