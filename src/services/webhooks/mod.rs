@@ -220,7 +220,13 @@ pub struct Report {
 pub async fn dispatch(app: &App) -> Result<Report, ServiceError> {
     let mut report = Report::default();
     let mut held: HashSet<(i64, Option<i64>, Option<i64>)> = HashSet::new();
+    // Endpoints that did not answer at all: not tried again in this run (a dead address
+    // must not keep the job waiting for every one of its events).
+    let mut down: HashSet<i64> = HashSet::new();
     for (delivery, endpoint) in store::pending(&app.db, BATCH).await? {
+        if down.contains(&endpoint.id) {
+            continue;
+        }
         let key = (
             endpoint.id,
             delivery.proposal_id,
@@ -242,6 +248,9 @@ pub async fn dispatch(app: &App) -> Result<Report, ServiceError> {
             (EVENT_TYPE_HEADER, delivery.event.clone()),
         ];
         let sent = http::post(&endpoint.url, &headers, body).await;
+        if sent.is_err() {
+            down.insert(endpoint.id);
+        }
         let attempt = outcome(&delivery, sent, now);
         match attempt.outcome {
             Ok(()) => report.delivered += 1,
