@@ -16,6 +16,8 @@ string_enum! {
         ProposalSent = "proposal.sent",
         /// The landlord or the household answered (accepted or declined).
         ProposalAnswered = "proposal.answered",
+        /// Withdrawn or expired: the proposal ends without a placement.
+        ProposalClosed = "proposal.closed",
         ViewingScheduled = "viewing.scheduled",
         /// The Jobcenter granted or refused the rent.
         JobcenterDecided = "jobcenter.decided",
@@ -48,6 +50,7 @@ pub fn event_of_move(from: ProposalState, to: ProposalState) -> Option<EventType
         LandlordAccepted | HouseholdAccepted | Accepted | LandlordDeclined | HouseholdDeclined => {
             Some(EventType::ProposalAnswered)
         }
+        Withdrawn | Expired => Some(EventType::ProposalClosed),
         ViewingScheduled if from != ViewingScheduled => Some(EventType::ViewingScheduled),
         JobcenterGranted | JobcenterRefused => Some(EventType::JobcenterDecided),
         LeaseSigned => Some(EventType::LeaseSigned),
@@ -176,7 +179,15 @@ mod tests {
             Some(EventType::MovedIn)
         );
         assert_eq!(event_of_move(Suggested, Approved), None);
-        assert_eq!(event_of_move(Sent, Withdrawn), None);
+        assert_eq!(
+            event_of_move(Sent, Withdrawn),
+            Some(EventType::ProposalClosed)
+        );
+        assert_eq!(
+            event_of_move(LandlordAccepted, Expired),
+            Some(EventType::ProposalClosed)
+        );
+        assert_eq!(event_of_move(Suggested, Rejected), None);
     }
 
     #[test]

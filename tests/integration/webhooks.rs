@@ -120,6 +120,11 @@ db_test!(
         let start = page.find("whsec_").expect("the secret is shown");
         let secret = page[start..start + page[start..].find('<').expect("end")].to_owned();
         assert!(!admin.get("/admin/webhooks").await.text().await.expect("list").contains(&secret), "shown once");
+        assert!(page.contains(&url), "the secret's box names its address");
+        // The same address again (a reload of the confirmation): refused, nothing doubled.
+        let r = admin.post_form("/admin/webhooks", "/admin/webhooks", &form).await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(entities::webhook_endpoint::Entity::find().all(app.db()).await.expect("q").len(), 1);
 
         // A placement through its steps, by the API.
         let token = token_for(app, ES_COORDINATOR).await;

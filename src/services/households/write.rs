@@ -108,6 +108,10 @@ pub async fn set_status(
     reason: &str,
 ) -> Result<Result<(), FieldErrors>, ServiceError> {
     let current = get(app, user, id).await?;
+    if status == current.status && status != HouseholdStatus::Closed {
+        // Nothing changes (and nobody is told it did).
+        return Ok(Ok(()));
+    }
     let change = StatusChange {
         status,
         reason: reason.to_owned(),

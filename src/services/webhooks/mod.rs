@@ -85,6 +85,16 @@ pub async fn create(
     }
     if let Some(problem) = webhooks::url_problem(f.get("url")) {
         errors.add("url", problem);
+    } else if let Some(m) = municipality {
+        // Registered already (a reload of the confirmation, say): each event would go twice.
+        let url = f.get("url");
+        let registered = store::endpoints(&app.db).await?;
+        if registered
+            .iter()
+            .any(|e| e.municipality_id == m && e.url == url)
+        {
+            errors.add("url", "validation.webhook_url_taken");
+        }
     }
     let mut events = Vec::new();
     for name in f.all("events") {

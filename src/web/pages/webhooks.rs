@@ -52,8 +52,9 @@ pub struct WebhooksPage {
     pub rows: Vec<EndpointRow>,
     pub summary: Vec<SummaryItem>,
     pub fields: Vec<Field>,
-    /// Just registered: the endpoint's id and its secret, shown this once.
-    pub created: Option<(i64, String)>,
+    /// Just registered: the endpoint's id, its secret (shown this once) and the sentence
+    /// that names its address.
+    pub created: Option<(i64, String, String)>,
 }
 
 fn form_fields(
@@ -115,14 +116,25 @@ async fn list_page(
     created: Option<(i64, String)>,
 ) -> Result<Response, PageError> {
     admin_only(user)?;
-    let rows = webhooks::endpoints(&ctx.app, user)
+    let t = ctx.t();
+    let event_words = |events: &str| -> String {
+        events
+            .split(',')
+            .map(|e| {
+                t.get(&format!("webhooks.events.{}", e.replace('.', "_")))
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let rows: Vec<EndpointRow> = webhooks::endpoints(&ctx.app, user)
         .await?
         .into_iter()
         .map(|v| EndpointRow {
             id: v.endpoint.id,
             municipality: v.municipality,
             url: v.endpoint.url,
-            events: v.endpoint.events.replace(',', ", "),
+            events: event_words(&v.endpoint.events),
             trusted: v.endpoint.trusted,
             active: v.endpoint.active,
             failed: v.failed,
@@ -140,13 +152,24 @@ async fn list_page(
         chrome: ctx.chrome(),
         nav: nav(ctx, user, None, "webhooks").await?,
         csrf: ctx.csrf(),
-        rows,
         summary: summary(&sections),
+        created: created.map(|(id, secret)| {
+            let url = rows_url(&rows, id);
+            let text = crate::i18n::fill(t.get("webhooks.created_text"), &[("url", &url)]);
+            (id, secret, text)
+        }),
+        rows,
         fields,
-        created,
     };
     let status = crate::web::form::status_for(errors.is_empty());
     Ok((status, page).into_response())
+}
+
+fn rows_url(rows: &[EndpointRow], id: i64) -> String {
+    rows.iter()
+        .find(|r| r.id == id)
+        .map(|r| r.url.clone())
+        .unwrap_or_default()
 }
 
 /// `GET /admin/webhooks`.
