@@ -20,6 +20,7 @@ pub mod import;
 pub mod incentive_programme;
 pub mod job_lock;
 pub mod job_run;
+pub mod lab_run;
 pub mod landlord;
 pub mod landlord_origin;
 pub mod match_candidate;

@@ -25,6 +25,8 @@ pub struct Model {
     pub elapsed_ms: i64,
     pub engine_version: String,
     pub error: Option<String>,
+    /// The run's fairness report as JSON (group figures and notes; no household named).
+    pub fairness: Option<String>,
 }
 
 /// Rows this table refers to.

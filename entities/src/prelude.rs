@@ -17,6 +17,7 @@ pub use super::import::Entity as Import;
 pub use super::incentive_programme::Entity as IncentiveProgramme;
 pub use super::job_lock::Entity as JobLock;
 pub use super::job_run::Entity as JobRun;
+pub use super::lab_run::Entity as LabRun;
 pub use super::landlord::Entity as Landlord;
 pub use super::landlord_origin::Entity as LandlordOrigin;
 pub use super::match_candidate::Entity as MatchCandidate;

@@ -25,6 +25,7 @@ mod m20261205_000010_documents;
 mod m20261206_000010_outreach;
 mod m20261207_000010_api_writes;
 mod m20261207_000020_webhooks;
+mod m20261208_000010_policy_lab;
 
 /// The ordered list of all migrations.
 #[derive(Debug)]
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_outreach::Migration),
             Box::new(m20261207_000010_api_writes::Migration),
             Box::new(m20261207_000020_webhooks::Migration),
+            Box::new(m20261208_000010_policy_lab::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ mod matching;
 mod migrate;
 mod scenario;
 mod serve;
+mod simulate;
 mod token;
 mod user;
 
@@ -45,6 +46,8 @@ pub enum Command {
     Match(matching::MatchArgs),
     /// Generate a synthetic scenario, or export the service's data as one.
     Scenario(scenario::ScenarioArgs),
+    /// The policy lab: simulate a stream of arrivals under matching policies and report.
+    Simulate(simulate::SimulateArgs),
     /// Time the matching engine on generated scenarios (and compare with scipy).
     Bench(bench::BenchArgs),
     /// Import households or units from a CSV file (all or nothing, with a report).
@@ -73,6 +76,7 @@ pub fn run() -> ExitCode {
         Command::Match(args) if args.is_offline() => matching::run_scenario(&args),
         Command::Match(args) => with_settings(|loaded| matching::run_live(loaded, args)),
         Command::Bench(args) => report(bench::run(&args)),
+        Command::Simulate(args) => report(simulate::run(&args)),
         Command::Import(args) => with_settings(|loaded| import::run(loaded, args)),
         Command::User(args) => with_settings(|loaded| user::run(loaded, args)),
         Command::Job(args) => with_settings(|loaded| job::run(loaded, args)),

@@ -51,6 +51,13 @@ pub struct ExportArgs {
     /// Municipality: database id, official key (AGS) or name; `all` for every municipality.
     #[arg(long)]
     pub municipality: String,
+    /// Write the stream of the last months instead (flats, households, how proposals were
+    /// answered) for `bleibe simulate --stream`.
+    #[arg(long)]
+    pub history: bool,
+    /// With --history: how many months back (1 to 36).
+    #[arg(long, default_value_t = 12, requires = "history")]
+    pub months: u32,
     /// Write to this file instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -101,6 +108,16 @@ pub async fn export(loaded: LoadedSettings, args: ExportArgs) -> anyhow::Result<
                 .id,
         )
     };
+    if args.history {
+        let stream = crate::services::lab::history::history_stream(
+            &app,
+            &crate::services::Actor::System,
+            scope,
+            args.months,
+        )
+        .await?;
+        return write_json(&stream, args.output.as_deref());
+    }
     let loaded = matching::load_scenario(&app, scope, app.clock.today()).await?;
     write_json(&loaded.scenario, args.output.as_deref())
 }

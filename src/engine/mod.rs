@@ -11,6 +11,8 @@
 
 pub mod assign;
 pub mod explain;
+pub mod fairness;
+pub mod lab;
 pub mod model;
 pub mod pairs;
 pub mod rules;
@@ -186,6 +188,21 @@ pub fn run_prepared(p: &Prepared, options: &Options) -> MatchResult {
     let matching = max_weight_matching(&graph.graph);
     let alternatives = alternatives(p, &graph, &matching, options.top_k);
     result(p, &graph, &matching, &alternatives, options)
+}
+
+/// Runs the engine on a prepared scenario and reports the run's fairness.
+pub fn run_with_fairness(
+    p: &Prepared,
+    options: &Options,
+) -> (MatchResult, fairness::FairnessReport) {
+    let graph = pairs::build(p);
+    let matching = max_weight_matching(&graph.graph);
+    let alternatives = alternatives(p, &graph, &matching, options.top_k);
+    let fairness = fairness::of_match(p, &graph, &matching);
+    (
+        result(p, &graph, &matching, &alternatives, options),
+        fairness,
+    )
 }
 
 /// Assembles the result: explanations for the assigned pairs, sorted lists, counts.

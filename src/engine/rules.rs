@@ -384,3 +384,18 @@ pub fn violations(p: &Prepared, hi: usize, ui: usize) -> Vec<Violation> {
     let (h, u) = (&p.households[hi], &p.units[ui]);
     each_rule!(p, h, u, ui as u32, all_broken)
 }
+
+/// The hard rule that blocks the most flats for household `h` (ties: the first code by
+/// name); `None` when no rule blocks any flat.
+pub fn most_blocking(p: &Prepared, h: usize) -> Option<&'static str> {
+    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    for u in 0..p.units.len() {
+        for v in violations(p, h, u) {
+            *counts.entry(v.code()).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(code, _)| code)
+}

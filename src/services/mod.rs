@@ -16,6 +16,7 @@ pub mod figures;
 pub mod households;
 pub mod idempotency;
 pub mod import;
+pub mod lab;
 pub mod letters;
 pub mod limits;
 pub mod links;

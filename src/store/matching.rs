@@ -102,6 +102,8 @@ pub struct NewRun {
     pub elapsed_ms: i64,
     pub engine_version: String,
     pub rule_set_ids: Vec<i64>,
+    /// The fairness report as JSON.
+    pub fairness: Option<String>,
 }
 
 /// A candidate to store: rank 0 is the proposed assignment, 1.. the alternatives.
@@ -134,6 +136,7 @@ pub async fn insert_run<C: ConnectionTrait>(db: &C, run: &NewRun) -> Result<i64,
         elapsed_ms: Set(run.elapsed_ms),
         engine_version: Set(run.engine_version.clone()),
         error: Set(None),
+        fairness: Set(run.fairness.clone()),
         ..Default::default()
     }
     .insert(db)

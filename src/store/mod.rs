@@ -17,6 +17,7 @@ pub mod imports;
 pub mod incentives;
 pub mod jobs;
 pub mod joined;
+pub mod lab;
 pub mod landlords;
 pub mod map;
 pub mod matching;

@@ -323,7 +323,7 @@ fn public_routes() -> Router<App> {
 }
 
 /// Winning landlords for coordinators: campaigns and flyers (the admin's form with the
-/// photo is among the uploads).
+/// photo is among the uploads); and the policy lab.
 fn outreach_routes() -> Router<App> {
     use pages::outreach_staff as staff;
     Router::new()
@@ -334,6 +334,11 @@ fn outreach_routes() -> Router<App> {
             post(staff::campaign_action),
         )
         .route("/m/{mid}/outreach/flyer.pdf", get(staff::flyer))
+        .route(
+            "/m/{mid}/lab",
+            get(pages::lab::show).post(pages::lab::start),
+        )
+        .route("/m/{mid}/lab/{id}", get(pages::lab::show_run))
 }
 
 /// Pages behind secret links, with the per-address limit on wrong links.

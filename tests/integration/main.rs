@@ -24,6 +24,7 @@ mod faults;
 mod harness;
 mod health;
 mod html;
+mod lab;
 mod landlord_proposals;
 mod languages;
 mod lists;

@@ -40,6 +40,7 @@ fn all_entities() -> Vec<(String, BTreeSet<String>)> {
         incentive_programme,
         job_lock,
         job_run,
+        lab_run,
         landlord,
         landlord_origin,
         match_candidate,

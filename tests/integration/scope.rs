@@ -111,6 +111,8 @@ struct Fixture {
     /// A webhook endpoint and one of its deliveries.
     webhook: i64,
     delivery: i64,
+    /// A policy-lab comparison of the municipality.
+    lab_run: i64,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -386,7 +388,24 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await
         .expect("delivery")
         .id;
+    let lab_run = entities::lab_run::ActiveModel {
+        municipality_id: sea_orm::Set(Some(k.id)),
+        months: sea_orm::Set(12),
+        policies: sea_orm::Set("greedy".into()),
+        seeds: sea_orm::Set(1),
+        status: sea_orm::Set("failed".into()),
+        done: sea_orm::Set(0),
+        total: sea_orm::Set(2),
+        error: sea_orm::Set(Some("probe".into())),
+        created_at: sea_orm::Set(now),
+        ..Default::default()
+    };
+    let lab_run = sea_orm::ActiveModelTrait::insert(lab_run, db)
+        .await
+        .expect("lab run")
+        .id;
     Fixture {
+        lab_run,
         webhook,
         delivery,
         document,
@@ -497,6 +516,24 @@ fn table(f: &Fixture) -> Vec<Case> {
             format!("/m/{m}/outreach/page"),
             vec![("text_de", "Willkommen".into())],
             ADMIN_ONLY,
+        ),
+        // The policy lab: the municipality's coordinators (and admins).
+        case("GET", "/m/{mid}/lab", format!("/m/{m}/lab"), COORDINATOR),
+        post(
+            "/m/{mid}/lab",
+            format!("/m/{m}/lab"),
+            vec![
+                ("months", "3".into()),
+                ("seeds", "1".into()),
+                ("policies", "greedy".into()),
+            ],
+            COORDINATOR,
+        ),
+        case(
+            "GET",
+            "/m/{mid}/lab/{id}",
+            format!("/m/{m}/lab/{}", f.lab_run),
+            COORDINATOR,
         ),
         case("GET", "/signup", "/signup".into(), PUBLIC),
         case("POST", "/signup", "/signup".into(), PUBLIC),

@@ -65,7 +65,16 @@ pub const NOT_PERSONAL: &[(&str, &str, &str)] = &[
         "*",
         "names of jobs, counts and technical errors",
     ),
-    ("match_runs", "*", "counts, times and technical errors"),
+    (
+        "match_runs",
+        "*",
+        "counts, times, technical errors and the fairness report (group figures only)",
+    ),
+    (
+        "lab_runs",
+        "*",
+        "policy-lab settings, progress and figures (no household named)",
+    ),
     (
         "municipalities",
         "*",

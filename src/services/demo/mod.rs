@@ -254,6 +254,11 @@ async fn seed_households_and_units(
             Obligation::Town => vec![town_id],
             Obligation::District => district_ids.clone(),
         };
+        // Registered before it consented (a year back at most), so the history has a past.
+        let registered_days = generated
+            .consent_days
+            .map_or((i as i64 * 29) % 330, |days| (days + 3).min(330));
+        let registered = now - Duration::days(registered_days);
         let consent = generated.consent_days.map(|days| Consent {
             at: at_noon(today - Duration::days(days)),
             scope: "matching,email,share_profile".into(),
@@ -267,7 +272,7 @@ async fn seed_households_and_units(
             &allowed,
             consent.as_ref(),
             Some(coordinator_id),
-            now,
+            registered,
         )
         .await?;
     }
@@ -277,10 +282,15 @@ async fn seed_households_and_units(
         .into_iter()
         .map(|p| p.id)
         .collect();
-    for _ in 0..town.units {
+    for i in 0..town.units {
         let landlord = people.landlord_ids[rng.weighted(&landlord_weights(t))];
         let (status, details) = demo_unit(rng, town, today);
-        let unit_id = units::insert(txn, landlord, town_id, status, &details, None, now).await?;
+        // Offered two to eight weeks before it is free, never later than today (a fixed
+        // spread: the random draws stay as they were).
+        let ahead = 14 + (i as i64 * 7 + t as i64 * 3) % 45;
+        let registered = at_noon(details.available_from - Duration::days(ahead)).min(now);
+        let unit_id =
+            units::insert(txn, landlord, town_id, status, &details, None, registered).await?;
         if rng.chance(0.5) && !programme_ids.is_empty() {
             let first = rng.range_i64(0, programme_ids.len() as i64 - 1) as usize;
             incentives::request(txn, unit_id, programme_ids[first], None, now).await?;

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The engine's view of the municipalities that have rule tables.
-pub(super) fn municipality_inputs(
+pub(crate) fn municipality_inputs(
     all: &[municipality::Model],
     rules: &BTreeMap<i64, municipalities::StoredRuleSet>,
 ) -> Vec<MunicipalityInput> {
@@ -47,7 +47,7 @@ pub(super) fn municipality_inputs(
 }
 
 /// The engine's view of a stored unit.
-pub(super) fn unit_input(u: &StoredUnit) -> UnitInput {
+pub(crate) fn unit_input(u: &StoredUnit) -> UnitInput {
     let d = &u.details;
     UnitInput {
         id: Id::Num(u.id),
@@ -75,7 +75,7 @@ pub(super) fn unit_input(u: &StoredUnit) -> UnitInput {
 
 /// The engine's view of a stored household; `in_scenario` are the units whose earlier
 /// declines matter.
-pub(super) fn household_input(
+pub(crate) fn household_input(
     h: &StoredHousehold,
     as_of: NaiveDate,
     has_rules: &dyn Fn(i64) -> bool,
@@ -217,7 +217,7 @@ pub async fn load_scenario(
 
 /// The municipalities a scenario depends on: of every flat, of every household, and those
 /// named in a household's residence-obligation area.
-pub(super) fn municipalities_used(
+pub(crate) fn municipalities_used(
     units: &[UnitInput],
     households: &[HouseholdInput],
 ) -> BTreeSet<i64> {

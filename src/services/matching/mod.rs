@@ -20,6 +20,7 @@ use crate::app::App;
 use crate::domain::household::{HouseholdStatus, WorkSituation};
 use crate::domain::roles::Role;
 use crate::domain::unit::UnitStatus;
+use crate::engine::fairness::FairnessReport;
 use crate::engine::scenario::{
     AnchorInput, AreaNormRow, HouseholdInput, Id, MunicipalityInput, RentCapRow, Scenario,
     UnitInput,
@@ -41,7 +42,8 @@ pub enum Scope {
 }
 
 impl Scope {
-    fn municipality(self) -> Option<i64> {
+    /// The municipality, or `None` for all.
+    pub fn municipality(self) -> Option<i64> {
         match self {
             Scope::All => None,
             Scope::Municipality(id) => Some(id),
@@ -115,7 +117,7 @@ pub async fn find_municipality(app: &App, key: &str) -> Result<municipality::Mod
         })
 }
 
-fn may_run(actor: &Actor, scope: Scope) -> bool {
+pub(crate) fn may_run(actor: &Actor, scope: Scope) -> bool {
     match (actor, scope) {
         (Actor::System, _) => true,
         (Actor::User(user), Scope::All) => user.role == Role::Admin,
@@ -235,9 +237,12 @@ async fn run_alone(
     let top_k = app.settings.matching.top_k;
 
     let scenario = loaded.scenario;
-    let (result, candidates) = tokio::task::spawn_blocking(move || compute(&scenario, top_k))
-        .await
-        .map_err(|e| ServiceError::Other(anyhow::anyhow!("the matching engine stopped: {e}")))??;
+    let (result, candidates, fairness) =
+        tokio::task::spawn_blocking(move || compute(&scenario, top_k))
+            .await
+            .map_err(|e| {
+                ServiceError::Other(anyhow::anyhow!("the matching engine stopped: {e}"))
+            })??;
     let elapsed_ms = timer.elapsed().as_millis() as u64;
     crate::metrics::match_run(timer.elapsed().as_secs_f64());
     let now = app.clock.now();
@@ -261,6 +266,7 @@ async fn run_alone(
             elapsed_ms: elapsed_ms as i64,
             engine_version: env!("CARGO_PKG_VERSION").into(),
             rule_set_ids: loaded.rule_set_ids,
+            fairness: serde_json::to_string(&fairness).ok(),
         },
     )
     .await?;
@@ -325,12 +331,13 @@ fn summary(
     }
 }
 
-/// The engine's part of a run (blocking): the best set of proposals, and the candidates to
-/// store: each flat's assigned household (rank 0) and its alternatives with their scores.
+/// The engine's part of a run (blocking): the best set of proposals, the candidates to
+/// store (each flat's assigned household, rank 0, and its alternatives with their scores)
+/// and the run's fairness report.
 fn compute(
     scenario: &Scenario,
     top_k: usize,
-) -> Result<(engine::MatchResult, Vec<NewCandidate>), ServiceError> {
+) -> Result<(engine::MatchResult, Vec<NewCandidate>, FairnessReport), ServiceError> {
     engine::scenario::validate(scenario)
         .map_err(|e| ServiceError::Other(anyhow::anyhow!("inconsistent data for matching: {e}")))?;
     let prepared = engine::model::prepare(scenario);
@@ -338,7 +345,7 @@ fn compute(
         top_k,
         ..Options::default()
     };
-    let result = engine::run_prepared(&prepared, &options);
+    let (result, fairness) = engine::run_with_fairness(&prepared, &options);
     let mut candidates = Vec::new();
     for a in &result.assignments {
         candidates.push(NewCandidate {
@@ -366,7 +373,7 @@ fn compute(
             }
         }
     }
-    Ok((result, candidates))
+    Ok((result, candidates, fairness))
 }
 
 /// The run's suggestions: its assignments, each with the id its candidate row was stored

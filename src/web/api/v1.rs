@@ -311,7 +311,13 @@ pub async fn start_run(
 }
 
 fn run_with_proposals(detail: review::RunDetail) -> MatchRun {
+    let fairness = detail
+        .run
+        .fairness
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok());
     let mut run = MatchRun::from(detail.run);
+    run.fairness = Some(fairness);
     run.proposals = Some(
         detail
             .units

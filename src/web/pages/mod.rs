@@ -9,6 +9,7 @@ pub mod figures;
 pub mod home;
 pub mod households;
 pub mod import;
+pub mod lab;
 pub mod language;
 pub mod links;
 pub mod outreach;

@@ -83,6 +83,7 @@ const SECTIONS: &[(&str, &str, bool)] = &[
     ("/rules", "nav.rules", true),
     ("/import", "nav.import", true),
     ("/outreach", "nav.outreach", true),
+    ("/lab", "nav.lab", true),
 ];
 
 /// Builds the navigation for a page about municipality `current` (checked: the user must

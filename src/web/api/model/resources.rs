@@ -353,6 +353,55 @@ pub struct MatchRun {
     /// The proposals the run made, as they stand now (only in `GET /match-runs/{id}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proposals: Option<Vec<Proposal>>,
+    /// How groups of households fared in the run (only in `GET /match-runs/{id}` and the
+    /// answer to `POST /match-runs`; `null` for runs stored before it was kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fairness: Option<Option<RunFairness>>,
+}
+
+/// How groups of households fared in a run: the share with a proposal and the mean score,
+/// against the group's share of the run's households, with notes where a group fares
+/// much worse. Names no household.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RunFairness {
+    /// Households in the run.
+    pub pool: usize,
+    /// Households that got a proposal.
+    pub matched: usize,
+    pub match_rate: Option<f64>,
+    pub mean_score: Option<f64>,
+    pub groups: Vec<FairnessGroup>,
+    pub notes: Vec<FairnessNote>,
+}
+
+/// One group of households in a run.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FairnessGroup {
+    /// `size`, `mobility`, `urgency`, `follow_up` or `residence_obligation`.
+    pub dimension: String,
+    /// Stable key, e.g. `size_5_plus`.
+    pub key: String,
+    pub label_de: String,
+    pub label_en: String,
+    pub in_pool: usize,
+    /// Share of the run's households, 0 to 1.
+    pub pool_share: f64,
+    pub matched: usize,
+    /// Share of all households with a proposal, 0 to 1.
+    pub matched_share: Option<f64>,
+    /// Matched in the group ÷ in the group.
+    pub match_rate: Option<f64>,
+    pub mean_score: Option<f64>,
+    /// Households of the group with no flat passing every hard rule.
+    pub without_eligible_flat: usize,
+}
+
+/// A plain-language note on a group that fares much worse.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FairnessNote {
+    pub key: String,
+    pub de: String,
+    pub en: String,
 }
 
 impl From<entities::match_run::Model> for MatchRun {
@@ -375,6 +424,7 @@ impl From<entities::match_run::Model> for MatchRun {
             engine_version: r.engine_version,
             error: r.error,
             proposals: None,
+            fairness: None,
         }
     }
 }

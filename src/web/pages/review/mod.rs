@@ -22,6 +22,7 @@ use crate::services::review::{self, WhyNot};
 use crate::services::{Actor, staff};
 use crate::web::error::PageError;
 
+mod fairness;
 mod runs;
 mod why_not;
 pub use runs::*;
@@ -118,6 +119,8 @@ pub struct RunPage {
     /// What the last approval sent, one line per proposal.
     pub sent: Vec<String>,
     pub problems: Vec<String>,
+    /// How groups of households fared (runs stored before it was kept have none).
+    pub fairness: Option<fairness::FairnessView>,
 }
 
 /// The confirmation before ticked suggestions are sent: what will go out to whom.
@@ -203,6 +206,7 @@ async fn run_page_with(
         ),
         sent,
         problems,
+        fairness: fairness::view(run.fairness.as_deref(), locale),
     };
     Ok((status, page).into_response())
 }

@@ -12,7 +12,7 @@ use crate::engine::scenario::{
 };
 use crate::util::SplitMix64;
 
-const MUNICIPALITIES_CSV: &str = include_str!("../assets/geo/bw_municipalities.csv");
+const MUNICIPALITIES_CSV: &str = include_str!("../../assets/geo/bw_municipalities.csv");
 
 /// A municipality of Baden-Württemberg from the shipped table.
 #[derive(Debug, Clone)]
@@ -123,8 +123,12 @@ pub const DRAWN_PREFERENCES: [LandlordPreference; 5] = [
 
 /// Generates a scenario.
 pub fn generate(options: GenerateOptions) -> Scenario {
+    generate_in(options, bw_municipalities())
+}
+
+/// Generates a scenario in the given towns only (their districts are the towns given).
+pub fn generate_in(options: GenerateOptions, towns: Vec<BwMunicipality>) -> Scenario {
     let mut rng = SplitMix64::new(options.seed ^ 0xB1E1_BE00);
-    let towns = bw_municipalities();
     let municipalities: Vec<MunicipalityInput> = towns
         .iter()
         .map(|t| sim_municipality(t, options.dense))
@@ -427,6 +431,8 @@ fn sim_anchors(
     }
     anchors
 }
+
+pub mod stream;
 
 #[cfg(test)]
 mod tests {

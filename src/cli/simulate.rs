@@ -1,0 +1,130 @@
+//! `bleibe simulate`: the policy lab on a stream file or a generated stream; writes
+//! `result.json` and `report.html` and prints the table.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::domain::Locale;
+use crate::engine::lab::{self, Policy};
+use crate::services::lab::{self as service, LabResult, Source, report};
+use crate::sim::stream::{StreamOptions, generate_stream};
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["stream", "generate"])))]
+pub struct SimulateArgs {
+    /// A stream file (docs/simulation.md; `bleibe scenario export --history` writes one).
+    #[arg(long, value_name = "FILE")]
+    pub stream: Option<PathBuf>,
+    /// Generate a stream of this many months (1 to 36) in the demo's five towns.
+    #[arg(long, value_name = "N_MONTHS")]
+    pub generate: Option<u32>,
+    /// Policies, comma-separated: greedy, batch:day|week|fortnight|month|<N>d,
+    /// batch-threshold[:<flats>:<days>], hindsight, or all.
+    #[arg(long, default_value = "all", value_name = "P[,P...]")]
+    pub policy: String,
+    /// Runs per policy, each with other answers (1 to 20).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=20))]
+    pub seeds: u64,
+    /// The first seed; the runs use it and the ones after it.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Folder for result.json and report.html.
+    #[arg(long, default_value = "simulation")]
+    pub out: PathBuf,
+    /// Language of the report: de or en.
+    #[arg(long, default_value = "de")]
+    pub lang: String,
+}
+
+/// Runs the comparison and writes the files.
+pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
+    let policies = Policy::parse_list(&args.policy).map_err(anyhow::Error::msg)?;
+    let locale = match args.lang.as_str() {
+        "de" => Locale::De,
+        "en" => Locale::En,
+        other => anyhow::bail!("unknown language '{other}': use de or en"),
+    };
+    let (stream, source) = match (&args.stream, args.generate) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            let stream =
+                lab::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (stream, Source::File { name })
+        }
+        (None, Some(months)) => (
+            generate_stream(&StreamOptions::demo(months, args.seed)).map_err(anyhow::Error::msg)?,
+            Source::Generated {
+                months,
+                seed: args.seed,
+            },
+        ),
+        (None, None) => anyhow::bail!("give --stream FILE or --generate N_MONTHS"),
+    };
+    let tty = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if tty {
+            eprint!("\rbleibe: {done} of {total} runs");
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let result = service::compare(
+        &stream,
+        source,
+        &policies,
+        args.seed,
+        args.seeds as usize,
+        &progress,
+    )
+    .map_err(|e| anyhow::anyhow!("stream: {e}"))?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.out.display()))?;
+    let json = args.out.join("result.json");
+    std::fs::write(&json, serde_json::to_string_pretty(&result)?)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", json.display()))?;
+    let html = args.out.join("report.html");
+    std::fs::write(&html, report::html(&result, locale)?)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", html.display()))?;
+    print_table(&result, locale)?;
+    println!("{}\n{}", json.display(), html.display());
+    Ok(())
+}
+
+/// The summary table on standard output.
+fn print_table(result: &LabResult, locale: Locale) -> anyhow::Result<()> {
+    let view = report::view(result, locale);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} households, {} flats, {} – {}, {} seed(s), {:.1} s",
+        result.facts.households,
+        result.facts.flats,
+        result.facts.start,
+        result.facts.end,
+        result.comparison.seeds.len(),
+        result.elapsed_ms as f64 / 1000.0
+    )?;
+    let mut header = vec![view_label(locale)];
+    header.extend(view.headers.iter().cloned());
+    writeln!(out, "{}", header.join(" | "))?;
+    for row in &view.rows {
+        let mut line = vec![row.name.clone()];
+        line.extend(row.cells.iter().cloned());
+        writeln!(out, "{}", line.join(" | "))?;
+    }
+    Ok(())
+}
+
+fn view_label(locale: Locale) -> String {
+    crate::i18n::Texts::new(locale)
+        .get("lab.col.policy")
+        .to_owned()
+}

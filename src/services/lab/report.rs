@@ -1,0 +1,360 @@
+//! The policy lab's report: the table of policies × measures (means over seeds with their
+//! spread), charts drawn on the server, the fairness figures per policy and their notes,
+//! in German or English. One view feeds the standalone HTML file and the web page.
+
+use askama::Template;
+use chrono::Datelike;
+
+use super::{LabResult, Source};
+use crate::domain::{Locale, format};
+use crate::engine::fairness::{group_label, note_text};
+use crate::engine::lab::AnswerModel;
+use crate::engine::lab::Policy;
+use crate::engine::lab::measures::{Spread, Summary};
+use crate::i18n::{Texts, fill};
+use crate::services::reports::{BarChart, bar_chart_svg, column_chart_svg};
+
+/// A row of the policies table.
+#[derive(Debug, Clone)]
+pub struct PolicyRow {
+    pub name: String,
+    pub words: String,
+    pub cells: Vec<String>,
+}
+
+/// A group's match rate under each policy.
+#[derive(Debug, Clone)]
+pub struct FairnessRow {
+    pub group: String,
+    pub pool_share: String,
+    pub rates: Vec<String>,
+}
+
+/// Everything the report shows, already in words.
+#[derive(Debug, Clone)]
+pub struct ReportView {
+    pub lang: &'static str,
+    pub title: String,
+    pub facts: Vec<(String, String)>,
+    pub spread_hint: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<PolicyRow>,
+    pub charts: Vec<String>,
+    pub fairness_intro: String,
+    pub policies: Vec<String>,
+    pub fairness: Vec<FairnessRow>,
+    /// Per policy: its notes (from its first seed).
+    pub notes: Vec<(String, Vec<String>)>,
+    pub measures_explained: Vec<(String, String)>,
+}
+
+/// The standalone HTML file `bleibe simulate` writes.
+#[derive(Template)]
+#[template(path = "lab_report.html")]
+struct Standalone<'a> {
+    r: &'a ReportView,
+    t: Texts,
+}
+
+/// The report as a standalone HTML document.
+pub fn html(result: &LabResult, locale: Locale) -> Result<String, askama::Error> {
+    let r = view(result, locale);
+    Standalone {
+        r: &r,
+        t: Texts::new(locale),
+    }
+    .render()
+}
+
+/// The words for a policy.
+pub fn policy_words(p: &str, t: Texts) -> String {
+    match Policy::parse(p) {
+        Ok(Policy::Greedy) => t.get("lab.policy.greedy").to_owned(),
+        Ok(Policy::Hindsight) => t.get("lab.policy.hindsight").to_owned(),
+        Ok(Policy::Batch { every_days: 1 }) => t.get("lab.policy.daily").to_owned(),
+        Ok(Policy::Batch { every_days }) => fill(
+            t.get("lab.policy.batch"),
+            &[("days", &every_days.to_string())],
+        ),
+        Ok(Policy::BatchThreshold { flats, days }) => fill(
+            t.get("lab.policy.threshold"),
+            &[("flats", &flats.to_string()), ("days", &days.to_string())],
+        ),
+        Err(_) => p.to_owned(),
+    }
+}
+
+/// "01/27": the `i`th calendar month from `start`'s.
+fn month_label(start: chrono::NaiveDate, i: usize) -> String {
+    start
+        .with_day(1)
+        .and_then(|d| d.checked_add_months(chrono::Months::new(i as u32)))
+        .map_or_else(|| (i + 1).to_string(), |d| d.format("%m/%y").to_string())
+}
+
+/// Where the stream comes from, in words.
+fn source_words(source: &Source, t: Texts) -> String {
+    match source {
+        Source::Generated { months, seed } => fill(
+            t.get("lab.source.generated"),
+            &[("months", &months.to_string()), ("seed", &seed.to_string())],
+        ),
+        Source::History { months } => fill(
+            t.get("lab.source.history"),
+            &[("months", &months.to_string())],
+        ),
+        Source::File { name } => fill(t.get("lab.source.file"), &[("name", name)]),
+    }
+}
+
+/// The answer model in one sentence.
+fn answer_words(a: &AnswerModel, locale: Locale) -> String {
+    let t = Texts::new(locale);
+    let both: Vec<f64> = a
+        .bands
+        .iter()
+        .map(|b| b.household_accepts * b.landlord_accepts * 100.0)
+        .collect();
+    let low = both.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = both.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let origin = if a.source == "history" {
+        fill(
+            t.get("lab.answers.history"),
+            &[("n", &a.answers_seen.to_string())],
+        )
+    } else {
+        t.get("lab.answers.assumed").to_owned()
+    };
+    let text = fill(
+        t.get("lab.answers.text"),
+        &[
+            ("low", &format::number(locale, low, 0)),
+            ("high", &format::number(locale, high, 0)),
+            ("a1", &a.answer_days.min.to_string()),
+            ("a2", &a.answer_days.max.to_string()),
+            ("m1", &a.move_in_days.min.to_string()),
+            ("m2", &a.move_in_days.max.to_string()),
+        ],
+    );
+    format!("{text} {origin}")
+}
+
+fn spread_text(s: Option<Spread>, show: &dyn Fn(f64) -> String, seeds: usize) -> String {
+    match s {
+        None => "–".into(),
+        Some(s) if seeds <= 1 || show(s.min) == show(s.max) => show(s.mean),
+        Some(s) => format!("{} ({}–{})", show(s.mean), show(s.min), show(s.max)),
+    }
+}
+
+fn cells(s: &Summary, locale: Locale) -> Vec<String> {
+    let whole = |x: f64| format::decimal(locale, x, 0, false);
+    let one = |x: f64| format::decimal(locale, x, 1, true);
+    let two = |x: f64| format::decimal(locale, x, 2, true);
+    let pct = |x: f64| format!("{} %", format::decimal(locale, x * 100.0, 1, true));
+    let n = s.seeds;
+    vec![
+        spread_text(s.placed, &whole, n),
+        spread_text(s.median_days_to_move_in, &whole, n),
+        spread_text(s.p90_days_to_move_in, &whole, n),
+        spread_text(s.places_freed_per_month, &one, n),
+        spread_text(s.empty_flat_days, &whole, n),
+        spread_text(s.mean_score, &two, n),
+        spread_text(s.share_of_hindsight, &pct, n),
+        spread_text(s.declined, &whole, n),
+    ]
+}
+
+const COLUMNS: [&str; 8] = [
+    "placed", "median", "p90", "freed", "empty", "score", "share", "declined",
+];
+
+/// The report's view in a language.
+pub fn view(result: &LabResult, locale: Locale) -> ReportView {
+    let t = Texts::new(locale);
+    let de = locale == Locale::De;
+    let c = &result.comparison;
+    let seeds = c.seeds.len();
+    let facts = vec![
+        (
+            t.get("lab.fact.period").to_owned(),
+            format!(
+                "{} – {}",
+                format::date(locale, result.facts.start),
+                format::date(locale, result.facts.end)
+            ),
+        ),
+        (
+            t.get("lab.fact.source").to_owned(),
+            source_words(&result.facts.source, t),
+        ),
+        (
+            t.get("lab.fact.municipalities").to_owned(),
+            result.facts.municipalities.join(", "),
+        ),
+        (
+            t.get("lab.fact.pool").to_owned(),
+            fill(
+                t.get("lab.fact.pool_text"),
+                &[
+                    ("households", &result.facts.households.to_string()),
+                    ("flats", &result.facts.flats.to_string()),
+                    ("backlog", &result.facts.households_at_start.to_string()),
+                ],
+            ),
+        ),
+        (
+            t.get("lab.fact.answers").to_owned(),
+            answer_words(&result.facts.answers, locale),
+        ),
+        (
+            t.get("lab.fact.seeds").to_owned(),
+            c.seeds
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            t.get("lab.fact.elapsed").to_owned(),
+            format!(
+                "{} s",
+                format::decimal(locale, result.elapsed_ms as f64 / 1000.0, 1, true)
+            ),
+        ),
+    ];
+    let rows: Vec<PolicyRow> = c
+        .summaries
+        .iter()
+        .map(|s| PolicyRow {
+            name: s.policy.clone(),
+            words: policy_words(&s.policy, t),
+            cells: cells(s, locale),
+        })
+        .collect();
+    let bars = |f: &dyn Fn(&Summary) -> Option<f64>| -> Vec<(String, f64)> {
+        c.summaries
+            .iter()
+            .filter_map(|s| f(s).map(|v| (s.policy.clone(), v)))
+            .collect()
+    };
+    let mut charts = vec![
+        bar_chart_svg(
+            &BarChart {
+                title: t.get("lab.chart.share").to_owned(),
+                unit: "%".into(),
+                bars: bars(&|s| {
+                    s.share_of_hindsight
+                        .map(|x| (x.mean * 1000.0).round() / 10.0)
+                }),
+            },
+            de,
+        ),
+        bar_chart_svg(
+            &BarChart {
+                title: t.get("lab.chart.median").to_owned(),
+                unit: t.get("lab.unit.days").to_owned(),
+                bars: bars(&|s| s.median_days_to_move_in.map(|x| x.mean.round())),
+            },
+            de,
+        ),
+    ];
+    if let Some(first) = c
+        .runs
+        .iter()
+        .find(|m| m.policy == "batch:week")
+        .or(c.runs.first())
+    {
+        charts.push(column_chart_svg(
+            &BarChart {
+                title: fill(
+                    t.get("lab.chart.monthly"),
+                    &[("policy", &first.policy), ("seed", &first.seed.to_string())],
+                ),
+                unit: t.get("lab.unit.moves").to_owned(),
+                bars: first
+                    .move_ins_by_month
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (month_label(result.facts.start, i), f64::from(*n)))
+                    .collect(),
+            },
+            de,
+        ));
+    }
+    let (fairness, notes) = fairness_view(result, locale);
+    ReportView {
+        lang: if de { "de" } else { "en" },
+        title: t.get("lab.title").to_owned(),
+        facts,
+        spread_hint: fill(t.get("lab.spread_hint"), &[("n", &seeds.to_string())]),
+        headers: COLUMNS
+            .iter()
+            .map(|k| t.get(&format!("lab.col.{k}")).to_owned())
+            .collect(),
+        rows,
+        charts,
+        fairness_intro: t.get("lab.fairness_intro").to_owned(),
+        policies: c.summaries.iter().map(|s| s.policy.clone()).collect(),
+        fairness,
+        notes,
+        measures_explained: COLUMNS
+            .iter()
+            .map(|k| {
+                (
+                    t.get(&format!("lab.col.{k}")).to_owned(),
+                    t.get(&format!("lab.explain.{k}")).to_owned(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Each group's match rate per policy (mean over seeds) and each policy's notes.
+fn fairness_view(
+    result: &LabResult,
+    locale: Locale,
+) -> (Vec<FairnessRow>, Vec<(String, Vec<String>)>) {
+    let c = &result.comparison;
+    let pct = |x: f64| format!("{} %", format::decimal(locale, x * 100.0, 0, true));
+    let Some(first) = c.runs.first() else {
+        return (Vec::new(), Vec::new());
+    };
+    let rows = first
+        .fairness
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| FairnessRow {
+            group: format!("{} ({})", group_label(group, locale), group.in_pool),
+            pool_share: pct(group.pool_share),
+            rates: c
+                .summaries
+                .iter()
+                .map(|s| {
+                    let rates = c
+                        .runs
+                        .iter()
+                        .filter(|m| m.policy == s.policy)
+                        .filter_map(|m| m.fairness.groups.get(g).and_then(|x| x.match_rate));
+                    Spread::of(rates).map_or("–".into(), |r| pct(r.mean))
+                })
+                .collect(),
+        })
+        .collect();
+    let notes = c
+        .summaries
+        .iter()
+        .filter_map(|s| {
+            let run = c.runs.iter().find(|m| m.policy == s.policy)?;
+            let lines: Vec<String> = run
+                .fairness
+                .notes
+                .iter()
+                .map(|n| note_text(n, locale).to_owned())
+                .collect();
+            (!lines.is_empty()).then(|| (s.policy.clone(), lines))
+        })
+        .collect();
+    (rows, notes)
+}
