@@ -20,6 +20,12 @@ pub struct SimulateArgs {
     /// Generate a stream of this many months (1 to 36) in the demo's five towns.
     #[arg(long, value_name = "N_MONTHS")]
     pub generate: Option<u32>,
+    /// With --generate: households joining per year (the backlog at the start included).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=20_000))]
+    pub households_per_year: u64,
+    /// With --generate: flats offered per year.
+    #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u64).range(1..=20_000))]
+    pub flats_per_year: u64,
     /// Policies, comma-separated: greedy, batch:day|week|fortnight|month|<N>d,
     /// batch-threshold[:<flats>:<days>], hindsight, or all.
     #[arg(long, default_value = "all", value_name = "P[,P...]")]
@@ -59,7 +65,12 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
             (stream, Source::File { name })
         }
         (None, Some(months)) => (
-            generate_stream(&StreamOptions::demo(months, args.seed)).map_err(anyhow::Error::msg)?,
+            generate_stream(&StreamOptions {
+                households_per_year: args.households_per_year as usize,
+                flats_per_year: args.flats_per_year as usize,
+                ..StreamOptions::demo(months, args.seed)
+            })
+            .map_err(anyhow::Error::msg)?,
             Source::Generated {
                 months,
                 seed: args.seed,

@@ -16,6 +16,8 @@ pub const MIN_GROUP: usize = 5;
 /// A group fares "much worse" when its match rate is below this share of everyone's
 /// (the four-fifths rule of thumb).
 pub const RATE_RATIO: f64 = 0.8;
+/// … by at least this many households fewer than its share would give …
+pub const MIN_SHORTFALL: f64 = 2.0;
 /// … or when its mean score is this much below everyone's.
 pub const SCORE_GAP: f64 = 0.1;
 
@@ -250,7 +252,10 @@ fn note(
     }
     let rate = g.match_rate?;
     let all_rate = all_rate?;
-    let rate_low = rate < RATE_RATIO * all_rate;
+    // Below four fifths of everyone's rate, and by at least two households: in small pools
+    // one household more or less is chance, not a pattern.
+    let shortfall = all_rate * g.in_pool as f64 - g.matched as f64;
+    let rate_low = rate < RATE_RATIO * all_rate && shortfall >= MIN_SHORTFALL;
     let score_low = match (g.mean_score, all_score) {
         (Some(s), Some(all)) => s < all - SCORE_GAP,
         _ => false,

@@ -1269,6 +1269,8 @@ async fn no_page_scrolls_sideways_at_320_px() {
     )
     .await
     .expect("draft");
+    // A finished policy-lab comparison of Esslingen, for its report page.
+    let lab = crate::lab::finished_comparison(&app, es).await;
     // (login, pages): None walks as a visitor.
     type Walk<'a> = (Option<(&'a str, &'a str)>, Vec<String>);
     let roles: Vec<Walk<'_>> = vec![
@@ -1309,6 +1311,8 @@ async fn no_page_scrolls_sideways_at_320_px() {
                 format!("/m/{es}/placements"),
                 format!("/m/{es}/import"),
                 format!("/m/{es}/outreach"),
+                format!("/m/{es}/lab"),
+                format!("/m/{es}/lab/{lab}"),
                 format!("/runs/{run}"),
                 "/runs".into(),
                 format!("/households/{household}"),

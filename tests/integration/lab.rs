@@ -249,3 +249,38 @@ fn simulate_writes_the_same_result_for_the_same_seed_and_names_wrong_input() {
     assert_eq!(broken.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("broken.json"));
 }
+
+/// Stores a finished comparison of a generated stream for municipality `mid` (for pages
+/// that show a report) and returns its id.
+pub async fn finished_comparison(app: &crate::helpers::TestApp, mid: i64) -> i64 {
+    use bleibe::engine::lab::Policy;
+    use bleibe::services::lab::{Source, compare};
+    use bleibe::sim::stream::{StreamOptions, generate_stream};
+    let stream = generate_stream(&StreamOptions::demo(3, 1)).expect("stream");
+    let result = compare(
+        &stream,
+        Source::Generated { months: 3, seed: 1 },
+        &Policy::ALL,
+        1,
+        2,
+        &|_, _| {},
+    )
+    .expect("comparison");
+    let row = entities::lab_run::ActiveModel {
+        municipality_id: sea_orm::Set(Some(mid)),
+        months: sea_orm::Set(3),
+        policies: sea_orm::Set("all".into()),
+        seeds: sea_orm::Set(2),
+        status: sea_orm::Set("done".into()),
+        done: sea_orm::Set(16),
+        total: sea_orm::Set(16),
+        result: sea_orm::Set(Some(serde_json::to_string(&result).expect("json"))),
+        created_at: sea_orm::Set(app.clock_now()),
+        finished_at: sea_orm::Set(Some(app.clock_now())),
+        ..Default::default()
+    };
+    sea_orm::ActiveModelTrait::insert(row, app.db())
+        .await
+        .expect("lab run")
+        .id
+}

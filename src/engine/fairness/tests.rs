@@ -140,4 +140,17 @@ fn small_groups_and_fair_runs_get_no_note() {
         .expect("group");
     assert_eq!((wheelchair.in_pool, wheelchair.matched), (4, 0));
     assert!(report(&[]).notes.is_empty());
+    // One in twenty matched overall; twenty urgent households with none: one expected,
+    // so chance, not a pattern.
+    let mut pool: Vec<Subject> = (0..20)
+        .map(|i| subject(2, false, 0, (i == 0).then_some(0.7)))
+        .collect();
+    pool.extend((0..20).map(|_| subject(2, false, 2, None)));
+    pool.push(subject(2, false, 0, Some(0.7)));
+    let r = report(&pool);
+    assert!(
+        r.notes.iter().all(|n| n.key != "urgency_high"),
+        "{:?}",
+        r.notes
+    );
 }
