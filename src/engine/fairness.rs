@@ -294,9 +294,7 @@ fn note(
         ));
     }
     if g.without_eligible_flat > 0 {
-        let (rule_de, rule_en) = top_rule(members)
-            .map(|code| rule_label(code))
-            .unwrap_or(("", ""));
+        let (rule_de, rule_en) = top_rule(members).map(rule_label).unwrap_or(("", ""));
         let tail_de = if rule_de.is_empty() {
             String::new()
         } else {

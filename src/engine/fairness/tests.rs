@@ -61,7 +61,7 @@ fn recount_member(key: &str, t: &Traits) -> bool {
         "urgency_high" => t.urgency > 1,
         "follow_up_none" => t.follow_up_months.is_none(),
         "follow_up_under_12" => matches!(t.follow_up_months, Some(m) if m < 12),
-        "follow_up_12_35" => matches!(t.follow_up_months, Some(m) if m >= 12 && m <= 35),
+        "follow_up_12_35" => matches!(t.follow_up_months, Some(m) if (12..=35).contains(&m)),
         "follow_up_36_plus" => matches!(t.follow_up_months, Some(m) if m > 35),
         "residence_obligation" => t.residence_obligation,
         "no_residence_obligation" => !t.residence_obligation,

@@ -43,6 +43,9 @@ enum State {
     Done,
 }
 
+/// A proposal waiting for its answers: flat, household, score, day proposed, fate.
+type Pending = (u32, u32, i64, u32, Fate);
+
 /// The simulation's running state.
 struct Sim<'a> {
     lab: &'a Lab,
@@ -52,7 +55,7 @@ struct Sim<'a> {
     /// Pairs declined: never proposed again.
     declined: HashSet<(u32, u32)>,
     /// Proposals by the day they are answered: (flat, household, score, day proposed, fate).
-    answers_due: Vec<Vec<(u32, u32, i64, u32, Fate)>>,
+    answers_due: Vec<Vec<Pending>>,
     outcome: Outcome,
 }
 

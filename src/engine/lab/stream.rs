@@ -113,7 +113,10 @@ impl AnswerModel {
             ));
         }
         for (i, b) in self.bands.iter().enumerate() {
-            if i > 0 && !(b.from_score > self.bands[i - 1].from_score) {
+            if i > 0
+                && b.from_score.partial_cmp(&self.bands[i - 1].from_score)
+                    != Some(std::cmp::Ordering::Greater)
+            {
                 return Err(err(
                     format!("answers.bands[{i}].from_score"),
                     "bands must be in increasing order of from_score",
