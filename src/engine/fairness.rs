@@ -294,36 +294,38 @@ fn note(
         ));
     }
     if g.without_eligible_flat > 0 {
-        let (rule_de, rule_en) = top_rule(members).map(rule_label).unwrap_or(("", ""));
-        let tail_de = if rule_de.is_empty() {
-            String::new()
-        } else {
-            format!(" Am häufigsten lag es an: {rule_de}.")
-        };
-        let tail_en = if rule_en.is_empty() {
-            String::new()
-        } else {
-            format!(" Most often because of: {rule_en}.")
-        };
-        let verb = if g.without_eligible_flat == 1 {
-            "hatte"
-        } else {
-            "hatten"
-        };
-        de.push(format!(
-            "{} von ihnen {verb} keine Wohnung, die alle festen Regeln erfüllt.{tail_de}",
-            g.without_eligible_flat
-        ));
-        en.push(format!(
-            "{} of them had no flat that meets every hard rule.{tail_en}",
-            g.without_eligible_flat
-        ));
+        let (blocked_de, blocked_en) = blocked(g.without_eligible_flat, top_rule(members));
+        de.push(blocked_de);
+        en.push(blocked_en);
     }
     Some(Note {
         key: g.key.clone(),
         de: de.join(" "),
         en: en.join(" "),
     })
+}
+
+/// "N of them had no flat …", naming the rule that blocked most, in German and English.
+fn blocked(n: usize, rule: Option<&str>) -> (String, String) {
+    let (rule_de, rule_en) = rule.map(rule_label).unwrap_or(("", ""));
+    let tail = |text: &str, rule: &str| {
+        if rule.is_empty() {
+            String::new()
+        } else {
+            format!(" {text} {rule}.")
+        }
+    };
+    let verb = if n == 1 { "hatte" } else { "hatten" };
+    (
+        format!(
+            "{n} von ihnen {verb} keine Wohnung, die alle festen Regeln erfüllt.{}",
+            tail("Am häufigsten lag es an:", rule_de)
+        ),
+        format!(
+            "{n} of them had no flat that meets every hard rule.{}",
+            tail("Most often because of:", rule_en)
+        ),
+    )
 }
 
 /// The blocking rule named most often among the members (ties: the first code by name).

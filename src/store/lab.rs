@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entities::{household, placement, proposal, unit};
+use entities::{household, lab_run, placement, proposal, unit};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 /// When a record came and, if it did, went.
@@ -156,4 +156,108 @@ pub async fn moved_in_before<C: ConnectionTrait>(
         rows.iter().map(|(u, _)| *u).collect(),
         rows.iter().map(|(_, h)| *h).collect(),
     ))
+}
+
+/// A comparison to store, as it starts.
+#[derive(Debug, Clone)]
+pub struct NewLabRun {
+    pub municipality_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub months: i32,
+    pub policies: String,
+    pub seeds: i32,
+    pub total: i32,
+}
+
+/// Stores a running comparison and returns its id.
+pub async fn insert_run<C: ConnectionTrait>(
+    db: &C,
+    run: &NewLabRun,
+    now: DateTime<Utc>,
+) -> Result<i64, sea_orm::DbErr> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let row = lab_run::ActiveModel {
+        municipality_id: Set(run.municipality_id),
+        created_by_user_id: Set(run.created_by),
+        months: Set(run.months),
+        policies: Set(run.policies.clone()),
+        seeds: Set(run.seeds),
+        status: Set("running".into()),
+        done: Set(0),
+        total: Set(run.total),
+        result: Set(None),
+        error: Set(None),
+        created_at: Set(now),
+        finished_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// Writes how many runs of a comparison are done.
+pub async fn set_done<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    done: i32,
+) -> Result<(), sea_orm::DbErr> {
+    lab_run::Entity::update_many()
+        .col_expr(lab_run::Column::Done, done.into())
+        .filter(lab_run::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends a comparison: its result (JSON) or why it failed.
+pub async fn finish_run<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    result: Result<String, String>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    let mut update = lab_run::Entity::update_many()
+        .col_expr(lab_run::Column::FinishedAt, Expr::value(now))
+        .filter(lab_run::Column::Id.eq(id));
+    update = match result {
+        Ok(json) => update
+            .col_expr(lab_run::Column::Status, Expr::value("done"))
+            .col_expr(
+                lab_run::Column::Done,
+                Expr::col(lab_run::Column::Total),
+            )
+            .col_expr(lab_run::Column::Result, Expr::value(json)),
+        Err(e) => update
+            .col_expr(lab_run::Column::Status, Expr::value("failed"))
+            .col_expr(lab_run::Column::Error, Expr::value(e)),
+    };
+    update.exec(db).await?;
+    Ok(())
+}
+
+/// One comparison.
+pub async fn find_run<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<lab_run::Model>, sea_orm::DbErr> {
+    lab_run::Entity::find_by_id(id).one(db).await
+}
+
+/// The latest comparisons, newest first, of the given municipalities (`None`: all).
+pub async fn recent_runs<C: ConnectionTrait>(
+    db: &C,
+    municipalities: Option<&[i64]>,
+    limit: u64,
+) -> Result<Vec<lab_run::Model>, sea_orm::DbErr> {
+    use sea_orm::QueryOrder;
+    let mut q = lab_run::Entity::find()
+        .order_by_desc(lab_run::Column::CreatedAt)
+        .order_by_desc(lab_run::Column::Id)
+        .limit(limit);
+    if let Some(ids) = municipalities {
+        q = q.filter(lab_run::Column::MunicipalityId.is_in(ids.to_vec()));
+    }
+    q.all(db).await
 }

@@ -53,60 +53,14 @@ pub async fn history_stream(
         ));
     }
     let has_rules = |id: i64| rules.contains_key(&id);
-    let (gone_units, gone_households) = store::moved_in_before(db, start).await?;
-    let in_window = |span: Option<&store::Span>| -> Option<NaiveDate> {
-        let span = span?;
-        let came = span.came.date_naive();
-        let went_before = span.went.is_some_and(|w| w.date_naive() < start);
-        (came <= end && !went_before).then(|| came.max(start))
+    let window = Window {
+        start,
+        end,
+        municipality: m,
+        gone: store::moved_in_before(db, start).await?,
     };
-
-    let unit_spans = store::unit_spans(db, m).await?;
-    let pool = [
-        UnitStatus::Available,
-        UnitStatus::Reserved,
-        UnitStatus::Let,
-        UnitStatus::Withdrawn,
-    ];
-    let mut flats = Vec::new();
-    for u in units::list_by_status(db, &pool, m).await? {
-        if gone_units.contains(&u.id) || !has_rules(u.municipality_id) {
-            continue;
-        }
-        if let Some(arrives) = in_window(unit_spans.get(&u.id)) {
-            let mut unit = unit_input(&u);
-            unit.active = true;
-            flats.push(UnitArrival { arrives, unit });
-        }
-    }
-
-    let household_spans = store::household_spans(db, m).await?;
-    let statuses = [
-        HouseholdStatus::Active,
-        HouseholdStatus::Paused,
-        HouseholdStatus::Placed,
-        HouseholdStatus::Closed,
-    ];
-    let no_declines = crate::store::matching::Declines::default();
-    let none = BTreeSet::new();
-    let mut people = Vec::new();
-    for h in households::list_by_status(db, &statuses, m).await? {
-        let counted = h.erased_at.is_none()
-            && !h.profile.members.is_empty()
-            && has_rules(h.municipality_id)
-            && !gone_households.contains(&h.id)
-            && (h.consents_to_matching() || h.status == HouseholdStatus::Placed);
-        if !counted {
-            continue;
-        }
-        if let Some(arrives) = in_window(household_spans.get(&h.id)) {
-            let mut household = household_input(&h, arrives, &has_rules, &no_declines, &none);
-            household.active = true;
-            household.consent = true;
-            people.push(HouseholdArrival { arrives, household });
-        }
-    }
-
+    let flats = flats(app, &window, &has_rules).await?;
+    let people = households_of(app, &window, &has_rules).await?;
     let all = municipalities::list(db).await?;
     let used = {
         let units: Vec<_> = flats.iter().map(|a| a.unit.clone()).collect();
@@ -130,6 +84,87 @@ pub async fn history_stream(
         households: people,
         answers,
     })
+}
+
+/// The months read: their first and last day, the municipality (or all), and the flats
+/// and households that moved in before the first day.
+struct Window {
+    start: NaiveDate,
+    end: NaiveDate,
+    municipality: Option<i64>,
+    gone: (BTreeSet<i64>, BTreeSet<i64>),
+}
+
+impl Window {
+    /// The arrival day of a record that was in the pool in the window, if it was.
+    fn arrival(&self, span: Option<&store::Span>) -> Option<NaiveDate> {
+        let span = span?;
+        let came = span.came.date_naive();
+        let went_before = span.went.is_some_and(|w| w.date_naive() < self.start);
+        (came <= self.end && !went_before).then(|| came.max(self.start))
+    }
+}
+
+/// Every flat that was open for matching, reserved, let or withdrawn in the window.
+async fn flats(
+    app: &App,
+    w: &Window,
+    has_rules: &(dyn Fn(i64) -> bool + Sync),
+) -> Result<Vec<UnitArrival>, ServiceError> {
+    let spans = store::unit_spans(&app.db, w.municipality).await?;
+    let pool = [
+        UnitStatus::Available,
+        UnitStatus::Reserved,
+        UnitStatus::Let,
+        UnitStatus::Withdrawn,
+    ];
+    let mut flats = Vec::new();
+    for u in units::list_by_status(&app.db, &pool, w.municipality).await? {
+        if w.gone.0.contains(&u.id) || !has_rules(u.municipality_id) {
+            continue;
+        }
+        if let Some(arrives) = w.arrival(spans.get(&u.id)) {
+            let mut unit = unit_input(&u);
+            unit.active = true;
+            flats.push(UnitArrival { arrives, unit });
+        }
+    }
+    Ok(flats)
+}
+
+/// Every household that waited in the window with consent to matching (or was placed).
+async fn households_of(
+    app: &App,
+    w: &Window,
+    has_rules: &(dyn Fn(i64) -> bool + Sync),
+) -> Result<Vec<HouseholdArrival>, ServiceError> {
+    let spans = store::household_spans(&app.db, w.municipality).await?;
+    let statuses = [
+        HouseholdStatus::Active,
+        HouseholdStatus::Paused,
+        HouseholdStatus::Placed,
+        HouseholdStatus::Closed,
+    ];
+    let no_declines = crate::store::matching::Declines::default();
+    let none = BTreeSet::new();
+    let mut people = Vec::new();
+    for h in households::list_by_status(&app.db, &statuses, w.municipality).await? {
+        let counted = h.erased_at.is_none()
+            && !h.profile.members.is_empty()
+            && has_rules(h.municipality_id)
+            && !w.gone.1.contains(&h.id)
+            && (h.consents_to_matching() || h.status == HouseholdStatus::Placed);
+        if !counted {
+            continue;
+        }
+        if let Some(arrives) = w.arrival(spans.get(&h.id)) {
+            let mut household = household_input(&h, arrives, has_rules, &no_declines, &none);
+            household.active = true;
+            household.consent = true;
+            people.push(HouseholdArrival { arrives, household });
+        }
+    }
+    Ok(people)
 }
 
 fn days(from: chrono::DateTime<Utc>, to: chrono::DateTime<Utc>) -> Option<u32> {

@@ -175,7 +175,50 @@ pub fn view(result: &LabResult, locale: Locale) -> ReportView {
     let de = locale == Locale::De;
     let c = &result.comparison;
     let seeds = c.seeds.len();
-    let facts = vec![
+    let facts = facts(result, locale);
+    let rows: Vec<PolicyRow> = c
+        .summaries
+        .iter()
+        .map(|s| PolicyRow {
+            name: s.policy.clone(),
+            words: policy_words(&s.policy, t),
+            cells: cells(s, locale),
+        })
+        .collect();
+    let charts = charts(result, locale);
+    let (fairness, notes) = fairness_view(result, locale);
+    ReportView {
+        lang: if de { "de" } else { "en" },
+        title: t.get("lab.title").to_owned(),
+        facts,
+        spread_hint: fill(t.get("lab.spread_hint"), &[("n", &seeds.to_string())]),
+        headers: COLUMNS
+            .iter()
+            .map(|k| t.get(&format!("lab.col.{k}")).to_owned())
+            .collect(),
+        rows,
+        charts,
+        fairness_intro: t.get("lab.fairness_intro").to_owned(),
+        policies: c.summaries.iter().map(|s| s.policy.clone()).collect(),
+        fairness,
+        notes,
+        measures_explained: COLUMNS
+            .iter()
+            .map(|k| {
+                (
+                    t.get(&format!("lab.col.{k}")).to_owned(),
+                    t.get(&format!("lab.explain.{k}")).to_owned(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The facts above the table: period, source, municipalities, pool, answers, seeds, time.
+fn facts(result: &LabResult, locale: Locale) -> Vec<(String, String)> {
+    let t = Texts::new(locale);
+    let c = &result.comparison;
+    vec![
         (
             t.get("lab.fact.period").to_owned(),
             format!(
@@ -222,16 +265,14 @@ pub fn view(result: &LabResult, locale: Locale) -> ReportView {
                 format::decimal(locale, result.elapsed_ms as f64 / 1000.0, 1, true)
             ),
         ),
-    ];
-    let rows: Vec<PolicyRow> = c
-        .summaries
-        .iter()
-        .map(|s| PolicyRow {
-            name: s.policy.clone(),
-            words: policy_words(&s.policy, t),
-            cells: cells(s, locale),
-        })
-        .collect();
+    ]
+}
+
+/// The charts: share of hindsight and median days per policy, move-ins per month.
+fn charts(result: &LabResult, locale: Locale) -> Vec<String> {
+    let t = Texts::new(locale);
+    let de = locale == Locale::De;
+    let c = &result.comparison;
     let bars = |f: &dyn Fn(&Summary) -> Option<f64>| -> Vec<(String, f64)> {
         c.summaries
             .iter()
@@ -282,32 +323,7 @@ pub fn view(result: &LabResult, locale: Locale) -> ReportView {
             de,
         ));
     }
-    let (fairness, notes) = fairness_view(result, locale);
-    ReportView {
-        lang: if de { "de" } else { "en" },
-        title: t.get("lab.title").to_owned(),
-        facts,
-        spread_hint: fill(t.get("lab.spread_hint"), &[("n", &seeds.to_string())]),
-        headers: COLUMNS
-            .iter()
-            .map(|k| t.get(&format!("lab.col.{k}")).to_owned())
-            .collect(),
-        rows,
-        charts,
-        fairness_intro: t.get("lab.fairness_intro").to_owned(),
-        policies: c.summaries.iter().map(|s| s.policy.clone()).collect(),
-        fairness,
-        notes,
-        measures_explained: COLUMNS
-            .iter()
-            .map(|k| {
-                (
-                    t.get(&format!("lab.col.{k}")).to_owned(),
-                    t.get(&format!("lab.explain.{k}")).to_owned(),
-                )
-            })
-            .collect(),
-    }
+    charts
 }
 
 /// Each group's match rate per policy (mean over seeds) and each policy's notes.

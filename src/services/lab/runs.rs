@@ -6,9 +6,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::Duration;
 use entities::lab_run;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
 
 use super::{LabResult, Source, compare, history::history_stream};
 use crate::app::App;
@@ -17,6 +14,7 @@ use crate::domain::validation::FieldErrors;
 use crate::engine::lab::Policy;
 use crate::services::matching::Scope;
 use crate::services::{Actor, CurrentUser, ServiceError};
+use crate::store::lab as store;
 
 /// Most seeds the page offers.
 pub const MAX_PAGE_SEEDS: usize = 10;
@@ -109,25 +107,15 @@ pub async fn start(
     };
     let names: Vec<String> = request.policies.iter().map(Policy::name).collect();
     let total = (request.policies.len() + 1) * request.seeds;
-    let now = app.clock.now();
-    let row = lab_run::ActiveModel {
-        municipality_id: Set(Some(request.municipality_id)),
-        created_by_user_id: Set(Some(user.id)),
-        months: Set(request.months as i32),
-        policies: Set(names.join(",")),
-        seeds: Set(request.seeds as i32),
-        status: Set("running".into()),
-        done: Set(0),
-        total: Set(total as i32),
-        result: Set(None),
-        error: Set(None),
-        created_at: Set(now),
-        finished_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await?;
-    let id = row.id;
+    let new = store::NewLabRun {
+        municipality_id: Some(request.municipality_id),
+        created_by: Some(user.id),
+        months: request.months as i32,
+        policies: names.join(","),
+        seeds: request.seeds as i32,
+        total: total as i32,
+    };
+    let id = store::insert_run(&app.db, &new, app.clock.now()).await?;
     let app = app.clone();
     tokio::spawn(async move {
         if let Err(e) = simulate_in_background(&app, id, stream, request).await {
@@ -163,12 +151,7 @@ async fn simulate_in_background(
         tokio::select! {
             joined = &mut job => break joined,
             _ = tick.tick() => {
-                let n = done.load(Ordering::Relaxed) as i32;
-                lab_run::Entity::update_many()
-                    .col_expr(lab_run::Column::Done, n.into())
-                    .filter(lab_run::Column::Id.eq(id))
-                    .exec(&app.db)
-                    .await?;
+                store::set_done(&app.db, id, done.load(Ordering::Relaxed) as i32).await?;
             }
         }
     };
@@ -181,25 +164,11 @@ async fn simulate_in_background(
 }
 
 async fn finish(app: &App, id: i64, result: Result<LabResult, String>) -> Result<(), ServiceError> {
-    let Some(row) = lab_run::Entity::find_by_id(id).one(&app.db).await? else {
-        return Ok(());
+    let result = match result {
+        Ok(r) => Ok(serde_json::to_string(&r).map_err(|e| ServiceError::Other(e.into()))?),
+        Err(e) => Err(e),
     };
-    let mut row: lab_run::ActiveModel = row.into();
-    match result {
-        Ok(r) => {
-            row.status = Set("done".into());
-            row.done = Set(*row.total.as_ref());
-            row.result = Set(Some(
-                serde_json::to_string(&r).map_err(|e| ServiceError::Other(e.into()))?,
-            ));
-        }
-        Err(e) => {
-            row.status = Set("failed".into());
-            row.error = Set(Some(e));
-        }
-    }
-    row.finished_at = Set(Some(app.clock.now()));
-    row.update(&app.db).await?;
+    store::finish_run(&app.db, id, result, app.clock.now()).await?;
     Ok(())
 }
 
@@ -236,8 +205,7 @@ fn may_see(user: &CurrentUser, run: &lab_run::Model) -> bool {
 
 /// One comparison, if the user may see it.
 pub async fn get(app: &App, user: &CurrentUser, id: i64) -> Result<LabRunView, ServiceError> {
-    let run = lab_run::Entity::find_by_id(id).one(&app.db).await?;
-    match run {
+    match store::find_run(&app.db, id).await? {
         Some(run) if may_see(user, &run) => Ok(viewed(app, run)),
         _ => Err(ServiceError::NotFound(format!("no lab run {id}"))),
     }
@@ -245,14 +213,8 @@ pub async fn get(app: &App, user: &CurrentUser, id: i64) -> Result<LabRunView, S
 
 /// The latest comparisons the user may see.
 pub async fn recent(app: &App, user: &CurrentUser) -> Result<Vec<LabRunView>, ServiceError> {
-    let mut q = lab_run::Entity::find()
-        .order_by_desc(lab_run::Column::CreatedAt)
-        .order_by_desc(lab_run::Column::Id)
-        .limit(20);
-    if user.role != Role::Admin {
-        q = q.filter(lab_run::Column::MunicipalityId.is_in(user.municipalities.clone()));
-    }
-    Ok(q.all(&app.db)
+    let mine = (user.role != Role::Admin).then_some(user.municipalities.as_slice());
+    Ok(store::recent_runs(&app.db, mine, 20)
         .await?
         .into_iter()
         .map(|r| viewed(app, r))

@@ -236,13 +236,7 @@ async fn run_alone(
     let loaded = load_scenario(app, scope, as_of).await?;
     let top_k = app.settings.matching.top_k;
 
-    let scenario = loaded.scenario;
-    let (result, candidates, fairness) =
-        tokio::task::spawn_blocking(move || compute(&scenario, top_k))
-            .await
-            .map_err(|e| {
-                ServiceError::Other(anyhow::anyhow!("the matching engine stopped: {e}"))
-            })??;
+    let (result, candidates, fairness) = compute_apart(loaded.scenario, top_k).await?;
     let elapsed_ms = timer.elapsed().as_millis() as u64;
     crate::metrics::match_run(timer.elapsed().as_secs_f64());
     let now = app.clock.now();
@@ -329,6 +323,16 @@ fn summary(
         frozen_households: 0,
         held_for_review: 0,
     }
+}
+
+/// [`compute`] on a blocking thread.
+async fn compute_apart(
+    scenario: Scenario,
+    top_k: usize,
+) -> Result<(engine::MatchResult, Vec<NewCandidate>, FairnessReport), ServiceError> {
+    tokio::task::spawn_blocking(move || compute(&scenario, top_k))
+        .await
+        .map_err(|e| ServiceError::Other(anyhow::anyhow!("the matching engine stopped: {e}")))?
 }
 
 /// The engine's part of a run (blocking): the best set of proposals, the candidates to
