@@ -17,14 +17,15 @@ pub struct SimulateArgs {
     /// A stream file (docs/simulation.md; `bleibe scenario export --history` writes one).
     #[arg(long, value_name = "FILE")]
     pub stream: Option<PathBuf>,
-    /// Generate a stream of this many months (1 to 36) in the demo's five towns.
-    #[arg(long, value_name = "N_MONTHS")]
+    /// Generate a stream of this many months (1 to 36) in the demo's five towns (drawn
+    /// from --seed too).
+    #[arg(long, value_name = "N_MONTHS", value_parser = clap::value_parser!(u32).range(1..=36))]
     pub generate: Option<u32>,
     /// With --generate: households joining per year (the backlog at the start included).
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=20_000))]
+    #[arg(long, default_value_t = 1000, requires = "generate", value_parser = clap::value_parser!(u64).range(1..=20_000))]
     pub households_per_year: u64,
     /// With --generate: flats offered per year.
-    #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u64).range(1..=20_000))]
+    #[arg(long, default_value_t = 400, requires = "generate", value_parser = clap::value_parser!(u64).range(1..=20_000))]
     pub flats_per_year: u64,
     /// Policies, comma-separated: greedy, batch:day|week|fortnight|month|<N>d,
     /// batch-threshold[:<flats>:<days>], hindsight, or all.
@@ -33,24 +34,25 @@ pub struct SimulateArgs {
     /// Runs per policy, each with other answers (1 to 20).
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=20))]
     pub seeds: u64,
-    /// The first seed; the runs use it and the ones after it.
+    /// The first seed: the runs' answers use it and the ones after it; with --generate it
+    /// also draws the stream.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Folder for result.json and report.html.
     #[arg(long, default_value = "simulation")]
     pub out: PathBuf,
-    /// Language of the report: de or en.
-    #[arg(long, default_value = "de")]
+    /// Language of the report.
+    #[arg(long, default_value = "de", value_parser = ["de", "en"])]
     pub lang: String,
 }
 
 /// Runs the comparison and writes the files.
 pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
     let policies = Policy::parse_list(&args.policy).map_err(anyhow::Error::msg)?;
-    let locale = match args.lang.as_str() {
-        "de" => Locale::De,
-        "en" => Locale::En,
-        other => anyhow::bail!("unknown language '{other}': use de or en"),
+    let locale = if args.lang == "en" {
+        Locale::En
+    } else {
+        Locale::De
     };
     let (stream, source) = match (&args.stream, args.generate) {
         (Some(path), _) => {
@@ -123,13 +125,40 @@ fn print_table(result: &LabResult, locale: Locale) -> anyhow::Result<()> {
         result.comparison.seeds.len(),
         result.elapsed_ms as f64 / 1000.0
     )?;
-    let mut header = vec![view_label(locale)];
-    header.extend(view.headers.iter().cloned());
-    writeln!(out, "{}", header.join(" | "))?;
+    let mut lines = vec![{
+        let mut header = vec![view_label(locale)];
+        header.extend(view.headers.iter().cloned());
+        header
+    }];
     for row in &view.rows {
         let mut line = vec![row.name.clone()];
-        line.extend(row.cells.iter().cloned());
-        writeln!(out, "{}", line.join(" | "))?;
+        line.extend(row.cells.iter().map(|(mean, range)| {
+            if range.is_empty() {
+                mean.clone()
+            } else {
+                format!("{mean} {range}")
+            }
+        }));
+        lines.push(line);
+    }
+    let columns = lines.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            lines
+                .iter()
+                .filter_map(|l| l.get(c))
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for line in &lines {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .map(|(text, w)| format!("{text:<w$}"))
+            .collect();
+        writeln!(out, "{}", cells.join(" | ").trim_end())?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::assign::Matching;
 use super::model::Prepared;
 use super::pairs::PairGraph;
-use crate::domain::Locale;
+use crate::domain::{Locale, format};
 
 /// A group is commented on only from this many households (smaller groups vary by chance).
 pub const MIN_GROUP: usize = 5;
@@ -44,6 +44,8 @@ pub struct Subject {
     pub had_eligible_flat: bool,
     /// When none did: the hard rule (its code) that blocked the most flats for it.
     pub blocking_rule: Option<&'static str>,
+    /// When matched: each criterion's part of the score (name, weight × points).
+    pub criteria: Vec<(&'static str, f64)>,
 }
 
 /// One group's figures.
@@ -196,14 +198,44 @@ fn ratio(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// The report for a pool of subjects.
+/// What "matched" means in a report's sentences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matched {
+    /// A simulation: moved in.
+    MovedIn,
+    /// A match run: got a proposal.
+    Proposed,
+}
+
+impl Matched {
+    /// (matched, not matched) in German and English.
+    fn words(self) -> [&'static str; 4] {
+        match self {
+            Matched::MovedIn => ["eingezogen", "ohne Einzug", "moved in", "without a move-in"],
+            Matched::Proposed => [
+                "mit Vorschlag",
+                "ohne Vorschlag",
+                "with a proposal",
+                "without a proposal",
+            ],
+        }
+    }
+}
+
+/// The report for a pool of simulated households (matched: moved in).
 pub fn report(subjects: &[Subject]) -> FairnessReport {
+    report_as(subjects, Matched::MovedIn)
+}
+
+/// The report for a pool of subjects, worded for what "matched" means.
+pub fn report_as(subjects: &[Subject], matched_means: Matched) -> FairnessReport {
     let pool = subjects.len();
     let matched = subjects.iter().filter(|s| s.score.is_some()).count();
     let match_rate = ratio(matched, pool);
     let mean_score = mean(subjects.iter().filter_map(|s| s.score));
     let mut groups = Vec::new();
     let mut notes = Vec::new();
+    let everyone: Vec<&Subject> = subjects.iter().collect();
     for (dimension, key, label_de, label_en, member) in GROUPS {
         let members: Vec<&Subject> = subjects.iter().filter(|s| member(&s.traits)).collect();
         let in_group = members.len();
@@ -221,7 +253,8 @@ pub fn report(subjects: &[Subject]) -> FairnessReport {
             mean_score: mean(members.iter().filter_map(|s| s.score)),
             without_eligible_flat: members.iter().filter(|s| !s.had_eligible_flat).count(),
         };
-        if let Some(note) = note(&figure, &members, match_rate, mean_score) {
+        let all = (&everyone[..], match_rate, mean_score);
+        if let Some(note) = note(&figure, &members, all, matched_means) {
             notes.push(note);
         }
         groups.push(figure);
@@ -236,17 +269,19 @@ pub fn report(subjects: &[Subject]) -> FairnessReport {
     }
 }
 
+/// A share in whole percent, rounded half away from zero (12.5 % is 13 %).
 fn percent(x: f64) -> String {
-    format!("{:.0} %", x * 100.0)
+    format!("{} %", (x * 100.0).round())
 }
 
 /// The note on a group that fares much worse than everyone, if it does.
 fn note(
     g: &GroupFigure,
     members: &[&Subject],
-    all_rate: Option<f64>,
-    all_score: Option<f64>,
+    (all_matched, all_rate, all_score): (&[&Subject], Option<f64>, Option<f64>),
+    matched_means: Matched,
 ) -> Option<Note> {
+    let [yes_de, no_de, yes_en, no_en] = matched_means.words();
     if g.in_pool < MIN_GROUP {
         return None;
     }
@@ -267,7 +302,7 @@ fn note(
     let mut en = Vec::new();
     if rate_low {
         de.push(format!(
-            "{}: {} von {} vermittelt ({}), bei allen Haushalten {}.",
+            "{}: {} von {} {yes_de} ({}); Quote aller Haushalte: {}.",
             &g.label_de,
             g.matched,
             g.in_pool,
@@ -275,7 +310,7 @@ fn note(
             percent(all_rate)
         ));
         en.push(format!(
-            "{}: {} of {} matched ({}), {} of all households.",
+            "{}: {} of {} {yes_en} ({}); rate of all households: {}.",
             g.label_en,
             g.matched,
             g.in_pool,
@@ -284,17 +319,32 @@ fn note(
         ));
     }
     if let (true, Some(s), Some(all)) = (score_low, g.mean_score, all_score) {
+        let (gap_de, gap_en) = widest_gap(members, all_matched)
+            .map(criterion_label)
+            .map(|(d, e)| {
+                (
+                    format!(" Am meisten fehlt bei: {d}."),
+                    format!(" The most is missing in: {e}."),
+                )
+            })
+            .unwrap_or_default();
         de.push(format!(
-            "{}: mittlere Punktzahl {:.2}, bei allen {:.2}. Die Wohnungen passen schlechter.",
-            g.label_de, s, all
+            "{}: mittlere Punktzahl {}, bei allen {}. Die Wohnungen passen schlechter.{gap_de}",
+            g.label_de,
+            format::decimal(Locale::De, s, 2, true),
+            format::decimal(Locale::De, all, 2, true)
         ));
         en.push(format!(
-            "{}: mean score {:.2}, {:.2} for all. The flats fit less well.",
+            "{}: mean score {:.2}, {:.2} for all. The flats fit less well.{gap_en}",
             g.label_en, s, all
         ));
     }
-    if g.without_eligible_flat > 0 {
-        let (blocked_de, blocked_en) = blocked(g.without_eligible_flat, top_rule(members));
+    // Households without any fitting flat explain the gap only when they are a real part
+    // of the unmatched: at least two, and at least a fifth of them.
+    let unmatched = g.in_pool - g.matched;
+    if g.without_eligible_flat as f64 >= MIN_SHORTFALL && g.without_eligible_flat * 5 >= unmatched {
+        let counts = (g.without_eligible_flat, unmatched);
+        let (blocked_de, blocked_en) = blocked(counts, top_rule(members), [no_de, no_en]);
         de.push(blocked_de);
         en.push(blocked_en);
     }
@@ -305,25 +355,76 @@ fn note(
     })
 }
 
-/// "N of them had no flat …", naming the rule that blocked most, in German and English.
-fn blocked(n: usize, rule: Option<&str>) -> (String, String) {
+/// The criterion whose mean part of the score falls most short in the group's matches,
+/// against everyone's matches.
+fn widest_gap(members: &[&Subject], all: &[&Subject]) -> Option<&'static str> {
+    let mean_of = |list: &[&Subject], name: &str| -> Option<f64> {
+        mean(
+            list.iter()
+                .filter(|s| s.score.is_some())
+                .filter_map(|s| s.criteria.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)),
+        )
+    };
+    let names: std::collections::BTreeSet<&'static str> = all
+        .iter()
+        .flat_map(|s| s.criteria.iter().map(|(n, _)| *n))
+        .collect();
+    names
+        .into_iter()
+        .filter_map(|n| Some((n, mean_of(all, n)? - mean_of(members, n)?)))
+        .filter(|(_, gap)| *gap > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(n, _)| n)
+}
+
+/// A scoring criterion's name in German and English.
+pub fn criterion_label(name: &str) -> (&'static str, &'static str) {
+    match name {
+        "anchor_distance" => ("wichtige Orte in der Nähe", "important places nearby"),
+        "area_fit" => ("Wohnfläche passt", "floor area fits"),
+        "rooms_fit" => ("Zimmer passen", "rooms fit"),
+        "rent_headroom" => ("Miete unter der Obergrenze", "rent below the cap"),
+        "waiting_time" => ("Wartezeit", "waiting time"),
+        "urgency" => ("Dringlichkeit", "urgency"),
+        "landlord_preferences" => ("Wünsche der Vermieterseite", "the landlord's wishes"),
+        _ => ("", ""),
+    }
+}
+
+/// "K of the U without … had no flat that meets every hard rule (mostly because of: …).
+/// The other … had fitting flats that went to others.", in German and English.
+fn blocked(
+    (without, unmatched): (usize, usize),
+    rule: Option<&str>,
+    [no_de, no_en]: [&str; 2],
+) -> (String, String) {
     let (rule_de, rule_en) = rule.map(rule_label).unwrap_or(("", ""));
-    let tail = |text: &str, rule: &str| {
+    let why = |text: &str, rule: &str| {
         if rule.is_empty() {
             String::new()
         } else {
-            format!(" {text} {rule}.")
+            format!(" ({text} {rule})")
         }
     };
-    let verb = if n == 1 { "hatte" } else { "hatten" };
+    let verb = if without == 1 { "hatte" } else { "hatten" };
+    let rest = unmatched.saturating_sub(without);
+    let (rest_de, rest_en) = if rest == 0 {
+        (String::new(), String::new())
+    } else {
+        let verb = if rest == 1 { "hatte" } else { "hatten" };
+        (
+            format!(" Die übrigen {rest} {verb} passende Wohnungen, die an andere gingen."),
+            format!(" The other {rest} had fitting flats that went to others."),
+        )
+    };
     (
         format!(
-            "{n} von ihnen {verb} keine Wohnung, die alle festen Regeln erfüllt.{}",
-            tail("Am häufigsten lag es an:", rule_de)
+            "{without} der {unmatched} {no_de} {verb} keine Wohnung, die alle festen Regeln erfüllt{}.{rest_de}",
+            why("meist wegen:", rule_de)
         ),
         format!(
-            "{n} of them had no flat that meets every hard rule.{}",
-            tail("Most often because of:", rule_en)
+            "{without} of the {unmatched} {no_en} had no flat that meets every hard rule{}.{rest_en}",
+            why("mostly because of:", rule_en)
         ),
     )
 }
@@ -398,6 +499,15 @@ pub fn group_label(g: &GroupFigure, l: Locale) -> &str {
     }
 }
 
+/// Each criterion's part of a pair's score: (name, weight × points).
+pub fn parts(p: &Prepared, h: usize, u: usize) -> Vec<(&'static str, f64)> {
+    super::scoring::explain_pair(p, h, u)
+        .criteria
+        .iter()
+        .map(|c| (c.name, c.weight * c.points))
+        .collect()
+}
+
 /// The fairness of a match: every household of the scenario, with the score of the flat
 /// it was proposed, measured as of the scenario's day.
 pub fn of_match(p: &Prepared, graph: &PairGraph, matching: &Matching) -> FairnessReport {
@@ -407,13 +517,11 @@ pub fn of_match(p: &Prepared, graph: &PairGraph, matching: &Matching) -> Fairnes
         .enumerate()
         .map(|(i, h)| {
             let eligible = graph.row(i).next().is_some();
-            let score = matching
-                .row_to_col
-                .get(i)
-                .copied()
-                .flatten()
+            let unit = matching.row_to_col.get(i).copied().flatten();
+            let score = unit
                 .and_then(|u| graph.row(i).find(|(c, _)| *c == u))
                 .map(|(_, s)| super::score_value(s));
+            let criteria = unit.map_or_else(Vec::new, |u| parts(p, i, u as usize));
             Subject {
                 traits: Traits {
                     persons: h.persons,
@@ -430,10 +538,11 @@ pub fn of_match(p: &Prepared, graph: &PairGraph, matching: &Matching) -> Fairnes
                 } else {
                     super::rules::most_blocking(p, i)
                 },
+                criteria,
             }
         })
         .collect();
-    report(&subjects)
+    report_as(&subjects, Matched::Proposed)
 }
 
 #[cfg(test)]

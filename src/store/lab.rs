@@ -224,10 +224,7 @@ pub async fn finish_run<C: ConnectionTrait>(
     update = match result {
         Ok(json) => update
             .col_expr(lab_run::Column::Status, Expr::value("done"))
-            .col_expr(
-                lab_run::Column::Done,
-                Expr::col(lab_run::Column::Total),
-            )
+            .col_expr(lab_run::Column::Done, Expr::col(lab_run::Column::Total))
             .col_expr(lab_run::Column::Result, Expr::value(json)),
         Err(e) => update
             .col_expr(lab_run::Column::Status, Expr::value("failed"))

@@ -15,6 +15,11 @@ fn subject(persons: u32, wheelchair: bool, urgency: u8, score: Option<f64>) -> S
         score,
         had_eligible_flat: score.is_some() || persons < 5,
         blocking_rule: (score.is_none() && persons >= 5).then_some("household_too_large"),
+        criteria: match score {
+            Some(s) if persons >= 5 => vec![("area_fit", s * 0.2), ("urgency", 0.1)],
+            Some(_) => vec![("area_fit", 0.3), ("urgency", 0.1)],
+            None => Vec::new(),
+        },
     }
 }
 
@@ -42,6 +47,7 @@ fn arb_subject() -> impl Strategy<Value = Subject> {
                 score,
                 had_eligible_flat: eligible || score.is_some(),
                 blocking_rule: None,
+                criteria: Vec::new(),
             },
         )
 }
@@ -116,13 +122,28 @@ fn a_group_that_fares_much_worse_gets_a_note_naming_the_rule() {
         .iter()
         .find(|n| n.key == "size_5_plus")
         .expect("a note on large families");
-    assert!(large.de.contains("1 von 8 vermittelt"), "{}", large.de);
+    assert!(large.de.contains("1 von 8 eingezogen"), "{}", large.de);
     assert!(
         large.de.contains("zu viele Personen für die Wohnung"),
         "{}",
         large.de
     );
-    assert!(large.en.contains("1 of 8 matched"), "{}", large.en);
+    assert!(large.en.contains("1 of 8 moved in"), "{}", large.en);
+    // Seven without a move-in, all without a fitting flat.
+    assert!(
+        large
+            .de
+            .contains("7 der 7 ohne Einzug hatten keine Wohnung"),
+        "{}",
+        large.de
+    );
+    let proposed = report_as(&pool, Matched::Proposed);
+    let note = proposed
+        .notes
+        .iter()
+        .find(|n| n.key == "size_5_plus")
+        .expect("note");
+    assert!(note.de.contains("1 von 8 mit Vorschlag"), "{}", note.de);
     assert!(r.notes.iter().all(|n| n.key != "size_2"));
 }
 
@@ -152,5 +173,35 @@ fn small_groups_and_fair_runs_get_no_note() {
         r.notes.iter().all(|n| n.key != "urgency_high"),
         "{:?}",
         r.notes
+    );
+}
+
+#[test]
+fn a_group_matched_to_worse_fits_gets_a_note_naming_the_criterion() {
+    let mut pool: Vec<Subject> = (0..20).map(|_| subject(2, false, 0, Some(0.8))).collect();
+    pool.extend((0..8).map(|_| subject(6, false, 0, Some(0.5))));
+    let r = report(&pool);
+    let large = r
+        .notes
+        .iter()
+        .find(|n| n.key == "size_5_plus")
+        .expect("a note on large families");
+    assert!(large.de.contains("mittlere Punktzahl 0,50"), "{}", large.de);
+    assert!(
+        large.de.contains("Am meisten fehlt bei: Wohnfläche passt."),
+        "{}",
+        large.de
+    );
+    assert!(
+        large
+            .en
+            .contains("The most is missing in: floor area fits."),
+        "{}",
+        large.en
+    );
+    assert!(
+        !large.de.contains("vermittelt"),
+        "the rate is no problem: {}",
+        large.de
     );
 }

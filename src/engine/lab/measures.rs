@@ -124,18 +124,22 @@ pub fn measure(lab: &Lab, outcome: &Outcome, hindsight_total: Option<i64>) -> Me
 /// The pool for the fairness report: every household, with its placement's score.
 pub fn subjects(lab: &Lab, outcome: &Outcome) -> Vec<Subject> {
     let mut score = vec![None; lab.households.len()];
+    let mut criteria = vec![Vec::new(); lab.households.len()];
     for p in &outcome.placements {
         score[p.household as usize] = Some(p.score as f64 / SCORE_SCALE);
+        criteria[p.household as usize] = lab.criteria(p.unit, p.household);
     }
     lab.households
         .iter()
         .zip(score)
         .zip(&lab.by_household)
-        .map(|((h, score), row)| Subject {
+        .zip(criteria)
+        .map(|(((h, score), row), criteria)| Subject {
             traits: h.traits.clone(),
             score,
             had_eligible_flat: !row.is_empty(),
             blocking_rule: h.blocking_rule,
+            criteria,
         })
         .collect()
 }

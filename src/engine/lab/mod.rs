@@ -176,6 +176,11 @@ pub struct Lab {
     /// Flat `u`'s eligible (household, score), best first, then by household.
     pub by_unit: Vec<Vec<(u32, i64)>>,
     pub answers: AnswerModel,
+    /// The engine's prepared scenario, and where each flat and household of the lab is in
+    /// it: to explain a placement's score.
+    pub prepared: Prepared,
+    pub engine_unit: Vec<u32>,
+    pub engine_household: Vec<u32>,
 }
 
 impl Lab {
@@ -184,10 +189,20 @@ impl Lab {
         let scenario = stream.scenario()?;
         let prepared = model::prepare(&scenario);
         let graph = pairs::build(&prepared);
-        Ok(Lab::from_parts(stream, &prepared, &graph))
+        Ok(Lab::from_parts(stream, prepared, &graph))
     }
 
-    fn from_parts(stream: &Stream, p: &Prepared, graph: &pairs::PairGraph) -> Lab {
+    /// Each criterion's part of the score of flat `u` for household `h`.
+    pub fn criteria(&self, u: u32, h: u32) -> Vec<(&'static str, f64)> {
+        crate::engine::fairness::parts(
+            &self.prepared,
+            self.engine_household[h as usize] as usize,
+            self.engine_unit[u as usize] as usize,
+        )
+    }
+
+    fn from_parts(stream: &Stream, prepared: Prepared, graph: &pairs::PairGraph) -> Lab {
+        let p = &prepared;
         let index = |ids: &mut dyn Iterator<Item = &Id>| -> std::collections::HashMap<Id, u32> {
             ids.enumerate()
                 .map(|(i, id)| (id.clone(), i as u32))
@@ -228,7 +243,7 @@ impl Lab {
             .enumerate()
             .map(|(i, h)| (&h.id, i))
             .collect();
-        let households = stream
+        let households: Vec<LabHousehold> = stream
             .households
             .iter()
             .enumerate()
@@ -250,6 +265,14 @@ impl Lab {
                 }
             })
             .collect();
+        let mut engine_unit_of = vec![0u32; units.len()];
+        for (eu, u) in engine_unit.iter().enumerate() {
+            engine_unit_of[*u as usize] = eu as u32;
+        }
+        let mut engine_household = vec![0u32; households.len()];
+        for (eh, h) in p.households.iter().enumerate() {
+            engine_household[household_at[&h.id] as usize] = eh as u32;
+        }
         Lab {
             start: stream.start,
             days: day(stream.end),
@@ -258,6 +281,9 @@ impl Lab {
             by_household,
             by_unit,
             answers: stream.answers.clone(),
+            engine_unit: engine_unit_of,
+            engine_household,
+            prepared,
         }
     }
 }

@@ -106,13 +106,16 @@ impl AnswerModel {
             place,
             message: message.into(),
         };
-        if self.bands.is_empty() || self.bands[0].from_score != 0.0 {
-            return Err(err(
-                "answers.bands".into(),
-                "the first band must start at from_score 0",
-            ));
+        if self.bands.is_empty() {
+            return Err(err("answers.bands".into(), "give at least one band"));
         }
         for (i, b) in self.bands.iter().enumerate() {
+            if !(0.0..1.0).contains(&b.from_score) {
+                return Err(err(
+                    format!("answers.bands[{i}].from_score"),
+                    "a score band starts at 0 or more and below 1",
+                ));
+            }
             if i > 0
                 && b.from_score.partial_cmp(&self.bands[i - 1].from_score)
                     != Some(std::cmp::Ordering::Greater)
@@ -122,6 +125,20 @@ impl AnswerModel {
                     "bands must be in increasing order of from_score",
                 ));
             }
+        }
+        if self.bands[0].from_score != 0.0 {
+            return Err(err(
+                "answers.bands[0].from_score".into(),
+                "the first band must start at from_score 0",
+            ));
+        }
+        if !matches!(self.source.as_str(), "" | "assumed" | "history") {
+            return Err(err(
+                "answers.source".into(),
+                "must be \"assumed\" or \"history\"",
+            ));
+        }
+        for (i, b) in self.bands.iter().enumerate() {
             for (name, p) in [
                 ("household_accepts", b.household_accepts),
                 ("landlord_accepts", b.landlord_accepts),
@@ -165,14 +182,95 @@ pub struct Stream {
     pub answers: AnswerModel,
 }
 
-/// Reads a stream from JSON, naming the place of an error.
+/// Reads a stream from JSON, naming the place of an error; unknown members anywhere (also
+/// inside a flat, household or municipality) are refused, so a typo changes nothing unseen.
 pub fn parse(json: &str) -> Result<Stream, ScenarioError> {
-    let stream: Stream = serde_json::from_str(json).map_err(|e| ScenarioError {
-        place: format!("line {}, column {}", e.line(), e.column()),
-        message: e.to_string(),
-    })?;
+    let mut unknown: Vec<String> = Vec::new();
+    let deserializer = &mut serde_json::Deserializer::from_str(json);
+    let parsed: Result<Stream, _> =
+        serde_ignored::deserialize(deserializer, |path| unknown.push(path.to_string()));
+    let stream = match parsed {
+        Ok(stream) => stream,
+        Err(_) => return Err(locate(json)),
+    };
+    if let Some(path) = unknown.first() {
+        let (place, name) = match path.rsplit_once('.') {
+            Some((parent, name)) => (list_place(parent), name),
+            None => (String::new(), path.as_str()),
+        };
+        return Err(ScenarioError {
+            place: if place.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{place}.{name}")
+            },
+            message: format!("unknown member '{name}' (see docs/simulation.md)"),
+        });
+    }
     stream.scenario()?;
     Ok(stream)
+}
+
+/// `units.3.unit` (serde_ignored's path) → `units[3].unit`.
+fn list_place(path: &str) -> String {
+    let mut out = String::new();
+    for part in path.split('.').filter(|p| !p.is_empty() && *p != "?") {
+        if part.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{part}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// The place and a short message of a JSON error.
+fn locate(json: &str) -> ScenarioError {
+    let deserializer = &mut serde_json::Deserializer::from_str(json);
+    match serde_path_to_error::deserialize::<_, Stream>(deserializer) {
+        Ok(_) => ScenarioError {
+            place: String::new(),
+            message: "the stream could not be read".into(),
+        },
+        Err(e) => {
+            let inner = e.inner();
+            let path = e.path().to_string();
+            let text = inner.to_string();
+            let text = text
+                .rfind(" at line ")
+                .map_or(text.as_str(), |i| &text[..i]);
+            let message = match text {
+                "input is out of range"
+                | "premature end of input"
+                | "input contains invalid characters" => {
+                    format!("not a date of the form YYYY-MM-DD ({text})")
+                }
+                _ if text.starts_with("expected ident") || text.starts_with("expected value") => {
+                    "this is not JSON".to_owned()
+                }
+                _ => text
+                    .split(", expected one of")
+                    .next()
+                    .unwrap_or(text)
+                    .to_owned(),
+            };
+            let location = format!("line {}, column {}", inner.line(), inner.column());
+            if path.is_empty() || path == "." || path == "?" {
+                ScenarioError {
+                    place: location,
+                    message,
+                }
+            } else {
+                ScenarioError {
+                    place: path,
+                    message: format!("{message} ({location})"),
+                }
+            }
+        }
+    }
 }
 
 impl Stream {

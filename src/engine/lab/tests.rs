@@ -105,7 +105,7 @@ fn small_stream(seed: u64, flats: usize, households: usize, yes: f64) -> Stream 
             bands: vec![band(0.0), band(0.6)],
             answer_days: DayRange { min: 2, max: 12 },
             move_in_days: DayRange { min: 10, max: 40 },
-            source: "test".into(),
+            source: "assumed".into(),
             answers_seen: 0,
         },
     }

@@ -19,7 +19,8 @@ use crate::services::reports::{BarChart, bar_chart_svg, column_chart_svg};
 pub struct PolicyRow {
     pub name: String,
     pub words: String,
-    pub cells: Vec<String>,
+    /// Each measure's mean, and its lowest–highest over the seeds ("" when one value).
+    pub cells: Vec<(String, String)>,
 }
 
 /// A group's match rate under each policy.
@@ -43,8 +44,10 @@ pub struct ReportView {
     pub fairness_intro: String,
     pub policies: Vec<String>,
     pub fairness: Vec<FairnessRow>,
-    /// Per policy: its notes (from its first seed).
+    /// Per policy and seed: its notes.
     pub notes: Vec<(String, Vec<String>)>,
+    /// A warning when the stream is too thin to judge from.
+    pub caution: Option<String>,
     pub measures_explained: Vec<(String, String)>,
 }
 
@@ -139,31 +142,37 @@ fn answer_words(a: &AnswerModel, locale: Locale) -> String {
     format!("{text} {origin}")
 }
 
-fn spread_text(s: Option<Spread>, show: &dyn Fn(f64) -> String, seeds: usize) -> String {
+fn spread_text(s: Option<Spread>, show: &dyn Fn(f64) -> String, seeds: usize) -> (String, String) {
     match s {
-        None => "–".into(),
-        Some(s) if seeds <= 1 || show(s.min) == show(s.max) => show(s.mean),
-        Some(s) => format!("{} ({}–{})", show(s.mean), show(s.min), show(s.max)),
+        None => ("–".into(), String::new()),
+        Some(s) if seeds <= 1 || show(s.min) == show(s.max) => (show(s.mean), String::new()),
+        Some(s) => (show(s.mean), format!("({}–{})", show(s.min), show(s.max))),
     }
 }
 
-fn cells(s: &Summary, locale: Locale) -> Vec<String> {
-    let whole = |x: f64| format::decimal(locale, x, 0, false);
+fn cells(s: &Summary, locale: Locale) -> Vec<(String, String)> {
+    // Rounded half away from zero, as the charts do.
+    let whole = |x: f64| format::decimal(locale, x.round(), 0, false);
     let one = |x: f64| format::decimal(locale, x, 1, true);
+    // Counts averaged over seeds: "0,5", not "0" or "1".
+    let count = |x: f64| format::decimal(locale, x, 1, false);
     let two = |x: f64| format::decimal(locale, x, 2, true);
     let pct = |x: f64| format!("{} %", format::decimal(locale, x * 100.0, 1, true));
     let n = s.seeds;
     vec![
-        spread_text(s.placed, &whole, n),
+        spread_text(s.placed, &count, n),
         spread_text(s.median_days_to_move_in, &whole, n),
         spread_text(s.p90_days_to_move_in, &whole, n),
         spread_text(s.places_freed_per_month, &one, n),
         spread_text(s.empty_flat_days, &whole, n),
         spread_text(s.mean_score, &two, n),
         spread_text(s.share_of_hindsight, &pct, n),
-        spread_text(s.declined, &whole, n),
+        spread_text(s.declined, &count, n),
     ]
 }
+
+/// Fewer flats, or fewer move-ins even in hindsight, than this: too thin to judge from.
+const THIN: usize = 10;
 
 const COLUMNS: [&str; 8] = [
     "placed", "median", "p90", "freed", "empty", "score", "share", "declined",
@@ -187,11 +196,30 @@ pub fn view(result: &LabResult, locale: Locale) -> ReportView {
         .collect();
     let charts = charts(result, locale);
     let (fairness, notes) = fairness_view(result, locale);
+    let best = c
+        .summaries
+        .iter()
+        .find(|s| s.policy == "hindsight")
+        .and_then(|s| s.placed)
+        .map_or(f64::INFINITY, |p| p.mean);
+    let caution = (result.facts.flats < THIN || best < THIN as f64).then(|| {
+        fill(
+            t.get("lab.caution"),
+            &[
+                ("flats", &result.facts.flats.to_string()),
+                ("n", &THIN.to_string()),
+            ],
+        )
+    });
     ReportView {
         lang: if de { "de" } else { "en" },
         title: t.get("lab.title").to_owned(),
         facts,
-        spread_hint: fill(t.get("lab.spread_hint"), &[("n", &seeds.to_string())]),
+        spread_hint: if seeds == 1 {
+            t.get("lab.spread_hint_one").to_owned()
+        } else {
+            fill(t.get("lab.spread_hint"), &[("n", &seeds.to_string())])
+        },
         headers: COLUMNS
             .iter()
             .map(|k| t.get(&format!("lab.col.{k}")).to_owned())
@@ -202,6 +230,7 @@ pub fn view(result: &LabResult, locale: Locale) -> ReportView {
         policies: c.summaries.iter().map(|s| s.policy.clone()).collect(),
         fairness,
         notes,
+        caution,
         measures_explained: COLUMNS
             .iter()
             .map(|k| {
@@ -300,24 +329,39 @@ fn charts(result: &LabResult, locale: Locale) -> Vec<String> {
             de,
         ),
     ];
-    if let Some(first) = c
-        .runs
+    let shown = c
+        .summaries
         .iter()
         .find(|m| m.policy == "batch:week")
-        .or(c.runs.first())
-    {
+        .or(c.summaries.first());
+    if let Some(policy) = shown.map(|s| s.policy.as_str()) {
+        let runs: Vec<&Vec<u32>> = c
+            .runs
+            .iter()
+            .filter(|m| m.policy == policy)
+            .map(|m| &m.move_ins_by_month)
+            .collect();
+        let months = runs.iter().map(|r| r.len()).max().unwrap_or(0);
+        let mean = |i: usize| {
+            runs.iter()
+                .map(|r| f64::from(r.get(i).copied().unwrap_or(0)))
+                .sum::<f64>()
+                / runs.len().max(1) as f64
+        };
         charts.push(column_chart_svg(
             &BarChart {
                 title: fill(
                     t.get("lab.chart.monthly"),
-                    &[("policy", &first.policy), ("seed", &first.seed.to_string())],
+                    &[("policy", policy), ("n", &runs.len().to_string())],
                 ),
                 unit: t.get("lab.unit.moves").to_owned(),
-                bars: first
-                    .move_ins_by_month
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| (month_label(result.facts.start, i), f64::from(*n)))
+                bars: (0..months)
+                    .map(|i| {
+                        (
+                            month_label(result.facts.start, i),
+                            (mean(i) * 10.0).round() / 10.0,
+                        )
+                    })
                     .collect(),
             },
             de,
@@ -332,11 +376,33 @@ fn fairness_view(
     locale: Locale,
 ) -> (Vec<FairnessRow>, Vec<(String, Vec<String>)>) {
     let c = &result.comparison;
-    let pct = |x: f64| format!("{} %", format::decimal(locale, x * 100.0, 0, true));
+    let pct = |x: f64| {
+        format!(
+            "{} %",
+            format::decimal(locale, (x * 100.0).round(), 0, true)
+        )
+    };
     let Some(first) = c.runs.first() else {
         return (Vec::new(), Vec::new());
     };
-    let rows = first
+    let t = Texts::new(locale);
+    let everyone = FairnessRow {
+        group: format!("{} ({})", t.get("lab.fairness_all"), first.fairness.pool),
+        pool_share: pct(1.0),
+        rates: c
+            .summaries
+            .iter()
+            .map(|s| {
+                let rates = c
+                    .runs
+                    .iter()
+                    .filter(|m| m.policy == s.policy)
+                    .filter_map(|m| m.fairness.match_rate);
+                Spread::of(rates).map_or("–".into(), |r| pct(r.mean))
+            })
+            .collect(),
+    };
+    let groups = first
         .fairness
         .groups
         .iter()
@@ -356,8 +422,8 @@ fn fairness_view(
                     Spread::of(rates).map_or("–".into(), |r| pct(r.mean))
                 })
                 .collect(),
-        })
-        .collect();
+        });
+    let rows = std::iter::once(everyone).chain(groups).collect();
     let notes = c
         .summaries
         .iter()
@@ -369,7 +435,12 @@ fn fairness_view(
                 .iter()
                 .map(|n| note_text(n, locale).to_owned())
                 .collect();
-            (!lines.is_empty()).then(|| (s.policy.clone(), lines))
+            let label = format!(
+                "{} · {}",
+                s.policy,
+                fill(t.get("lab.notes_seed"), &[("seed", &run.seed.to_string())])
+            );
+            (!lines.is_empty()).then_some((label, lines))
         })
         .collect();
     (rows, notes)

@@ -106,7 +106,7 @@ pub async fn start(
         Err(e) => return Err(e),
     };
     let names: Vec<String> = request.policies.iter().map(Policy::name).collect();
-    let total = (request.policies.len() + 1) * request.seeds;
+    let total = request.policies.len() * request.seeds;
     let new = store::NewLabRun {
         municipality_id: Some(request.municipality_id),
         created_by: Some(user.id),

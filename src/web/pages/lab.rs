@@ -25,6 +25,7 @@ pub struct RunRow {
     pub started: String,
     pub months: i32,
     pub policies: String,
+    pub seeds: i32,
     pub state: String,
 }
 
@@ -126,6 +127,7 @@ async fn lab_page(
                 .to_string(),
             months: v.run.months,
             policies: v.run.policies.replace(',', ", "),
+            seeds: v.run.seeds,
             state: state_text(ctx, v.state),
         })
         .collect();

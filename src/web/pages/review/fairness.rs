@@ -27,7 +27,10 @@ pub struct FairnessView {
 
 fn percent(locale: Locale, x: Option<f64>) -> String {
     x.map_or("–".into(), |x| {
-        format!("{} %", format::decimal(locale, x * 100.0, 0, false))
+        format!(
+            "{} %",
+            format::decimal(locale, (x * 100.0).round(), 0, false)
+        )
     })
 }
 
