@@ -141,8 +141,8 @@ const GROUPS: [(&str, &str, &str, &str, Member); 16] = [
     (
         "urgency",
         "urgency_high",
-        "Dringlichkeit hoch",
-        "High urgency",
+        "Dringlichkeit hoch oder sehr hoch",
+        "High or very high urgency",
         |t| t.urgency >= 2,
     ),
     (

@@ -73,6 +73,7 @@ db_test!(
         assert!(html.contains("Politiken im Vergleich"), "{html}");
         assert!(html.contains("Fairness: Wer wird vermittelt?"));
         assert!(html.contains("<svg"), "charts drawn on the server");
+        assert!(!html.contains("lab."), "a text key shown instead of its text");
         let mut after = row_counts(app).await;
         assert_eq!(after.remove("lab_runs"), Some(before["lab_runs"] + 1));
         let mut before = before;
@@ -164,6 +165,7 @@ db_test!(
             .expect("page");
         assert!(html.contains("Fairness dieses Laufs"), "run page section");
         assert!(html.contains("5 Personen und mehr") && html.contains("Mit Wohnsitzauflage"));
+        assert!(!html.contains("lab."), "a text key shown instead of its text");
     }
 );
 

@@ -210,6 +210,18 @@ impl Lab {
         };
         let unit_at = index(&mut stream.units.iter().map(|a| &a.unit.id));
         let household_at = index(&mut stream.households.iter().map(|a| &a.household.id));
+        // The engine's index → the stream's, and back.
+        let lab_unit: Vec<u32> = p.units.iter().map(|u| unit_at[&u.id]).collect();
+        let lab_household: Vec<u32> = p.households.iter().map(|h| household_at[&h.id]).collect();
+        let mut engine_unit = vec![0u32; stream.units.len()];
+        for (eu, u) in lab_unit.iter().enumerate() {
+            engine_unit[*u as usize] = eu as u32;
+        }
+        let mut engine_household: Vec<Option<u32>> = vec![None; stream.households.len()];
+        for (eh, h) in lab_household.iter().enumerate() {
+            engine_household[*h as usize] = Some(eh as u32);
+        }
+        let (by_household, by_unit) = pair_lists(graph, &lab_unit, &lab_household, stream);
         let day = |d: NaiveDate| (d - stream.start).num_days().clamp(0, i64::from(u32::MAX)) as u32;
         let units: Vec<LabUnit> = stream
             .units
@@ -220,59 +232,20 @@ impl Lab {
                 available: day(a.unit.available_from.unwrap_or(a.arrives).max(a.arrives)),
             })
             .collect();
-        let mut by_household: Vec<Vec<(u32, i64)>> = vec![Vec::new(); stream.households.len()];
-        let mut by_unit: Vec<Vec<(u32, i64)>> = vec![Vec::new(); units.len()];
-        let engine_unit: Vec<u32> = p.units.iter().map(|u| unit_at[&u.id]).collect();
-        for (eh, household) in p.households.iter().enumerate() {
-            let h = household_at[&household.id];
-            for (eu, score) in graph.row(eh) {
-                let u = engine_unit[eu as usize];
-                by_household[h as usize].push((u, score));
-                by_unit[u as usize].push((h, score));
-            }
-        }
-        for row in &mut by_household {
-            row.sort_unstable();
-        }
-        for row in &mut by_unit {
-            row.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        }
-        let engine_household: std::collections::HashMap<&Id, usize> = p
-            .households
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (&h.id, i))
-            .collect();
         let households: Vec<LabHousehold> = stream
             .households
             .iter()
             .enumerate()
-            .map(|(i, a)| {
-                let h = &a.household;
-                let blocking_rule = if by_household[i].is_empty() {
-                    engine_household
-                        .get(&h.id)
-                        .and_then(|eh| super::rules::most_blocking(p, *eh))
-                } else {
-                    None
-                };
-                LabHousehold {
-                    id: h.id.clone(),
-                    arrives: day(a.arrives),
-                    in_follow_up: h.in_follow_up_since.is_some(),
-                    traits: traits_of(h, a.arrives),
-                    blocking_rule,
-                }
+            .map(|(i, a)| LabHousehold {
+                id: a.household.id.clone(),
+                arrives: day(a.arrives),
+                in_follow_up: a.household.in_follow_up_since.is_some(),
+                traits: traits_of(&a.household, a.arrives),
+                blocking_rule: engine_household[i]
+                    .filter(|_| by_household[i].is_empty())
+                    .and_then(|eh| super::rules::most_blocking(p, eh as usize)),
             })
             .collect();
-        let mut engine_unit_of = vec![0u32; units.len()];
-        for (eu, u) in engine_unit.iter().enumerate() {
-            engine_unit_of[*u as usize] = eu as u32;
-        }
-        let mut engine_household = vec![0u32; households.len()];
-        for (eh, h) in p.households.iter().enumerate() {
-            engine_household[household_at[&h.id] as usize] = eh as u32;
-        }
         Lab {
             start: stream.start,
             days: day(stream.end),
@@ -281,11 +254,42 @@ impl Lab {
             by_household,
             by_unit,
             answers: stream.answers.clone(),
-            engine_unit: engine_unit_of,
-            engine_household,
+            engine_unit,
+            engine_household: engine_household
+                .into_iter()
+                .map(Option::unwrap_or_default)
+                .collect(),
             prepared,
         }
     }
+}
+
+/// The engine's eligible pairs in the stream's indices: by household (by flat), and by
+/// flat (best first, then by household).
+type PairLists = (Vec<Vec<(u32, i64)>>, Vec<Vec<(u32, i64)>>);
+
+fn pair_lists(
+    graph: &pairs::PairGraph,
+    lab_unit: &[u32],
+    lab_household: &[u32],
+    stream: &Stream,
+) -> PairLists {
+    let mut by_household: Vec<Vec<(u32, i64)>> = vec![Vec::new(); stream.households.len()];
+    let mut by_unit: Vec<Vec<(u32, i64)>> = vec![Vec::new(); stream.units.len()];
+    for (eh, h) in lab_household.iter().enumerate() {
+        for (eu, score) in graph.row(eh) {
+            let u = lab_unit[eu as usize];
+            by_household[*h as usize].push((u, score));
+            by_unit[u as usize].push((*h, score));
+        }
+    }
+    for row in &mut by_household {
+        row.sort_unstable();
+    }
+    for row in &mut by_unit {
+        row.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+    (by_household, by_unit)
 }
 
 /// What the fairness report groups a household by, at a reference day.

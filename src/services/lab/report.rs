@@ -10,7 +10,7 @@ use crate::domain::{Locale, format};
 use crate::engine::fairness::{group_label, note_text};
 use crate::engine::lab::AnswerModel;
 use crate::engine::lab::Policy;
-use crate::engine::lab::measures::{Spread, Summary};
+use crate::engine::lab::measures::{Measures, Spread, Summary};
 use crate::i18n::{Texts, fill};
 use crate::services::reports::{BarChart, bar_chart_svg, column_chart_svg};
 
@@ -386,21 +386,20 @@ fn fairness_view(
         return (Vec::new(), Vec::new());
     };
     let t = Texts::new(locale);
+    // Per policy, the mean over its runs of a rate read from each run.
+    let rates = |rate: &dyn Fn(&Measures) -> Option<f64>| -> Vec<String> {
+        c.summaries
+            .iter()
+            .map(|s| {
+                let of_policy = c.runs.iter().filter(|m| m.policy == s.policy);
+                Spread::of(of_policy.filter_map(rate)).map_or("–".into(), |r| pct(r.mean))
+            })
+            .collect()
+    };
     let everyone = FairnessRow {
         group: format!("{} ({})", t.get("lab.fairness_all"), first.fairness.pool),
         pool_share: pct(1.0),
-        rates: c
-            .summaries
-            .iter()
-            .map(|s| {
-                let rates = c
-                    .runs
-                    .iter()
-                    .filter(|m| m.policy == s.policy)
-                    .filter_map(|m| m.fairness.match_rate);
-                Spread::of(rates).map_or("–".into(), |r| pct(r.mean))
-            })
-            .collect(),
+        rates: rates(&|m| m.fairness.match_rate),
     };
     let groups = first
         .fairness
@@ -410,18 +409,7 @@ fn fairness_view(
         .map(|(g, group)| FairnessRow {
             group: format!("{} ({})", group_label(group, locale), group.in_pool),
             pool_share: pct(group.pool_share),
-            rates: c
-                .summaries
-                .iter()
-                .map(|s| {
-                    let rates = c
-                        .runs
-                        .iter()
-                        .filter(|m| m.policy == s.policy)
-                        .filter_map(|m| m.fairness.groups.get(g).and_then(|x| x.match_rate));
-                    Spread::of(rates).map_or("–".into(), |r| pct(r.mean))
-                })
-                .collect(),
+            rates: rates(&|m| m.fairness.groups.get(g).and_then(|x| x.match_rate)),
         });
     let rows = std::iter::once(everyone).chain(groups).collect();
     let notes = c
